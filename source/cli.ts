@@ -1,0 +1,205 @@
+#!/usr/bin/env node
+import meow from 'meow';
+import {UsageError} from './core/errors.js';
+import {describeFailure, exitCode} from './commands/output.js';
+
+const help = `
+  Log in to a remote MCP server over OAuth, and see every step.
+
+  Usage
+    $ mcp-auth-wizard --demo                 try it against the embedded sandbox
+    $ mcp-auth-wizard discover <url>         show the server's OAuth metadata and scopes
+    $ mcp-auth-wizard login <url>            log in and save the server
+    $ mcp-auth-wizard list                   saved servers and their token status
+    $ mcp-auth-wizard status [server]        token status of a saved server (name or URL)
+    $ mcp-auth-wizard refresh <server>       refresh its tokens now
+    $ mcp-auth-wizard verify <server>        check the token with MCP initialize + tools/list
+    $ mcp-auth-wizard remove <server>        forget a saved server
+    $ mcp-auth-wizard sandbox                run the sandbox servers until Ctrl-C
+
+  Options
+    --json                 one JSON document on stdout; progress goes to stderr
+    --trace                print every HTTP exchange (secrets masked) on stderr
+    --scopes a,b           login: the scopes to ask for (default: what the server advertises)
+    --name <name>          login: the name to save the server under
+    --client-id <id>       login: a pre-registered client id (skips registration)
+    --client-secret <s>    login: its secret, if it has one
+    --callback-port <n>    login: the loopback port for the redirect (default: a free one)
+    --no-open              login: only print the login URL, open no browser
+    --timeout <time>       login: how long to wait for the browser, e.g. 90s or 5m (default 5m)
+    --no-verify            login: skip the MCP check after logging in
+    --port <n>             sandbox: the port to listen on (default: a free one)
+
+  Environment
+    BROWSER                a program to open the login URL with (run with the URL as its one argument)
+    MCP_AUTH_WIZARD_HOME   the directory of the saved-server store
+
+  Exit codes: 0 success, 1 the login or check failed, 2 bad usage.
+
+  Examples
+    $ mcp-auth-wizard login https://api.fastmail.com/mcp --scopes https://www.fastmail.com/dev/mcp,offline_access
+    $ mcp-auth-wizard verify api.fastmail.com --json
+`;
+
+const cli = meow(help, {
+	importMeta: import.meta,
+	allowUnknownFlags: false,
+	flags: {
+		json: {type: 'boolean', default: false},
+		trace: {type: 'boolean', default: false},
+		demo: {type: 'boolean', default: false},
+		scopes: {type: 'string'},
+		name: {type: 'string'},
+		clientId: {type: 'string'},
+		clientSecret: {type: 'string'},
+		callbackPort: {type: 'string'},
+		open: {type: 'boolean', default: true},
+		verify: {type: 'boolean', default: true},
+		timeout: {type: 'string'},
+		port: {type: 'string'},
+	},
+});
+
+function parsePort(value: string | undefined, flag: string): number | undefined {
+	if (value === undefined) return undefined;
+	const port = Number(value);
+	if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+		throw new UsageError(`--${flag} must be a port number from 0 to 65535, not "${value}"`, `For example --${flag} 8976 (0 picks a free port).`);
+	}
+
+	return port;
+}
+
+/** "300" (seconds), "90s", "5m", "1500ms". */
+function parseTimeout(value: string | undefined): number | undefined {
+	if (value === undefined) return undefined;
+	const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value.trim());
+	const units = {ms: 1, s: 1000, m: 60_000} as const;
+	if (!match || Number(match[1]) <= 0) {
+		throw new UsageError(`--timeout must be a duration like 90s or 5m, not "${value}"`, 'For example --timeout 10m.');
+	}
+
+	return Number(match[1]) * units[(match[2] ?? 's') as keyof typeof units];
+}
+
+async function run(): Promise<number> {
+	const [command, ...args] = cli.input;
+	const {flags} = cli;
+	const controller = new AbortController();
+	let interrupted = false;
+	const onSignal = () => {
+		// The first Ctrl-C stops the flow cleanly (listeners closed, nothing half-saved); a second one exits.
+		if (interrupted) process.exit(130);
+		interrupted = true;
+		controller.abort(new UsageError('Interrupted', 'Run the command again when ready.'));
+	};
+
+	process.on('SIGINT', onSignal);
+	process.on('SIGTERM', onSignal);
+
+	const [{createHttpClient}, {createOutput}] = await Promise.all([import('./core/http.js'), import('./commands/output.js')]);
+	const output = createOutput(flags.json);
+	const http = createHttpClient();
+	const context = {
+		output,
+		http,
+		env: process.env,
+		signal: controller.signal,
+		async openStore() {
+			const {openConfStore} = await import('./store/conf-store.js');
+			return openConfStore({home: process.env['MCP_AUTH_WIZARD_HOME']});
+		},
+	};
+
+	const loginFlags = () => ({
+		scopes: flags.scopes === undefined ? undefined : flags.scopes.split(/[\s,]+/).filter(scope => scope !== ''),
+		name: flags.name,
+		clientId: flags.clientId,
+		clientSecret: flags.clientSecret,
+		callbackPort: parsePort(flags.callbackPort, 'callback-port'),
+		open: flags.open,
+		timeoutMs: parseTimeout(flags.timeout),
+		verify: flags.verify,
+	});
+
+	const needUrl = (what: string) => {
+		if (args[0] === undefined) throw new UsageError(`${what} needs the MCP server URL`, `mcp-auth-wizard ${what} https://example.com/mcp`);
+		return args[0];
+	};
+
+	try {
+		if (flags.clientSecret !== undefined && flags.clientId === undefined) {
+			throw new UsageError('--client-secret needs --client-id', 'Pass the client id that the secret belongs to.');
+		}
+
+		switch (command) {
+			case undefined: {
+				if (flags.demo) {
+					const {runDemo} = await import('./commands/sandbox.js');
+					return await runDemo(context, loginFlags());
+				}
+
+				cli.showHelp(exitCode.usage);
+				return exitCode.usage;
+			}
+
+			case 'discover': {
+				const {runDiscover} = await import('./commands/discover.js');
+				return await runDiscover(context, needUrl('discover'));
+			}
+
+			case 'login': {
+				const {runLogin} = await import('./commands/login.js');
+				return await runLogin(context, needUrl('login'), loginFlags());
+			}
+
+			case 'list': {
+				const {runList} = await import('./commands/servers.js');
+				return await runList(context);
+			}
+
+			case 'status': {
+				const {runStatus} = await import('./commands/servers.js');
+				return await runStatus(context, args[0]);
+			}
+
+			case 'refresh': {
+				const {runRefresh} = await import('./commands/servers.js');
+				return await runRefresh(context, args[0]);
+			}
+
+			case 'verify': {
+				const {runVerify} = await import('./commands/servers.js');
+				return await runVerify(context, args[0]);
+			}
+
+			case 'remove': {
+				const {runRemove} = await import('./commands/servers.js');
+				return await runRemove(context, args[0]);
+			}
+
+			case 'sandbox': {
+				const {runSandbox} = await import('./commands/sandbox.js');
+				return await runSandbox(context, {port: parsePort(flags.port, 'port')});
+			}
+
+			default: {
+				throw new UsageError(`Unknown command "${command}"`, 'See mcp-auth-wizard --help for the commands.');
+			}
+		}
+	} catch (error) {
+		const failure = describeFailure(controller.signal.aborted ? controller.signal.reason : error);
+		if (flags.json) process.stdout.write(`${JSON.stringify(failure.value, null, 2)}\n`);
+		process.stderr.write(`${failure.lines.join('\n')}\n`);
+		return controller.signal.aborted ? 130 : failure.code;
+	} finally {
+		if (flags.trace) {
+			for (const exchange of http.exchanges) process.stderr.write(`${JSON.stringify(exchange)}\n`);
+		}
+
+		process.off('SIGINT', onSignal);
+		process.off('SIGTERM', onSignal);
+	}
+}
+
+process.exitCode = await run();

@@ -1,0 +1,149 @@
+import {checkMcp} from '../core/mcp-check.js';
+import {type LoginEvent, login} from '../core/login.js';
+import {redactJson} from '../core/redact.js';
+import {summarizeTokens} from '../core/tokens.js';
+import {parseServerUrl} from '../core/urls.js';
+import {uniqueServerName} from '../store/conf-store.js';
+import type {SavedServer} from '../store/types.js';
+import type {CommandContext} from './context.js';
+import {checkLines, formatDuration, summaryLines} from './format.js';
+import {type Output, exitCode} from './output.js';
+
+export type LoginFlags = {
+	readonly scopes?: readonly string[];
+	readonly name?: string;
+	readonly clientId?: string;
+	readonly clientSecret?: string;
+	readonly callbackPort?: number;
+	readonly open: boolean;
+	readonly timeoutMs?: number;
+	readonly verify: boolean;
+};
+
+/** Progress on stderr, so that a script reading stdout still sees where the login is. */
+function reportProgress(output: Output, event: LoginEvent): void {
+	switch (event.type) {
+		case 'discovery': {
+			if (event.event.type === 'attempt-finished') {
+				const {attempt} = event.event;
+				output.note(`  ${attempt.stage}: ${attempt.url} -> ${attempt.status ?? attempt.outcome} (${attempt.ms} ms)`);
+			}
+
+			break;
+		}
+
+		case 'discovered': {
+			for (const finding of event.discovery.findings) output.note(`${finding.level === 'error' ? 'Error' : 'Warning'}: ${finding.message}. ${finding.hint}`);
+			break;
+		}
+
+		case 'scopes-chosen': {
+			output.note(`Scopes: ${event.scopes.join(' ') || '(none)'}`);
+			break;
+		}
+
+		case 'registering': {
+			output.note(`Registering a client at ${event.endpoint}:`);
+			output.note(`  ${JSON.stringify(event.request)}`);
+			break;
+		}
+
+		case 'registered': {
+			output.note(`Registered client ${event.registration.client.clientId} (HTTP ${event.registration.status})`);
+			for (const difference of event.registration.differences) {
+				output.note(`  Registered ${difference.field} differs: asked ${JSON.stringify(difference.requested)}, got ${JSON.stringify(difference.registered) ?? '(not in the answer)'}`);
+			}
+
+			break;
+		}
+
+		case 'authorization-started': {
+			output.note(`Redirect URI: ${event.redirectUri}`);
+			output.note(`Open this URL in a browser to log in (waiting up to ${formatDuration(event.timeoutMs / 1000)}):`);
+			output.note(`  ${event.url}`);
+			break;
+		}
+
+		case 'browser': {
+			if (event.launch.method !== 'none') output.note(`Browser opened (${event.launch.method === 'BROWSER' ? `BROWSER=${event.launch.command ?? ''}` : 'system default'}).`);
+			break;
+		}
+
+		case 'browser-failed': {
+			output.note(`Could not open a browser: ${event.error.message}. ${event.error.hint}`);
+			break;
+		}
+
+		case 'callback-received': {
+			output.note('Callback received; redeeming the code.');
+			break;
+		}
+
+		case 'tokens-received': {
+			break;
+		}
+	}
+}
+
+export async function runLogin(context: CommandContext, url: string, flags: LoginFlags): Promise<number> {
+	const {output, http, signal, env} = context;
+	const mcpUrl = parseServerUrl(url).toString();
+	const store = await context.openStore();
+	output.note(`Discovering ${mcpUrl}`);
+	const result = await login(mcpUrl, {
+		http,
+		signal,
+		env,
+		scopes: flags.scopes,
+		clientId: flags.clientId,
+		clientSecret: flags.clientSecret,
+		callbackPort: flags.callbackPort,
+		timeoutMs: flags.timeoutMs,
+		noOpen: !flags.open,
+		onEvent: event => reportProgress(output, event),
+	});
+
+	const now = new Date().toISOString();
+	const previous = store.find(mcpUrl);
+	let server: SavedServer = {
+		name: flags.name ?? previous?.name ?? uniqueServerName(store, mcpUrl),
+		mcpUrl,
+		resource: result.discovery.resource,
+		issuer: result.discovery.authorizationServer.issuer,
+		authorizationServer: result.discovery.authorizationServer.metadata,
+		client: result.client,
+		registration: result.registration && {request: result.registration.request, response: result.registration.response, registeredAt: now},
+		scopes: result.scopes,
+		tokens: result.tokens,
+		createdAt: previous?.createdAt ?? now,
+		updatedAt: now,
+	};
+	store.save(server);
+
+	if (flags.verify) {
+		const check = await checkMcp(mcpUrl, result.tokens.accessToken, {http, signal});
+		server = {...server, lastCheck: {at: new Date().toISOString(), result: check}};
+		store.save(server);
+	}
+
+	const summary = summarizeTokens(result.tokens, result.scopes);
+	output.result(
+		redactJson({
+			ok: true,
+			server: {name: server.name, mcpUrl, issuer: server.issuer, resource: server.resource, storePath: store.path},
+			scopes: result.scopes,
+			client: result.client,
+			registration: result.registration && {request: result.registration.request, status: result.registration.status, response: result.registration.response, differences: result.registration.differences},
+			redirectUri: result.redirectUri,
+			tokens: summary,
+			check: server.lastCheck?.result,
+		}),
+		() => [
+			`Logged in to ${mcpUrl} as "${server.name}" (client ${result.client.clientId}, ${result.client.source}).`,
+			...summaryLines(summary),
+			...(server.lastCheck ? checkLines(server.lastCheck.result) : []),
+			`Saved in ${store.path}`,
+		],
+	);
+	return exitCode.ok;
+}

@@ -1,0 +1,59 @@
+import {UsageError, WizardError} from '../core/errors.js';
+import type {Exchange} from '../core/http.js';
+
+/** Exit codes: 0 success, 1 the flow failed, 2 bad usage. */
+export const exitCode = {ok: 0, failed: 1, usage: 2} as const;
+
+/**
+ * Where a command writes: one JSON document on stdout with --json, human text otherwise; progress and
+ * diagnostics always on stderr, so that stdout stays parseable.
+ */
+export type Output = {
+	readonly json: boolean;
+	/** A progress or diagnostic line (stderr). */
+	note(line: string): void;
+	/** The command's result: `value` with --json, `lines` otherwise (stdout). */
+	result(value: unknown, lines: () => readonly string[]): void;
+};
+
+export function createOutput(json: boolean, streams: {stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream} = process): Output {
+	return {
+		json,
+		note(line) {
+			streams.stderr.write(`${line}\n`);
+		},
+		result(value, lines) {
+			streams.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${lines().join('\n')}\n`);
+		},
+	};
+}
+
+/** A failure as the user sees it: what failed, the server's own words, what to try. Never a stack trace. */
+export function describeFailure(error: unknown): {code: number; value: Record<string, unknown>; lines: string[]} {
+	if (error instanceof UsageError) {
+		return {code: exitCode.usage, value: {ok: false, error: {step: 'usage', message: error.message, hint: error.hint}}, lines: [`Error: ${error.message}`, `Try: ${error.hint}`]};
+	}
+
+	if (error instanceof WizardError) {
+		const lines = [`Error (${error.step}): ${error.message}`];
+		if (error.answer) {
+			lines.push(`The server said (HTTP ${error.answer.status} from ${error.answer.url}):`, `  ${error.answer.body.trim().slice(0, 2000)}`);
+		}
+
+		lines.push(`Try: ${error.hint}`);
+		const code = error.step === 'input' ? exitCode.usage : exitCode.failed;
+		return {code, value: {ok: false, error: {step: error.step, message: error.message, hint: error.hint, answer: error.answer}}, lines};
+	}
+
+	const message = error instanceof Error ? error.message : String(error);
+	return {
+		code: exitCode.failed,
+		value: {ok: false, error: {step: 'internal', message, hint: 'This is a bug in mcp-auth-wizard; run again with --trace and report it.'}},
+		lines: [`Error: ${message}`, 'Try: this is a bug in mcp-auth-wizard; run again with --trace and report it.'],
+	};
+}
+
+/** One line per exchange, for --trace in human mode. */
+export function traceLines(exchanges: readonly Exchange[]): string[] {
+	return exchanges.map(exchange => `  ${exchange.method} ${exchange.url} -> ${exchange.status ?? exchange.error ?? '?'} (${Math.round(exchange.timings.total)} ms)`);
+}

@@ -1,0 +1,54 @@
+import {mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {startSandbox} from '../sandbox/index.js';
+import type {CommandContext} from './context.js';
+import {type LoginFlags, runLogin} from './login.js';
+import {exitCode} from './output.js';
+
+function waitForAbort(signal: AbortSignal): Promise<void> {
+	return new Promise(resolve => {
+		if (signal.aborted) resolve();
+		else signal.addEventListener('abort', () => resolve(), {once: true});
+	});
+}
+
+/** `mcp-auth-wizard sandbox`: the Fastmail-like servers on loopback until Ctrl-C. */
+export async function runSandbox(context: CommandContext, options: {port?: number}): Promise<number> {
+	const sandbox = await startSandbox({port: options.port});
+	try {
+		context.output.result({ok: true, mcpUrl: sandbox.mcpUrl, issuer: sandbox.issuer}, () => [
+			'Sandbox running (an authorization server and an MCP server, like Fastmail\'s):',
+			`  MCP server:           ${sandbox.mcpUrl}`,
+			`  authorization server: ${sandbox.issuer}`,
+			'',
+			`Log in to it from another terminal: mcp-auth-wizard login ${sandbox.mcpUrl}`,
+			'Any user name works on its login page. Press Ctrl-C to stop.',
+		]);
+		await waitForAbort(context.signal);
+		return exitCode.ok;
+	} finally {
+		await sandbox.close();
+		context.output.note('Sandbox stopped.');
+	}
+}
+
+/**
+ * `mcp-auth-wizard --demo`: the sandbox in-process and a login against it, saved in a throwaway store
+ * (unless MCP_AUTH_WIZARD_HOME names one), so a try-out leaves nothing behind.
+ */
+export async function runDemo(context: CommandContext, flags: LoginFlags): Promise<number> {
+	const sandbox = await startSandbox();
+	const home = context.env['MCP_AUTH_WIZARD_HOME'] ? undefined : mkdtempSync(join(tmpdir(), 'mcp-auth-wizard-demo-'));
+	try {
+		context.output.note(`Sandbox started: MCP server ${sandbox.mcpUrl} (any user name works on its login page).`);
+		const demoContext: CommandContext = home ? {...context, async openStore() {
+			const {openConfStore} = await import('../store/conf-store.js');
+			return openConfStore({home});
+		}} : context;
+		return await runLogin(demoContext, sandbox.mcpUrl, flags);
+	} finally {
+		await sandbox.close();
+		if (home) rmSync(home, {recursive: true, force: true});
+	}
+}

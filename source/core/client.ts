@@ -1,0 +1,68 @@
+import * as oauth from 'oauth4webapi';
+import type {HttpClient} from './http.js';
+import type {AuthorizationServerMetadata} from './metadata.js';
+import {isLoopbackHost} from './urls.js';
+
+/** Token endpoint client authentication methods we speak (spec-notes 6). */
+export type TokenEndpointAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post';
+
+/** The client identity used with one authorization server. */
+export type ClientCredentials = {
+	readonly clientId: string;
+	readonly clientSecret?: string;
+	readonly authMethod: TokenEndpointAuthMethod;
+	/** How the client id was had (spec-notes 3). */
+	readonly source: 'registration' | 'pre-registered';
+};
+
+export function isSupportedAuthMethod(method: unknown): method is TokenEndpointAuthMethod {
+	return method === 'none' || method === 'client_secret_basic' || method === 'client_secret_post';
+}
+
+/**
+ * The method for a client: none without a secret; with one, what the server lists, preferring
+ * client_secret_basic (RFC 6749 2.3.1: servers MUST support it; also the RFC 8414 default).
+ */
+export function chooseAuthMethod(metadata: AuthorizationServerMetadata, hasSecret: boolean): TokenEndpointAuthMethod {
+	if (!hasSecret) return 'none';
+	const supported = metadata.token_endpoint_auth_methods_supported;
+	if (supported && !supported.includes('client_secret_basic') && supported.includes('client_secret_post')) return 'client_secret_post';
+	return 'client_secret_basic';
+}
+
+export function toAuthorizationServer(metadata: AuthorizationServerMetadata): oauth.AuthorizationServer {
+	return metadata as oauth.AuthorizationServer;
+}
+
+export function toClient(client: ClientCredentials): oauth.Client {
+	return {client_id: client.clientId, token_endpoint_auth_method: client.authMethod};
+}
+
+export function clientAuthentication(client: ClientCredentials): oauth.ClientAuth {
+	switch (client.authMethod) {
+		case 'client_secret_basic': {
+			return oauth.ClientSecretBasic(client.clientSecret ?? '');
+		}
+
+		case 'client_secret_post': {
+			return oauth.ClientSecretPost(client.clientSecret ?? '');
+		}
+
+		case 'none': {
+			return oauth.None();
+		}
+	}
+}
+
+/**
+ * oauth4webapi's requests go through our HTTP layer (trace, timeouts, size cap). Plain http is allowed
+ * for loopback endpoints only (spec-notes 5): oauth4webapi refuses it otherwise.
+ */
+export function oauthRequestOptions(http: HttpClient, endpoint: string | undefined, signal?: AbortSignal): oauth.HttpRequestOptions<'POST', URLSearchParams> {
+	const loopback = endpoint !== undefined && URL.canParse(endpoint) && isLoopbackHost(new URL(endpoint).hostname);
+	return {
+		[oauth.customFetch]: async (url, init) => http.fetch(url, init as RequestInit),
+		[oauth.allowInsecureRequests]: loopback,
+		signal,
+	};
+}

@@ -1,0 +1,399 @@
+import {WizardError, isAbortError} from './errors.js';
+import {parseJsonObject, type HttpClient, type HttpResponse} from './http.js';
+import {
+	authorizationServerTypeProblems,
+	protectedResourceTypeProblems,
+	type AuthorizationServerMetadata,
+	type ProtectedResourceMetadata,
+} from './metadata.js';
+import {authorizationServerMetadataUrls, canonicalResource, isLoopbackHost, protectedResourceMetadataUrls} from './urls.js';
+import {bearerChallenge, type Challenge} from './www-authenticate.js';
+
+/** The MCP protocol version sent on discovery requests (spec-notes 1.5). */
+export const mcpProtocolVersion = '2025-11-25';
+
+export type DiscoveryStage = 'probe' | 'resource-metadata' | 'authorization-server-metadata';
+
+/** One URL tried during discovery and what came of it. */
+export type Attempt = {
+	readonly stage: DiscoveryStage;
+	readonly url: string;
+	readonly status?: number;
+	readonly ms: number;
+	/** used: its answer is the one taken; rejected: answered, but not usable (note says why); not-found: 404 or similar; failed: no answer; cancelled: not needed after all. */
+	readonly outcome: 'used' | 'rejected' | 'not-found' | 'failed' | 'cancelled' | 'answered';
+	readonly note?: string;
+};
+
+export type DiscoveryEvent =
+	| {readonly type: 'attempt-started'; readonly stage: DiscoveryStage; readonly url: string}
+	| {readonly type: 'attempt-finished'; readonly attempt: Attempt};
+
+export type Finding = {
+	readonly level: 'error' | 'warning';
+	readonly code: string;
+	readonly message: string;
+	readonly hint: string;
+};
+
+export type Discovery = {
+	readonly mcpUrl: string;
+	/** The `resource` to send (RFC 8707): the resource metadata's identifier, else the canonical MCP URL. */
+	readonly resource: string;
+	readonly probe: {readonly status?: number; readonly wwwAuthenticate?: string; readonly challenge?: Challenge};
+	readonly resourceMetadata?: {readonly url: string; readonly document: ProtectedResourceMetadata};
+	readonly authorizationServer?: {
+		readonly issuer: string;
+		/** The metadata URL, or undefined when the legacy default endpoints are used. */
+		readonly url?: string;
+		readonly metadata: AuthorizationServerMetadata;
+	};
+	readonly attempts: readonly Attempt[];
+	readonly findings: readonly Finding[];
+};
+
+export type DiscoverOptions = {
+	readonly http: HttpClient;
+	readonly signal?: AbortSignal;
+	readonly onEvent?: (event: DiscoveryEvent) => void;
+	/** The user brought a client id, so a missing registration endpoint is no error. */
+	readonly hasClientId?: boolean;
+};
+
+type Fetched = {readonly response?: HttpResponse; readonly attempt: Attempt};
+
+const isNotFound = (status: number) => status === 404 || status === 405 || status === 410;
+
+/** Runs one discovery request and turns its outcome into an Attempt; only a cancellation is not caught. */
+function startAttempt(http: HttpClient, stage: DiscoveryStage, url: string, init: {signal: AbortSignal; onEvent?: DiscoverOptions['onEvent']; method?: string; body?: string; headers?: Record<string, string>}): Promise<Fetched> {
+	init.onEvent?.({type: 'attempt-started', stage, url});
+	const started = performance.now();
+	const finish = (fetched: Fetched): Fetched => {
+		init.onEvent?.({type: 'attempt-finished', attempt: fetched.attempt});
+		return fetched;
+	};
+
+	return http
+		.request({
+			url,
+			method: init.method,
+			body: init.body,
+			step: stage === 'probe' ? 'probe' : stage,
+			signal: init.signal,
+			headers: {accept: 'application/json', 'mcp-protocol-version': mcpProtocolVersion, ...init.headers},
+		})
+		.then(
+			response => finish({response, attempt: {stage, url, status: response.status, ms: response.ms, outcome: isNotFound(response.status) ? 'not-found' : 'answered'}}),
+			(error: unknown) => {
+				const ms = Math.round(performance.now() - started);
+				if (init.signal.aborted && isAbortError(error)) return finish({attempt: {stage, url, ms, outcome: 'cancelled', note: 'not needed'}});
+				return finish({attempt: {stage, url, ms, outcome: 'failed', note: error instanceof Error ? error.message : String(error)}});
+			},
+		);
+}
+
+/**
+ * Tries candidates that are all started at once, and takes the first in priority order whose answer
+ * `accept` takes; lower-priority requests still running are then cancelled. The order is a priority,
+ * not a reason to wait (spec-notes 2).
+ */
+async function firstUsable<T>(
+	pending: ReadonlyArray<{url: string; result: Promise<Fetched>}>,
+	accept: (fetched: Fetched, url: string) => {value: T; note?: string} | {reject: string} | undefined,
+	controller: AbortController,
+): Promise<{attempts: Attempt[]; chosen?: {url: string; value: T}}> {
+	const attempts: Attempt[] = [];
+	let chosen: {url: string; value: T} | undefined;
+	for (const candidate of pending) {
+		const fetched = await candidate.result;
+		if (chosen) {
+			attempts.push(fetched.attempt);
+			continue;
+		}
+
+		const verdict = accept(fetched, candidate.url);
+		if (verdict === undefined) {
+			attempts.push(fetched.attempt);
+		} else if ('reject' in verdict) {
+			attempts.push({...fetched.attempt, outcome: 'rejected', note: verdict.reject});
+		} else {
+			attempts.push({...fetched.attempt, outcome: 'used', note: verdict.note});
+			chosen = {url: candidate.url, value: verdict.value};
+			controller.abort();
+		}
+	}
+
+	return {attempts, chosen};
+}
+
+function jsonDocument(fetched: Fetched): {document: Record<string, unknown>} | {reject: string} | undefined {
+	const {response} = fetched;
+	if (!response || isNotFound(response.status)) return undefined;
+	if (response.status !== 200) return {reject: `HTTP ${response.status}`};
+	const parsed = parseJsonObject(response);
+	return parsed.ok ? {document: parsed.value} : {reject: parsed.problem};
+}
+
+function linkedController(signal: AbortSignal | undefined): AbortController {
+	const controller = new AbortController();
+	if (signal) {
+		if (signal.aborted) controller.abort(signal.reason);
+		else signal.addEventListener('abort', () => controller.abort(signal.reason), {once: true});
+	}
+
+	return controller;
+}
+
+/** The probe: the MCP request without a token (spec-notes 1.1). */
+function probeBody(): string {
+	return JSON.stringify({
+		jsonrpc: '2.0',
+		id: 1,
+		method: 'initialize',
+		params: {protocolVersion: mcpProtocolVersion, capabilities: {}, clientInfo: {name: 'mcp-auth-wizard', version: '0'}},
+	});
+}
+
+/** Endpoints must be https, but on loopback hosts (spec-notes 5). */
+function insecureEndpoints(metadata: AuthorizationServerMetadata): string[] {
+	return (['authorization_endpoint', 'token_endpoint', 'registration_endpoint'] as const).filter(field => {
+		const value = metadata[field];
+		if (value === undefined) return false;
+		try {
+			const url = new URL(value);
+			return url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname));
+		} catch {
+			return true;
+		}
+	});
+}
+
+/** What the metadata says about the login to come: errors stop it, warnings explain surprises. */
+function assess(discovery: Omit<Discovery, 'findings'>, hasClientId: boolean): Finding[] {
+	const findings: Finding[] = [];
+	const as = discovery.authorizationServer?.metadata;
+	const prm = discovery.resourceMetadata?.document;
+	if (discovery.probe.status !== undefined && discovery.probe.status !== 401 && discovery.probe.status !== 403) {
+		findings.push({level: 'warning', code: 'no-401', message: `The MCP server answered ${discovery.probe.status} to a request without a token`, hint: 'It may not need a login at all; the login still works if the metadata is there.'});
+	} else if (discovery.probe.status === 401 && !discovery.probe.challenge) {
+		findings.push({level: 'warning', code: 'no-bearer-challenge', message: 'The 401 carries no Bearer WWW-Authenticate challenge', hint: 'Metadata was looked up at the well-known URLs instead (RFC 9728 3).'});
+	}
+
+	if (prm && (prm.authorization_servers?.length ?? 0) > 1) {
+		findings.push({level: 'warning', code: 'several-authorization-servers', message: `The resource names ${prm.authorization_servers!.length} authorization servers; using the first, ${prm.authorization_servers![0]}`, hint: 'Tokens and registrations are kept per authorization server.'});
+	}
+
+	if (!as) return findings;
+	if (!as.authorization_endpoint || !as.token_endpoint) {
+		findings.push({level: 'error', code: 'missing-endpoints', message: 'The authorization-server metadata has no authorization_endpoint or token_endpoint', hint: 'The server cannot be logged in to with the code flow; report it to its operator.'});
+	}
+
+	const insecure = insecureEndpoints(as);
+	if (insecure.length > 0) {
+		findings.push({level: 'error', code: 'insecure-endpoint', message: `${insecure.join(', ')} is not https`, hint: 'OAuth endpoints must use https (plain http only on localhost); report it to the server operator.'});
+	}
+
+	// PKCE with S256 is required; without it advertised, refuse (MCP authorization, PKCE section).
+	if (!as.code_challenge_methods_supported?.includes('S256')) {
+		findings.push({
+			level: 'error',
+			code: 'no-s256',
+			message: as.code_challenge_methods_supported ? `PKCE S256 is not supported (only ${as.code_challenge_methods_supported.join(', ') || 'none'})` : 'The authorization server does not advertise PKCE (code_challenge_methods_supported)',
+			hint: 'MCP clients must refuse to log in without PKCE S256; ask the server operator to enable it.',
+		});
+	}
+
+	if (!hasClientId && !as.registration_endpoint) {
+		findings.push({
+			level: 'error',
+			code: 'no-client-id',
+			message: as.client_id_metadata_document_supported ? 'No registration endpoint; the server expects a Client ID Metadata Document or a pre-registered client' : 'The authorization server offers no dynamic client registration',
+			hint: 'Register a client with the server operator and pass --client-id (and --client-secret if it has one).',
+		});
+	}
+
+	const asScopes = as.scopes_supported;
+	if (asScopes && prm?.scopes_supported) {
+		for (const scope of prm.scopes_supported.filter(scope => !asScopes.includes(scope))) {
+			findings.push({level: 'warning', code: 'scope-not-listed', message: `Scope "${scope}" of the resource metadata is not in the authorization server's scopes_supported`, hint: 'The authorization server may refuse or drop it; deselect it if the login fails.'});
+		}
+	}
+
+	const methods = as.token_endpoint_auth_methods_supported;
+	if (methods && !methods.includes('none') && !hasClientId) {
+		findings.push({level: 'warning', code: 'no-public-clients', message: `The token endpoint accepts only ${methods.join(', ')}, not "none"`, hint: 'Registration may return a client secret; if it fails, use a pre-registered client (--client-id, --client-secret).'});
+	}
+
+	return findings;
+}
+
+/**
+ * Finds how to log in to an MCP server: the unauthenticated probe and its challenge, the
+ * protected-resource metadata (RFC 9728) and the authorization-server metadata (RFC 8414 / OpenID
+ * Discovery), in the spec's priority order, with requests that may be needed started at once.
+ * Network failures of the probe throw; everything else is reported in `findings`.
+ */
+export async function discover(mcpUrl: string, options: DiscoverOptions): Promise<Discovery> {
+	const {http, signal, onEvent} = options;
+	const resourceId = canonicalResource(mcpUrl);
+	const attempts: Attempt[] = [];
+	const findings: Finding[] = [];
+
+	// Stage 1: the probe and the well-known resource metadata URLs at once; the challenge's URL wins.
+	const prmController = linkedController(signal);
+	const wellKnown = protectedResourceMetadataUrls(mcpUrl).map(url => ({url, result: startAttempt(http, 'resource-metadata', url, {signal: prmController.signal, onEvent})}));
+	const probe = await startAttempt(http, 'probe', mcpUrl, {
+		signal: linkedController(signal).signal,
+		onEvent,
+		method: 'POST',
+		body: probeBody(),
+		headers: {'content-type': 'application/json', accept: 'application/json, text/event-stream'},
+	});
+	attempts.push(probe.attempt);
+	if (!probe.response) {
+		prmController.abort();
+		await Promise.all(wellKnown.map(candidate => candidate.result));
+		signal?.throwIfAborted();
+		throw new WizardError('probe', `Could not reach the MCP server: ${probe.attempt.note ?? 'no answer'}`, 'Check the URL and your network connection, then try again.');
+	}
+
+	const wwwAuthenticate = probe.response.headers['www-authenticate'];
+	const challenge = bearerChallenge(wwwAuthenticate);
+	const headerUrl = challenge?.params['resource_metadata'];
+	let candidates = wellKnown;
+	if (headerUrl) {
+		// RFC 9728 5.1: the challenge's URL MUST be used; a well-known request to the same URL is reused.
+		const same = wellKnown.find(candidate => candidate.url === headerUrl);
+		const headerCandidate = same ?? {url: headerUrl, result: startAttempt(http, 'resource-metadata', headerUrl, {signal: prmController.signal, onEvent})};
+		candidates = [headerCandidate, ...wellKnown.filter(candidate => candidate !== same)];
+	}
+
+	const origin = new URL(mcpUrl).origin;
+	const rootMetadataUrl = protectedResourceMetadataUrls(origin)[0];
+	const prm = await firstUsable<ProtectedResourceMetadata>(
+		candidates,
+		(fetched, url) => {
+			const parsed = jsonDocument(fetched);
+			if (!parsed || 'reject' in parsed) return parsed;
+			const problems = protectedResourceTypeProblems(parsed.document);
+			if (problems.length > 0) return {reject: problems.join('; ')};
+			const document = parsed.document as ProtectedResourceMetadata;
+			// RFC 9728 3.3: `resource` must be the identifier the URL was built from (for the root URL, the
+			// origin; a document naming the MCP URL itself is accepted there too).
+			const allowed = url === rootMetadataUrl && url !== headerUrl ? [resourceId, canonicalResource(origin)] : [resourceId];
+			let documentResource: string;
+			try {
+				documentResource = canonicalResource(document.resource);
+			} catch {
+				return {reject: `\`resource\` "${document.resource}" is not a URL`};
+			}
+
+			if (!allowed.includes(documentResource)) {
+				findings.push({level: 'error', code: 'resource-mismatch', message: `The resource metadata at ${url} is for "${document.resource}", not "${resourceId}"`, hint: 'RFC 9728 3.3 forbids using it: check the MCP URL (a trailing slash counts), or report the mismatch to the server operator.'});
+				return {reject: `resource "${document.resource}" is not "${resourceId}"`};
+			}
+
+			if ((document.authorization_servers?.length ?? 0) === 0) return {reject: 'no authorization_servers'};
+			return {value: document};
+		},
+		prmController,
+	);
+	attempts.push(...prm.attempts);
+
+	// A document that was rejected for a mismatch but another one was usable: the mismatch is a warning.
+	if (prm.chosen) {
+		for (const [index, finding] of findings.entries()) findings[index] = {...finding, level: 'warning'};
+	}
+
+	let issuer: string;
+	if (prm.chosen) {
+		issuer = prm.chosen.value.authorization_servers![0]!;
+	} else if (findings.some(finding => finding.level === 'error')) {
+		return {mcpUrl, resource: resourceId, probe: {status: probe.response.status, wwwAuthenticate, challenge}, attempts, findings};
+	} else if (headerUrl) {
+		const rejected = prm.attempts.find(attempt => attempt.url === headerUrl);
+		findings.push({level: 'error', code: 'no-resource-metadata', message: `The resource metadata named by the server's challenge (${headerUrl}) could not be used: ${rejected?.note ?? `HTTP ${rejected?.status ?? '?'}`}`, hint: 'The server points to metadata it does not serve; report it to the server operator.'});
+		return {mcpUrl, resource: resourceId, probe: {status: probe.response.status, wwwAuthenticate, challenge}, attempts, findings};
+	} else {
+		// 2025-03-26 servers have no resource metadata: the authorization server is the MCP URL's origin.
+		issuer = origin;
+		findings.push({level: 'warning', code: 'legacy-no-resource-metadata', message: 'The server has no protected-resource metadata (an MCP 2025-03-26 server)', hint: `Its origin, ${origin}, is taken as the authorization server.`});
+	}
+
+	// Stage 2: the authorization-server metadata, every candidate at once, first usable in priority order.
+	const asController = linkedController(signal);
+	let asUrls: string[];
+	try {
+		asUrls = authorizationServerMetadataUrls(issuer);
+	} catch {
+		findings.push({level: 'error', code: 'bad-issuer', message: `The authorization server "${issuer}" is not a URL`, hint: 'Report the resource metadata to the server operator.'});
+		return {mcpUrl, resource: resourceId, probe: {status: probe.response.status, wwwAuthenticate, challenge}, attempts, findings};
+	}
+
+	const asCandidates = asUrls.map(url => ({url, result: startAttempt(http, 'authorization-server-metadata', url, {signal: asController.signal, onEvent})}));
+	const as = await firstUsable<AuthorizationServerMetadata>(
+		asCandidates,
+		(fetched, url) => {
+			const parsed = jsonDocument(fetched);
+			if (!parsed || 'reject' in parsed) return parsed;
+			const problems = authorizationServerTypeProblems(parsed.document);
+			if (problems.length > 0) return {reject: problems.join('; ')};
+			const metadata = parsed.document as AuthorizationServerMetadata;
+			// RFC 8414 3.3 (and MCP 2026-07-28): `issuer` must be the issuer the URL was built from.
+			if (metadata.issuer !== issuer) {
+				findings.push({level: 'error', code: 'issuer-mismatch', message: `The metadata at ${url} names issuer "${metadata.issuer}", not "${issuer}"`, hint: 'RFC 8414 3.3 forbids using it; report the mismatch to the server operator.'});
+				return {reject: `issuer "${metadata.issuer}" is not "${issuer}"`};
+			}
+
+			return {value: metadata};
+		},
+		asController,
+	);
+	attempts.push(...as.attempts);
+	const resource = prm.chosen ? canonicalResource(prm.chosen.value.resource) : resourceId;
+	const base = {
+		mcpUrl,
+		resource,
+		probe: {status: probe.response.status, wwwAuthenticate, challenge},
+		resourceMetadata: prm.chosen ? {url: prm.chosen.url, document: prm.chosen.value} : undefined,
+		attempts,
+	};
+
+	if (as.chosen) {
+		for (const [index, finding] of findings.entries()) if (finding.code === 'issuer-mismatch') findings[index] = {...finding, level: 'warning'};
+		const discovery = {...base, authorizationServer: {issuer, url: as.chosen.url, metadata: as.chosen.value}};
+		return {...discovery, findings: [...findings, ...assess(discovery, options.hasClientId ?? false)]};
+	}
+
+	if (findings.some(finding => finding.level === 'error')) return {...base, findings};
+	if (prm.chosen) {
+		const failed = as.attempts.map(attempt => `${attempt.url}: ${attempt.note ?? `HTTP ${attempt.status ?? '?'}`}`).join('; ');
+		findings.push({level: 'error', code: 'no-authorization-server-metadata', message: `No metadata found for the authorization server ${issuer} (${failed})`, hint: 'Check that the authorization server is up; report the resource metadata to the server operator if it names the wrong server.'});
+		return {...base, findings};
+	}
+
+	// 2025-03-26 fallback: the default endpoints at the origin.
+	findings.push({level: 'warning', code: 'legacy-default-endpoints', message: `No authorization-server metadata at ${origin}; using the default endpoints /authorize, /token and /register`, hint: 'This is how MCP 2025-03-26 servers without metadata work; PKCE S256 is assumed.'});
+	const metadata: AuthorizationServerMetadata = {
+		issuer: origin,
+		authorization_endpoint: `${origin}/authorize`,
+		token_endpoint: `${origin}/token`,
+		registration_endpoint: `${origin}/register`,
+		code_challenge_methods_supported: ['S256'],
+	};
+	const discovery = {...base, authorizationServer: {issuer: origin, metadata}};
+	return {...discovery, findings: [...findings, ...assess(discovery, options.hasClientId ?? false)]};
+}
+
+/** The first error finding as a WizardError, so that a login stops before any authorization request. */
+export function assertUsable(discovery: Discovery): asserts discovery is Discovery & {authorizationServer: NonNullable<Discovery['authorizationServer']>} {
+	const error = discovery.findings.find(finding => finding.level === 'error');
+	if (error) {
+		const step = error.code.includes('resource') ? 'resource-metadata' : 'authorization-server-metadata';
+		throw new WizardError(step, error.message, error.hint);
+	}
+
+	if (!discovery.authorizationServer) {
+		throw new WizardError('authorization-server-metadata', 'No authorization server was found', 'Check the MCP URL.');
+	}
+}

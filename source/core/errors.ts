@@ -1,0 +1,56 @@
+/** The step of a login where something went wrong; shown to the user and used in --json output. */
+export type FailedStep =
+	| 'input'
+	| 'probe'
+	| 'resource-metadata'
+	| 'authorization-server-metadata'
+	| 'client'
+	| 'registration'
+	| 'authorization'
+	| 'callback'
+	| 'token'
+	| 'refresh'
+	| 'mcp-check'
+	| 'store'
+	| 'network';
+
+/** What the server said, verbatim, when a request was answered with an error. */
+export type ServerAnswer = {
+	readonly url: string;
+	readonly status: number;
+	readonly body: string;
+};
+
+/**
+ * Every failure the core reports: what failed (message), the server's own words (answer), and what to
+ * try next (hint). Callers show all three and never a stack trace.
+ */
+export class WizardError extends Error {
+	override readonly name = 'WizardError';
+
+	constructor(
+		readonly step: FailedStep,
+		message: string,
+		readonly hint: string,
+		readonly answer?: ServerAnswer,
+		options?: {cause?: unknown},
+	) {
+		super(message, options);
+	}
+}
+
+/** Bad usage of the command line: exit code 2, never a flow failure. */
+export class UsageError extends Error {
+	override readonly name = 'UsageError';
+
+	constructor(
+		message: string,
+		readonly hint: string,
+	) {
+		super(message);
+	}
+}
+
+export function isAbortError(error: unknown): boolean {
+	return error instanceof Error && (error.name === 'AbortError' || (error as {code?: string}).code === 'ABORT_ERR');
+}

@@ -1,0 +1,260 @@
+import got, {type Response as GotResponse, RequestError} from 'got';
+import {WizardError, isAbortError, type FailedStep} from './errors.js';
+import {redactBody, redactHeaders, redactUrl} from './redact.js';
+
+/** Timing phases of one exchange, in milliseconds (got's http-timer phases). */
+export type ExchangeTimings = {
+	readonly dns?: number;
+	readonly tcp?: number;
+	readonly tls?: number;
+	readonly firstByte?: number;
+	readonly download?: number;
+	readonly total: number;
+};
+
+/** One request and its answer as the trace keeps it: secrets are already redacted. */
+export type Exchange = {
+	readonly id: number;
+	readonly step: FailedStep | undefined;
+	readonly method: string;
+	readonly url: string;
+	readonly startedAt: string;
+	readonly status?: number;
+	readonly error?: string;
+	readonly timings: ExchangeTimings;
+	readonly request: {readonly headers: Record<string, string>; readonly body?: string};
+	readonly response?: {readonly headers: Record<string, string>; readonly body: string};
+};
+
+export type HttpRequest = {
+	readonly url: string;
+	readonly method?: string;
+	readonly headers?: Record<string, string>;
+	readonly body?: string;
+	/** The login step this request belongs to; errors carry it. */
+	readonly step?: FailedStep;
+	/** Size cap on the response body; larger answers fail. */
+	readonly maxBytes?: number;
+	readonly followRedirects?: boolean;
+	readonly timeoutMs?: number;
+	readonly signal?: AbortSignal;
+};
+
+export type HttpResponse = {
+	/** The URL that answered, after redirects. */
+	readonly url: string;
+	readonly status: number;
+	readonly headers: Record<string, string>;
+	readonly body: string;
+	readonly ms: number;
+	readonly exchange: Exchange;
+};
+
+/** The fetch signature oauth4webapi's customFetch and the MCP client's `fetch` option expect. */
+export type FetchLike = (url: string | URL, init?: RequestInit) => Promise<Response>;
+
+export type HttpClient = {
+	request(request: HttpRequest): Promise<HttpResponse>;
+	/** A fetch that goes through request(): same timeouts, size cap and trace. */
+	readonly fetch: FetchLike;
+	/** Every exchange so far, oldest first. */
+	readonly exchanges: readonly Exchange[];
+};
+
+export type HttpClientOptions = {
+	readonly connectTimeoutMs?: number;
+	readonly timeoutMs?: number;
+	/** Default size cap on bodies. */
+	readonly maxBytes?: number;
+	readonly onExchange?: (exchange: Exchange) => void;
+	readonly userAgent?: string;
+};
+
+export const metadataMaxBytes = 1024 * 1024;
+
+const defaults = {connectTimeoutMs: 10_000, timeoutMs: 30_000, maxBytes: metadataMaxBytes};
+
+/** Statuses whose Response may not have a body (Fetch standard "null body status"). */
+const nullBodyStatuses = new Set([101, 103, 204, 205, 304]);
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+	const flat: Record<string, string> = {};
+	for (const [name, value] of Object.entries(headers)) {
+		if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+	}
+
+	return flat;
+}
+
+function phases(response: GotResponse | undefined, fallbackMs: number): ExchangeTimings {
+	const p = response?.timings.phases;
+	if (!p) return {total: fallbackMs};
+	return {dns: p.dns, tcp: p.tcp, tls: p.tls, firstByte: p.firstByte, download: p.download, total: p.total ?? fallbackMs};
+}
+
+function describeNetworkError(error: unknown, url: string, timeoutMs: number, maxBytes: number): {message: string; hint: string} {
+	const {host} = new URL(url);
+	const code = (error as {code?: string}).code;
+	switch (code) {
+		case 'ECONNREFUSED': {
+			return {message: `Connection to ${host} refused`, hint: 'Nothing is listening there: check the URL and that the server is running.'};
+		}
+
+		case 'ENOTFOUND':
+		case 'EAI_AGAIN': {
+			return {message: `Host ${host} not found (DNS)`, hint: 'Check the host name for typos and your network connection.'};
+		}
+
+		case 'ETIMEDOUT': {
+			return {message: `${host} did not answer within ${Math.round(timeoutMs / 1000)} s`, hint: 'The server is slow or unreachable; try again, or raise --timeout.'};
+		}
+
+		case 'ECONNRESET': {
+			return {message: `${host} closed the connection mid-request`, hint: 'Try again; if it repeats, the server or a proxy in between is failing.'};
+		}
+
+		case 'ERR_BODY_TOO_LARGE': {
+			return {message: `The answer from ${host} is larger than ${Math.round(maxBytes / 1024)} KiB`, hint: 'This URL does not serve the small JSON document expected here: check it.'};
+		}
+
+		case 'ERR_TOO_MANY_REDIRECTS': {
+			return {message: `${url} redirects too many times`, hint: 'The server redirects in a loop: check the URL or report it to the server operator.'};
+		}
+
+		default: {
+			if (typeof code === 'string' && (code.startsWith('ERR_TLS') || code.includes('CERT') || code.startsWith('DEPTH_ZERO'))) {
+				return {message: `TLS failure talking to ${host} (${code})`, hint: 'The server certificate is not trusted here; check the URL, or NODE_EXTRA_CA_CERTS for a private CA.'};
+			}
+
+			const text = error instanceof Error ? error.message : String(error);
+			return {message: `Request to ${host} failed: ${text}`, hint: 'Check the URL and your network connection, then try again.'};
+		}
+	}
+}
+
+function headersToRecord(headers: RequestInit['headers']): Record<string, string> {
+	return Object.fromEntries(new Headers(headers ?? {}).entries());
+}
+
+function bodyToString(body: RequestInit['body']): string | undefined {
+	if (body === undefined || body === null) return undefined;
+	if (typeof body === 'string') return body;
+	if (body instanceof URLSearchParams) return body.toString();
+	throw new TypeError('Only string and URLSearchParams bodies are supported');
+}
+
+/**
+ * The one HTTP layer: every request of the core (and of oauth4webapi and the MCP client, through
+ * `fetch`) goes through here, so that timeouts, the size cap and the trace hold for all of them.
+ * POSTs are never retried (they may have side effects, e.g. a second client registration).
+ */
+export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
+	const settings = {...defaults, ...options};
+	const exchanges: Exchange[] = [];
+	let nextId = 1;
+
+	function record(exchange: Exchange): Exchange {
+		exchanges.push(exchange);
+		settings.onExchange?.(exchange);
+		return exchange;
+	}
+
+	async function request(input: HttpRequest): Promise<HttpResponse> {
+		const method = (input.method ?? 'GET').toUpperCase();
+		const maxBytes = input.maxBytes ?? settings.maxBytes;
+		const timeoutMs = input.timeoutMs ?? settings.timeoutMs;
+		const headers: Record<string, string> = {'user-agent': settings.userAgent ?? 'mcp-auth-wizard', ...input.headers};
+		const startedAt = new Date();
+		const started = performance.now();
+		const base = {
+			id: nextId++,
+			step: input.step,
+			method,
+			url: redactUrl(input.url),
+			startedAt: startedAt.toISOString(),
+			request: {headers: redactHeaders(headers), body: input.body === undefined ? undefined : redactBody(input.body, headers['content-type'])},
+		};
+
+		const pending = got(input.url, {
+			method: method as 'GET',
+			headers,
+			body: input.body,
+			throwHttpErrors: false,
+			followRedirect: input.followRedirects ?? method === 'GET',
+			maxRedirects: 10,
+			retry: {limit: 0},
+			timeout: {connect: settings.connectTimeoutMs, request: timeoutMs},
+			signal: input.signal,
+			responseType: 'text',
+			decompress: true,
+		});
+		let tooLarge = false;
+		pending.on('downloadProgress', progress => {
+			if (progress.transferred > maxBytes || (progress.total !== undefined && progress.total > maxBytes)) {
+				tooLarge = true;
+				pending.cancel();
+			}
+		});
+
+		try {
+			const response = await pending;
+			const responseHeaders = flattenHeaders(response.headers);
+			const ms = Math.round(performance.now() - started);
+			const exchange = record({
+				...base,
+				status: response.statusCode,
+				timings: phases(response, ms),
+				response: {headers: redactHeaders(responseHeaders), body: redactBody(response.body, responseHeaders['content-type'])},
+			});
+			return {url: response.url, status: response.statusCode, headers: responseHeaders, body: response.body, ms, exchange};
+		} catch (error) {
+			const ms = Math.round(performance.now() - started);
+			if (input.signal?.aborted || (isAbortError(error) && !tooLarge)) {
+				record({...base, error: 'aborted', timings: {total: ms}});
+				throw input.signal?.reason ?? error;
+			}
+
+			const code = tooLarge ? 'ERR_BODY_TOO_LARGE' : (error as {code?: string}).code;
+			const described = describeNetworkError(tooLarge ? {code} : error, input.url, timeoutMs, maxBytes);
+			const gotResponse = error instanceof RequestError ? error.response : undefined;
+			record({...base, error: described.message, timings: phases(gotResponse, ms)});
+			throw new WizardError(input.step ?? 'network', described.message, described.hint, undefined, {cause: error});
+		}
+	}
+
+	const fetchThroughClient: FetchLike = async (url, init = {}) => {
+		const response = await request({
+			url: url.toString(),
+			method: init.method,
+			headers: headersToRecord(init.headers),
+			body: bodyToString(init.body),
+			signal: init.signal ?? undefined,
+			// Both oauth4webapi and the MCP client ask for redirect: 'manual' where it matters (RFC 9700 4.11).
+			followRedirects: init.redirect === undefined ? undefined : init.redirect === 'follow',
+		});
+		return new Response(nullBodyStatuses.has(response.status) ? null : response.body, {
+			status: response.status,
+			headers: response.headers,
+		});
+	};
+
+	return {request, fetch: fetchThroughClient, exchanges};
+}
+
+/** Parses a JSON object body, or explains in one line what came instead. */
+export function parseJsonObject(response: HttpResponse): {ok: true; value: Record<string, unknown>} | {ok: false; problem: string} {
+	const type = response.headers['content-type'] ?? '';
+	let value: unknown;
+	try {
+		value = JSON.parse(response.body);
+	} catch {
+		const looksHtml = /^\s*</.test(response.body) || type.includes('html');
+		return {ok: false, problem: looksHtml ? 'the answer is an HTML page, not JSON' : 'the answer is not valid JSON'};
+	}
+
+	if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+		return {ok: false, problem: 'the answer is JSON but not an object'};
+	}
+
+	return {ok: true, value: value as Record<string, unknown>};
+}

@@ -1,0 +1,117 @@
+import {type PendingAuthorization, prepareAuthorization, validateCallback} from './authorize.js';
+import {type BrowserLaunch, openBrowser} from './browser.js';
+import {startCallbackServer} from './callback-server.js';
+import {type ClientCredentials, chooseAuthMethod} from './client.js';
+import {type Discovery, type DiscoveryEvent, assertUsable, discover} from './discovery.js';
+import {WizardError} from './errors.js';
+import type {HttpClient} from './http.js';
+import {type RegistrationRequest, type RegistrationResult, buildRegistrationRequest, registerClient} from './registration.js';
+import {type ScopeChoice, chooseScopes} from './scopes.js';
+import {type TokenSet, exchangeCode} from './tokens.js';
+
+export type LoginEvent =
+	| {readonly type: 'discovery'; readonly event: DiscoveryEvent}
+	| {readonly type: 'discovered'; readonly discovery: Discovery}
+	| {readonly type: 'scopes-chosen'; readonly choice: ScopeChoice; readonly scopes: readonly string[]}
+	| {readonly type: 'registering'; readonly endpoint: string; readonly request: RegistrationRequest}
+	| {readonly type: 'registered'; readonly registration: RegistrationResult}
+	| {readonly type: 'authorization-started'; readonly url: string; readonly redirectUri: string; readonly timeoutMs: number}
+	| {readonly type: 'browser'; readonly launch: BrowserLaunch}
+	| {readonly type: 'browser-failed'; readonly error: WizardError}
+	| {readonly type: 'callback-received'}
+	| {readonly type: 'tokens-received'};
+
+export type LoginOptions = {
+	readonly http: HttpClient;
+	/** The scopes to ask for; undefined takes the spec's default selection. */
+	readonly scopes?: readonly string[];
+	readonly clientId?: string;
+	readonly clientSecret?: string;
+	readonly clientName?: string;
+	/** 0 or undefined: a random free port. */
+	readonly callbackPort?: number;
+	readonly timeoutMs?: number;
+	readonly noOpen?: boolean;
+	readonly env?: NodeJS.ProcessEnv;
+	readonly signal?: AbortSignal;
+	readonly onEvent?: (event: LoginEvent) => void;
+};
+
+export type LoginResult = {
+	readonly discovery: Discovery & {authorizationServer: NonNullable<Discovery['authorizationServer']>};
+	readonly scopeChoice: ScopeChoice;
+	readonly scopes: readonly string[];
+	readonly registration?: RegistrationResult;
+	readonly client: ClientCredentials;
+	readonly redirectUri: string;
+	readonly tokens: TokenSet;
+};
+
+/**
+ * A whole login, step by step: discovery, scopes, client (pre-registered or registered), the browser
+ * authorization with a loopback callback, and the code exchange. Used by the scriptable `login`; the
+ * wizard runs the same steps one screen at a time.
+ */
+export async function login(mcpUrl: string, options: LoginOptions): Promise<LoginResult> {
+	const {http, signal, onEvent} = options;
+	const discovery = await discover(mcpUrl, {http, signal, hasClientId: options.clientId !== undefined, onEvent: event => onEvent?.({type: 'discovery', event})});
+	onEvent?.({type: 'discovered', discovery});
+	assertUsable(discovery);
+	const {metadata} = discovery.authorizationServer;
+
+	const scopeChoice = chooseScopes(discovery);
+	const scopes = options.scopes ?? scopeChoice.defaults;
+	onEvent?.({type: 'scopes-chosen', choice: scopeChoice, scopes});
+
+	// The listener starts first: the registration names its redirect URI, port included.
+	const callbackServer = await startCallbackServer({port: options.callbackPort});
+	try {
+		const {redirectUri} = callbackServer;
+		let registration: RegistrationResult | undefined;
+		let client: ClientCredentials;
+		if (options.clientId === undefined) {
+			const request = buildRegistrationRequest({metadata, redirectUri, scopes, clientName: options.clientName});
+			onEvent?.({type: 'registering', endpoint: metadata.registration_endpoint ?? '', request});
+			registration = await registerClient(http, metadata, request, {signal});
+			onEvent?.({type: 'registered', registration});
+			client = registration.client;
+		} else {
+			const hasSecret = options.clientSecret !== undefined;
+			client = {clientId: options.clientId, clientSecret: options.clientSecret, authMethod: chooseAuthMethod(metadata, hasSecret), source: 'pre-registered'};
+		}
+
+		const pending: PendingAuthorization = await prepareAuthorization({metadata, client, redirectUri, scopes, resource: discovery.resource});
+		const timeoutMs = options.timeoutMs ?? 5 * 60 * 1000;
+		onEvent?.({type: 'authorization-started', url: pending.url, redirectUri, timeoutMs});
+		const waiting = callbackServer.waitForCallback({
+			timeoutMs,
+			signal,
+			validate(url) {
+				try {
+					validateCallback({metadata, client, pending, callbackUrl: url});
+					return {ok: true};
+				} catch (error) {
+					return {ok: false, message: error instanceof WizardError ? error.message : 'The callback is not valid'};
+				}
+			},
+		});
+		// The wait is attached first, so that a fast browser cannot answer before anyone listens.
+		waiting.catch(() => undefined);
+		try {
+			onEvent?.({type: 'browser', launch: await openBrowser(pending.url, {noOpen: options.noOpen, env: options.env})});
+		} catch (error) {
+			// No browser is no reason to stop: the URL is shown, and can be opened by hand.
+			if (!(error instanceof WizardError)) throw error;
+			onEvent?.({type: 'browser-failed', error});
+		}
+
+		const callbackUrl = await waiting;
+		onEvent?.({type: 'callback-received'});
+		const callbackParameters = validateCallback({metadata, client, pending, callbackUrl});
+		const tokens = await exchangeCode({http, metadata, client, pending, callbackParameters, signal});
+		onEvent?.({type: 'tokens-received'});
+		return {discovery, scopeChoice, scopes, registration, client, redirectUri, tokens};
+	} finally {
+		await callbackServer.close();
+	}
+}

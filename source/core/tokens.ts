@@ -1,0 +1,177 @@
+import * as oauth from 'oauth4webapi';
+import type {PendingAuthorization} from './authorize.js';
+import {type ClientCredentials, clientAuthentication, oauthRequestOptions, toAuthorizationServer, toClient} from './client.js';
+import {type FailedStep, WizardError} from './errors.js';
+import type {HttpClient} from './http.js';
+import type {AuthorizationServerMetadata} from './metadata.js';
+import {maskSecret} from './redact.js';
+import {missingScopes, parseScopes} from './scopes.js';
+
+/** Tokens as stored. Secrets: never shown whole. */
+export type TokenSet = {
+	readonly accessToken: string;
+	readonly tokenType: string;
+	readonly refreshToken?: string;
+	/** ISO time; absent when the server did not say (no expires_in, not a JWT with exp). */
+	readonly expiresAt?: string;
+	/** The `scope` of the token response, verbatim. */
+	readonly scope?: string;
+	readonly obtainedAt: string;
+};
+
+export type TokenSummary = {
+	readonly tokenType: string;
+	/** The access token masked: a few leading characters and its length. */
+	readonly maskedAccessToken: string;
+	readonly isJwt: boolean;
+	readonly expiresAt?: string;
+	readonly expiresInSeconds?: number;
+	readonly expired: boolean;
+	readonly requestedScopes: readonly string[];
+	/** undefined when neither the response nor the token says. */
+	readonly grantedScopes?: readonly string[];
+	readonly grantedFrom: 'response' | 'jwt' | 'unknown';
+	readonly missingScopes: readonly string[];
+	readonly hasRefreshToken: boolean;
+};
+
+/** The payload of a JWT access token, read without verifying it: only for display. */
+export function decodeJwtPayload(token: string): Record<string, unknown> | undefined {
+	const parts = token.split('.');
+	if (parts.length !== 3) return undefined;
+	try {
+		const payload: unknown = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8'));
+		return payload !== null && typeof payload === 'object' && !Array.isArray(payload) ? (payload as Record<string, unknown>) : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+function jwtScopes(claims: Record<string, unknown>): string[] | undefined {
+	// RFC 9068 2.2.3 `scope`; some servers use `scp` (a list or a string).
+	const value = claims['scope'] ?? claims['scp'];
+	if (typeof value === 'string') return parseScopes(value);
+	if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string');
+	return undefined;
+}
+
+export function summarizeTokens(tokens: TokenSet, requestedScopes: readonly string[], now: number = Date.now()): TokenSummary {
+	const claims = decodeJwtPayload(tokens.accessToken);
+	const fromJwt = claims ? jwtScopes(claims) : undefined;
+	const granted = tokens.scope === undefined ? fromJwt : parseScopes(tokens.scope);
+	const grantedFrom = tokens.scope === undefined ? (fromJwt ? 'jwt' : 'unknown') : 'response';
+	const expiresAt = tokens.expiresAt ?? (typeof claims?.['exp'] === 'number' ? new Date(claims['exp'] * 1000).toISOString() : undefined);
+	const expiresInSeconds = expiresAt === undefined ? undefined : Math.round((Date.parse(expiresAt) - now) / 1000);
+	return {
+		tokenType: tokens.tokenType,
+		maskedAccessToken: maskSecret(tokens.accessToken),
+		isJwt: claims !== undefined,
+		expiresAt,
+		expiresInSeconds,
+		expired: expiresInSeconds !== undefined && expiresInSeconds <= 0,
+		requestedScopes,
+		grantedScopes: granted,
+		grantedFrom,
+		// RFC 6749 5.1: a response without `scope` means the requested scope was granted.
+		missingScopes: granted ? missingScopes(requestedScopes, granted) : [],
+		hasRefreshToken: tokens.refreshToken !== undefined,
+	};
+}
+
+function toTokenSet(response: oauth.TokenEndpointResponse, previousRefreshToken?: string): TokenSet {
+	const obtainedAt = new Date();
+	return {
+		accessToken: response.access_token,
+		tokenType: response.token_type,
+		// RFC 6749 6: the server may keep the old refresh token valid and send none.
+		refreshToken: response.refresh_token ?? previousRefreshToken,
+		expiresAt: typeof response.expires_in === 'number' ? new Date(obtainedAt.getTime() + response.expires_in * 1000).toISOString() : undefined,
+		scope: response.scope,
+		obtainedAt: obtainedAt.toISOString(),
+	};
+}
+
+function tokenErrorHint(error: string, step: FailedStep): string {
+	switch (error) {
+		case 'invalid_grant': {
+			return step === 'refresh' ? 'The refresh token is expired or revoked: log in again.' : 'The authorization code expired or was already used: log in again.';
+		}
+
+		case 'invalid_client':
+		case 'unauthorized_client': {
+			return 'The server no longer accepts this client: register again (log in without --client-id), or check --client-secret.';
+		}
+
+		case 'invalid_target': {
+			return 'The server refused the `resource` indicator (RFC 8707): check the MCP URL.';
+		}
+
+		case 'invalid_scope': {
+			return 'The server refused a scope: log in again with other scopes.';
+		}
+
+		default: {
+			return 'The token endpoint refused the request; its words are above.';
+		}
+	}
+}
+
+async function tokenRequest(step: FailedStep, tokenEndpoint: string | undefined, send: () => Promise<oauth.TokenEndpointResponse>): Promise<oauth.TokenEndpointResponse> {
+	try {
+		return await send();
+	} catch (error) {
+		if (error instanceof WizardError) throw error;
+		if (error instanceof oauth.ResponseBodyError) {
+			const description = error.error_description ? ` (${error.error_description})` : '';
+			throw new WizardError(step, `The token endpoint answered HTTP ${error.status}: ${error.error}${description}`, tokenErrorHint(error.error, step), {url: tokenEndpoint ?? '', status: error.status, body: JSON.stringify(error.cause)});
+		}
+
+		if (error instanceof oauth.OperationProcessingError || error instanceof oauth.UnsupportedOperationError) {
+			throw new WizardError(step, `The token response is not usable: ${error.message}`, 'The server answered outside OAuth 2.0 (RFC 6749 5.1); the HTTP trace shows what came back.');
+		}
+
+		throw error;
+	}
+}
+
+/** Redeems the authorization code (RFC 6749 4.1.3) with the PKCE verifier and `resource` (RFC 8707 2.2). */
+export async function exchangeCode(input: {
+	readonly http: HttpClient;
+	readonly metadata: AuthorizationServerMetadata;
+	readonly client: ClientCredentials;
+	readonly pending: PendingAuthorization;
+	readonly callbackParameters: URLSearchParams;
+	readonly signal?: AbortSignal;
+}): Promise<TokenSet> {
+	const as = toAuthorizationServer(input.metadata);
+	const client = toClient(input.client);
+	const response = await tokenRequest('token', input.metadata.token_endpoint, async () => {
+		const answer = await oauth.authorizationCodeGrantRequest(as, client, clientAuthentication(input.client), input.callbackParameters, input.pending.redirectUri, input.pending.codeVerifier, {
+			...oauthRequestOptions(input.http, input.metadata.token_endpoint, input.signal),
+			additionalParameters: {resource: input.pending.resource},
+		});
+		return oauth.processAuthorizationCodeResponse(as, client, answer);
+	});
+	return toTokenSet(response);
+}
+
+/** Refreshes (RFC 6749 6) with `resource` (RFC 8707 2.2), keeping the old refresh token if no new one comes. */
+export async function refreshTokens(input: {
+	readonly http: HttpClient;
+	readonly metadata: AuthorizationServerMetadata;
+	readonly client: ClientCredentials;
+	readonly refreshToken: string;
+	readonly resource: string;
+	readonly signal?: AbortSignal;
+}): Promise<TokenSet> {
+	const as = toAuthorizationServer(input.metadata);
+	const client = toClient(input.client);
+	const response = await tokenRequest('refresh', input.metadata.token_endpoint, async () => {
+		const answer = await oauth.refreshTokenGrantRequest(as, client, clientAuthentication(input.client), input.refreshToken, {
+			...oauthRequestOptions(input.http, input.metadata.token_endpoint, input.signal),
+			additionalParameters: {resource: input.resource},
+		});
+		return oauth.processRefreshTokenResponse(as, client, answer);
+	});
+	return toTokenSet(response, input.refreshToken);
+}

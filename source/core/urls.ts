@@ -1,0 +1,83 @@
+import {WizardError} from './errors.js';
+
+const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+export function isLoopbackHost(hostname: string): boolean {
+	return loopbackHosts.has(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+/**
+ * Checks a URL the user typed for an MCP server: http(s) only, a host, no credentials or fragment, and
+ * plain http only for loopback hosts (spec-notes 5: all endpoints are https but loopback ones).
+ */
+export function parseServerUrl(input: string): URL {
+	let url: URL;
+	try {
+		url = new URL(input.trim());
+	} catch {
+		throw new WizardError('input', `"${input}" is not a URL`, 'Enter the full MCP server URL, e.g. https://api.example.com/mcp');
+	}
+
+	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+		throw new WizardError('input', `${url.protocol.replace(':', '')} URLs are not MCP server URLs`, 'Use an https:// URL (http:// only for localhost).');
+	}
+
+	if (url.hostname === '') {
+		throw new WizardError('input', `"${input}" has no host`, 'Enter the full MCP server URL, e.g. https://api.example.com/mcp');
+	}
+
+	if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+		throw new WizardError('input', `Plain http is not allowed for ${url.hostname}`, `Use https://${url.host}${url.pathname}; plain http is only for localhost.`);
+	}
+
+	if (url.username !== '' || url.password !== '') {
+		throw new WizardError('input', 'The URL contains a user name or password', 'Remove the credentials from the URL: the login gets its own token.');
+	}
+
+	if (url.hash !== '') {
+		throw new WizardError('input', 'The URL contains a fragment (#...)', 'Remove the part from # on: a resource identifier has no fragment (RFC 8707 2).');
+	}
+
+	return url;
+}
+
+/**
+ * The canonical resource identifier of an MCP server (RFC 8707 2, MCP "canonical server URI"):
+ * lowercase scheme and host (URL parsing does that), no default port, no fragment, and no trailing
+ * slash on an empty path. A trailing slash on a longer path is kept: it is part of the path.
+ */
+export function canonicalResource(url: string | URL): string {
+	const parsed = new URL(url);
+	parsed.hash = '';
+	const text = parsed.toString();
+	return parsed.pathname === '/' && parsed.search === '' ? text.slice(0, -1) : text;
+}
+
+/**
+ * Where the protected-resource metadata may be (RFC 9728 3.1), in the order a client tries them:
+ * the path-aware URL (when the URL has a path), then the root.
+ */
+export function protectedResourceMetadataUrls(resourceUrl: string | URL): string[] {
+	const url = new URL(resourceUrl);
+	const path = url.pathname === '/' ? '' : url.pathname.replace(/\/$/, '');
+	const root = `${url.origin}/.well-known/oauth-protected-resource`;
+	return path === '' ? [root] : [`${root}${path}`, root];
+}
+
+/**
+ * Where an authorization server's metadata may be, in priority order (RFC 8414 3.1, OpenID Connect
+ * Discovery 4, and the MCP spec's order for issuers with a path).
+ */
+export function authorizationServerMetadataUrls(issuer: string | URL): string[] {
+	const url = new URL(issuer);
+	const path = url.pathname === '/' ? '' : url.pathname.replace(/\/$/, '');
+	if (path === '') {
+		return [`${url.origin}/.well-known/oauth-authorization-server`, `${url.origin}/.well-known/openid-configuration`];
+	}
+
+	return [
+		`${url.origin}/.well-known/oauth-authorization-server${path}`,
+		`${url.origin}/.well-known/openid-configuration${path}`,
+		`${url.origin}${path}/.well-known/openid-configuration`,
+	];
+}

@@ -1,0 +1,11 @@
+import {defineConfig} from 'vitest/config';
+
+export default defineConfig({
+	test: {
+		include: ['test/**/*.test.{ts,tsx}'],
+		testTimeout: 30_000,
+		hookTimeout: 30_000,
+		// Every test sets its own MCP_AUTH_WIZARD_HOME; none may touch the user's real store.
+		env: {MCP_AUTH_WIZARD_HOME: '/nonexistent-set-per-test', NO_COLOR: '1'},
+	},
+});
