@@ -56,15 +56,27 @@ function redactParameters(parameters: URLSearchParams): URLSearchParams {
 	return redacted;
 }
 
-/** Redacts secret query parameters (a callback URL carries the authorization code). */
+/** Redacts secret query parameters (a callback URL carries the authorization code); the rest stays as sent. */
 export function redactUrl(url: string): string {
+	const queryStart = url.indexOf('?');
+	if (queryStart === -1) return url;
+	const hashStart = url.indexOf('#', queryStart);
+	const query = url.slice(queryStart + 1, hashStart === -1 ? undefined : hashStart);
+	const redacted = query
+		.split('&')
+		.map(part => {
+			const [key = '', value] = part.split('=', 2);
+			return value !== undefined && isSecretName(decodeURIComponentSafe(key)) ? `${key}=${maskSecret(decodeURIComponentSafe(value))}` : part;
+		})
+		.join('&');
+	return `${url.slice(0, queryStart + 1)}${redacted}${hashStart === -1 ? '' : url.slice(hashStart)}`;
+}
+
+function decodeURIComponentSafe(text: string): string {
 	try {
-		const parsed = new URL(url);
-		if (parsed.search === '') return url;
-		parsed.search = redactParameters(parsed.searchParams).toString();
-		return parsed.toString();
+		return decodeURIComponent(text.replaceAll('+', ' '));
 	} catch {
-		return url;
+		return text;
 	}
 }
 

@@ -1,0 +1,151 @@
+import {readFileSync, statSync} from 'node:fs';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {type Sandbox, startSandbox} from '../source/sandbox/index.js';
+import {type CliRun, runCli, scriptedBrowser, temporaryHome} from './helpers/run-cli.js';
+
+const mcpScope = 'https://www.fastmail.com/dev/mcp';
+let sandbox: Sandbox;
+const home = temporaryHome();
+const otherHome = temporaryHome();
+const env = () => ({MCP_AUTH_WIZARD_HOME: home.path, BROWSER: scriptedBrowser});
+const outputs: CliRun[] = [];
+
+async function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<CliRun> {
+	const run = await runCli(args, {...env(), ...extraEnv});
+	outputs.push(run);
+	return run;
+}
+
+const json = (run: CliRun) => JSON.parse(run.stdout) as Record<string, any>;
+const storeFile = () => `${home.path}/servers.json`;
+const stored = () => JSON.parse(readFileSync(storeFile(), 'utf8')) as {servers: Record<string, any>};
+
+beforeAll(async () => {
+	sandbox = await startSandbox();
+});
+
+afterAll(async () => {
+	await sandbox.close();
+	home.remove();
+	otherHome.remove();
+});
+
+describe('login against the Fastmail-like sandbox', () => {
+	it('registers with the default scopes in `scope`, logs in through the browser and saves the server', async () => {
+		const run = await cli(['login', sandbox.mcpUrl, '--json', '--name', 'fastmail']);
+		expect(run.stderr).toContain(`${sandbox.issuer}/oauth/authorize?`);
+		expect(run.code).toBe(0);
+
+		// What the authorization server received: the seed bug was a registration without these scopes.
+		const registration = JSON.parse(sandbox.requests.registration.at(-1)!.body);
+		expect(registration.scope).toBe(`${mcpScope} offline_access`);
+		const authorization = sandbox.requests.authorization.at(-1)!.query;
+		expect(authorization).toMatchObject({scope: `${mcpScope} offline_access`, resource: sandbox.mcpUrl, code_challenge_method: 'S256', client_id: json(run)['client'].clientId});
+		const token = new URLSearchParams(sandbox.requests.token.at(-1)!.body);
+		expect(token.get('grant_type')).toBe('authorization_code');
+		expect(token.get('resource')).toBe(sandbox.mcpUrl);
+		expect(token.get('code_verifier')).toMatch(/^[\w-]{43,128}$/);
+
+		const result = json(run);
+		expect(result).toMatchObject({ok: true, server: {name: 'fastmail', mcpUrl: sandbox.mcpUrl, issuer: sandbox.issuer}, scopes: [mcpScope, 'offline_access']});
+		expect(result['tokens']).toMatchObject({grantedScopes: expect.arrayContaining([mcpScope]), hasRefreshToken: true, isJwt: true});
+		expect(result['check']).toMatchObject({ok: true, toolCount: expect.any(Number)});
+		expect(statSync(storeFile()).mode & 0o777).toBe(0o600);
+	});
+
+	it('sends exactly the scopes given with --scopes, in registration and authorization', async () => {
+		const run = await cli(['login', sandbox.mcpUrl, '--json', '--scopes', mcpScope, '--name', 'narrow'], {MCP_AUTH_WIZARD_HOME: otherHome.path});
+		expect(run.code).toBe(0);
+		expect(JSON.parse(sandbox.requests.registration.at(-1)!.body).scope).toBe(mcpScope);
+		expect(sandbox.requests.authorization.at(-1)!.query['scope']).toBe(mcpScope);
+		expect(json(run)['tokens']).toMatchObject({hasRefreshToken: false, missingScopes: []});
+	});
+
+	it('shows the server\'s 400 verbatim and exits 1 when the registration has no scope (the seed bug)', async () => {
+		const registrations = sandbox.requests.registration.length;
+		const run = await cli(['login', sandbox.mcpUrl, '--scopes', '']);
+		expect(run.code).toBe(1);
+		expect(sandbox.requests.registration).toHaveLength(registrations + 1);
+		expect(JSON.parse(sandbox.requests.registration.at(-1)!.body)).not.toHaveProperty('scope');
+		expect(run.stderr).toContain('{"error_description":"invalid_request no scope","error":"invalid_request"}');
+		expect(run.stderr).toContain('HTTP 400');
+		expect(run.stderr).toMatch(/Try: .*choose at least one/);
+		expect(run.stderr).not.toMatch(/\n\s+at /); // No stack trace.
+	});
+
+	it('reports a denied login with the server\'s words and exit 1', async () => {
+		const run = await cli(['login', sandbox.mcpUrl, '--json', '--name', 'denied'], {SCRIPTED_BROWSER_ACTION: 'deny'});
+		expect(run.code).toBe(1);
+		expect(json(run)).toMatchObject({ok: false, error: {step: 'authorization', message: expect.stringContaining('access_denied')}});
+	});
+});
+
+describe('the saved server', () => {
+	it('status shows the token state and granted scopes without network', async () => {
+		const run = await cli(['status', 'fastmail', '--json']);
+		expect(run.code).toBe(0);
+		expect(json(run)).toMatchObject({ok: true, status: expect.stringMatching(/^valid for/), tokens: {hasRefreshToken: true}});
+	});
+
+	it('refresh gets new tokens with `resource` and saves them', async () => {
+		const before = stored().servers[sandbox.mcpUrl].tokens.accessToken;
+		const run = await cli(['refresh', 'fastmail', '--json']);
+		expect(run.code).toBe(0);
+		const token = new URLSearchParams(sandbox.requests.token.at(-1)!.body);
+		expect(token.get('grant_type')).toBe('refresh_token');
+		expect(token.get('resource')).toBe(sandbox.mcpUrl);
+		expect(stored().servers[sandbox.mcpUrl].tokens.accessToken).not.toBe(before);
+	});
+
+	it('verify runs initialize and tools/list with the saved token', async () => {
+		const run = await cli(['verify', sandbox.mcpUrl, '--json']);
+		expect(run.code).toBe(0);
+		expect(json(run)).toMatchObject({ok: true, check: {ok: true, serverName: expect.any(String), toolCount: expect.any(Number)}});
+		expect(sandbox.requests.mcp.at(-1)!.headers['authorization']).toMatch(/^Bearer /);
+	});
+
+	it('never prints a token, code, verifier or secret whole', () => {
+		const server = stored().servers[sandbox.mcpUrl];
+		const secrets = [server.tokens.accessToken, server.tokens.refreshToken, ...sandbox.requests.token.flatMap(request => {
+			const body = new URLSearchParams(request.body);
+			return [body.get('code'), body.get('code_verifier'), body.get('refresh_token')];
+		})].filter((secret): secret is string => typeof secret === 'string' && secret.length > 0);
+		expect(secrets.length).toBeGreaterThan(3);
+		for (const run of outputs) {
+			for (const secret of secrets) {
+				expect(run.stdout).not.toContain(secret);
+				expect(run.stderr).not.toContain(secret);
+			}
+		}
+	});
+	it('list shows the saved servers; remove forgets one', async () => {
+		const list = await cli(['list']);
+		expect(list.code).toBe(0);
+		expect(list.stdout).toContain('fastmail');
+		expect(list.stdout).toContain(sandbox.mcpUrl);
+		expect((await cli(['remove', 'fastmail'])).code).toBe(0);
+		expect(json(await cli(['list', '--json']))['servers']).toEqual([]);
+	});
+});
+
+describe('bad usage', () => {
+	it.each([
+		[['login'], 'needs the MCP server URL'],
+		[['login', 'http://example.com/mcp'], 'Plain http is not allowed'],
+		[['login', 'https://example.com/mcp', '--callback-port', '99999'], '--callback-port must be a port'],
+		[['login', 'https://example.com/mcp', '--timeout', 'soon'], '--timeout must be a duration'],
+		[['status', 'nope'], 'No saved server "nope"'],
+		[['frobnicate'], 'Unknown command'],
+	])('%j exits 2 with a hint', async (args, message) => {
+		const run = await cli(args);
+		expect(run.code).toBe(2);
+		expect(run.stderr).toContain(message);
+		expect(run.stderr).not.toMatch(/\n\s+at /);
+	});
+
+	it('without a subcommand and without a TTY prints the help and exits 2', async () => {
+		const run = await cli([]);
+		expect(run.code).toBe(2);
+		expect(run.stdout + run.stderr).toContain('Usage');
+	});
+});

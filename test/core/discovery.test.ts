@@ -1,0 +1,203 @@
+import {afterEach, describe, expect, it} from 'vitest';
+import {discover} from '../../source/core/discovery.js';
+import {createHttpClient} from '../../source/core/http.js';
+import {asMetadata, type JsonServer, type Route, startJsonServer, unauthorized} from '../helpers/json-server.js';
+
+const servers: JsonServer[] = [];
+afterEach(async () => {
+	await Promise.all(servers.splice(0).map(server => server.close()));
+});
+
+async function serve(routes: (origin: string) => Record<string, Route>): Promise<JsonServer> {
+	const server = await startJsonServer(routes);
+	servers.push(server);
+	return server;
+}
+
+const run = async (url: string, hasClientId = false) => discover(url, {http: createHttpClient(), hasClientId});
+const used = (discovery: Awaited<ReturnType<typeof run>>) => discovery.attempts.filter(attempt => attempt.outcome === 'used').map(attempt => new URL(attempt.url).pathname);
+
+describe('protected-resource metadata', () => {
+	it('uses the URL of the 401 challenge before the well-known URLs', async () => {
+		const server = await serve(origin => ({
+			'POST /mcp': unauthorized(`${origin}/meta/custom`),
+			'/meta/custom': {body: {resource: `${origin}/mcp`, authorization_servers: [`${origin}/from-header`]}},
+			'/.well-known/oauth-protected-resource/mcp': {body: {resource: `${origin}/mcp`, authorization_servers: [`${origin}/from-well-known`]}},
+			'/.well-known/oauth-authorization-server/from-header': {body: asMetadata(`${origin}/from-header`)},
+		}));
+		const discovery = await run(`${server.origin}/mcp`);
+		expect(discovery.resourceMetadata?.url).toBe(`${server.origin}/meta/custom`);
+		expect(discovery.authorizationServer?.issuer).toBe(`${server.origin}/from-header`);
+		expect(discovery.findings.filter(finding => finding.level === 'error')).toEqual([]);
+	});
+
+	it('tries the path-aware well-known URL first, then the root one', async () => {
+		const server = await serve(origin => ({
+			'POST /mcp': unauthorized(),
+			'/.well-known/oauth-protected-resource/mcp': {body: {resource: `${origin}/mcp`, authorization_servers: [origin]}},
+			'/.well-known/oauth-protected-resource': {body: {resource: origin, authorization_servers: ['http://127.0.0.1:1/wrong']}},
+			'/.well-known/oauth-authorization-server': {body: asMetadata(origin)},
+		}));
+		const discovery = await run(`${server.origin}/mcp`);
+		expect(used(discovery)).toEqual(['/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-authorization-server']);
+	});
+
+	it('falls back to the root well-known URL, whose resource may be the origin', async () => {
+		const server = await serve(origin => ({
+			'POST /mcp': unauthorized(),
+			'/.well-known/oauth-protected-resource': {body: {resource: origin, authorization_servers: [origin], scopes_supported: ['read']}},
+			'/.well-known/oauth-authorization-server': {body: asMetadata(origin)},
+		}));
+		const discovery = await run(`${server.origin}/mcp`);
+		expect(used(discovery)).toEqual(['/.well-known/oauth-protected-resource', '/.well-known/oauth-authorization-server']);
+		expect(discovery.resource).toBe(server.origin);
+	});
+
+	it('refuses a document for another resource, shows both values and asks no authorization server', async () => {
+		const server = await serve(origin => ({
+			'POST /mcp': unauthorized(`${origin}/.well-known/oauth-protected-resource/mcp`),
+			'/.well-known/oauth-protected-resource/mcp': {body: {resource: `${origin}/mcp/`, authorization_servers: [origin]}},
+			'/.well-known/oauth-authorization-server': {body: asMetadata(origin)},
+		}));
+		const discovery = await run(`${server.origin}/mcp`);
+		const error = discovery.findings.find(finding => finding.level === 'error');
+		expect(error?.code).toBe('resource-mismatch');
+		expect(error?.message).toContain(`"${server.origin}/mcp/"`);
+		expect(error?.message).toContain(`"${server.origin}/mcp"`);
+		expect(discovery.authorizationServer).toBeUndefined();
+		expect(server.requests.some(request => request.path.includes('authorization-server'))).toBe(false);
+	});
+
+	it('sends the probe as an MCP request with MCP-Protocol-Version and no token', async () => {
+		const server = await serve(origin => ({
+			'POST /mcp': unauthorized(`${origin}/.well-known/oauth-protected-resource/mcp`),
+			'/.well-known/oauth-protected-resource/mcp': {body: {resource: `${origin}/mcp`, authorization_servers: [origin]}},
+			'/.well-known/oauth-authorization-server': {body: asMetadata(origin)},
+		}));
+		await run(`${server.origin}/mcp`);
+		const probe = server.requests.find(request => request.method === 'POST');
+		expect(JSON.parse(probe!.body)).toMatchObject({jsonrpc: '2.0', method: 'initialize'});
+		expect(probe!.headers['mcp-protocol-version']).toBeDefined();
+		expect(probe!.headers.authorization).toBeUndefined();
+	});
+});
+
+describe('authorization-server metadata', () => {
+	const tenantServer = (available: string[]) =>
+		serve(origin => {
+			const routes: Record<string, Route> = {
+				'POST /mcp': unauthorized(`${origin}/.well-known/oauth-protected-resource/mcp`),
+				'/.well-known/oauth-protected-resource/mcp': {body: {resource: `${origin}/mcp`, authorization_servers: [`${origin}/tenant1`]}},
+			};
+			for (const path of available) routes[path] = {body: asMetadata(`${origin}/tenant1`, {from: path})};
+			return routes;
+		});
+
+	const oauthInsert = '/.well-known/oauth-authorization-server/tenant1';
+	const openidInsert = '/.well-known/openid-configuration/tenant1';
+	const openidAppend = '/tenant1/.well-known/openid-configuration';
+
+	it.each([
+		[[oauthInsert, openidInsert, openidAppend], oauthInsert],
+		[[openidInsert, openidAppend], openidInsert],
+		[[openidAppend], openidAppend],
+	])('for an issuer with a path, takes the first in priority order of %j', async (available, expected) => {
+		const server = await tenantServer(available);
+		const discovery = await run(`${server.origin}/mcp`);
+		expect(discovery.authorizationServer?.url).toBe(`${server.origin}${expected}`);
+		expect(discovery.authorizationServer?.metadata['from']).toBe(expected);
+	});
+
+	it('asks every candidate at once instead of waiting for each 404', async () => {
+		const arrived: string[] = [];
+		let release: () => void = () => undefined;
+		const allArrived = new Promise<void>(resolve => {
+			release = resolve;
+		});
+		const candidates = [oauthInsert, openidInsert, openidAppend];
+		const server = await serve(origin => {
+			const routes: Record<string, Route> = {
+				'POST /mcp': unauthorized(`${origin}/.well-known/oauth-protected-resource/mcp`),
+				'/.well-known/oauth-protected-resource/mcp': {body: {resource: `${origin}/mcp`, authorization_servers: [`${origin}/tenant1`]}},
+			};
+			for (const path of candidates) {
+				routes[path] = async () => {
+					arrived.push(path);
+					if (arrived.length === candidates.length) release();
+					// Each answer waits until all three requests are in: a client asking one by one never gets here.
+					await Promise.race([allArrived, new Promise(resolve => setTimeout(resolve, 3000))]);
+					return path === openidAppend ? {body: asMetadata(`${origin}/tenant1`)} : {status: 404};
+				};
+			}
+
+			return routes;
+		});
+		const discovery = await run(`${server.origin}/mcp`);
+		expect(arrived.sort()).toEqual([...candidates].sort());
+		expect(discovery.authorizationServer?.url).toBe(`${server.origin}${openidAppend}`);
+	});
+
+	it('for an issuer without a path, tries RFC 8414 before OpenID discovery, and takes OpenID-only servers', async () => {
+		const server = await serve(origin => ({
+			'POST /mcp': unauthorized(`${origin}/.well-known/oauth-protected-resource/mcp`),
+			'/.well-known/oauth-protected-resource/mcp': {body: {resource: `${origin}/mcp`, authorization_servers: [origin]}},
+			'/.well-known/openid-configuration': {body: asMetadata(origin)},
+		}));
+		const discovery = await run(`${server.origin}/mcp`);
+		expect(discovery.attempts.filter(attempt => attempt.stage === 'authorization-server-metadata').map(attempt => [new URL(attempt.url).pathname, attempt.outcome])).toEqual([
+			['/.well-known/oauth-authorization-server', 'not-found'],
+			['/.well-known/openid-configuration', 'used'],
+		]);
+	});
+
+	it('refuses metadata whose issuer is not the one asked for', async () => {
+		const server = await serve(origin => ({
+			'POST /mcp': unauthorized(`${origin}/.well-known/oauth-protected-resource/mcp`),
+			'/.well-known/oauth-protected-resource/mcp': {body: {resource: `${origin}/mcp`, authorization_servers: [origin]}},
+			'/.well-known/oauth-authorization-server': {body: asMetadata('https://evil.example')},
+		}));
+		const discovery = await run(`${server.origin}/mcp`);
+		expect(discovery.authorizationServer).toBeUndefined();
+		expect(discovery.findings.find(finding => finding.level === 'error')?.code).toBe('issuer-mismatch');
+	});
+
+	it('reports no S256, no way to get a client id, and scopes the server does not list', async () => {
+		const server = await serve(origin => ({
+			'POST /mcp': unauthorized(`${origin}/.well-known/oauth-protected-resource/mcp`),
+			'/.well-known/oauth-protected-resource/mcp': {body: {resource: `${origin}/mcp`, authorization_servers: [origin], scopes_supported: ['mcp', 'extra']}},
+			'/.well-known/oauth-authorization-server': {
+				body: asMetadata(origin, {code_challenge_methods_supported: ['plain'], registration_endpoint: undefined, scopes_supported: ['mcp'], token_endpoint_auth_methods_supported: ['client_secret_basic']}),
+			},
+		}));
+		const discovery = await run(`${server.origin}/mcp`);
+		const codes = discovery.findings.map(finding => `${finding.level}:${finding.code}`);
+		expect(codes).toEqual(expect.arrayContaining(['error:no-s256', 'error:no-client-id', 'warning:scope-not-listed', 'warning:no-public-clients']));
+		expect(discovery.findings.every(finding => finding.hint.length > 0)).toBe(true);
+
+		const withClientId = await run(`${server.origin}/mcp`, true);
+		expect(withClientId.findings.map(finding => finding.code)).not.toContain('no-client-id');
+	});
+});
+
+describe('2025-03-26 servers without resource metadata', () => {
+	it('take the origin as the authorization server', async () => {
+		const server = await serve(origin => ({
+			'POST /api/mcp': {status: 401, body: {}},
+			'/.well-known/oauth-authorization-server': {body: asMetadata(origin)},
+		}));
+		const discovery = await run(`${server.origin}/api/mcp`);
+		expect(discovery.authorizationServer?.issuer).toBe(server.origin);
+		expect(discovery.findings.map(finding => finding.code)).toEqual(expect.arrayContaining(['legacy-no-resource-metadata', 'no-bearer-challenge']));
+	});
+
+	it('use the default endpoints when the origin has no metadata either', async () => {
+		const server = await serve(() => ({'POST /mcp': {status: 401, body: {}}}));
+		const discovery = await run(`${server.origin}/mcp`);
+		expect(discovery.authorizationServer?.metadata).toMatchObject({
+			authorization_endpoint: `${server.origin}/authorize`,
+			token_endpoint: `${server.origin}/token`,
+			registration_endpoint: `${server.origin}/register`,
+		});
+		expect(discovery.findings.filter(finding => finding.level === 'error')).toEqual([]);
+	});
+});

@@ -1,0 +1,76 @@
+import http from 'node:http';
+import type {AddressInfo} from 'node:net';
+import {afterEach, describe, expect, it} from 'vitest';
+import {WizardError} from '../../source/core/errors.js';
+import {createHttpClient} from '../../source/core/http.js';
+import {type JsonServer, startJsonServer} from '../helpers/json-server.js';
+
+let server: JsonServer | undefined;
+afterEach(async () => {
+	await server?.close();
+	server = undefined;
+});
+
+describe('the HTTP layer', () => {
+	it('refuses bodies over the size cap', async () => {
+		server = await startJsonServer(() => ({'/big': {body: 'x'.repeat(2 * 1024 * 1024)}}));
+		const error = await createHttpClient().request({url: `${server.origin}/big`, step: 'resource-metadata'}).catch((error_: unknown) => error_);
+		expect(error).toBeInstanceOf(WizardError);
+		expect((error as WizardError).message).toContain('larger than 1024 KiB');
+		expect((error as WizardError).step).toBe('resource-metadata');
+	});
+
+	it('never retries a POST', async () => {
+		server = await startJsonServer(() => ({'POST /register': {status: 503, body: {error: 'temporarily_unavailable'}}}));
+		const response = await createHttpClient().request({url: `${server.origin}/register`, method: 'POST', body: '{}'});
+		expect(response.status).toBe(503);
+		expect(server.requests).toHaveLength(1);
+	});
+
+	it('traces every exchange with timings, and secrets masked in headers, bodies and URLs', async () => {
+		server = await startJsonServer(() => ({
+			'POST /token': {body: {access_token: 'AT-0123456789abcdef', refresh_token: 'RT-0123456789abcdef', token_type: 'Bearer'}},
+		}));
+		const client = createHttpClient();
+		await client.request({
+			url: `${server.origin}/token?code=CODE-0123456789`,
+			method: 'POST',
+			headers: {'content-type': 'application/x-www-form-urlencoded', authorization: 'Basic Y2xpZW50OnNlY3JldC12YWx1ZQ=='},
+			body: 'grant_type=authorization_code&code=CODE-0123456789&code_verifier=VERIFIER-0123456789&client_secret=SECRET-0123456789',
+		});
+		const [exchange] = client.exchanges;
+		expect(exchange).toMatchObject({method: 'POST', status: 200});
+		expect(exchange!.timings.total).toBeGreaterThan(0);
+		expect(exchange!.request.body).toContain('grant_type=authorization_code');
+		const text = JSON.stringify(client.exchanges);
+		for (const secret of ['AT-0123456789abcdef', 'RT-0123456789abcdef', 'CODE-0123456789', 'VERIFIER-0123456789', 'SECRET-0123456789', 'Y2xpZW50OnNlY3JldC12YWx1ZQ==']) {
+			expect(text).not.toContain(secret);
+		}
+	});
+
+	it('says what to do when nothing listens', async () => {
+		const closed = http.createServer();
+		await new Promise<void>(resolve => closed.listen(0, '127.0.0.1', resolve));
+		const {port} = closed.address() as AddressInfo;
+		await new Promise<void>(resolve => closed.close(() => resolve()));
+		const error = (await createHttpClient().request({url: `http://127.0.0.1:${port}/mcp`, step: 'probe'}).catch((error_: unknown) => error_)) as WizardError;
+		expect(error.message).toBe(`Connection to 127.0.0.1:${port} refused`);
+		expect(error.hint).toContain('server is running');
+	});
+
+	it('times out a server that never answers', async () => {
+		server = await startJsonServer(() => ({'/slow': () => new Promise(() => undefined)}));
+		const error = (await createHttpClient({timeoutMs: 300}).request({url: `${server.origin}/slow`}).catch((error_: unknown) => error_)) as WizardError;
+		expect(error).toBeInstanceOf(WizardError);
+		expect(error.hint).toContain('--timeout');
+	});
+
+	it('serves oauth4webapi and the MCP client through fetch', async () => {
+		server = await startJsonServer(() => ({'POST /echo': ({body, headers}) => ({status: 201, body: {body, auth: headers.authorization}})}));
+		const client = createHttpClient();
+		const response = await client.fetch(`${server.origin}/echo`, {method: 'POST', body: new URLSearchParams({a: '1'}), headers: {authorization: 'Bearer t'}});
+		expect(response.status).toBe(201);
+		expect(await response.json()).toEqual({body: 'a=1', auth: 'Bearer t'});
+		expect(client.exchanges).toHaveLength(1);
+	});
+});
