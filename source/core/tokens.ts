@@ -72,8 +72,9 @@ export function summarizeTokens(tokens: TokenSet, requestedScopes: readonly stri
 		requestedScopes,
 		grantedScopes: granted,
 		grantedFrom,
-		// RFC 6749 5.1: a response without `scope` means the requested scope was granted.
-		missingScopes: granted ? missingScopes(requestedScopes, granted) : [],
+		// RFC 6749 5.1: a response without `scope` means the requested scope was granted. offline_access
+		// is granted by the refresh token itself, and servers leave it out of the access token's scope.
+		missingScopes: granted ? missingScopes(requestedScopes, tokens.refreshToken === undefined ? granted : [...granted, 'offline_access']) : [],
 		hasRefreshToken: tokens.refreshToken !== undefined,
 	};
 }

@@ -1,0 +1,28 @@
+import {describe, expect, it} from 'vitest';
+import {summarizeTokens, type TokenSet} from '../../source/core/tokens.js';
+
+const jwt = (claims: Record<string, unknown>) => ['{"alg":"none"}', JSON.stringify(claims), ''].map(part => Buffer.from(part).toString('base64url')).join('.') + 'sig';
+const now = Date.parse('2026-11-26T10:00:00Z');
+const base: TokenSet = {accessToken: 'opaque-access-token-value', tokenType: 'Bearer', obtainedAt: '2026-11-26T09:59:00Z'};
+
+describe('summarizeTokens', () => {
+	it('takes granted scopes from the response and flags the ones missing', () => {
+		const summary = summarizeTokens({...base, scope: 'a', expiresAt: '2026-11-26T11:00:00Z'}, ['a', 'b'], now);
+		expect(summary).toMatchObject({grantedScopes: ['a'], grantedFrom: 'response', missingScopes: ['b'], expiresInSeconds: 3600, expired: false, hasRefreshToken: false});
+		expect(summary.maskedAccessToken).not.toContain('opaque-access-token-value');
+	});
+
+	it('reads scope and expiry from a JWT access token when the response does not say', () => {
+		const summary = summarizeTokens({...base, accessToken: jwt({scope: 'a b', exp: now / 1000 - 5})}, ['a', 'b'], now);
+		expect(summary).toMatchObject({grantedScopes: ['a', 'b'], grantedFrom: 'jwt', isJwt: true, expired: true, expiresInSeconds: -5, missingScopes: []});
+	});
+
+	it('counts offline_access as granted when a refresh token came, and as missing when none did', () => {
+		expect(summarizeTokens({...base, scope: 'mcp', refreshToken: 'r'}, ['mcp', 'offline_access'], now).missingScopes).toEqual([]);
+		expect(summarizeTokens({...base, scope: 'mcp'}, ['mcp', 'offline_access'], now).missingScopes).toEqual(['offline_access']);
+	});
+
+	it('assumes the requested scopes when neither response nor token says (RFC 6749 5.1)', () => {
+		expect(summarizeTokens(base, ['a'], now)).toMatchObject({grantedFrom: 'unknown', missingScopes: [], expiresAt: undefined, expired: false});
+	});
+});
