@@ -86,6 +86,7 @@ export async function login(mcpUrl: string, options: LoginOptions): Promise<Logi
 		const waiting = callbackServer.waitForCallback({
 			timeoutMs,
 			signal,
+			serverLabel: mcpUrl,
 			validate(url) {
 				try {
 					validateCallback({metadata, client, pending, callbackUrl: url});

@@ -1,0 +1,106 @@
+import {existsSync} from 'node:fs';
+import {chmod, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
+import {openBrowser} from '../../source/core/browser.js';
+import {WizardError} from '../../source/core/errors.js';
+
+let directory: string;
+let script: string;
+let argvFile: string;
+
+beforeEach(async () => {
+	directory = await mkdtemp(path.join(tmpdir(), 'mcp-auth-wizard-browser-'));
+	script = path.join(directory, 'fake-browser');
+	argvFile = path.join(directory, 'argv.json');
+	// A stand-in browser: records its arguments (written whole, then renamed, so a reader never sees half).
+	await writeFile(script, [
+		`#!${process.execPath}`,
+		"const fs = require('node:fs');",
+		`fs.writeFileSync(${JSON.stringify(`${argvFile}.tmp`)}, JSON.stringify(process.argv.slice(2)));`,
+		`fs.renameSync(${JSON.stringify(`${argvFile}.tmp`)}, ${JSON.stringify(argvFile)});`,
+		'',
+	].join('\n'));
+	await chmod(script, 0o755);
+});
+
+afterEach(async () => {
+	await rm(directory, {recursive: true, force: true});
+});
+
+function envWith(browser: string): NodeJS.ProcessEnv {
+	return {...process.env, BROWSER: browser};
+}
+
+async function recordedArgv(): Promise<unknown> {
+	return vi.waitFor(async () => JSON.parse(await readFile(argvFile, 'utf8')) as unknown, {timeout: 10_000, interval: 20});
+}
+
+describe('openBrowser', () => {
+	it('runs BROWSER with the URL as its only argument', async () => {
+		const url = 'https://as.example.com/authorize?client_id=abc&redirect_uri=http%3A%2F%2F127.0.0.1%3A8765%2Fcallback&state=xyz';
+
+		const launch = await openBrowser(url, {env: envWith(script)});
+
+		expect(launch).toEqual({method: 'BROWSER', command: script});
+		expect(await recordedArgv()).toEqual([url]);
+	});
+
+	it('never passes the URL through a shell', async () => {
+		const pwned = path.join(directory, 'pwned');
+		const url = `https://as.example.com/authorize?a=1;touch\${IFS}${pwned}&state=$(touch\${IFS}${pwned})&b=\`touch\${IFS}${pwned}\`|tee\${IFS}${pwned}&c=x`;
+		// The URL is already in normal form, so what the browser gets can be compared byte for byte.
+		expect(new URL(url).href).toBe(url);
+
+		await openBrowser(url, {env: envWith(script)});
+
+		expect(await recordedArgv()).toEqual([url]);
+		expect(existsSync(pwned)).toBe(false);
+	});
+
+	it.each(['file:///etc/passwd', 'javascript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'ftp://example.com/x', 'not a url'])('refuses %s', async url => {
+		const error = await openBrowser(url, {env: envWith(script)}).catch((error_: unknown) => error_);
+
+		expect(error).toBeInstanceOf(WizardError);
+		expect(error).toMatchObject({step: 'authorization'});
+		expect(existsSync(argvFile)).toBe(false);
+	});
+
+	it('checks the URL even with --no-open', async () => {
+		await expect(openBrowser('file:///etc/passwd', {noOpen: true})).rejects.toMatchObject({step: 'authorization', message: 'Refusing to open a file: URL in the browser'});
+	});
+
+	it('opens nothing with noOpen', async () => {
+		const launch = await openBrowser('https://as.example.com/authorize?x=1', {noOpen: true, env: envWith(script)});
+
+		expect(launch).toEqual({method: 'none'});
+		expect(existsSync(argvFile)).toBe(false);
+	});
+
+	it('reports a BROWSER command that does not exist', async () => {
+		const missing = path.join(directory, 'no-such-browser');
+
+		const error = await openBrowser('https://as.example.com/authorize', {env: envWith(missing)}).catch((error_: unknown) => error_);
+
+		expect(error).toBeInstanceOf(WizardError);
+		expect(error).toMatchObject({
+			step: 'authorization',
+			message: `Could not start the browser command "${missing}" from BROWSER (ENOENT)`,
+			hint: expect.stringMatching(/BROWSER.*--no-open/s),
+		});
+	});
+
+	it('reports a BROWSER command that is not executable', async () => {
+		await chmod(script, 0o644);
+
+		await expect(openBrowser('https://as.example.com/authorize', {env: envWith(script)})).rejects.toMatchObject({message: expect.stringContaining('(EACCES)')});
+	});
+
+	it('treats BROWSER as one command, not a command line', async () => {
+		const error = await openBrowser('https://as.example.com/authorize', {env: envWith(`${script} --new-window`)}).catch((error_: unknown) => error_);
+
+		expect(error).toMatchObject({message: expect.stringContaining('(ENOENT)')});
+		expect(existsSync(argvFile)).toBe(false);
+	});
+});
