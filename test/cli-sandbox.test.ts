@@ -1,0 +1,36 @@
+import {spawn} from 'node:child_process';
+import {expect, it} from 'vitest';
+import {cliPath} from './helpers/run-cli.js';
+
+it('`sandbox` prints its URLs, serves the MCP server, and stops cleanly on Ctrl-C', async () => {
+	const child = spawn(process.execPath, [cliPath, 'sandbox', '--json'], {stdio: ['ignore', 'pipe', 'pipe']});
+	let stdout = '';
+	let stderr = '';
+	child.stderr.on('data', (chunk: Buffer) => {
+		stderr += chunk.toString();
+	});
+	const exited = new Promise<number | null>(resolve => child.on('close', resolve));
+	try {
+		const printed = await new Promise<{mcpUrl: string; issuer: string}>((resolve, reject) => {
+			child.stdout.on('data', (chunk: Buffer) => {
+				stdout += chunk.toString();
+				try {
+					resolve(JSON.parse(stdout) as {mcpUrl: string; issuer: string});
+				} catch {
+					// Not all of the document yet.
+				}
+			});
+			child.on('close', () => reject(new Error(`sandbox exited early: ${stderr}`)));
+		});
+		expect(printed.mcpUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
+		const answer = await fetch(printed.mcpUrl, {method: 'POST'});
+		expect(answer.status).toBe(401);
+		expect(answer.headers.get('www-authenticate')).toContain('resource_metadata=');
+	} finally {
+		child.kill('SIGINT');
+	}
+
+	expect(await exited).toBe(0);
+	expect(stderr).toContain('Sandbox stopped.');
+	expect(stderr).not.toContain('WARNING');
+});
