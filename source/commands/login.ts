@@ -3,8 +3,7 @@ import {type LoginEvent, login} from '../core/login.js';
 import {redactJson} from '../core/redact.js';
 import {summarizeTokens} from '../core/tokens.js';
 import {parseServerUrl} from '../core/urls.js';
-import {uniqueServerName} from '../store/conf-store.js';
-import type {SavedServer} from '../store/types.js';
+import {saveLogin} from '../store/saved-server.js';
 import type {CommandContext} from './context.js';
 import {checkLines, formatDuration, summaryLines} from './format.js';
 import {type Output, exitCode} from './output.js';
@@ -103,22 +102,20 @@ export async function runLogin(context: CommandContext, url: string, flags: Logi
 		onEvent: event => reportProgress(output, event),
 	});
 
-	const now = new Date().toISOString();
-	const previous = store.find(mcpUrl);
-	let server: SavedServer = {
-		name: flags.name ?? previous?.name ?? uniqueServerName(store, mcpUrl),
-		mcpUrl,
-		resource: result.discovery.resource,
-		issuer: result.discovery.authorizationServer.issuer,
-		authorizationServer: result.discovery.authorizationServer.metadata,
-		client: result.client,
-		registration: result.registration && {request: result.registration.request, response: result.registration.response, registeredAt: now},
-		scopes: result.scopes,
-		tokens: result.tokens,
-		createdAt: previous?.createdAt ?? now,
-		updatedAt: now,
-	};
-	store.save(server);
+	let server = saveLogin(
+		store,
+		{
+			mcpUrl,
+			resource: result.discovery.resource,
+			issuer: result.discovery.authorizationServer.issuer,
+			metadata: result.discovery.authorizationServer.metadata,
+			client: result.client,
+			registration: result.registration,
+			scopes: result.scopes,
+			tokens: result.tokens,
+		},
+		flags.name,
+	);
 
 	if (flags.verify) {
 		const check = await checkMcp(mcpUrl, result.tokens.accessToken, {http, signal});

@@ -30,6 +30,11 @@ export function chooseAuthMethod(metadata: AuthorizationServerMetadata, hasSecre
 	return 'client_secret_basic';
 }
 
+/** A client id (and secret) the user registered with the server operator (spec-notes 3.1). */
+export function preRegisteredClient(metadata: AuthorizationServerMetadata, clientId: string, clientSecret?: string): ClientCredentials {
+	return {clientId, clientSecret, authMethod: chooseAuthMethod(metadata, clientSecret !== undefined), source: 'pre-registered'};
+}
+
 export function toAuthorizationServer(metadata: AuthorizationServerMetadata): oauth.AuthorizationServer {
 	return metadata as oauth.AuthorizationServer;
 }

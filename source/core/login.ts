@@ -1,7 +1,7 @@
-import {type PendingAuthorization, prepareAuthorization, validateCallback} from './authorize.js';
+import {beginAuthorization, defaultLoginTimeoutMs} from './authorization-session.js';
 import {type BrowserLaunch, openBrowser} from './browser.js';
 import {startCallbackServer} from './callback-server.js';
-import {type ClientCredentials, chooseAuthMethod} from './client.js';
+import {type ClientCredentials, preRegisteredClient} from './client.js';
 import {type Discovery, type DiscoveryEvent, assertUsable, discover} from './discovery.js';
 import {WizardError} from './errors.js';
 import type {HttpClient} from './http.js';
@@ -76,28 +76,13 @@ export async function login(mcpUrl: string, options: LoginOptions): Promise<Logi
 			onEvent?.({type: 'registered', registration});
 			client = registration.client;
 		} else {
-			const hasSecret = options.clientSecret !== undefined;
-			client = {clientId: options.clientId, clientSecret: options.clientSecret, authMethod: chooseAuthMethod(metadata, hasSecret), source: 'pre-registered'};
+			client = preRegisteredClient(metadata, options.clientId, options.clientSecret);
 		}
 
-		const pending: PendingAuthorization = await prepareAuthorization({metadata, client, redirectUri, scopes, resource: discovery.resource});
-		const timeoutMs = options.timeoutMs ?? 5 * 60 * 1000;
+		const timeoutMs = options.timeoutMs ?? defaultLoginTimeoutMs;
+		const session = await beginAuthorization({metadata, client, callbackServer, scopes, resource: discovery.resource, timeoutMs, signal, serverLabel: mcpUrl});
+		const {pending} = session;
 		onEvent?.({type: 'authorization-started', url: pending.url, redirectUri, timeoutMs});
-		const waiting = callbackServer.waitForCallback({
-			timeoutMs,
-			signal,
-			serverLabel: mcpUrl,
-			validate(url) {
-				try {
-					validateCallback({metadata, client, pending, callbackUrl: url});
-					return {ok: true};
-				} catch (error) {
-					return {ok: false, message: error instanceof WizardError ? error.message : 'The callback is not valid'};
-				}
-			},
-		});
-		// The wait is attached first, so that a fast browser cannot answer before anyone listens.
-		waiting.catch(() => undefined);
 		try {
 			onEvent?.({type: 'browser', launch: await openBrowser(pending.url, {noOpen: options.noOpen, env: options.env})});
 		} catch (error) {
@@ -106,9 +91,8 @@ export async function login(mcpUrl: string, options: LoginOptions): Promise<Logi
 			onEvent?.({type: 'browser-failed', error});
 		}
 
-		const callbackUrl = await waiting;
+		const callbackParameters = await session.callback;
 		onEvent?.({type: 'callback-received'});
-		const callbackParameters = validateCallback({metadata, client, pending, callbackUrl});
 		const tokens = await exchangeCode({http, metadata, client, pending, callbackParameters, signal});
 		onEvent?.({type: 'tokens-received'});
 		return {discovery, scopeChoice, scopes, registration, client, redirectUri, tokens};

@@ -81,3 +81,12 @@ export function authorizationServerMetadataUrls(issuer: string | URL): string[] 
 		`${url.origin}${path}/.well-known/openid-configuration`,
 	];
 }
+
+/** Whether two URLs name the same resource once canonical; false for anything that is not a URL. */
+export function sameResource(a: string, b: string): boolean {
+	try {
+		return canonicalResource(a) === canonicalResource(b);
+	} catch {
+		return false;
+	}
+}

@@ -1,6 +1,6 @@
 import {chmodSync, mkdirSync} from 'node:fs';
 import Conf from 'conf';
-import {canonicalResource} from '../core/urls.js';
+import {sameResource} from '../core/urls.js';
 import type {SavedServer, ServerStore} from './types.js';
 
 type StoreFile = {
@@ -8,13 +8,6 @@ type StoreFile = {
 	servers: Record<string, SavedServer>;
 };
 
-function sameUrl(a: string, b: string): boolean {
-	try {
-		return canonicalResource(a) === canonicalResource(b);
-	} catch {
-		return false;
-	}
-}
 
 /**
  * The saved servers in one JSON file (conf writes it atomically), mode 0600 in a 0700 directory since
@@ -43,7 +36,7 @@ export function openConfStore(options: {readonly home?: string} = {}): ServerSto
 		list: () => Object.values(servers()).sort((a, b) => a.name.localeCompare(b.name)),
 		find(nameOrUrl) {
 			const all = Object.values(servers());
-			return all.find(server => server.name === nameOrUrl) ?? all.find(server => sameUrl(server.mcpUrl, nameOrUrl));
+			return all.find(server => server.name === nameOrUrl) ?? all.find(server => sameResource(server.mcpUrl, nameOrUrl));
 		},
 		save(server) {
 			conf.set('servers', {...servers(), [server.mcpUrl]: server});
@@ -56,13 +49,4 @@ export function openConfStore(options: {readonly home?: string} = {}): ServerSto
 			return true;
 		},
 	};
-}
-
-/** A name for a new server: its host, made unique among the saved ones. */
-export function uniqueServerName(store: ServerStore, mcpUrl: string): string {
-	const base = new URL(mcpUrl).hostname;
-	const taken = (name: string) => store.list().some(server => server.name === name && !sameUrl(server.mcpUrl, mcpUrl));
-	let name = base;
-	for (let n = 2; taken(name); n++) name = `${base}-${n}`;
-	return name;
 }
