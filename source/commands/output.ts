@@ -1,5 +1,6 @@
 import {UsageError, WizardError} from '../core/errors.js';
 import type {Exchange} from '../core/http.js';
+import {printable} from '../core/text.js';
 
 /** Exit codes: 0 success, 1 the flow failed, 2 bad usage. */
 export const exitCode = {ok: 0, failed: 1, usage: 2} as const;
@@ -37,7 +38,7 @@ export function describeFailure(error: unknown): {code: number; value: Record<st
 	if (error instanceof WizardError) {
 		const lines = [`Error (${error.step}): ${error.message}`];
 		if (error.answer) {
-			lines.push(`The server said (HTTP ${error.answer.status} from ${error.answer.url}):`, `  ${error.answer.body.trim().slice(0, 2000)}`);
+			lines.push(`The server said (HTTP ${error.answer.status} from ${error.answer.url}):`, `  ${printable(error.answer.body.trim().slice(0, 2000))}`);
 		}
 
 		lines.push(`Try: ${error.hint}`);

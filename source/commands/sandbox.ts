@@ -3,7 +3,6 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {startSandbox} from '../sandbox/index.js';
 import type {CommandContext} from './context.js';
-import {type LoginFlags, runLogin} from './login.js';
 import {exitCode} from './output.js';
 
 function waitForAbort(signal: AbortSignal): Promise<void> {
@@ -34,19 +33,23 @@ export async function runSandbox(context: CommandContext, options: {port?: numbe
 }
 
 /**
- * `mcp-auth-wizard --demo`: the sandbox in-process and a login against it, saved in a throwaway store
- * (unless MCP_AUTH_WIZARD_HOME names one), so a try-out leaves nothing behind.
+ * `mcp-auth-wizard --demo`: the sandbox in-process for `run`, with a throwaway store (unless
+ * MCP_AUTH_WIZARD_HOME names one), so that a try-out leaves nothing behind; stopped when `run` ends.
  */
-export async function runDemo(context: CommandContext, flags: LoginFlags): Promise<number> {
+export async function withDemoSandbox(context: CommandContext, run: (mcpUrl: string, demoContext: CommandContext) => Promise<number>): Promise<number> {
 	const sandbox = await startSandbox();
 	const home = context.env['MCP_AUTH_WIZARD_HOME'] ? undefined : mkdtempSync(join(tmpdir(), 'mcp-auth-wizard-demo-'));
 	try {
-		context.output.note(`Sandbox started: MCP server ${sandbox.mcpUrl} (any user name works on its login page).`);
-		const demoContext: CommandContext = home ? {...context, async openStore() {
-			const {openConfStore} = await import('../store/conf-store.js');
-			return openConfStore({home});
-		}} : context;
-		return await runLogin(demoContext, sandbox.mcpUrl, flags);
+		const demoContext: CommandContext = home
+			? {
+					...context,
+					async openStore() {
+						const {openConfStore} = await import('../store/conf-store.js');
+						return openConfStore({home});
+					},
+				}
+			: context;
+		return await run(sandbox.mcpUrl, demoContext);
 	} finally {
 		await sandbox.close();
 		if (home) rmSync(home, {recursive: true, force: true});

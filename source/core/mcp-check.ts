@@ -11,6 +11,7 @@ import {
 } from '@modelcontextprotocol/client';
 import {WizardError} from './errors.js';
 import type {Exchange, FetchLike, HttpClient} from './http.js';
+import {printableLine} from './text.js';
 import {bearerChallenge} from './www-authenticate.js';
 
 export type McpCheckResult =
@@ -70,14 +71,8 @@ function statusOf(error: unknown): number | undefined {
 	return undefined;
 }
 
-/** Server-provided text goes to a terminal: no control characters (ANSI escapes), and not too long. */
-function printable(text: string): string {
-	const clean = text.replaceAll(/[\u0000-\u001F\u007F-\u009F]+/g, ' ').trim();
-	return clean.length > 300 ? `${clean.slice(0, 300)}…` : clean;
-}
-
 function authFailure(status: 401 | 403, challenge: string | undefined): Failure {
-	const params = Object.fromEntries(Object.entries(bearerChallenge(challenge)?.params ?? {}).map(([name, value]) => [name, printable(value)]));
+	const params = Object.fromEntries(Object.entries(bearerChallenge(challenge)?.params ?? {}).map(([name, value]) => [name, printableLine(value)]));
 	const said = params['error_description'] ? `: ${params['error_description']}` : '';
 	if (status === 401) {
 		const code = params['error'] ? ` ${params['error']}` : '';
@@ -145,11 +140,11 @@ function describeFailure(error: unknown, exchanges: readonly Exchange[]): Failur
 
 	if (status !== undefined && status >= 400) return httpFailure(status);
 
-	const text = printable(error instanceof Error ? error.message : String(error));
+	const text = printableLine(error instanceof Error ? error.message : String(error));
 	if (status !== undefined && status >= 300 && status < 400) {
 		// The SDK follows redirects within the origin only: a token is not sent on to another server.
 		const header = [...exchanges].reverse().find(exchange => exchange.status === status)?.response?.headers['location'];
-		const location = header === undefined ? undefined : printable(header);
+		const location = header === undefined ? undefined : printableLine(header);
 		return {
 			ok: false,
 			status,

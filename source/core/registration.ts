@@ -50,17 +50,17 @@ export function buildRegistrationRequest(input: {
 	const supported = input.metadata.token_endpoint_auth_methods_supported;
 	// "none" unless the server supports only others (then the one it lists first that we speak).
 	const authMethod: string = !supported || supported.includes('none') ? 'none' : (supported.find(method => isSupportedAuthMethod(method)) ?? supported[0] ?? 'none');
-	const request: RegistrationRequest = {
+	const scope = scopeParameter(input.scopes);
+	// `scope` second, so that the preview shows it near the top.
+	return {
 		client_name: input.clientName ?? defaultClientName,
+		...(scope === undefined ? {} : {scope}),
 		redirect_uris: [input.redirectUri],
 		grant_types: ['authorization_code', 'refresh_token'],
 		response_types: ['code'],
 		token_endpoint_auth_method: authMethod,
 		application_type: 'native',
 	};
-	const scope = scopeParameter(input.scopes);
-	if (scope !== undefined) request.scope = scope;
-	return request;
 }
 
 const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every(item => b.includes(item));

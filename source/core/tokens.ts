@@ -176,3 +176,15 @@ export async function refreshTokens(input: {
 	});
 	return toTokenSet(response, input.refreshToken);
 }
+
+/**
+ * When to refresh by itself: shortly before expiry (a minute, or a fifth of a short lifetime), so that
+ * a live session never holds an expired token. Undefined without a refresh token or an expiry.
+ */
+export function refreshDueAt(tokens: TokenSet): string | undefined {
+	if (tokens.refreshToken === undefined || tokens.expiresAt === undefined) return undefined;
+	const expires = Date.parse(tokens.expiresAt);
+	const lifetime = expires - Date.parse(tokens.obtainedAt);
+	const lead = Math.min(60_000, Math.max(1000, lifetime / 5));
+	return new Date(expires - lead).toISOString();
+}

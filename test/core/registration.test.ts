@@ -41,10 +41,10 @@ describe('registrationDifferences', () => {
 		const request = buildRegistrationRequest({metadata: fastmail, redirectUri: 'http://127.0.0.1:1/callback', scopes: ['a', 'b']});
 		expect(registrationDifferences(request, {...request, scope: 'b a'})).toEqual([]);
 		expect(registrationDifferences(request, {...request, scope: 'a', redirect_uris: ['http://localhost:1/callback'], grant_types: ['authorization_code'], token_endpoint_auth_method: 'client_secret_basic'}).map(difference => difference.field)).toEqual([
+			'scope',
 			'redirect_uris',
 			'grant_types',
 			'token_endpoint_auth_method',
-			'scope',
 		]);
 		const {scope: _scope, ...withoutScope} = request;
 		expect(registrationDifferences(request, withoutScope)).toEqual([{field: 'scope', requested: 'a b', registered: undefined}]);
@@ -66,7 +66,7 @@ describe('registerClient', () => {
 		expect(JSON.parse(result.sentBody)).toEqual(request);
 		expect(server.requests[0]!.headers['content-type']).toBe('application/json');
 		expect(result.client).toEqual({clientId: 'c1', clientSecret: 's3cr3t-value', authMethod: 'client_secret_basic', source: 'registration'});
-		expect(result.differences.map(difference => difference.field)).toEqual(['token_endpoint_auth_method', 'scope']);
+		expect(result.differences.map(difference => difference.field)).toEqual(['scope', 'token_endpoint_auth_method']);
 		expect(JSON.stringify(http.exchanges)).not.toContain('s3cr3t-value');
 	});
 

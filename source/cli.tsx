@@ -122,6 +122,30 @@ async function run(): Promise<number> {
 		verify: flags.verify,
 	});
 
+	const wizardOptions = () => {
+		const login = loginFlags();
+		return {clientId: login.clientId, clientSecret: login.clientSecret, callbackPort: login.callbackPort, timeoutMs: login.timeoutMs, noOpen: !login.open, name: login.name};
+	};
+
+	/** The interactive wizard needs a terminal: without one, the help (never a hang, never an input). */
+	async function runWizard(commandContext: typeof context, wizard: {url: string | undefined; demo: boolean; options: ReturnType<typeof wizardOptions>}): Promise<number> {
+		if (!process.stdin.isTTY || !process.stdout.isTTY) {
+			if (wizard.demo || wizard.url !== undefined) {
+				throw new UsageError('The wizard needs an interactive terminal', 'Run it in a terminal, or script the same steps: mcp-auth-wizard sandbox, then mcp-auth-wizard login <url> --json.');
+			}
+
+			cli.showHelp(exitCode.usage);
+			return exitCode.usage;
+		}
+
+		const {startWizard} = await import('./wizard/start.js');
+		if (!wizard.demo) return startWizard(commandContext, {url: wizard.url, options: wizard.options});
+		const {withDemoSandbox} = await import('./commands/sandbox.js');
+		return withDemoSandbox(commandContext, async (mcpUrl, demoContext) =>
+			startWizard(demoContext, {url: mcpUrl, options: wizard.options, banner: `Demo: the sandbox runs at ${mcpUrl} until you quit. Any user name works on its login page.`}),
+		);
+	}
+
 	const needUrl = (what: string) => {
 		if (args[0] === undefined) throw new UsageError(`${what} needs the MCP server URL`, `mcp-auth-wizard ${what} https://example.com/mcp`);
 		return args[0];
@@ -134,13 +158,7 @@ async function run(): Promise<number> {
 
 		switch (command) {
 			case undefined: {
-				if (flags.demo) {
-					const {runDemo} = await import('./commands/sandbox.js');
-					return await runDemo(context, loginFlags());
-				}
-
-				cli.showHelp(exitCode.usage);
-				return exitCode.usage;
+				return await runWizard(context, {url: undefined, demo: flags.demo, options: wizardOptions()});
 			}
 
 			case 'discover': {
@@ -184,6 +202,8 @@ async function run(): Promise<number> {
 			}
 
 			default: {
+				// `mcp-auth-wizard <url>` starts the wizard at discovery.
+				if (command.includes('://') && args.length === 0) return await runWizard(context, {url: command, demo: flags.demo, options: wizardOptions()});
 				throw new UsageError(`Unknown command "${command}"`, 'See mcp-auth-wizard --help for the commands.');
 			}
 		}

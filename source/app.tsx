@@ -1,0 +1,241 @@
+import {Box, Text, useApp, useInput, useStdout} from 'ink';
+import {type Dispatch, useReducer, useSyncExternalStore} from 'react';
+import {ErrorBox, type ErrorInfo} from './components/error-box.js';
+import {KeyHints, globalHints} from './components/key-hints.js';
+import {TracePanel} from './components/trace-panel.js';
+import {preRegisteredClient} from './core/client.js';
+import {refreshDueAt} from './core/tokens.js';
+import {DiscoveryScreen} from './screens/discovery-screen.js';
+import {LoginScreen} from './screens/login-screen.js';
+import {MetadataScreen} from './screens/metadata-screen.js';
+import {PreRegisteredScreen, RegistrationScreen} from './screens/registration-screen.js';
+import {ScopesScreen} from './screens/scopes-screen.js';
+import {TokenScreen} from './screens/token-screen.js';
+import {UrlScreen} from './screens/url-screen.js';
+import type {WizardServices} from './wizard/services.js';
+import {type Action, type Step, type WizardState, assertNever, initialState, isTextEntry, reducer} from './wizard/state.js';
+import {useGlobalKeys} from './wizard/use-global-keys.js';
+import {loginContext, registrationRequestFor, useCallbackListener, useDiscovery, useLogin, useRegistration, useTokenLifecycle} from './wizard/use-wizard-effects.js';
+import {defaultLoginTimeoutMs} from './core/authorization-session.js';
+
+export type AppProps = {
+	/** Everything with side effects: HTTP, the store, the core steps. */
+	readonly services: WizardServices;
+	/** Start at discovery for this URL instead of asking for one. */
+	readonly initialUrl?: string;
+	/** A line above the steps, e.g. that the sandbox is running. */
+	readonly banner?: string;
+};
+
+const stepTitles = ['URL', 'Discovery', 'Metadata', 'Scopes', 'Client', 'Login', 'Token'] as const;
+
+function stepNumber(step: Step): number {
+	switch (step.name) {
+		case 'url': {
+			return 1;
+		}
+
+		case 'discovery': {
+			return 2;
+		}
+
+		case 'metadata': {
+			return 3;
+		}
+
+		case 'scopes': {
+			return 4;
+		}
+
+		case 'registration':
+		case 'pre-registered': {
+			return 5;
+		}
+
+		case 'login': {
+			return 6;
+		}
+
+		case 'tokens': {
+			return 7;
+		}
+
+		default: {
+			return assertNever(step);
+		}
+	}
+}
+
+function Header({step}: {readonly step: Step}) {
+	const current = stepNumber(step);
+	return (
+		<Box marginBottom={1}>
+			<Text bold>mcp-auth-wizard </Text>
+			{stepTitles.map((title, index) => (
+				<Text key={title} bold={index + 1 === current} color={index + 1 === current ? 'cyan' : undefined} dimColor={index + 1 !== current}>
+					{` ${index + 1} ${title}${index + 1 < stepTitles.length ? ' ›' : ''}`}
+				</Text>
+			))}
+		</Box>
+	);
+}
+
+/** The guided login: one reducer over the steps, effects in hooks, one screen at a time. */
+export function App({services, initialUrl, banner}: AppProps) {
+	const [state, dispatch] = useReducer(reducer, initialUrl, initialState);
+	const {exit} = useApp();
+	const {stdout} = useStdout();
+	const height = Math.max(8, (stdout.rows || 24) - (banner ? 6 : 5));
+	const exchanges = useSyncExternalStore(services.trace.subscribe, services.trace.snapshot);
+
+	const listener = useCallbackListener(state.step, dispatch, services);
+	useDiscovery(state.step, dispatch, services);
+	useRegistration(state.step, dispatch, services, state.redirectUri, listener);
+	const login = useLogin(state.step, dispatch, services, listener);
+	useTokenLifecycle(state.step, dispatch, services);
+	useGlobalKeys({
+		isActive: !isTextEntry(state.step) || state.traceOpen,
+		onBack: () => dispatch(state.traceOpen ? {type: 'trace-toggled'} : {type: 'back'}),
+		onQuit: () => exit(),
+		onToggleTrace: () => dispatch({type: 'trace-toggled'}),
+	});
+
+	return (
+		<Box flexDirection="column">
+			{banner ? <Text dimColor>{banner}</Text> : null}
+			<Header step={state.step} />
+			{state.traceOpen ? (
+				<Box flexDirection="column">
+					<Text bold>HTTP trace ({exchanges.length} exchanges, secrets masked)</Text>
+					<TracePanel exchanges={exchanges} height={height - 2} isActive />
+					<KeyHints hints={[['t', 'back to the step'], ['q', 'quit']]} />
+				</Box>
+			) : (
+				<StepScreen state={state} dispatch={dispatch} services={services} height={height} login={login} />
+			)}
+		</Box>
+	);
+}
+
+/** A step that failed before its screen had anything to show: the error, and r to try again. */
+function StepFailure({error, onRetry}: {readonly error: ErrorInfo; readonly onRetry: () => void}) {
+	useInput(input => {
+		if (input === 'r') onRetry();
+	});
+	return (
+		<Box flexDirection="column">
+			<ErrorBox message={error.message} hint={error.hint} answer={error.answer} />
+			<KeyHints hints={[['r', 'try again'], ...globalHints]} />
+		</Box>
+	);
+}
+
+function StepScreen({state, dispatch, services, height, login}: {
+	readonly state: WizardState;
+	readonly dispatch: Dispatch<Action>;
+	readonly services: WizardServices;
+	readonly height: number;
+	readonly login: ReturnType<typeof useLogin>;
+}) {
+	const {step} = state;
+	switch (step.name) {
+		case 'url': {
+			return <UrlScreen initialValue={step.input} error={step.error} onSubmit={url => dispatch({type: 'url-submitted', url})} />;
+		}
+
+		case 'discovery': {
+			return <DiscoveryScreen url={step.url} attempts={step.rows} error={step.error} />;
+		}
+
+		case 'metadata': {
+			return <MetadataScreen discovery={step.discovery} showRaw={step.showRaw} height={height} onToggleRaw={() => dispatch({type: 'raw-toggled'})} onContinue={() => dispatch({type: 'metadata-accepted'})} />;
+		}
+
+		case 'scopes': {
+			const {clientId, clientSecret} = services.options;
+			const metadata = step.metadata.discovery.authorizationServer?.metadata;
+			return (
+				<ScopesScreen
+					options={step.options}
+					selected={step.selected}
+					reason={step.reason}
+					adding={step.adding}
+					onChange={selected => dispatch({type: 'scopes-changed', selected})}
+					onStartAdding={() => dispatch({type: 'scope-adding-started'})}
+					onAdd={scope => dispatch({type: 'scope-added', scope})}
+					onCancelAdding={() => dispatch({type: 'scope-adding-cancelled'})}
+					onSubmit={selected => dispatch({type: 'scopes-accepted', selected, preRegistered: clientId !== undefined && metadata ? preRegisteredClient(metadata, clientId, clientSecret) : undefined})}
+				/>
+			);
+		}
+
+		case 'registration': {
+			if (state.redirectUri === undefined) {
+				return step.phase.kind === 'failed' ? <StepFailure error={step.phase.error} onRetry={() => dispatch({type: 'registration-sent'})} /> : <Text>Starting the loopback listener for the redirect URI…</Text>;
+			}
+
+			const {metadata} = loginContext(step);
+			return (
+				<RegistrationScreen
+					endpoint={metadata.registration_endpoint ?? ''}
+					request={registrationRequestFor(step, state.redirectUri)}
+					phase={step.phase}
+					height={height}
+					onEditName={() => dispatch({type: 'name-editing-started'})}
+					onNameSubmit={name => dispatch({type: 'name-changed', name})}
+					onCancelEdit={() => dispatch({type: 'name-editing-cancelled'})}
+					onSend={() => dispatch({type: 'registration-sent'})}
+					onContinue={() => dispatch({type: 'client-accepted'})}
+				/>
+			);
+		}
+
+		case 'pre-registered': {
+			return <PreRegisteredScreen client={step.client} onContinue={() => dispatch({type: 'client-accepted'})} />;
+		}
+
+		case 'login': {
+			if (step.authorizationUrl === undefined || step.startedAt === undefined || state.redirectUri === undefined) {
+				return step.phase.kind === 'failed' ? <StepFailure error={step.phase.error} onRetry={() => dispatch({type: 'login-retried'})} /> : <Text>Preparing the authorization request…</Text>;
+			}
+
+			return (
+				<LoginScreen
+					redirectUri={state.redirectUri}
+					authorizationUrl={step.authorizationUrl}
+					browser={step.browser}
+					startedAt={step.startedAt}
+					timeoutMs={services.options.timeoutMs ?? defaultLoginTimeoutMs}
+					phase={step.phase.kind === 'starting' ? {kind: 'waiting'} : step.phase}
+					onReopen={login.reopen}
+					onStartPaste={() => dispatch({type: 'paste-started'})}
+					onPaste={login.paste}
+					onCancelPaste={() => dispatch({type: 'paste-cancelled'})}
+					onRetry={() => dispatch({type: 'login-retried'})}
+				/>
+			);
+		}
+
+		case 'tokens': {
+			const context = loginContext(step.login.from);
+			return (
+				<TokenScreen
+					serverName={step.saved?.kind === 'saved' ? step.saved.name : context.mcpUrl}
+					mcpUrl={context.mcpUrl}
+					tokens={step.tokens}
+					requestedScopes={context.scopes}
+					refresh={step.refresh}
+					nextRefreshAt={refreshDueAt(step.tokens)}
+					check={step.check}
+					saved={step.saved}
+					onRefresh={() => dispatch({type: 'refresh-requested'})}
+					onCheck={() => dispatch({type: 'check-requested'})}
+				/>
+			);
+		}
+
+		default: {
+			return assertNever(step);
+		}
+	}
+}

@@ -1,0 +1,139 @@
+import {Box, Text, useInput} from 'ink';
+import type {ReactNode} from 'react';
+import type {Discovery, Finding} from '../core/discovery.js';
+import {printable} from '../core/text.js';
+import {jsonLines} from '../components/json-view.js';
+import {type KeyHint, KeyHints, globalHints} from '../components/key-hints.js';
+import {ScrollView} from '../components/scroll-view.js';
+
+export type MetadataScreenProps = {
+	/** What discovery found. */
+	readonly discovery: Discovery;
+	/** Both metadata documents as raw JSON instead of their key fields. */
+	readonly showRaw: boolean;
+	/** The rows the screen may take, key hints included. */
+	readonly height: number;
+	/** `j`: the App flips showRaw. */
+	readonly onToggleRaw: () => void;
+	/** Enter, only when there is an authorization server and no error finding. */
+	readonly onContinue: () => void;
+};
+
+function show(value: unknown): string {
+	if (value === undefined) return 'not given';
+	if (typeof value === 'boolean') return value ? 'yes' : 'no';
+	if (Array.isArray(value)) return value.length === 0 ? '(empty list)' : value.map(String).join(', ');
+	return printable(String(value));
+}
+
+function heading(text: string): ReactNode {
+	return <Text bold>{text}</Text>;
+}
+
+/** A heading, then a label column and a value column, so that a long value wraps in its own column. */
+function section(title: string, fields: ReadonlyArray<readonly [label: string, value: unknown]>): ReactNode[] {
+	const width = Math.max(0, ...fields.map(([label]) => label.length)) + 4;
+	return [
+		heading(title),
+		...fields.map(([label, value]) => (
+			<Box>
+				<Box width={width} flexShrink={0} paddingLeft={2}>
+					<Text dimColor>{label}</Text>
+				</Box>
+				<Text>{show(value)}</Text>
+			</Box>
+		)),
+	];
+}
+
+function keyFields(discovery: Discovery): ReactNode[] {
+	const {probe, resourceMetadata, authorizationServer} = discovery;
+	const prm = resourceMetadata?.document;
+	const as = authorizationServer?.metadata;
+	const challenge = probe.wwwAuthenticate ?? (probe.status === 401 ? 'none: the 401 has no WWW-Authenticate header' : `none: the probe was answered HTTP ${probe.status ?? '(no answer)'}`);
+	return [
+		...section('MCP server', [
+			['URL', discovery.mcpUrl],
+			['resource (sent to the authorization server)', discovery.resource],
+			['challenge (WWW-Authenticate)', challenge],
+		]),
+		...section(
+			resourceMetadata ? `Resource metadata from ${resourceMetadata.url}` : 'Resource metadata: none found',
+			prm
+				? [
+					['resource', prm.resource],
+					['authorization_servers', prm.authorization_servers],
+					['scopes_supported', prm.scopes_supported],
+					['bearer_methods_supported', prm.bearer_methods_supported],
+				]
+				: [],
+		),
+		...section(
+			authorizationServer ? `Authorization server ${authorizationServer.issuer}` : 'Authorization server: none found',
+			as && authorizationServer
+				? [
+					['metadata', authorizationServer.url ?? 'none: the default endpoints of MCP 2025-03-26'],
+					['authorization_endpoint', as.authorization_endpoint],
+					['token_endpoint', as.token_endpoint],
+					['registration_endpoint', as.registration_endpoint],
+					['code_challenge_methods_supported', as.code_challenge_methods_supported],
+					['token_endpoint_auth_methods_supported', as.token_endpoint_auth_methods_supported],
+					['scopes_supported', as.scopes_supported],
+					['authorization_response_iss_parameter_supported', as.authorization_response_iss_parameter_supported],
+					['client_id_metadata_document_supported', as.client_id_metadata_document_supported],
+				]
+				: [],
+		),
+	];
+}
+
+function rawDocuments(discovery: Discovery): ReactNode[] {
+	const {resourceMetadata, authorizationServer} = discovery;
+	return [
+		heading(resourceMetadata ? `Resource metadata (${resourceMetadata.url})` : 'Resource metadata: none found'),
+		...(resourceMetadata ? jsonLines(resourceMetadata.document) : []),
+		heading(authorizationServer ? `Authorization server metadata (${authorizationServer.url ?? 'default endpoints, no document'})` : 'Authorization server metadata: none found'),
+		...(authorizationServer ? jsonLines(authorizationServer.metadata) : []),
+	];
+}
+
+function findingLines(findings: readonly Finding[]): ReactNode[] {
+	if (findings.length === 0) return [heading('Findings'), <Text>  ✓ nothing wrong found</Text>];
+	const sorted = [...findings.filter(finding => finding.level === 'error'), ...findings.filter(finding => finding.level === 'warning')];
+	return [
+		heading('Findings'),
+		...sorted.flatMap(finding => [
+			<Text color={finding.level === 'error' ? 'red' : 'yellow'}>
+				{'  '}
+				{finding.level === 'error' ? '✗ error: ' : '! warning: '}
+				{printable(finding.message)}
+			</Text>,
+			<Text dimColor>
+				{'    '}Try: {finding.hint}
+			</Text>,
+		]),
+	];
+}
+
+/** The metadata that drives the login, its findings, and the gate: errors stop the wizard here. */
+export function MetadataScreen({discovery, showRaw, height, onToggleRaw, onContinue}: MetadataScreenProps) {
+	const canContinue = discovery.authorizationServer !== undefined && !discovery.findings.some(finding => finding.level === 'error');
+	useInput((input, key) => {
+		if (input === 'j') onToggleRaw();
+		else if (key.return && canContinue) onContinue();
+	});
+
+	const lines = [...(showRaw ? rawDocuments(discovery) : keyFields(discovery)), <Text> </Text>, ...findingLines(discovery.findings)];
+	const hints: KeyHint[] = [...(canContinue ? [['Enter', 'choose scopes'] as const] : []), ['j', showRaw ? 'key fields' : 'raw JSON'], ['↑↓', 'scroll'], ...globalHints];
+	return (
+		<Box flexDirection="column">
+			<ScrollView height={height - (canContinue ? 2 : 4)} lines={lines}/>
+			{canContinue ? undefined : (
+				<Box marginTop={1}>
+					<Text color="red">Cannot continue: fix the errors above{discovery.authorizationServer ? '' : ' (no authorization server was found)'}.</Text>
+				</Box>
+			)}
+			<KeyHints hints={hints}/>
+		</Box>
+	);
+}

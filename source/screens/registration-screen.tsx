@@ -1,0 +1,189 @@
+import {Spinner, TextInput} from '@inkjs/ui';
+import {Box, Text, useInput} from 'ink';
+import type {ReactNode} from 'react';
+import type {ClientCredentials} from '../core/client.js';
+import {maskSecret, redactJson} from '../core/redact.js';
+import type {RegistrationDifference, RegistrationRequest, RegistrationResult} from '../core/registration.js';
+import {ErrorBox, type ErrorInfo} from '../components/error-box.js';
+import {jsonLines} from '../components/json-view.js';
+import {type KeyHint, KeyHints, globalHints} from '../components/key-hints.js';
+import {ScrollView} from '../components/scroll-view.js';
+
+export type RegistrationPhase =
+	| {readonly kind: 'preview'}
+	| {readonly kind: 'editing-name'}
+	| {readonly kind: 'sending'}
+	| {readonly kind: 'registered'; readonly result: RegistrationResult}
+	| {readonly kind: 'failed'; readonly error: ErrorInfo};
+
+export type RegistrationScreenProps = {
+	/** The registration_endpoint the request goes to. */
+	readonly endpoint: string;
+	/** The body, exactly as it will be sent. */
+	readonly request: RegistrationRequest;
+	/** Where the registration is. */
+	readonly phase: RegistrationPhase;
+	/** The rows the screen may take, key hints included. */
+	readonly height: number;
+	/** `n`: edit client_name. */
+	readonly onEditName: () => void;
+	/** Enter in the name field: the new name, trimmed, never empty. */
+	readonly onNameSubmit: (name: string) => void;
+	/** Esc in the name field. */
+	readonly onCancelEdit: () => void;
+	/** Enter in the preview, `r` after a failure: send the request. */
+	readonly onSend: () => void;
+	/** Enter once registered: on to the browser login. */
+	readonly onContinue: () => void;
+};
+
+const statusWords: Record<number, string> = {200: 'OK', 201: 'Created'};
+
+function show(value: unknown): string {
+	return value === undefined ? 'left out of the answer' : JSON.stringify(value);
+}
+
+/** `scope: asked "a b", registered "a"`. */
+export function describeDifference(difference: RegistrationDifference): string {
+	return `${difference.field}: asked ${show(difference.requested)}, registered ${show(difference.registered)}`;
+}
+
+function ScopeNote({scope}: {readonly scope: string | undefined}) {
+	if (scope === undefined) return <Text color="yellow">No `scope` in the request: some servers (Fastmail) refuse a registration without one. Esc goes back to choose one.</Text>;
+	return (
+		<Text>
+			`scope` = <Text bold>&quot;{scope}&quot;</Text>: the scopes you chose, space-separated (RFC 7591 2).
+		</Text>
+	);
+}
+
+function hintsFor(phase: RegistrationPhase): readonly KeyHint[] {
+	switch (phase.kind) {
+		case 'preview': {
+			return [['Enter', 'send'], ['n', 'change client_name'], ['↑↓', 'scroll'], ...globalHints];
+		}
+
+		case 'editing-name': {
+			return [['Enter', 'use this name'], ['Esc', 'cancel']];
+		}
+
+		case 'sending': {
+			return globalHints;
+		}
+
+		case 'registered': {
+			return [['Enter', 'log in with the browser'], ['↑↓', 'scroll'], ...globalHints];
+		}
+
+		case 'failed': {
+			return [['r', 'send again'], ...globalHints];
+		}
+	}
+}
+
+/** The registration request before it is sent, and what the server registered (or why not) after. */
+export function RegistrationScreen({endpoint, request, phase, height, onEditName, onNameSubmit, onCancelEdit, onSend, onContinue}: RegistrationScreenProps) {
+	useInput((input, key) => {
+		if (phase.kind === 'preview' && key.return) onSend();
+		else if (phase.kind === 'preview' && input === 'n') onEditName();
+		else if (phase.kind === 'editing-name' && key.escape) onCancelEdit();
+		else if (phase.kind === 'registered' && key.return) onContinue();
+		else if (phase.kind === 'failed' && input === 'r') onSend();
+	});
+
+	let body: ReactNode;
+	switch (phase.kind) {
+		case 'preview':
+		case 'editing-name': {
+			body = (
+				<>
+					{phase.kind === 'editing-name' ? (
+						<Box marginBottom={1}>
+							<Text>client_name: </Text>
+							<TextInput
+								defaultValue={request.client_name}
+								onSubmit={name => {
+									if (name.trim() !== '') onNameSubmit(name.trim());
+								}}
+							/>
+						</Box>
+					) : undefined}
+					<Text bold>POST {endpoint}</Text>
+					<ScrollView height={height - 7} isActive={phase.kind === 'preview'} lines={jsonLines(request, ['scope'])}/>
+					<ScopeNote scope={request.scope}/>
+				</>
+			);
+			break;
+		}
+
+		case 'sending': {
+			body = <Spinner label={`Registering… POST ${endpoint}`}/>;
+			break;
+		}
+
+		case 'registered': {
+			const {result} = phase;
+			const {differences} = result;
+			body = (
+				<>
+					<Text bold>
+						{result.status} {statusWords[result.status] ?? ''}: registered as client {result.client.clientId}
+					</Text>
+					<ScrollView height={height - 5 - Math.max(1, differences.length)} lines={jsonLines(redactJson(result.response), differences.map(difference => difference.field))}/>
+					{differences.length === 0 ? (
+						<Text color="green">✓ registered exactly what was asked</Text>
+					) : (
+						differences.map(difference => (
+							<Text key={difference.field} color="yellow">
+								! {describeDifference(difference)}
+							</Text>
+						))
+					)}
+				</>
+			);
+			break;
+		}
+
+		case 'failed': {
+			body = <ErrorBox title="Registration failed" {...phase.error}/>;
+			break;
+		}
+	}
+
+	return (
+		<Box flexDirection="column">
+			<Text bold>Dynamic client registration (RFC 7591)</Text>
+			<Box flexDirection="column" marginTop={1}>
+				{body}
+			</Box>
+			<KeyHints hints={hintsFor(phase)}/>
+		</Box>
+	);
+}
+
+export type PreRegisteredScreenProps = {
+	/** The client the user passed with --client-id (and --client-secret). */
+	readonly client: ClientCredentials;
+	/** Enter: on to the browser login. */
+	readonly onContinue: () => void;
+};
+
+/** Instead of the registration: the client the user brought, its secret masked. */
+export function PreRegisteredScreen({client, onContinue}: PreRegisteredScreenProps) {
+	useInput((_input, key) => {
+		if (key.return) onContinue();
+	});
+	const secret = client.clientSecret === undefined ? 'no secret' : `secret ${maskSecret(client.clientSecret)}`;
+	return (
+		<Box flexDirection="column">
+			<Text bold>Client</Text>
+			<Box flexDirection="column" marginTop={1}>
+				<Text>
+					Using the pre-registered client {client.clientId} ({client.authMethod}, {secret})
+				</Text>
+				<Text>No registration is sent.</Text>
+			</Box>
+			<KeyHints hints={[['Enter', 'log in with the browser'], ...globalHints]}/>
+		</Box>
+	);
+}

@@ -1,0 +1,261 @@
+import {type Dispatch, useCallback, useEffect, useRef} from 'react';
+import type {AuthorizationSession} from '../core/authorization-session.js';
+import type {CallbackServer} from '../core/callback-server.js';
+import {WizardError} from '../core/errors.js';
+import {buildRegistrationRequest} from '../core/registration.js';
+import {refreshDueAt} from '../core/tokens.js';
+import {saveLogin} from '../store/saved-server.js';
+import type {WizardServices} from './services.js';
+import {type Action, type ClientStep, type LoginStep, type ScopesStep, type Step, type TokensStep, toErrorInfo} from './state.js';
+
+/** What a login needs from the steps before it. */
+export function loginContext(from: ClientStep) {
+	const scopes: ScopesStep = from.scopes;
+	const {discovery} = scopes.metadata;
+	const metadata = discovery.authorizationServer!.metadata;
+	return {mcpUrl: discovery.mcpUrl, resource: discovery.resource, issuer: discovery.authorizationServer!.issuer, metadata, scopes: scopes.selected};
+}
+
+/** The registration body shown in the preview is exactly the one sent. */
+export function registrationRequestFor(step: Extract<ClientStep, {name: 'registration'}>, redirectUri: string) {
+	const {metadata, scopes} = loginContext(step);
+	return buildRegistrationRequest({metadata, redirectUri, scopes, clientName: step.clientName});
+}
+
+export function useDiscovery(step: Step, dispatch: Dispatch<Action>, services: WizardServices): void {
+	const url = step.name === 'discovery' && step.error === undefined ? step.url : undefined;
+	useEffect(() => {
+		if (url === undefined) return;
+		const controller = new AbortController();
+		const {signal} = controller;
+		const send = (action: Action) => {
+			if (!signal.aborted) dispatch(action);
+		};
+
+		services.core
+			.discover(url, {
+				http: services.http,
+				signal,
+				hasClientId: services.options.clientId !== undefined,
+				onEvent(event) {
+					send(event.type === 'attempt-started' ? {type: 'attempt-started', stage: event.stage, url: event.url} : {type: 'attempt-finished', attempt: event.attempt});
+				},
+			})
+			.then(
+				discovery => send({type: 'discovery-finished', discovery}),
+				(error: unknown) => send({type: 'discovery-failed', error: toErrorInfo(error)}),
+			);
+		return () => controller.abort();
+	}, [url]);
+}
+
+/**
+ * The loopback listener: started when the client step needs its redirect URI, on a port that then stays
+ * the same for the whole wizard (the registration names it). Each login attempt takes the open listener,
+ * or a new one on that port once an earlier attempt has closed it.
+ */
+export type CallbackListener = {
+	/** Starts the listener if it is not up (again, after a failure); the redirect URI arrives as an action. */
+	ensure(): Promise<CallbackServer>;
+	/** The listener for one login attempt. */
+	take(): Promise<CallbackServer>;
+};
+
+export function useCallbackListener(step: Step, dispatch: Dispatch<Action>, services: WizardServices): CallbackListener {
+	const state = useRef<{server?: CallbackServer; starting?: Promise<CallbackServer>; port?: number}>({});
+	const needed = step.name === 'registration' || step.name === 'pre-registered' || step.name === 'login';
+
+	const start = useCallback(async () => {
+		state.current.starting ??= services.core.startCallbackServer({port: state.current.port ?? services.options.callbackPort}).then(
+			server => {
+				state.current = {server, port: Number(new URL(server.redirectUri).port)};
+				dispatch({type: 'callback-server-ready', redirectUri: server.redirectUri});
+				return server;
+			},
+			(error: unknown) => {
+				state.current = {port: state.current.port};
+				dispatch({type: 'callback-server-failed', error: toErrorInfo(error)});
+				throw error;
+			},
+		);
+		return state.current.starting;
+	}, []);
+
+	useEffect(() => {
+		if (needed && !state.current.server && !state.current.starting) start().catch(() => undefined);
+	}, [needed]);
+
+	useEffect(
+		() => () => {
+			void state.current.server?.close();
+		},
+		[],
+	);
+
+	const take = useCallback(async () => {
+		const server = state.current.server ?? (await start());
+		// A login attempt consumes the listener (it closes after one callback); the next one starts anew.
+		state.current = {port: state.current.port};
+		return server;
+	}, [start]);
+
+	return {ensure: async () => state.current.server ?? start(), take};
+}
+
+export function useRegistration(step: Step, dispatch: Dispatch<Action>, services: WizardServices, redirectUri: string | undefined, listener: CallbackListener): void {
+	const sending = step.name === 'registration' && step.phase.kind === 'sending' ? step : undefined;
+	useEffect(() => {
+		if (!sending) return;
+		if (redirectUri === undefined) {
+			// The listener failed to start before: try again; its redirect URI brings this effect back.
+			listener.ensure().catch(() => undefined);
+			return;
+		}
+
+		const controller = new AbortController();
+		const {metadata} = loginContext(sending);
+		services.core.registerClient(services.http, metadata, registrationRequestFor(sending, redirectUri), {signal: controller.signal}).then(
+			result => {
+				if (!controller.signal.aborted) dispatch({type: 'registration-succeeded', result});
+			},
+			(error: unknown) => {
+				if (!controller.signal.aborted) dispatch({type: 'registration-failed', error: toErrorInfo(error)});
+			},
+		);
+		return () => controller.abort();
+	}, [sending !== undefined, redirectUri]);
+}
+
+export type LoginControls = {
+	/** Opens the authorization URL in the browser again. */
+	reopen(): void;
+	/** Offers the URL the browser was redirected to; a wrong one is refused on screen. */
+	paste(url: string): void;
+};
+
+async function launchBrowser(url: string, services: WizardServices, send: (action: Action) => void): Promise<void> {
+	try {
+		send({type: 'browser-opened', launch: await services.core.openBrowser(url, {noOpen: services.options.noOpen, env: services.env})});
+	} catch (error) {
+		send({type: 'browser-failed', message: error instanceof WizardError ? `${error.message}. ${error.hint}` : String(error)});
+	}
+}
+
+export function useLogin(step: Step, dispatch: Dispatch<Action>, services: WizardServices, listener: CallbackListener): LoginControls {
+	const login: LoginStep | undefined = step.name === 'login' ? step : undefined;
+	const session = useRef<AuthorizationSession | undefined>(undefined);
+	const latest = useRef(login);
+	latest.current = login;
+
+	useEffect(() => {
+		const current = latest.current;
+		if (!current) return;
+		const controller = new AbortController();
+		const {signal} = controller;
+		const send = (action: Action) => {
+			if (!signal.aborted) dispatch(action);
+		};
+
+		const {metadata, resource, scopes, mcpUrl} = loginContext(current.from);
+		(async () => {
+			const callbackServer = await listener.take();
+			signal.throwIfAborted();
+			const started = await services.core.beginAuthorization({metadata, client: current.client, callbackServer, scopes, resource, timeoutMs: services.options.timeoutMs, signal, serverLabel: mcpUrl});
+			session.current = started;
+			send({type: 'authorization-started', url: started.pending.url, startedAt: Date.now()});
+			await launchBrowser(started.pending.url, services, send);
+			const callbackParameters = await started.callback;
+			send({type: 'callback-received'});
+			const tokens = await services.core.exchangeCode({http: services.http, metadata, client: current.client, pending: started.pending, callbackParameters, signal});
+			send({type: 'tokens-received', tokens});
+		})().catch((error: unknown) => send({type: 'login-failed', error: toErrorInfo(error)}));
+
+		return () => {
+			controller.abort();
+			session.current = undefined;
+		};
+	}, [login !== undefined, login?.attempt]);
+
+	return {
+		reopen() {
+			const url = session.current?.pending.url;
+			if (url) void launchBrowser(url, services, dispatch);
+		},
+		paste(url) {
+			try {
+				session.current?.paste(url);
+			} catch (error) {
+				dispatch({type: 'paste-refused', message: error instanceof WizardError ? `${error.message}. ${error.hint}` : String(error)});
+			}
+		},
+	};
+}
+
+/** Saves the login, refreshes by itself shortly before expiry, and runs refreshes and checks on request. */
+export function useTokenLifecycle(step: Step, dispatch: Dispatch<Action>, services: WizardServices): void {
+	const tokensStep: TokensStep | undefined = step.name === 'tokens' ? step : undefined;
+	const latest = useRef(tokensStep);
+	latest.current = tokensStep;
+	const tokens = tokensStep?.tokens;
+
+	// Save the login, and again after each refresh.
+	useEffect(() => {
+		const current = latest.current;
+		if (!current || !tokens) return;
+		const context = loginContext(current.login.from);
+		try {
+			const saved = saveLogin(
+				services.store,
+				{...context, client: current.login.client, registration: current.login.registration, tokens},
+				services.options.name,
+			);
+			dispatch({type: 'saved', name: saved.name, path: services.store.path});
+		} catch (error) {
+			dispatch({type: 'save-failed', message: error instanceof Error ? error.message : String(error)});
+		}
+	}, [tokens]);
+
+	// Refresh by itself shortly before expiry (RFC 6749 6).
+	useEffect(() => {
+		if (!tokens) return;
+		const dueAt = refreshDueAt(tokens);
+		if (dueAt === undefined) return;
+		const timer = setTimeout(() => dispatch({type: 'refresh-requested'}), Math.max(0, Date.parse(dueAt) - Date.now()));
+		return () => clearTimeout(timer);
+	}, [tokens]);
+
+	const refreshing = tokensStep?.refresh.kind === 'refreshing';
+	useEffect(() => {
+		const current = latest.current;
+		if (!refreshing || !current?.tokens.refreshToken) return;
+		const controller = new AbortController();
+		const {metadata, resource} = loginContext(current.login.from);
+		services.core.refreshTokens({http: services.http, metadata, client: current.login.client, refreshToken: current.tokens.refreshToken, resource, signal: controller.signal}).then(
+			refreshed => {
+				if (!controller.signal.aborted) dispatch({type: 'refresh-succeeded', tokens: refreshed});
+			},
+			(error: unknown) => {
+				if (!controller.signal.aborted) dispatch({type: 'refresh-failed', error: toErrorInfo(error)});
+			},
+		);
+		return () => controller.abort();
+	}, [refreshing]);
+
+	const checking = tokensStep?.check.kind === 'running';
+	useEffect(() => {
+		const current = latest.current;
+		if (!checking || !current) return;
+		const controller = new AbortController();
+		const {mcpUrl} = loginContext(current.login.from);
+		services.core.checkMcp(mcpUrl, current.tokens.accessToken, {http: services.http, signal: controller.signal}).then(
+			result => {
+				if (controller.signal.aborted) return;
+				dispatch({type: 'check-finished', result});
+				const saved = services.store.find(mcpUrl);
+				if (saved) services.store.save({...saved, lastCheck: {at: new Date().toISOString(), result}, updatedAt: new Date().toISOString()});
+			},
+			() => undefined,
+		);
+		return () => controller.abort();
+	}, [checking]);
+}
