@@ -130,7 +130,7 @@ function StepFailure({error, onRetry}: {readonly error: ErrorInfo; readonly onRe
 	);
 }
 
-function StepScreen({state, dispatch, services, height, login}: {
+export function StepScreen({state, dispatch, services, height, login}: {
 	readonly state: WizardState;
 	readonly dispatch: Dispatch<Action>;
 	readonly services: WizardServices;

@@ -1,11 +1,13 @@
 import {render} from 'ink-testing-library';
-import {afterAll, beforeAll, expect, it} from 'vitest';
+import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest';
 import {App} from '../source/app.js';
 import {createHttpClient} from '../source/core/http.js';
 import {type Sandbox, startSandbox} from '../source/sandbox/index.js';
 import {openConfStore} from '../source/store/conf-store.js';
 import {coreSteps, createTraceFeed, type WizardServices} from '../source/wizard/services.js';
-import {frameWith, keys, press} from './helpers/ink.js';
+import {frameWith, keys, press, unwrapped} from './helpers/ink.js';
+// @ts-expect-error The scripted browser is plain JavaScript (JSDoc types).
+import {browse} from './helpers/scripted-browser.mjs';
 import {scriptedBrowser, temporaryHome} from './helpers/run-cli.js';
 
 const mcpScope = 'https://www.fastmail.com/dev/mcp';
@@ -80,4 +82,108 @@ it('walks every step against the sandbox, from the URL to the live token status'
 	} finally {
 		unmount();
 	}
+});
+
+describe('the wizard on the way', () => {
+	async function toScopes(wizard: WizardServices) {
+		const rendered = render(<App services={wizard} initialUrl={sandbox.mcpUrl} />);
+		await frameWith(rendered.lastFrame, 'authorization_endpoint');
+		await press(rendered.stdin, keys.enter);
+		await frameWith(rendered.lastFrame, 'urn:ietf:params:oauth:scope:mail');
+		return rendered;
+	}
+
+	it('shows Fastmail\'s 400 verbatim, with a hint, when no scope is selected (the seed bug)', async () => {
+		const {stdin, lastFrame, unmount} = await toScopes(services());
+		try {
+			await press(stdin, keys.space, keys.down, keys.space);
+			await frameWith(lastFrame, 'No scope selected');
+			await press(stdin, keys.enter);
+			const preview = await frameWith(lastFrame, 'POST');
+			expect(preview).not.toContain('"scope"');
+			await press(stdin, keys.enter);
+			const failure = await frameWith(lastFrame, 'HTTP 400');
+			expect(failure).toContain('{"error_description":"invalid_request no scope","error":"invalid_request"}');
+			expect(failure).toMatch(/choose at least one/i);
+
+			// Back to the scopes, one selected, and the registration goes through.
+			await press(stdin, keys.escape);
+			await frameWith(lastFrame, 'No scope selected');
+			await press(stdin, keys.space, keys.enter);
+			await frameWith(lastFrame, '"scope"');
+			await press(stdin, keys.enter);
+			await frameWith(lastFrame, '201');
+			expect(JSON.parse(sandbox.requests.registration.at(-1)!.body).scope).toBe(mcpScope);
+		} finally {
+			unmount();
+		}
+	});
+
+	it('takes a pasted redirect URL when the browser cannot reach the loopback listener', async () => {
+		const wizard = {...services(), options: {noOpen: true}};
+		const {stdin, lastFrame, unmount} = await toScopes(wizard);
+		try {
+			await press(stdin, keys.enter);
+			await frameWith(lastFrame, '"scope"');
+			await press(stdin, keys.enter);
+			await frameWith(lastFrame, '201');
+			await press(stdin, keys.enter);
+			await frameWith(lastFrame, 'Waiting for the browser');
+			const authorizationUrl = unwrapped(lastFrame()).match(/http:\/\/127\.0\.0\.1:\d+\/oauth\/authorize\?\S+resource=[\w%.]+/)?.[0];
+			expect(authorizationUrl).toBeDefined();
+			// The browser, elsewhere, ends on the redirect URI without reaching this machine.
+			const {callbackUrl} = await browse(authorizationUrl!, {openCallback: false});
+			await press(stdin, 'p');
+			await frameWith(lastFrame, 'Paste');
+			const foreign = callbackUrl.href.replace(/state=[^&]+/, 'state=of-another-login');
+			await press(stdin, foreign, keys.enter);
+			await frameWith(lastFrame, 'different state');
+			await press(stdin, keys.escape, 'p');
+			await frameWith(lastFrame, 'Paste');
+			await press(stdin, callbackUrl.href, keys.enter);
+			await frameWith(lastFrame, 'Logged in');
+		} finally {
+			unmount();
+		}
+	});
+
+	it('shows a pre-registered client instead of a registration body', async () => {
+		const wizard = {...services(), options: {clientId: 'my-client', clientSecret: 'a-long-client-secret-value'}};
+		const {stdin, lastFrame, unmount} = await toScopes(wizard);
+		try {
+			const registrations = sandbox.requests.registration.length;
+			await press(stdin, keys.enter);
+			const frame = await frameWith(lastFrame, 'my-client');
+			expect(frame).not.toContain('a-long-client-secret-value');
+			expect(frame).not.toContain('"redirect_uris"');
+			expect(sandbox.requests.registration).toHaveLength(registrations);
+		} finally {
+			unmount();
+		}
+	});
+
+	it('goes back a step with Esc, and q quits with the loopback listener closed', async () => {
+		const {stdin, lastFrame, frames, unmount} = await toScopes(services());
+		try {
+			await press(stdin, keys.enter);
+			const preview = await frameWith(lastFrame, '"redirect_uris"');
+			const redirectUri = unwrapped(preview).match(/http:\/\/127\.0\.0\.1:\d+\/callback/)![0];
+			await press(stdin, keys.escape);
+			await frameWith(lastFrame, 'Which scopes');
+			await press(stdin, keys.escape);
+			await frameWith(lastFrame, 'authorization_endpoint');
+			await press(stdin, keys.escape);
+			await frameWith(lastFrame, sandbox.mcpUrl);
+			expect(lastFrame()).toContain('Enter discover');
+			await press(stdin, keys.enter);
+			await frameWith(lastFrame, 'authorization_endpoint');
+			await press(stdin, 'q');
+			await vi.waitFor(async () => {
+				await expect(fetch(redirectUri)).rejects.toThrow();
+			});
+			expect(frames.length).toBeGreaterThan(0);
+		} finally {
+			unmount();
+		}
+	});
 });

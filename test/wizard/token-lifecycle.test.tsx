@@ -1,0 +1,69 @@
+import {render} from 'ink-testing-library';
+import {useReducer} from 'react';
+import {afterEach, expect, it, vi} from 'vitest';
+import {StepScreen} from '../../source/app.js';
+import {createHttpClient} from '../../source/core/http.js';
+import type {TokenSet} from '../../source/core/tokens.js';
+import {openConfStore} from '../../source/store/conf-store.js';
+import {coreSteps, createTraceFeed, type WizardServices} from '../../source/wizard/services.js';
+import {type WizardState, reducer} from '../../source/wizard/state.js';
+import {useTokenLifecycle} from '../../source/wizard/use-wizard-effects.js';
+import {advanceClock, delay} from '../helpers/ink.js';
+import {temporaryHome} from '../helpers/run-cli.js';
+import {fastmailDiscovery, fastmailMcpScope, fastmailRegistered} from '../helpers/screen-fixtures.js';
+
+const home = temporaryHome();
+afterEach(() => {
+	vi.useRealTimers();
+	home.remove();
+});
+
+function tokensAt(now: number, lifetimeSeconds: number, accessToken: string): TokenSet {
+	return {accessToken, tokenType: 'bearer', refreshToken: `refresh-${accessToken}`, scope: fastmailMcpScope, obtainedAt: new Date(now).toISOString(), expiresAt: new Date(now + lifetimeSeconds * 1000).toISOString()};
+}
+
+function tokensState(tokens: TokenSet): WizardState {
+	const metadata = {name: 'metadata', url: fastmailDiscovery.mcpUrl, discovery: fastmailDiscovery, showRaw: false} as const;
+	const scopes = {name: 'scopes', metadata, options: [], selected: [fastmailMcpScope, 'offline_access'], reason: '', adding: false} as const;
+	const from = {name: 'registration', scopes, clientName: 'mcp-auth-wizard', phase: {kind: 'registered', result: fastmailRegistered}} as const;
+	return {
+		traceOpen: false,
+		step: {name: 'tokens', login: {name: 'login', from, client: fastmailRegistered.client, registration: fastmailRegistered, attempt: 1, phase: {kind: 'exchanging'}}, tokens, refresh: {kind: 'idle'}, check: {kind: 'idle'}},
+	};
+}
+
+/** The token step as the App runs it: the reducer, the lifecycle hook, the screen. */
+function TokenStep({services, initial}: {readonly services: WizardServices; readonly initial: WizardState}) {
+	const [state, dispatch] = useReducer(reducer, initial);
+	useTokenLifecycle(state.step, dispatch, services);
+	return <StepScreen state={state} dispatch={dispatch} services={services} height={30} login={{reopen() {}, paste() {}}} />;
+}
+
+it('counts down every second, and refreshes by itself shortly before expiry', async () => {
+	vi.useFakeTimers({toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date']});
+	const start = Date.parse('2026-11-26T10:00:00Z');
+	vi.setSystemTime(start);
+	const refreshTokens = vi.fn(async () => tokensAt(Date.now(), 120, 'second-access-token-0123456789'));
+	const trace = createTraceFeed();
+	const services: WizardServices = {http: createHttpClient(), trace, store: openConfStore({home: home.path}), env: {}, options: {}, core: {...coreSteps, refreshTokens}};
+	const {lastFrame, unmount} = render(<TokenStep services={services} initial={tokensState(tokensAt(start, 120, 'first-access-token-0123456789'))} />);
+	try {
+		await delay();
+		expect(lastFrame()).toContain('expires in 2m 0s');
+		await advanceClock(1000);
+		expect(lastFrame()).toContain('expires in 1m 59s');
+
+		// A fifth of a 2-minute lifetime before expiry: at 96 s.
+		await advanceClock(90_000);
+		expect(refreshTokens).not.toHaveBeenCalled();
+		await advanceClock(6000);
+		expect(refreshTokens).toHaveBeenCalledTimes(1);
+		expect(refreshTokens.mock.calls[0]![0]).toMatchObject({refreshToken: 'refresh-first-access-token-0123456789', resource: fastmailDiscovery.resource});
+		await advanceClock(0);
+		expect(lastFrame()).toContain('expires in 2m 0s');
+		expect(lastFrame()).toMatch(/refreshed/i);
+		expect(services.store.list()[0]!.tokens!.accessToken).toBe('second-access-token-0123456789');
+	} finally {
+		unmount();
+	}
+});
