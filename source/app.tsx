@@ -86,7 +86,7 @@ export function App({services, initialUrl, banner}: AppProps) {
 	const {exit} = useApp();
 	const {stdout} = useStdout();
 	const height = Math.max(8, (stdout.rows || 24) - (banner ? 6 : 5));
-	const exchanges = useSyncExternalStore(services.trace.subscribe, services.trace.snapshot);
+	const exchanges = useSyncExternalStore(services.http.subscribe, () => services.http.exchanges);
 
 	const listener = useCallbackListener(state.step, dispatch, services);
 	useDiscovery(state.step, dispatch, services);

@@ -4,7 +4,7 @@ import {App} from '../source/app.js';
 import {createHttpClient} from '../source/core/http.js';
 import {type Sandbox, startSandbox} from '../source/sandbox/index.js';
 import {openConfStore} from '../source/store/conf-store.js';
-import {coreSteps, createTraceFeed, type WizardServices} from '../source/wizard/services.js';
+import {coreSteps, type WizardServices} from '../source/wizard/services.js';
 import {frameWith, keys, press, unwrapped} from './helpers/ink.js';
 // @ts-expect-error The scripted browser is plain JavaScript (JSDoc types).
 import {browse} from './helpers/scripted-browser.mjs';
@@ -24,10 +24,8 @@ afterAll(async () => {
 });
 
 function services(): WizardServices {
-	const trace = createTraceFeed();
 	return {
-		http: createHttpClient({onExchange: trace.push}),
-		trace,
+		http: createHttpClient(),
 		store: openConfStore({home: home.path}),
 		env: {...process.env, BROWSER: scriptedBrowser},
 		options: {},

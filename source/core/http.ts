@@ -57,8 +57,10 @@ export type HttpClient = {
 	request(request: HttpRequest): Promise<HttpResponse>;
 	/** A fetch that goes through request(): same timeouts, size cap and trace. */
 	readonly fetch: FetchLike;
-	/** Every exchange so far, oldest first. */
+	/** Every exchange so far, oldest first; a new array after each exchange (a snapshot for React). */
 	readonly exchanges: readonly Exchange[];
+	/** Calls `listener` after each exchange; returns the unsubscribe function. */
+	subscribe(listener: () => void): () => void;
 };
 
 export type HttpClientOptions = {
@@ -66,7 +68,6 @@ export type HttpClientOptions = {
 	readonly timeoutMs?: number;
 	/** Default size cap on bodies. */
 	readonly maxBytes?: number;
-	readonly onExchange?: (exchange: Exchange) => void;
 	readonly userAgent?: string;
 };
 
@@ -150,12 +151,13 @@ function bodyToString(body: RequestInit['body']): string | undefined {
  */
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 	const settings = {...defaults, ...options};
-	const exchanges: Exchange[] = [];
+	let exchanges: readonly Exchange[] = [];
+	const listeners = new Set<() => void>();
 	let nextId = 1;
 
 	function record(exchange: Exchange): Exchange {
-		exchanges.push(exchange);
-		settings.onExchange?.(exchange);
+		exchanges = [...exchanges, exchange];
+		for (const listener of listeners) listener();
 		return exchange;
 	}
 
@@ -238,7 +240,17 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 		});
 	};
 
-	return {request, fetch: fetchThroughClient, exchanges};
+	return {
+		request,
+		fetch: fetchThroughClient,
+		get exchanges() {
+			return exchanges;
+		},
+		subscribe(listener) {
+			listeners.add(listener);
+			return () => listeners.delete(listener);
+		},
+	};
 }
 
 /** Parses a JSON object body, or explains in one line what came instead. */

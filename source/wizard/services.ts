@@ -2,7 +2,7 @@ import {beginAuthorization} from '../core/authorization-session.js';
 import {openBrowser} from '../core/browser.js';
 import {startCallbackServer} from '../core/callback-server.js';
 import {discover} from '../core/discovery.js';
-import type {Exchange, HttpClient} from '../core/http.js';
+import type {HttpClient} from '../core/http.js';
 import {checkMcp} from '../core/mcp-check.js';
 import {registerClient} from '../core/registration.js';
 import {exchangeCode, refreshTokens} from '../core/tokens.js';
@@ -23,33 +23,9 @@ export type WizardOptions = {
 	readonly name?: string;
 };
 
-/** The exchanges so far, for the trace panel: a tiny external store for useSyncExternalStore. */
-export type TraceFeed = {
-	push(exchange: Exchange): void;
-	subscribe(listener: () => void): () => void;
-	snapshot(): readonly Exchange[];
-};
-
-export function createTraceFeed(): TraceFeed {
-	let exchanges: readonly Exchange[] = [];
-	const listeners = new Set<() => void>();
-	return {
-		push(exchange) {
-			exchanges = [...exchanges, exchange];
-			for (const listener of listeners) listener();
-		},
-		subscribe(listener) {
-			listeners.add(listener);
-			return () => listeners.delete(listener);
-		},
-		snapshot: () => exchanges,
-	};
-}
-
 /** Everything with a side effect that the wizard uses, built once by cli.tsx (or a test). */
 export type WizardServices = {
 	readonly http: HttpClient;
-	readonly trace: TraceFeed;
 	readonly store: ServerStore;
 	readonly env: NodeJS.ProcessEnv;
 	readonly options: WizardOptions;

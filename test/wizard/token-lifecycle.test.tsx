@@ -5,7 +5,7 @@ import {StepScreen} from '../../source/app.js';
 import {createHttpClient} from '../../source/core/http.js';
 import type {TokenSet} from '../../source/core/tokens.js';
 import {openConfStore} from '../../source/store/conf-store.js';
-import {coreSteps, createTraceFeed, type WizardServices} from '../../source/wizard/services.js';
+import {coreSteps, type WizardServices} from '../../source/wizard/services.js';
 import {type WizardState, reducer} from '../../source/wizard/state.js';
 import {useTokenLifecycle} from '../../source/wizard/use-wizard-effects.js';
 import {advanceClock, delay} from '../helpers/ink.js';
@@ -44,8 +44,7 @@ it('counts down every second, and refreshes by itself shortly before expiry', as
 	const start = Date.parse('2026-11-26T10:00:00Z');
 	vi.setSystemTime(start);
 	const refreshTokens = vi.fn(async () => tokensAt(Date.now(), 120, 'second-access-token-0123456789'));
-	const trace = createTraceFeed();
-	const services: WizardServices = {http: createHttpClient(), trace, store: openConfStore({home: home.path}), env: {}, options: {}, core: {...coreSteps, refreshTokens}};
+	const services: WizardServices = {http: createHttpClient(), store: openConfStore({home: home.path}), env: {}, options: {}, core: {...coreSteps, refreshTokens}};
 	const {lastFrame, unmount} = render(<TokenStep services={services} initial={tokensState(tokensAt(start, 120, 'first-access-token-0123456789'))} />);
 	try {
 		await delay();
