@@ -60,7 +60,7 @@ export type DiscoverOptions = {
 	readonly hasClientId?: boolean;
 };
 
-type Fetched = {readonly response?: HttpResponse; readonly attempt: Attempt};
+type Fetched = {readonly response?: HttpResponse; readonly attempt: Attempt; readonly error?: unknown};
 
 const isNotFound = (status: number) => status === 404 || status === 405 || status === 410;
 
@@ -87,7 +87,7 @@ function startAttempt(http: HttpClient, stage: DiscoveryStage, url: string, init
 			(error: unknown) => {
 				const ms = Math.round(performance.now() - started);
 				if (init.signal.aborted && isAbortError(error)) return finish({attempt: {stage, url, ms, outcome: 'cancelled', note: 'not needed'}});
-				return finish({attempt: {stage, url, ms, outcome: 'failed', note: error instanceof Error ? error.message : String(error)}});
+				return finish({attempt: {stage, url, ms, outcome: 'failed', note: error instanceof Error ? error.message : String(error)}, error});
 			},
 		);
 }
@@ -254,7 +254,8 @@ export async function discover(mcpUrl: string, options: DiscoverOptions): Promis
 		prmController.abort();
 		await Promise.all(wellKnown.map(candidate => candidate.result));
 		signal?.throwIfAborted();
-		throw new WizardError('probe', `Could not reach the MCP server: ${probe.attempt.note ?? 'no answer'}`, 'Check the URL and your network connection, then try again.');
+		const hint = probe.error instanceof WizardError ? probe.error.hint : 'Check the URL and your network connection, then try again.';
+		throw new WizardError('probe', `Could not reach the MCP server: ${probe.attempt.note ?? 'no answer'}`, hint);
 	}
 
 	const wwwAuthenticate = probe.response.headers['www-authenticate'];
