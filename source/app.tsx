@@ -13,7 +13,11 @@ import {ScopesScreen} from './screens/scopes-screen.js';
 import {TokenScreen} from './screens/token-screen.js';
 import {UrlScreen} from './screens/url-screen.js';
 import type {WizardServices} from './wizard/services.js';
-import {type Action, type Step, type WizardState, assertNever, initialState, isTextEntry, reducer} from './wizard/state.js';
+import {type Action, type Step, type WizardState, assertNever, globalKeys, initialState, reducer, toErrorInfo} from './wizard/state.js';
+import {useClientCheck, useServerActions} from './wizard/use-server-effects.js';
+import {ServersScreen} from './screens/servers-screen.js';
+import {ServerScreen} from './screens/server-screen.js';
+import {exportConfig} from './core/export.js';
 import {useGlobalKeys} from './wizard/use-global-keys.js';
 import {loginContext, registrationRequestFor, useCallbackListener, useDiscovery, useLogin, useRegistration, useTokenLifecycle} from './wizard/use-wizard-effects.js';
 import {defaultLoginTimeoutMs} from './core/authorization-session.js';
@@ -47,8 +51,10 @@ function stepNumber(step: Step): number {
 			return 4;
 		}
 
+		case 'client-check':
 		case 'registration':
-		case 'pre-registered': {
+		case 'pre-registered':
+		case 'reused': {
 			return 5;
 		}
 
@@ -60,6 +66,11 @@ function stepNumber(step: Step): number {
 			return 7;
 		}
 
+		case 'servers':
+		case 'server': {
+			return 0;
+		}
+
 		default: {
 			return assertNever(step);
 		}
@@ -68,6 +79,15 @@ function stepNumber(step: Step): number {
 
 function Header({step}: {readonly step: Step}) {
 	const current = stepNumber(step);
+	if (current === 0) {
+		return (
+			<Box marginBottom={1}>
+				<Text bold>mcp-auth-wizard </Text>
+				<Text color="cyan">saved servers</Text>
+			</Box>
+		);
+	}
+
 	return (
 		<Box marginBottom={1}>
 			<Text bold>mcp-auth-wizard </Text>
@@ -82,7 +102,7 @@ function Header({step}: {readonly step: Step}) {
 
 /** The guided login: one reducer over the steps, effects in hooks, one screen at a time. */
 export function App({services, initialUrl, banner}: AppProps) {
-	const [state, dispatch] = useReducer(reducer, initialUrl, initialState);
+	const [state, dispatch] = useReducer(reducer, {url: initialUrl, servers: services.store.list()}, initialState);
 	const {exit} = useApp();
 	const {stdout} = useStdout();
 	const height = Math.max(8, (stdout.rows || 24) - (banner ? 6 : 5));
@@ -93,8 +113,11 @@ export function App({services, initialUrl, banner}: AppProps) {
 	useRegistration(state.step, dispatch, services, state.redirectUri, listener);
 	const login = useLogin(state.step, dispatch, services, listener);
 	useTokenLifecycle(state.step, dispatch, services);
+	useClientCheck(state.step, state.servers, dispatch, services);
+	useServerActions(state.step, dispatch, services);
+	const keys = state.traceOpen ? 'all' : globalKeys(state.step);
 	useGlobalKeys({
-		isActive: !isTextEntry(state.step) || state.traceOpen,
+		scope: keys,
 		onBack: () => dispatch(state.traceOpen ? {type: 'trace-toggled'} : {type: 'back'}),
 		onQuit: () => exit(),
 		onToggleTrace: () => dispatch({type: 'trace-toggled'}),
@@ -103,6 +126,11 @@ export function App({services, initialUrl, banner}: AppProps) {
 	return (
 		<Box flexDirection="column">
 			{banner ? <Text dimColor>{banner}</Text> : null}
+			{services.store.notices.map(notice => (
+				<Text key={notice} color="yellow">
+					{notice}
+				</Text>
+			))}
 			<Header step={state.step} />
 			{state.traceOpen ? (
 				<Box flexDirection="column">
@@ -176,7 +204,9 @@ export function StepScreen({state, dispatch, services, height, login}: {
 
 			const {metadata} = loginContext(step);
 			return (
-				<RegistrationScreen
+				<Box flexDirection="column">
+					{step.notice ? <Text color="yellow">{step.notice}</Text> : null}
+					<RegistrationScreen
 					endpoint={metadata.registration_endpoint ?? ''}
 					request={registrationRequestFor(step, state.redirectUri)}
 					phase={step.phase}
@@ -186,12 +216,52 @@ export function StepScreen({state, dispatch, services, height, login}: {
 					onCancelEdit={() => dispatch({type: 'name-editing-cancelled'})}
 					onSend={() => dispatch({type: 'registration-sent'})}
 					onContinue={() => dispatch({type: 'client-accepted'})}
-				/>
+					/>
+				</Box>
 			);
 		}
 
 		case 'pre-registered': {
 			return <PreRegisteredScreen client={step.client} onContinue={() => dispatch({type: 'client-accepted'})} />;
+		}
+
+		case 'client-check':
+		case 'reused': {
+			return <Text>Asking the authorization server whether the saved client still works…</Text>;
+		}
+
+		case 'servers': {
+			return <ServersScreen servers={state.servers} notices={[]} initialSelection={step.selection} onOpen={mcpUrl => dispatch({type: 'server-opened', mcpUrl})} onAdd={() => dispatch({type: 'server-add'})} />;
+		}
+
+		case 'server': {
+			const server = state.servers.find(saved => saved.mcpUrl === step.mcpUrl);
+			if (!server) return <Text>This server is no longer saved. Esc goes back to the list.</Text>;
+			return (
+				<ServerScreen
+					server={server}
+					view={step.view}
+					activity={step.activity}
+					confirming={step.confirming}
+					renaming={step.renaming}
+					exporting={step.exporting}
+					height={height}
+					onAction={action => dispatch({type: 'server-action', action})}
+					onView={view => dispatch({type: 'server-view', view})}
+					onConfirm={() => dispatch({type: 'server-confirmed'})}
+					onCancel={() => dispatch({type: 'server-cancelled'})}
+					onRename={name => dispatch({type: 'server-renamed', name})}
+					onExport={target => {
+						try {
+							const result = exportConfig(server, target);
+							dispatch({type: 'server-export-shown', exporting: {kind: 'shown', target, where: result.where, text: result.text, notes: result.notes}});
+						} catch (error) {
+							dispatch({type: 'server-cancelled'});
+							dispatch({type: 'server-activity', activity: {kind: 'failed', error: toErrorInfo(error)}});
+						}
+					}}
+				/>
+			);
 		}
 
 		case 'login': {

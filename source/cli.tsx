@@ -15,6 +15,8 @@ const help = `
     $ mcp-auth-wizard refresh <server>       refresh its tokens now
     $ mcp-auth-wizard verify <server>        check the token with MCP initialize + tools/list
     $ mcp-auth-wizard remove <server>        forget a saved server
+    $ mcp-auth-wizard export <server> --for codex|claude-code|vscode|mcp-remote
+                                             configuration for another MCP client
     $ mcp-auth-wizard sandbox                run the sandbox servers until Ctrl-C
 
   Options
@@ -57,6 +59,7 @@ const cli = meow(help, {
 		verify: {type: 'boolean', default: true},
 		timeout: {type: 'string'},
 		port: {type: 'string'},
+		for: {type: 'string'},
 	},
 });
 
@@ -194,6 +197,11 @@ async function run(): Promise<number> {
 			case 'remove': {
 				const {runRemove} = await import('./commands/servers.js');
 				return await runRemove(context, args[0]);
+			}
+
+			case 'export': {
+				const {runExport} = await import('./commands/export.js');
+				return await runExport(context, args[0], flags.for);
 			}
 
 			case 'sandbox': {

@@ -3,24 +3,7 @@ import type {McpCheckResult} from '../core/mcp-check.js';
 import {redactJson} from '../core/redact.js';
 import type {TokenSummary} from '../core/tokens.js';
 import type {SavedServer} from '../store/types.js';
-
-/** "1h 5m", "42m", "30s". */
-export function formatDuration(seconds: number): string {
-	const s = Math.max(0, Math.round(seconds));
-	const hours = Math.floor(s / 3600);
-	const minutes = Math.floor((s % 3600) / 60);
-	if (hours > 0) return minutes > 0 ? `${hours}h ${minutes}m` : `${hours}h`;
-	if (minutes > 0) return `${minutes}m`;
-	return `${s}s`;
-}
-
-/** The token state in a few words, as the list and status show it. */
-export function tokenState(server: SavedServer, summary: TokenSummary | undefined): string {
-	if (!server.tokens || !summary) return 'needs login';
-	if (summary.expiresInSeconds === undefined) return 'valid (no expiry given)';
-	if (!summary.expired) return `valid for ${formatDuration(summary.expiresInSeconds)}`;
-	return summary.hasRefreshToken ? 'expired, refresh token available' : 'expired, needs login';
-}
+import {formatDuration} from '../core/text.js';
 
 export function discoveryLines(discovery: Discovery): string[] {
 	const lines = [`MCP server: ${discovery.mcpUrl}`, `Resource:   ${discovery.resource}`, '', 'Requests:'];
@@ -54,7 +37,7 @@ export function discoveryLines(discovery: Discovery): string[] {
 export function summaryLines(summary: TokenSummary): string[] {
 	const lines = [
 		`  access token:  ${summary.maskedAccessToken} (${summary.tokenType}${summary.isJwt ? ', JWT' : ''})`,
-		`  expires:       ${summary.expiresAt === undefined ? 'not said' : `${summary.expiresAt} (${summary.expired ? 'expired' : `in ${formatDuration(summary.expiresInSeconds ?? 0)}`})`}`,
+		`  expires:       ${summary.expiresAt === undefined ? 'not said' : `${summary.expiresAt} (${summary.expired ? 'expired' : `in ${formatDuration(summary.expiresInSeconds ?? 0, {withSeconds: false})}`})`}`,
 		`  requested:     ${summary.requestedScopes.join(' ') || '(no scope)'}`,
 		`  granted:       ${summary.grantedScopes === undefined ? 'not said (as requested, RFC 6749 5.1)' : summary.grantedScopes.join(' ') || '(none)'}${summary.grantedFrom === 'jwt' ? ' (from the JWT)' : ''}`,
 		`  refresh token: ${summary.hasRefreshToken ? 'yes' : 'no'}`,

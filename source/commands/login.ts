@@ -5,7 +5,8 @@ import {summarizeTokens} from '../core/tokens.js';
 import {parseServerUrl} from '../core/urls.js';
 import {saveLogin} from '../store/saved-server.js';
 import type {CommandContext} from './context.js';
-import {checkLines, formatDuration, summaryLines} from './format.js';
+import {checkLines, summaryLines} from './format.js';
+import {formatDuration} from '../core/text.js';
 import {type Output, exitCode} from './output.js';
 
 export type LoginFlags = {
@@ -58,7 +59,7 @@ function reportProgress(output: Output, event: LoginEvent): void {
 
 		case 'authorization-started': {
 			output.note(`Redirect URI: ${event.redirectUri}`);
-			output.note(`Open this URL in a browser to log in (waiting up to ${formatDuration(event.timeoutMs / 1000)}):`);
+			output.note(`Open this URL in a browser to log in (waiting up to ${formatDuration(event.timeoutMs / 1000, {withSeconds: false})}):`);
 			output.note(`  ${event.url}`);
 			break;
 		}
@@ -102,7 +103,7 @@ export async function runLogin(context: CommandContext, url: string, flags: Logi
 		onEvent: event => reportProgress(output, event),
 	});
 
-	let server = saveLogin(
+	let server = await saveLogin(
 		store,
 		{
 			mcpUrl,
@@ -119,8 +120,9 @@ export async function runLogin(context: CommandContext, url: string, flags: Logi
 
 	if (flags.verify) {
 		const check = await checkMcp(mcpUrl, result.tokens.accessToken, {http, signal});
-		server = {...server, lastCheck: {at: new Date().toISOString(), result: check}};
-		store.save(server);
+		const lastCheck = {at: new Date().toISOString(), result: check};
+		// On the server as saved now (another process may have changed it since), unless it was removed.
+		server = (await store.update(mcpUrl, current => current && {...current, lastCheck})) ?? {...server, lastCheck};
 	}
 
 	const summary = summarizeTokens(result.tokens, result.scopes);

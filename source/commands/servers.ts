@@ -3,7 +3,8 @@ import {checkMcp} from '../core/mcp-check.js';
 import {summarizeTokens, refreshTokens} from '../core/tokens.js';
 import type {SavedServer} from '../store/types.js';
 import {type CommandContext, requireServer} from './context.js';
-import {checkLines, publicServer, summaryLines, tokenState} from './format.js';
+import {checkLines, publicServer, summaryLines} from './format.js';
+import {serverStatus, statusLabel} from '../store/status.js';
 import {exitCode} from './output.js';
 
 function summaryOf(server: SavedServer) {
@@ -11,14 +12,14 @@ function summaryOf(server: SavedServer) {
 }
 
 function serverLine(server: SavedServer): string {
-	return `${server.name}  ${tokenState(server, summaryOf(server))}  ${server.mcpUrl}  (${server.scopes.join(' ') || 'no scope'})`;
+	return `${server.name}  ${statusLabel(serverStatus(server))}  ${server.mcpUrl}  (${server.scopes.join(' ') || 'no scope'})`;
 }
 
 export async function runList(context: CommandContext): Promise<number> {
 	const store = await context.openStore();
 	const servers = store.list();
 	context.output.result(
-		{ok: true, storePath: store.path, servers: servers.map(server => ({name: server.name, mcpUrl: server.mcpUrl, issuer: server.issuer, status: tokenState(server, summaryOf(server)), scopes: server.scopes}))},
+		{ok: true, storePath: store.path, servers: servers.map(server => ({name: server.name, mcpUrl: server.mcpUrl, issuer: server.issuer, status: statusLabel(serverStatus(server)), scopes: server.scopes}))},
 		() => (servers.length === 0 ? ['No saved servers. Log in with: mcp-auth-wizard login <url>'] : servers.map(server => serverLine(server))),
 	);
 	return exitCode.ok;
@@ -29,11 +30,11 @@ export async function runStatus(context: CommandContext, nameOrUrl: string | und
 	if (nameOrUrl === undefined) return runList(context);
 	const server = requireServer(store, nameOrUrl, 'status');
 	const summary = summaryOf(server);
-	context.output.result({ok: true, server: publicServer(server), status: tokenState(server, summary), tokens: summary}, () => [
-		`${server.name}: ${tokenState(server, summary)}`,
+	context.output.result({ok: true, server: publicServer(server), status: statusLabel(serverStatus(server)), tokens: summary}, () => [
+		`${server.name}: ${statusLabel(serverStatus(server))}`,
 		`  MCP URL:       ${server.mcpUrl}`,
 		`  issuer:        ${server.issuer}`,
-		`  client:        ${server.client.clientId} (${server.client.source}, ${server.client.authMethod})`,
+		`  client:        ${server.client ? `${server.client.clientId} (${server.client.source}, ${server.client.authMethod})` : 'none (the registration was forgotten): reauthorize registers one'}`,
 		...(summary ? summaryLines(summary) : ['  no tokens: log in again']),
 		...(server.lastCheck ? [`Last check ${server.lastCheck.at}:`, ...checkLines(server.lastCheck.result)] : []),
 	]);
@@ -44,16 +45,18 @@ export async function runRefresh(context: CommandContext, nameOrUrl: string | un
 	const store = await context.openStore();
 	const server = requireServer(store, nameOrUrl, 'refresh');
 	const refreshToken = server.tokens?.refreshToken;
-	if (refreshToken === undefined) {
+	// Tokens go with their client: forgetting the registration forgets both.
+	const {client} = server;
+	if (refreshToken === undefined || !client) {
 		throw new WizardError('refresh', `${server.name} has no refresh token`, `Log in again: mcp-auth-wizard login ${server.mcpUrl}${server.scopes.includes('offline_access') ? '' : ' (add offline_access to the scopes for a refresh token)'}`);
 	}
 
 	context.output.note(`Refreshing at ${server.authorizationServer.token_endpoint ?? '?'}`);
-	const tokens = await refreshTokens({http: context.http, metadata: server.authorizationServer, client: server.client, refreshToken, resource: server.resource, signal: context.signal});
-	const updated: SavedServer = {...server, tokens, updatedAt: new Date().toISOString()};
-	store.save(updated);
+	const tokens = await refreshTokens({http: context.http, metadata: server.authorizationServer, client, refreshToken, resource: server.resource, signal: context.signal});
+	const updatedAt = new Date().toISOString();
+	const updated: SavedServer = (await store.update(server.mcpUrl, current => current && {...current, tokens, updatedAt})) ?? {...server, tokens, updatedAt};
 	const summary = summarizeTokens(tokens, server.scopes);
-	context.output.result({ok: true, server: server.name, tokens: summary}, () => [`Refreshed ${server.name}: ${tokenState(updated, summary)}`, ...summaryLines(summary)]);
+	context.output.result({ok: true, server: server.name, tokens: summary}, () => [`Refreshed ${server.name}: ${statusLabel(serverStatus(updated))}`, ...summaryLines(summary)]);
 	return exitCode.ok;
 }
 
@@ -65,7 +68,8 @@ export async function runVerify(context: CommandContext, nameOrUrl: string | und
 	}
 
 	const result = await checkMcp(server.mcpUrl, server.tokens.accessToken, {http: context.http, signal: context.signal});
-	store.save({...server, lastCheck: {at: new Date().toISOString(), result}, updatedAt: new Date().toISOString()});
+	const at = new Date().toISOString();
+	await store.update(server.mcpUrl, current => current && {...current, lastCheck: {at, result}, updatedAt: at});
 	context.output.result({ok: result.ok, server: server.name, check: result}, () => checkLines(result));
 	return result.ok ? exitCode.ok : exitCode.failed;
 }
@@ -73,7 +77,7 @@ export async function runVerify(context: CommandContext, nameOrUrl: string | und
 export async function runRemove(context: CommandContext, nameOrUrl: string | undefined): Promise<number> {
 	const store = await context.openStore();
 	const server = requireServer(store, nameOrUrl, 'remove');
-	store.remove(server.mcpUrl);
+	await store.remove(server.mcpUrl);
 	context.output.result({ok: true, removed: server.name, mcpUrl: server.mcpUrl}, () => [`Removed ${server.name} (${server.mcpUrl}): its client registration and tokens are forgotten here.`]);
 	return exitCode.ok;
 }

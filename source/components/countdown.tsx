@@ -1,5 +1,6 @@
 import {Text} from 'ink';
 import {useEffect, useState} from 'react';
+import {formatDuration} from '../core/text.js';
 
 /** Re-renders every second and returns the current time: a display clock only, it does no work. */
 export function useClock(now: () => number = Date.now): number {
@@ -13,15 +14,6 @@ export function useClock(now: () => number = Date.now): number {
 		};
 	}, []);
 	return now();
-}
-
-/** "1h 2m 5s", "59m 58s", "12s". */
-export function formatDuration(totalSeconds: number): string {
-	const hours = Math.floor(totalSeconds / 3600);
-	const minutes = Math.floor((totalSeconds % 3600) / 60);
-	const seconds = totalSeconds % 60;
-	if (hours > 0) return `${hours}h ${minutes}m ${seconds}s`;
-	return minutes > 0 ? `${minutes}m ${seconds}s` : `${seconds}s`;
 }
 
 /** Local wall-clock time of an ISO instant, "14:03:09". */

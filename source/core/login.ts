@@ -27,6 +27,10 @@ export type LoginOptions = {
 	readonly scopes?: readonly string[];
 	readonly clientId?: string;
 	readonly clientSecret?: string;
+	/** A client registered before, to log in with again instead of registering (re-authorization). */
+	readonly client?: ClientCredentials;
+	/** Discovery already done (re-authorization decides on the client with it). */
+	readonly discovery?: Discovery;
 	readonly clientName?: string;
 	/** 0 or undefined: a random free port. */
 	readonly callbackPort?: number;
@@ -54,7 +58,8 @@ export type LoginResult = {
  */
 export async function login(mcpUrl: string, options: LoginOptions): Promise<LoginResult> {
 	const {http, signal, onEvent} = options;
-	const discovery = await discover(mcpUrl, {http, signal, hasClientId: options.clientId !== undefined, onEvent: event => onEvent?.({type: 'discovery', event})});
+	const hasClientId = options.clientId !== undefined || options.client !== undefined;
+	const discovery = options.discovery ?? (await discover(mcpUrl, {http, signal, hasClientId, onEvent: event => onEvent?.({type: 'discovery', event})}));
 	onEvent?.({type: 'discovered', discovery});
 	assertUsable(discovery);
 	const {metadata} = discovery.authorizationServer;
@@ -69,7 +74,9 @@ export async function login(mcpUrl: string, options: LoginOptions): Promise<Logi
 		const {redirectUri} = callbackServer;
 		let registration: RegistrationResult | undefined;
 		let client: ClientCredentials;
-		if (options.clientId === undefined) {
+		if (options.client) {
+			client = options.client;
+		} else if (options.clientId === undefined) {
 			const request = buildRegistrationRequest({metadata, redirectUri, scopes, clientName: options.clientName});
 			onEvent?.({type: 'registering', endpoint: metadata.registration_endpoint ?? '', request});
 			registration = await registerClient(http, metadata, request, {signal});

@@ -11,3 +11,18 @@ export function printableLine(text: string, maxLength = 300): string {
 	const line = printable(text).replaceAll(/\s+/g, ' ').trim();
 	return line.length > maxLength ? `${line.slice(0, maxLength)}…` : line;
 }
+
+/** "1h 2m 5s", "59m 58s", "12s"; with `withSeconds: false`, "1h 2m", "59m" (seconds only under a minute). */
+export function formatDuration(totalSeconds: number, options: {readonly withSeconds?: boolean} = {}): string {
+	const total = Math.max(0, Math.round(totalSeconds));
+	const hours = Math.floor(total / 3600);
+	const minutes = Math.floor((total % 3600) / 60);
+	const seconds = total % 60;
+	if (options.withSeconds === false) {
+		if (hours > 0) return minutes > 0 ? `${hours}h ${minutes}m` : `${hours}h`;
+		return minutes > 0 ? `${minutes}m` : `${seconds}s`;
+	}
+
+	if (hours > 0) return `${hours}h ${minutes}m ${seconds}s`;
+	return minutes > 0 ? `${minutes}m ${seconds}s` : `${seconds}s`;
+}

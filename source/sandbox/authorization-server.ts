@@ -123,6 +123,9 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
 					return randomBytes(16).toString('base64url');
 				},
 			},
+			// RFC 7592: clients can be read (re-authorization asks whether its client still exists) and
+			// deleted (tests drop a client, as a real server may).
+			registrationManagement: {enabled: true, rotateRegistrationAccessToken: false},
 			resourceIndicators: {
 				enabled: true,
 				// RFC 8707: a request without `resource` still gets a token for the MCP server.

@@ -1,4 +1,5 @@
 import type {ClientCredentials} from '../core/client.js';
+import type {Exchange} from '../core/http.js';
 import type {McpCheckResult} from '../core/mcp-check.js';
 import type {AuthorizationServerMetadata} from '../core/metadata.js';
 import type {RegistrationRequest} from '../core/registration.js';
@@ -12,7 +13,8 @@ export type SavedServer = {
 	readonly resource: string;
 	readonly issuer: string;
 	readonly authorizationServer: AuthorizationServerMetadata;
-	readonly client: ClientCredentials;
+	/** Absent once the user forgot the registration: the next login registers a new client. */
+	readonly client?: ClientCredentials;
 	readonly registration?: {
 		readonly request: RegistrationRequest;
 		readonly response: Record<string, unknown>;
@@ -22,6 +24,8 @@ export type SavedServer = {
 	readonly scopes: readonly string[];
 	readonly tokens?: TokenSet;
 	readonly lastCheck?: {readonly at: string; readonly result: McpCheckResult};
+	/** The HTTP exchanges of the last login, secrets already masked (for the details view). */
+	readonly lastLoginTrace?: readonly Exchange[];
 	readonly createdAt: string;
 	readonly updatedAt: string;
 };
@@ -29,9 +33,25 @@ export type SavedServer = {
 /** The saved-server store, as the commands and screens see it; the conf-backed one is in conf-store.ts. */
 export type ServerStore = {
 	readonly path: string;
+	/**
+	 * What the user must be told about the store as it was opened: a file moved aside, permissions
+	 * tightened, a newer format read-only... one line each, with what to do. An update that finds the
+	 * file unreadable moves it aside and adds a line here too.
+	 */
+	readonly notices: readonly string[];
+	/** The servers on disk now (the last ones read if the file has turned unreadable), by name. */
 	list(): SavedServer[];
 	/** A saved server by name, or by MCP URL. */
 	find(nameOrUrl: string): SavedServer | undefined;
-	save(server: SavedServer): void;
-	remove(mcpUrl: string): boolean;
+	/**
+	 * Read-modify-write of one server under an inter-process lock: `change` gets the server as it is on
+	 * disk NOW (another process may have saved since we opened the store) and returns the new value, or
+	 * undefined to remove it. Resolves with the new value. Rejects with a WizardError('store') when the
+	 * file cannot be written (permissions, a newer format, a lock held too long); nothing saved is lost.
+	 */
+	update(mcpUrl: string, change: (current: SavedServer | undefined) => SavedServer | undefined): Promise<SavedServer | undefined>;
+	/** Saves `server` under its MCP URL, replacing the one saved there. */
+	save(server: SavedServer): Promise<void>;
+	/** Whether there was a server to remove. */
+	remove(mcpUrl: string): Promise<boolean>;
 };

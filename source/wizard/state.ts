@@ -11,6 +11,11 @@ import type {McpCheckResult} from '../core/mcp-check.js';
 import {type RegistrationResult, defaultClientName} from '../core/registration.js';
 import {type ScopeOption, chooseScopes} from '../core/scopes.js';
 import type {TokenSet} from '../core/tokens.js';
+import type {ReuseDecision} from '../core/client-reuse.js';
+import type {SavedServer} from '../store/types.js';
+import {type ServerAction, type ServerActivity, type ServerScreenProps, type ServerView, isServerScreenCapturingEscape} from '../screens/server-screen.js';
+
+type Confirmable = NonNullable<ServerScreenProps['confirming']>;
 
 /** An error as the screens show it: what failed, what the server said, what to try. */
 export function toErrorInfo(error: unknown): ErrorInfo {
@@ -18,9 +23,12 @@ export function toErrorInfo(error: unknown): ErrorInfo {
 	return {message: error instanceof Error ? error.message : String(error), hint: 'This is unexpected: press t for the HTTP trace, and report it if it repeats.'};
 }
 
+/** A re-authorization of a saved server: its URL, and the scopes of its last login to start from. */
+export type Reauthorization = {readonly mcpUrl: string; readonly scopes: readonly string[]};
+
 export type UrlStep = {readonly name: 'url'; readonly input: string; readonly error?: string};
-export type DiscoveryStep = {readonly name: 'discovery'; readonly url: string; readonly rows: readonly DiscoveryRow[]; readonly error?: ErrorInfo};
-export type MetadataStep = {readonly name: 'metadata'; readonly url: string; readonly discovery: Discovery; readonly showRaw: boolean};
+export type DiscoveryStep = {readonly name: 'discovery'; readonly url: string; readonly rows: readonly DiscoveryRow[]; readonly error?: ErrorInfo; readonly reauth?: Reauthorization};
+export type MetadataStep = {readonly name: 'metadata'; readonly url: string; readonly discovery: Discovery; readonly showRaw: boolean; readonly reauth?: Reauthorization};
 export type ScopesStep = {
 	readonly name: 'scopes';
 	readonly metadata: MetadataStep;
@@ -30,10 +38,17 @@ export type ScopesStep = {
 	readonly adding: boolean;
 };
 
-/** The client step: a registration to preview and send, or a pre-registered client to show. */
+/** A re-authorization asks the authorization server whether the saved client still works. */
+export type ClientCheckStep = {readonly name: 'client-check'; readonly scopes: ScopesStep; readonly reauth: Reauthorization};
+
+/**
+ * The client step: a registration to preview and send (with why, when a saved client could not be
+ * reused), a pre-registered client to show, or a saved client reused (no screen: straight to login).
+ */
 export type ClientStep =
-	| {readonly name: 'registration'; readonly scopes: ScopesStep; readonly clientName: string; readonly phase: RegistrationPhase}
-	| {readonly name: 'pre-registered'; readonly scopes: ScopesStep; readonly client: ClientCredentials};
+	| {readonly name: 'registration'; readonly scopes: ScopesStep; readonly clientName: string; readonly phase: RegistrationPhase; readonly notice?: string}
+	| {readonly name: 'pre-registered'; readonly scopes: ScopesStep; readonly client: ClientCredentials}
+	| {readonly name: 'reused'; readonly scopes: ScopesStep; readonly client: ClientCredentials; readonly callbackPort?: number};
 
 /** The screen's phases, and 'starting' before the authorization URL exists. */
 export type LoginPhase = {readonly kind: 'starting'} | ScreenLoginPhase;
@@ -63,10 +78,31 @@ export type TokensStep = {
 	readonly saved?: SaveState;
 };
 
-export type Step = UrlStep | DiscoveryStep | MetadataStep | ScopesStep | ClientStep | LoginStep | TokensStep;
+/** The saved servers, the home screen when there are any. */
+export type ServersStep = {readonly name: 'servers'; readonly selection?: string};
+
+/** A store change waiting for its effect. */
+export type ServerChange = {readonly kind: 'forget-tokens'} | {readonly kind: 'forget-registration'} | {readonly kind: 'remove'} | {readonly kind: 'rename'; readonly name: string};
+
+export type ServerStep = {
+	readonly name: 'server';
+	readonly mcpUrl: string;
+	readonly view: ServerView;
+	readonly activity: ServerActivity;
+	readonly confirming?: Confirmable;
+	readonly renaming: boolean;
+	readonly exporting?: ServerScreenProps['exporting'];
+	readonly pending?: ServerChange;
+};
+
+export type Step = UrlStep | DiscoveryStep | MetadataStep | ScopesStep | ClientCheckStep | ClientStep | LoginStep | TokensStep | ServersStep | ServerStep;
 
 export type WizardState = {
 	readonly step: Step;
+	/** The saved servers, as last read from the store. */
+	readonly servers: readonly SavedServer[];
+	/** Whether Esc from the first wizard step goes back to the saved-server list. */
+	readonly home: boolean;
 	/** The HTTP trace panel; independent of the step. */
 	readonly traceOpen: boolean;
 	/** The loopback redirect URI, once the listener is up (it stays up for the whole wizard). */
@@ -114,6 +150,19 @@ export type Action =
 	| {readonly type: 'refresh-failed'; readonly error: ErrorInfo}
 	| {readonly type: 'check-requested'}
 	| {readonly type: 'check-finished'; readonly result: McpCheckResult}
+	/** With the port of the saved client's registered redirect URI, which a reused client must come back to. */
+	| {readonly type: 'client-decided'; readonly decision: ReuseDecision; readonly callbackPort?: number}
+	| {readonly type: 'servers-loaded'; readonly servers: readonly SavedServer[]}
+	| {readonly type: 'server-opened'; readonly mcpUrl: string}
+	| {readonly type: 'server-add'}
+	| {readonly type: 'server-action'; readonly action: ServerAction}
+	| {readonly type: 'server-view'; readonly view: ServerView}
+	| {readonly type: 'server-confirmed'}
+	| {readonly type: 'server-cancelled'}
+	| {readonly type: 'server-renamed'; readonly name: string}
+	| {readonly type: 'server-export-shown'; readonly exporting: NonNullable<ServerScreenProps['exporting']>}
+	| {readonly type: 'server-activity'; readonly activity: ServerActivity}
+	| {readonly type: 'server-removed'; readonly message: string}
 	| {readonly type: 'back'}
 	| {readonly type: 'trace-toggled'};
 
@@ -121,65 +170,89 @@ export function assertNever(value: never): never {
 	throw new Error(`Unexpected ${JSON.stringify(value)}`);
 }
 
-export function initialState(url?: string): WizardState {
-	return {step: url === undefined ? {name: 'url', input: ''} : {name: 'discovery', url, rows: []}, traceOpen: false};
+export function initialState(start: {readonly url?: string; readonly servers: readonly SavedServer[]}): WizardState {
+	const home = start.url === undefined && start.servers.length > 0;
+	const step: Step = start.url !== undefined ? {name: 'discovery', url: start.url, rows: []} : home ? {name: 'servers'} : {name: 'url', input: ''};
+	return {step, servers: start.servers, home, traceOpen: false};
 }
 
-/** Whether the step has a text field in use: then every key is text, and no global key applies. */
-export function isTextEntry(step: Step): boolean {
+/**
+ * Which global keys apply: all (Esc back, q quit, t trace), only Esc (a text field that has no use for
+ * it), or none (a field or question that answers Esc itself).
+ */
+export function globalKeys(step: Step): 'all' | 'escape' | 'none' {
 	switch (step.name) {
 		case 'url': {
-			return true;
+			return 'escape';
 		}
 
 		case 'scopes': {
-			return step.adding;
+			return step.adding ? 'none' : 'all';
 		}
 
 		case 'registration': {
-			return step.phase.kind === 'editing-name';
+			return step.phase.kind === 'editing-name' ? 'none' : 'all';
 		}
 
 		case 'login': {
-			return step.phase.kind === 'pasting';
+			return step.phase.kind === 'pasting' ? 'none' : 'all';
+		}
+
+		case 'server': {
+			return isServerScreenCapturingEscape(step) ? 'none' : 'all';
 		}
 
 		default: {
-			return false;
+			return 'all';
 		}
 	}
 }
 
 /** Where Esc goes from each step; undefined where there is nowhere to go back to. */
-function previousStep(step: Step): Step | undefined {
+function previousStep(step: Step, home: boolean): Step | undefined {
+	const list = (selection?: string): Step | undefined => (home ? {name: 'servers', selection} : undefined);
 	switch (step.name) {
-		case 'url':
-		case 'tokens': {
+		case 'url': {
+			return list();
+		}
+
+		case 'servers': {
 			return undefined;
 		}
 
-		case 'discovery': {
-			return {name: 'url', input: step.url};
+		case 'server': {
+			return {name: 'servers', selection: step.mcpUrl};
 		}
 
+		case 'discovery':
 		case 'metadata': {
-			return {name: 'url', input: step.url};
+			return step.reauth ? serverStep(step.reauth.mcpUrl) : {name: 'url', input: step.url};
 		}
 
 		case 'scopes': {
 			return step.metadata;
 		}
 
+		case 'client-check': {
+			return step.scopes;
+		}
+
 		case 'registration': {
 			return step.phase.kind === 'sending' ? undefined : {...step.scopes, adding: false};
 		}
 
-		case 'pre-registered': {
+		case 'pre-registered':
+		case 'reused': {
 			return step.scopes;
 		}
 
 		case 'login': {
-			return step.phase.kind === 'exchanging' ? undefined : step.from;
+			if (step.phase.kind === 'exchanging') return undefined;
+			return step.from.name === 'reused' ? step.from.scopes : step.from;
+		}
+
+		case 'tokens': {
+			return list(step.login.from.scopes.metadata.discovery.mcpUrl);
 		}
 
 		default: {
@@ -188,9 +261,17 @@ function previousStep(step: Step): Step | undefined {
 	}
 }
 
+function serverStep(mcpUrl: string): ServerStep {
+	return {name: 'server', mcpUrl, view: 'summary', activity: {kind: 'idle'}, renaming: false};
+}
+
 function scopesStep(metadata: MetadataStep): ScopesStep {
 	const choice = chooseScopes(metadata.discovery);
-	return {name: 'scopes', metadata, options: choice.options, selected: choice.defaults, reason: choice.reason, adding: false};
+	if (!metadata.reauth) return {name: 'scopes', metadata, options: choice.options, selected: choice.defaults, reason: choice.reason, adding: false};
+	// A re-authorization starts from the scopes of the last login, advertised or not.
+	const {scopes} = metadata.reauth;
+	const options = [...choice.options, ...scopes.filter(scope => !choice.options.some(option => option.scope === scope)).map(scope => ({scope, sources: ['user' as const]}))];
+	return {name: 'scopes', metadata, options, selected: scopes, reason: 'the scopes of your last login', adding: false};
 }
 
 /** Applies an action to the step it belongs to; an action for another step (a late effect) is ignored. */
@@ -212,7 +293,7 @@ function reduceStep(step: Step, action: Action): Step {
 		}
 
 		case 'discovery-finished': {
-			return step.name === 'discovery' ? {name: 'metadata', url: step.url, discovery: action.discovery, showRaw: false} : step;
+			return step.name === 'discovery' ? {name: 'metadata', url: step.url, discovery: action.discovery, showRaw: false, reauth: step.reauth} : step;
 		}
 
 		case 'discovery-failed': {
@@ -253,7 +334,16 @@ function reduceStep(step: Step, action: Action): Step {
 		case 'scopes-accepted': {
 			if (step.name !== 'scopes') return step;
 			const scopes = {...step, selected: action.selected};
-			return action.preRegistered ? {name: 'pre-registered', scopes, client: action.preRegistered} : {name: 'registration', scopes, clientName: defaultClientName, phase: {kind: 'preview'}};
+			if (action.preRegistered) return {name: 'pre-registered', scopes, client: action.preRegistered};
+			if (step.metadata.reauth) return {name: 'client-check', scopes, reauth: step.metadata.reauth};
+			return {name: 'registration', scopes, clientName: defaultClientName, phase: {kind: 'preview'}};
+		}
+
+		case 'client-decided': {
+			if (step.name !== 'client-check') return step;
+			if (!action.decision.reuse) return {name: 'registration', scopes: step.scopes, clientName: defaultClientName, phase: {kind: 'preview'}, notice: `Registering a new client: ${action.decision.reason}.`};
+			const from: ClientStep = {name: 'reused', scopes: step.scopes, client: action.decision.client, callbackPort: action.callbackPort};
+			return {name: 'login', from, client: action.decision.client, attempt: 1, phase: {kind: 'starting'}};
 		}
 
 		case 'name-editing-started': {
@@ -358,10 +448,48 @@ function reduceStep(step: Step, action: Action): Step {
 			return step.name === 'tokens' ? {...step, check: {kind: 'done', result: action.result}} : step;
 		}
 
-		case 'back': {
-			return previousStep(step) ?? step;
+		case 'server-opened': {
+			return step.name === 'servers' ? serverStep(action.mcpUrl) : step;
 		}
 
+		case 'server-add': {
+			return step.name === 'servers' ? {name: 'url', input: ''} : step;
+		}
+
+		case 'server-action': {
+			return step.name === 'server' ? serverAction(step, action.action) : step;
+		}
+
+		case 'server-view': {
+			return step.name === 'server' ? {...step, view: action.view} : step;
+		}
+
+		case 'server-confirmed': {
+			return step.name === 'server' && step.confirming ? {...step, confirming: undefined, pending: {kind: step.confirming}} : step;
+		}
+
+		case 'server-cancelled': {
+			return step.name === 'server' ? {...step, confirming: undefined, renaming: false, exporting: undefined} : step;
+		}
+
+		case 'server-renamed': {
+			return step.name === 'server' ? {...step, renaming: false, pending: {kind: 'rename', name: action.name}} : step;
+		}
+
+		case 'server-export-shown': {
+			return step.name === 'server' ? {...step, exporting: action.exporting} : step;
+		}
+
+		case 'server-activity': {
+			return step.name === 'server' ? {...step, activity: action.activity, pending: undefined} : step;
+		}
+
+		case 'server-removed': {
+			return step.name === 'server' ? {name: 'servers'} : step;
+		}
+
+		case 'back':
+		case 'servers-loaded':
 		case 'callback-server-ready':
 		case 'trace-toggled': {
 			return step;
@@ -373,8 +501,58 @@ function reduceStep(step: Step, action: Action): Step {
 	}
 }
 
+function serverAction(step: ServerStep, action: ServerAction): Step {
+	switch (action) {
+		case 'reauthorize': {
+			return step;
+		}
+
+		case 'refresh':
+		case 'check': {
+			return step.activity.kind === 'busy' ? step : {...step, activity: {kind: 'busy', action}};
+		}
+
+		case 'rename': {
+			return {...step, renaming: true};
+		}
+
+		case 'export': {
+			return {...step, exporting: {kind: 'choosing'}};
+		}
+
+		case 'forget-tokens':
+		case 'forget-registration':
+		case 'remove': {
+			return {...step, confirming: action};
+		}
+
+		default: {
+			return assertNever(action);
+		}
+	}
+}
+
 export function reducer(state: WizardState, action: Action): WizardState {
 	switch (action.type) {
+		case 'back': {
+			return {...state, step: previousStep(state.step, state.home) ?? state.step};
+		}
+
+		case 'servers-loaded': {
+			return {...state, servers: action.servers, home: state.home || action.servers.length > 0};
+		}
+
+		case 'server-action': {
+			// Re-authorization starts the wizard again at discovery, from the saved server's scopes.
+			if (state.step.name === 'server' && action.action === 'reauthorize') {
+				const {mcpUrl} = state.step;
+				const saved = state.servers.find(server => server.mcpUrl === mcpUrl);
+				return {...state, step: {name: 'discovery', url: mcpUrl, rows: [], reauth: {mcpUrl, scopes: saved?.scopes ?? []}}};
+			}
+
+			return {...state, step: reduceStep(state.step, action)};
+		}
+
 		case 'trace-toggled': {
 			return {...state, traceOpen: !state.traceOpen};
 		}

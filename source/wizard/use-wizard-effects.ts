@@ -57,16 +57,17 @@ export function useDiscovery(step: Step, dispatch: Dispatch<Action>, services: W
 export type CallbackListener = {
 	/** Starts the listener if it is not up (again, after a failure); the redirect URI arrives as an action. */
 	ensure(): Promise<CallbackServer>;
-	/** The listener for one login attempt. */
-	take(): Promise<CallbackServer>;
+	/** The listener for one login attempt; on `port` when given (a reused client's registered redirect URI). */
+	take(port?: number): Promise<CallbackServer>;
 };
 
 export function useCallbackListener(step: Step, dispatch: Dispatch<Action>, services: WizardServices): CallbackListener {
 	const state = useRef<{server?: CallbackServer; starting?: Promise<CallbackServer>; port?: number}>({});
-	const needed = step.name === 'registration' || step.name === 'pre-registered' || step.name === 'login';
+	// A reused client's login starts its own listener, on the port its registration names.
+	const needed = step.name === 'registration' || step.name === 'pre-registered' || (step.name === 'login' && step.from.name !== 'reused');
 
-	const start = useCallback(async () => {
-		state.current.starting ??= services.core.startCallbackServer({port: state.current.port ?? services.options.callbackPort}).then(
+	const start = useCallback(async (port?: number) => {
+		state.current.starting ??= services.core.startCallbackServer({port: port ?? state.current.port ?? services.options.callbackPort}).then(
 			server => {
 				state.current = {server, port: Number(new URL(server.redirectUri).port)};
 				dispatch({type: 'callback-server-ready', redirectUri: server.redirectUri});
@@ -92,12 +93,22 @@ export function useCallbackListener(step: Step, dispatch: Dispatch<Action>, serv
 		[],
 	);
 
-	const take = useCallback(async () => {
-		const server = state.current.server ?? (await start());
-		// A login attempt consumes the listener (it closes after one callback); the next one starts anew.
-		state.current = {port: state.current.port};
-		return server;
-	}, [start]);
+	const take = useCallback(
+		async (port?: number) => {
+			let server = state.current.server;
+			if (server && port !== undefined && state.current.port !== port) {
+				await server.close();
+				state.current = {};
+				server = undefined;
+			}
+
+			server ??= await start(port);
+			// A login attempt consumes the listener (it closes after one callback); the next one starts anew.
+			state.current = {port: state.current.port};
+			return server;
+		},
+		[start],
+	);
 
 	return {ensure: async () => state.current.server ?? start(), take};
 }
@@ -158,7 +169,7 @@ export function useLogin(step: Step, dispatch: Dispatch<Action>, services: Wizar
 
 		const {metadata, resource, scopes, mcpUrl} = loginContext(current.from);
 		(async () => {
-			const callbackServer = await listener.take();
+			const callbackServer = await listener.take(current.from.name === 'reused' ? current.from.callbackPort : undefined);
 			signal.throwIfAborted();
 			const started = await services.core.beginAuthorization({metadata, client: current.client, callbackServer, scopes, resource, timeoutMs: services.options.timeoutMs, signal, serverLabel: mcpUrl});
 			session.current = started;
@@ -203,16 +214,13 @@ export function useTokenLifecycle(step: Step, dispatch: Dispatch<Action>, servic
 		const current = latest.current;
 		if (!current || !tokens) return;
 		const context = loginContext(current.login.from);
-		try {
-			const saved = saveLogin(
-				services.store,
-				{...context, client: current.login.client, registration: current.login.registration, tokens},
-				services.options.name,
-			);
-			dispatch({type: 'saved', name: saved.name, path: services.store.path});
-		} catch (error) {
-			dispatch({type: 'save-failed', message: error instanceof Error ? error.message : String(error)});
-		}
+		saveLogin(services.store, {...context, client: current.login.client, registration: current.login.registration, tokens, trace: services.http.exchanges}, services.options.name).then(
+			saved => {
+				dispatch({type: 'saved', name: saved.name, path: services.store.path});
+				dispatch({type: 'servers-loaded', servers: services.store.list()});
+			},
+			(error: unknown) => dispatch({type: 'save-failed', message: toErrorInfo(error).message}),
+		);
 	}, [tokens]);
 
 	// Refresh by itself shortly before expiry (RFC 6749 6).
@@ -251,8 +259,8 @@ export function useTokenLifecycle(step: Step, dispatch: Dispatch<Action>, servic
 			result => {
 				if (controller.signal.aborted) return;
 				dispatch({type: 'check-finished', result});
-				const saved = services.store.find(mcpUrl);
-				if (saved) services.store.save({...saved, lastCheck: {at: new Date().toISOString(), result}, updatedAt: new Date().toISOString()});
+				const at = new Date().toISOString();
+				services.store.update(mcpUrl, saved => saved && {...saved, lastCheck: {at, result}, updatedAt: at}).catch((error: unknown) => dispatch({type: 'save-failed', message: toErrorInfo(error).message}));
 			},
 			() => undefined,
 		);

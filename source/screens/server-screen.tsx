@@ -1,0 +1,554 @@
+import {Spinner, TextInput} from '@inkjs/ui';
+import {Box, Text, useInput} from 'ink';
+import type {ReactNode} from 'react';
+import {Confirm, confirmHints} from '../components/confirm.js';
+import {Countdown, clockTime, useClock} from '../components/countdown.js';
+import {ErrorBox, type ErrorInfo} from '../components/error-box.js';
+import {jsonLines} from '../components/json-view.js';
+import {type KeyHint, KeyHints} from '../components/key-hints.js';
+import {ScrollView} from '../components/scroll-view.js';
+import {TracePanel} from '../components/trace-panel.js';
+import type {ExportTarget} from '../core/export.js';
+import type {Exchange} from '../core/http.js';
+import type {McpCheckResult} from '../core/mcp-check.js';
+import {maskSecret, redactJson} from '../core/redact.js';
+import {printable, printableLine} from '../core/text.js';
+import {type TokenSummary, summarizeTokens} from '../core/tokens.js';
+import {serverStatus, statusLabel} from '../store/status.js';
+import type {SavedServer} from '../store/types.js';
+import {statusMark} from './servers-screen.js';
+
+export type ServerAction = 'reauthorize' | 'refresh' | 'check' | 'rename' | 'forget-tokens' | 'forget-registration' | 'remove' | 'export';
+
+export type ServerView = 'summary' | 'registration' | 'trace';
+
+export type ServerActivity =
+	| {readonly kind: 'idle'}
+	| {readonly kind: 'busy'; readonly action: 'refresh' | 'check'}
+	| {readonly kind: 'done'; readonly message: string}
+	| {readonly kind: 'failed'; readonly error: ErrorInfo};
+
+/** The actions that ask y/n first. */
+export type ConfirmableAction = 'forget-tokens' | 'forget-registration' | 'remove';
+
+export type {ExportTarget} from '../core/export.js';
+
+/** The export picker, or what it produced. */
+export type ServerExporting =
+	| {readonly kind: 'choosing'}
+	| {readonly kind: 'shown'; readonly target: string; readonly where: string; readonly text: string; readonly notes: readonly string[]};
+
+export type ServerScreenProps = {
+	/** The server shown. */
+	readonly server: SavedServer;
+	/** Which part of it: the summary, the registration JSON, or the last login's trace. */
+	readonly view: ServerView;
+	/** The refresh or check under way, or how the last action ended. */
+	readonly activity: ServerActivity;
+	/** An action waiting for y/n: shows what will be lost. */
+	readonly confirming?: ConfirmableAction;
+	/** The rename field is open (it takes every key, Esc cancels it). */
+	readonly renaming: boolean;
+	/** The export picker or its result: undefined when closed. */
+	readonly exporting?: ServerExporting;
+	/** The rows the screen may take, key hints included. */
+	readonly height: number;
+	/** The clock, for tests; Date.now by default. */
+	readonly now?: () => number;
+	/** A key of the summary: a re-authorize, r refresh, v check, n rename, k/d/x ask first, e export. */
+	readonly onAction: (action: ServerAction) => void;
+	/** `g` registration JSON, `l` last login trace; the same key again: back to the summary. */
+	readonly onView: (view: ServerView) => void;
+	/** `y` while confirming. */
+	readonly onConfirm: () => void;
+	/** Esc while renaming, confirming or exporting; n and Enter too while confirming. */
+	readonly onCancel: () => void;
+	/** Enter in the rename field: the new name, trimmed, never empty. */
+	readonly onRename: (name: string) => void;
+	/** 1-4 in the export picker. */
+	readonly onExport: (target: ExportTarget) => void;
+};
+
+/**
+ * Whether the screen answers Esc itself (it cancels the rename, the y/n question, the export): the App
+ * then leaves every key to it, q and t included (they are text in the rename field, and no answer to a
+ * question). Otherwise, in every view, Esc is the App's "back to the list", with q quit and t trace.
+ */
+export function isServerScreenCapturingEscape(modes: Pick<ServerScreenProps, 'confirming' | 'renaming' | 'exporting'>): boolean {
+	return modes.renaming || modes.confirming !== undefined || modes.exporting !== undefined;
+}
+
+/** The export picker's keys, in order. */
+export const exportChoices: ReadonlyArray<{readonly key: string; readonly target: ExportTarget; readonly label: string}> = [
+	{key: '1', target: 'codex', label: 'codex'},
+	{key: '2', target: 'claude-code', label: 'Claude Code'},
+	{key: '3', target: 'vscode', label: 'VS Code'},
+	{key: '4', target: 'mcp-remote', label: 'mcp-remote'},
+];
+
+/** The last login's trace, which SavedServer may carry. */
+function lastLoginTrace(server: SavedServer): readonly Exchange[] | undefined {
+	return (server as {lastLoginTrace?: readonly Exchange[]}).lastLoginTrace;
+}
+
+/** "a, b and c". */
+function listing(items: readonly string[]): string {
+	return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
+/** The question a destructive action asks, and exactly what is lost on yes. */
+export function confirmationFor(action: ConfirmableAction, server: SavedServer): {readonly question: string; readonly details: readonly string[]} {
+	const name = printableLine(server.name);
+	const {client, tokens} = server;
+	const registered = client?.source === 'registration';
+	const clientId = client ? printableLine(client.clientId) : '';
+	switch (action) {
+		case 'forget-tokens': {
+			if (tokens === undefined) return {question: `Forget the tokens of ${name}?`, details: ['No tokens are saved for this server: nothing is deleted.']};
+			const what = tokens.refreshToken === undefined ? 'The access token is' : 'The access and refresh tokens are';
+			const kept = !client ? 'no client is saved, so a re-authorization registers one.' : registered ? 'the client registration stays, so a re-authorization skips registering.' : `the pre-registered client ${clientId} stays, so a re-authorization uses it again.`;
+			return {question: `Forget the tokens of ${name}?`, details: [`${what} deleted from this machine; ${kept}`]};
+		}
+
+		case 'forget-registration': {
+			if (!client) return {question: `Forget the client registration of ${name}?`, details: ['No client is saved for this server: nothing is deleted.']};
+			const withTokens = tokens === undefined ? '' : ' and its tokens';
+			if (registered) {
+				return {
+					question: `Forget the client registration of ${name}?`,
+					details: [`The client ${clientId}${withTokens} ${tokens === undefined ? 'is' : 'are'} deleted from this machine; the next login registers a new client.`, 'The authorization server may still list the old client.'],
+				};
+			}
+
+			const secret = client.clientSecret === undefined ? '' : ' (and its secret)';
+			return {
+				question: `Forget the pre-registered client of ${name}?`,
+				details: [`The client id ${clientId}${secret}${withTokens} ${tokens === undefined ? 'is' : 'are'} deleted from this machine; the next login registers a new client, unless it is given --client-id again.`],
+			};
+		}
+
+		case 'remove': {
+			const lost = [
+				`its name (${name})`,
+				...(client ? [registered ? `the client registration (${clientId})` : `the pre-registered client id (${clientId})`] : []),
+				...(tokens === undefined ? [] : ['the tokens']),
+				...(server.lastCheck === undefined ? [] : ['the last MCP check']),
+				...(lastLoginTrace(server) === undefined ? [] : ['the last login\'s trace']),
+			];
+			return {
+				question: `Remove ${name}?`,
+				details: [`Everything saved for this server is deleted from this machine: ${listing(lost)}.`, ...(registered ? ['The authorization server may still list the client.'] : [])],
+			};
+		}
+	}
+}
+
+/** An ISO time as "today 14:03:09", or "2026-03-01 14:03:09" on another day (local time both). */
+function when(iso: string, now: number): string {
+	const date = new Date(iso);
+	if (Number.isNaN(date.getTime())) return printableLine(iso);
+	if (date.toDateString() === new Date(now).toDateString()) return `today ${clockTime(iso)}`;
+	const day = [date.getFullYear(), date.getMonth() + 1, date.getDate()].map(part => String(part).padStart(2, '0')).join('-');
+	return `${day} ${clockTime(iso)}`;
+}
+
+const labelWidth = 16;
+
+function Field({label, children}: {readonly label: string; readonly children: ReactNode}) {
+	return (
+		<Box>
+			<Box width={labelWidth} flexShrink={0}>
+				<Text dimColor>{label}</Text>
+			</Box>
+			<Box flexDirection="column">{children}</Box>
+		</Box>
+	);
+}
+
+/** The status, ticking once a second: the summary's one clock. */
+function LiveStatus({server, now}: {readonly server: SavedServer; readonly now?: () => number}) {
+	const current = useClock(now);
+	const status = serverStatus(server, current);
+	const {mark, color} = statusMark(status);
+	return (
+		<Text>
+			<Text color={color}>{mark}</Text> {statusLabel(status)}
+		</Text>
+	);
+}
+
+/** Each scope asked, granted (✓) or not (✗), on one wrapping line. */
+function Granted({summary}: {readonly summary: TokenSummary}) {
+	const extra = (summary.grantedScopes ?? []).filter(scope => !summary.requestedScopes.includes(scope));
+	const marks = summary.requestedScopes.map(scope => `${summary.missingScopes.includes(scope) ? '✗' : '✓'} ${printableLine(scope)}${summary.missingScopes.includes(scope) ? ' NOT granted' : ''}`);
+	return (
+		<>
+			<Text>{marks.length === 0 ? 'none asked' : marks.join('  ')}</Text>
+			{extra.length > 0 ? <Text>+ also granted: {printableLine(extra.join(', '))}</Text> : undefined}
+			{summary.grantedFrom === 'unknown' ? <Text dimColor>not stated by the server (as asked, RFC 6749 5.1)</Text> : undefined}
+			{summary.grantedFrom === 'jwt' ? <Text dimColor>read from the access token (the response did not state them)</Text> : undefined}
+		</>
+	);
+}
+
+function CheckResult({at, result, now}: {readonly at: string; readonly result: McpCheckResult; readonly now: number}) {
+	if (result.ok) {
+		const name = printableLine(`${result.serverName || '(unnamed server)'} ${result.serverVersion}`.trim());
+		return (
+			<Text>
+				{when(at, now)}: <Text color="green">✓</Text> {name}, {result.toolCount} {result.toolCount === 1 ? 'tool' : 'tools'}
+				{result.protocolVersion ? `, protocol ${result.protocolVersion}` : ''}
+			</Text>
+		);
+	}
+
+	return (
+		<>
+			<Text>
+				{when(at, now)}: <Text color="red">✗</Text> {result.status === undefined ? '' : `HTTP ${result.status}: `}
+				{printableLine(result.message)}
+			</Text>
+			<Text>Try: {result.hint}</Text>
+		</>
+	);
+}
+
+function ActivityLine({activity}: {readonly activity: ServerActivity}) {
+	switch (activity.kind) {
+		case 'idle': {
+			return undefined;
+		}
+
+		case 'busy': {
+			return <Spinner label={activity.action === 'refresh' ? 'Refreshing…' : 'Checking…'}/>;
+		}
+
+		case 'done': {
+			return <Text color="green">✓ {activity.message}</Text>;
+		}
+
+		case 'failed': {
+			return <ErrorBox {...activity.error}/>;
+		}
+	}
+}
+
+function Summary({server, activity, now}: {readonly server: SavedServer; readonly activity: ServerActivity; readonly now?: () => number}) {
+	const {client, tokens, registration, lastCheck} = server;
+	const current = now?.() ?? Date.now();
+	const summary = tokens ? summarizeTokens(tokens, server.scopes, current) : undefined;
+	return (
+		<Box flexDirection="column">
+			<Field label="MCP URL">
+				<Text>{printableLine(server.mcpUrl)}</Text>
+			</Field>
+			<Field label="Issuer">
+				<Text>{printableLine(server.issuer)}</Text>
+			</Field>
+			<Field label="Status">
+				<LiveStatus server={server} now={now}/>
+			</Field>
+			<Field label="Scopes asked">
+				<Text>{server.scopes.length === 0 ? 'none' : printableLine(server.scopes.join(' '))}</Text>
+			</Field>
+			<Box marginTop={1} flexDirection="column">
+				<Field label="Client">
+					{client ? (
+						<Text>
+							{printableLine(client.clientId)} <Text dimColor>({client.source === 'registration' ? 'registered' : 'pre-registered'}, token endpoint auth {client.authMethod})</Text>
+						</Text>
+					) : (
+						<Text>none (forgotten): a registers a new one</Text>
+					)}
+				</Field>
+				{client?.clientSecret === undefined ? undefined : (
+					<Field label="Client secret">
+						<Text>{maskSecret(client.clientSecret)}</Text>
+					</Field>
+				)}
+			</Box>
+			<Box marginTop={1} flexDirection="column">
+				{summary ? (
+					<>
+						<Field label="Access token">
+							<Text>
+								{summary.maskedAccessToken} <Text dimColor>({summary.tokenType}{summary.isJwt ? ', a JWT' : ''})</Text>
+							</Text>
+						</Field>
+						<Field label="Expiry">
+							<Countdown expiresAt={summary.expiresAt} now={now}/>
+						</Field>
+						<Field label="Granted">
+							<Granted summary={summary}/>
+						</Field>
+						<Field label="Refresh token">
+							<Text>{summary.hasRefreshToken ? 'yes' : 'no'}</Text>
+						</Field>
+					</>
+				) : (
+					<Field label="Tokens">
+						<Text>none saved: a re-authorizes</Text>
+					</Field>
+				)}
+			</Box>
+			<Box marginTop={1} flexDirection="column">
+				<Field label="Last MCP check">{lastCheck ? <CheckResult at={lastCheck.at} result={lastCheck.result} now={current}/> : <Text>never: v checks</Text>}</Field>
+				<Field label="Registered">
+					<Text>{registration ? when(registration.registeredAt, current) : client?.source === 'pre-registered' ? 'pre-registered client: not registered here' : 'not saved'}</Text>
+				</Field>
+				<Field label="Saved">
+					<Text>{when(server.updatedAt, current)}</Text>
+				</Field>
+			</Box>
+			{activity.kind === 'idle' ? undefined : (
+				<Box marginTop={1}>
+					<ActivityLine activity={activity}/>
+				</Box>
+			)}
+		</Box>
+	);
+}
+
+/** The rows of the registration view's title, margin and key hints. */
+const viewChrome = 4;
+
+function RegistrationView({server, height, now}: {readonly server: SavedServer; readonly height: number; readonly now: number}) {
+	const {registration} = server;
+	if (!registration) {
+		return <Text>{server.client?.source === 'pre-registered' ? 'pre-registered client: no registration' : 'No registration is saved for this client.'}</Text>;
+	}
+
+	const endpoint = server.authorizationServer.registration_endpoint;
+	// Both through redactJson: the response carries registration_access_token, maybe client_secret.
+	const lines: ReactNode[] = [
+		<Text bold>Request{endpoint === undefined ? '' : ` (POST ${printableLine(endpoint)})`}</Text>,
+		...jsonLines(redactJson(registration.request)),
+		' ',
+		<Text bold>Response (registered {when(registration.registeredAt, now)})</Text>,
+		...jsonLines(redactJson(registration.response)),
+	];
+	return <ScrollView height={Math.max(3, height - viewChrome)} lines={lines}/>;
+}
+
+function TraceView({server, height}: {readonly server: SavedServer; readonly height: number}) {
+	const trace = lastLoginTrace(server);
+	if (!trace || trace.length === 0) return <Text>No trace saved for this server&apos;s last login.</Text>;
+	return <TracePanel isActive exchanges={trace} height={Math.max(3, height - viewChrome)}/>;
+}
+
+function ExportChooser({name}: {readonly name: string}) {
+	return (
+		<Box flexDirection="column">
+			<Text>Export {name} for:</Text>
+			{exportChoices.map(({key, label}) => (
+				<Text key={key}>
+					{'  '}
+					<Text bold>{key}</Text> {label}
+				</Text>
+			))}
+		</Box>
+	);
+}
+
+function ExportShown({exporting}: {readonly exporting: Extract<ServerExporting, {kind: 'shown'}>}) {
+	const label = exportChoices.find(({target}) => target === exporting.target)?.label ?? exporting.target;
+	return (
+		<Box flexDirection="column">
+			<Text>
+				For {label}: <Text bold>{printableLine(exporting.where)}</Text>
+			</Text>
+			{/* Rules above and below only, so that a copied line carries no border. */}
+			<Box flexDirection="column" borderStyle="single" borderLeft={false} borderRight={false} marginY={1}>
+				{printable(exporting.text)
+					.split('\n')
+					.map((line, index) => (
+						<Text key={index}>{line === '' ? ' ' : line}</Text>
+					))}
+			</Box>
+			{exporting.notes.map(note => (
+				<Text key={note}>• {printable(note)}</Text>
+			))}
+		</Box>
+	);
+}
+
+function summaryHints(server: SavedServer): readonly KeyHint[] {
+	return [
+		['a', 're-authorize'],
+		server.tokens?.refreshToken === undefined ? ['', 'no refresh token'] : ['r', 'refresh now'],
+		['v', 'check with MCP'],
+		['n', 'rename'],
+		...(server.tokens === undefined ? [] : [['k', 'forget tokens'] as const]),
+		['g', 'registration JSON'],
+		['l', 'last login trace'],
+		['e', 'export'],
+		...(server.client?.source === 'registration' ? [['d', 'forget the registration'] as const] : []),
+		['x', 'remove'],
+		['Esc', 'back to the list'],
+		['q', 'quit'],
+	];
+}
+
+/**
+ * One saved server: its details and live status, the actions on it (some asking y/n first), the
+ * registration JSON, the last login's trace, rename and export. Esc: see isServerScreenCapturingEscape.
+ */
+export function ServerScreen({server, view, activity, confirming, renaming, exporting, height, now, onAction, onView, onConfirm, onCancel, onRename, onExport}: ServerScreenProps) {
+	const busy = activity.kind === 'busy';
+	const canRefresh = server.tokens?.refreshToken !== undefined;
+	useInput((input, key) => {
+		// The rename field takes the keys, and the Confirm box its own.
+		if (renaming) {
+			if (key.escape) onCancel();
+			return;
+		}
+
+		if (confirming !== undefined) return;
+		if (exporting?.kind === 'choosing') {
+			const choice = exportChoices.find(target => target.key === input);
+			if (choice) onExport(choice.target);
+			else if (key.escape) onCancel();
+			return;
+		}
+
+		if (exporting?.kind === 'shown') {
+			if (key.escape) onCancel();
+			return;
+		}
+
+		if (view !== 'summary') {
+			if (input === 'g') onView(view === 'registration' ? 'summary' : 'registration');
+			else if (input === 'l') onView(view === 'trace' ? 'summary' : 'trace');
+			return;
+		}
+
+		switch (input) {
+			case 'a': {
+				onAction('reauthorize');
+				break;
+			}
+
+			case 'r': {
+				if (canRefresh && !busy) onAction('refresh');
+				break;
+			}
+
+			case 'v': {
+				if (!busy) onAction('check');
+				break;
+			}
+
+			case 'n': {
+				onAction('rename');
+				break;
+			}
+
+			case 'k': {
+				if (server.tokens !== undefined) onAction('forget-tokens');
+				break;
+			}
+
+			case 'g': {
+				onView('registration');
+				break;
+			}
+
+			case 'l': {
+				onView('trace');
+				break;
+			}
+
+			case 'e': {
+				onAction('export');
+				break;
+			}
+
+			case 'd': {
+				if (server.client?.source === 'registration') onAction('forget-registration');
+				break;
+			}
+
+			case 'x': {
+				onAction('remove');
+				break;
+			}
+
+			default: {
+				break;
+			}
+		}
+	});
+
+	const name = printableLine(server.name);
+	let title: ReactNode = <Text bold>{name}</Text>;
+	let body: ReactNode;
+	let hints: readonly KeyHint[];
+	if (renaming) {
+		body = (
+			<Box>
+				<Text>New name: </Text>
+				<TextInput
+					defaultValue={server.name}
+					onSubmit={value => {
+						if (value.trim() !== '') onRename(value.trim());
+					}}
+				/>
+			</Box>
+		);
+		hints = [
+			['Enter', 'rename'],
+			['Esc', 'cancel'],
+		];
+	} else if (confirming !== undefined) {
+		const {question, details} = confirmationFor(confirming, server);
+		body = <Confirm question={question} details={details} onConfirm={onConfirm} onCancel={onCancel}/>;
+		hints = confirmHints;
+	} else if (exporting?.kind === 'choosing') {
+		body = <ExportChooser name={name}/>;
+		hints = [
+			['1-4', 'choose'],
+			['Esc', 'cancel'],
+		];
+	} else if (exporting?.kind === 'shown') {
+		body = <ExportShown exporting={exporting}/>;
+		hints = [['Esc', 'close']];
+	} else if (view === 'registration') {
+		title = <Text bold>{name} · client registration</Text>;
+		body = <RegistrationView server={server} height={height} now={now?.() ?? Date.now()}/>;
+		hints = [
+			['↑↓', 'scroll'],
+			['l', 'last login trace'],
+			['g', 'back to the summary'],
+			['Esc', 'back to the list'],
+			['q', 'quit'],
+		];
+	} else if (view === 'trace') {
+		const trace = lastLoginTrace(server);
+		title = (
+			<Text bold>
+				{name} · last login trace{trace && trace.length > 0 ? ` (${trace.length} exchanges, secrets masked)` : ''}
+			</Text>
+		);
+		body = <TraceView server={server} height={height}/>;
+		hints = [
+			['↑↓', 'scroll'],
+			['g', 'registration JSON'],
+			['l', 'back to the summary'],
+			['Esc', 'back to the list'],
+			['q', 'quit'],
+		];
+	} else {
+		body = <Summary server={server} activity={activity} now={now}/>;
+		hints = summaryHints(server);
+	}
+
+	return (
+		<Box flexDirection="column">
+			{title}
+			<Box flexDirection="column" marginTop={1}>
+				{body}
+			</Box>
+			<KeyHints hints={hints}/>
+		</Box>
+	);
+}

@@ -1,0 +1,118 @@
+import {type Dispatch, useEffect, useRef} from 'react';
+import {checkRegisteredClient, decideClientReuse, registeredCallbackPort} from '../core/client-reuse.js';
+import type {SavedServer} from '../store/types.js';
+import type {WizardServices} from './services.js';
+import {type Action, type ServerChange, type ServerStep, type Step, toErrorInfo} from './state.js';
+
+/** What each store change does to a saved server; undefined removes it. */
+function applyChange(server: SavedServer, change: ServerChange): SavedServer | undefined {
+	const updatedAt = new Date().toISOString();
+	switch (change.kind) {
+		case 'forget-tokens': {
+			return {...server, tokens: undefined, updatedAt};
+		}
+
+		case 'forget-registration': {
+			return {...server, client: undefined, registration: undefined, tokens: undefined, updatedAt};
+		}
+
+		case 'rename': {
+			return {...server, name: change.name, updatedAt};
+		}
+
+		case 'remove': {
+			return undefined;
+		}
+	}
+}
+
+const changeMessages: Record<ServerChange['kind'], string> = {
+	'forget-tokens': 'Tokens forgotten; the client registration is kept.',
+	'forget-registration': 'Client registration and tokens forgotten; the next login registers a new client.',
+	rename: 'Renamed.',
+	remove: 'Removed.',
+};
+
+/** A re-authorization decides whether the saved client can log in again (RFC 7592 read, issuer, scopes). */
+export function useClientCheck(step: Step, servers: readonly SavedServer[], dispatch: Dispatch<Action>, services: WizardServices): void {
+	const checking = step.name === 'client-check' ? step : undefined;
+	const latest = useRef({checking, servers});
+	latest.current = {checking, servers};
+	useEffect(() => {
+		const current = latest.current.checking;
+		if (!current) return;
+		const controller = new AbortController();
+		const saved = latest.current.servers.find(server => server.mcpUrl === current.reauth.mcpUrl);
+		const {discovery} = current.scopes.metadata;
+		const issuer = discovery.authorizationServer?.issuer ?? '';
+		(async () => {
+			const client = saved?.client;
+			if (!saved || !client) return {reuse: false as const, reason: 'no client is saved for this server'};
+			const check = client.source === 'registration' ? await checkRegisteredClient(services.http, saved.registration?.response, controller.signal) : ({status: 'unknown', reason: 'pre-registered'} as const);
+			return decideClientReuse({savedIssuer: saved.issuer, issuer, client, registeredScope: saved.registration?.response['scope'], scopes: current.scopes.selected, check});
+		})().then(
+			decision => {
+				const callbackPort = registeredCallbackPort(saved?.registration?.response) ?? registeredCallbackPort(saved?.registration?.request);
+				if (!controller.signal.aborted) dispatch({type: 'client-decided', decision, callbackPort});
+			},
+			(error: unknown) => {
+				if (!controller.signal.aborted) dispatch({type: 'client-decided', decision: {reuse: false, reason: toErrorInfo(error).message}});
+			},
+		);
+		return () => controller.abort();
+	}, [checking !== undefined]);
+}
+
+/** Refresh, check and store changes asked for on a saved server's screen. */
+export function useServerActions(step: Step, dispatch: Dispatch<Action>, services: WizardServices): void {
+	const server: ServerStep | undefined = step.name === 'server' ? step : undefined;
+	const busy = server?.activity.kind === 'busy' ? server.activity.action : undefined;
+	const pending = server?.pending;
+	const mcpUrl = server?.mcpUrl;
+	const reload = () => dispatch({type: 'servers-loaded', servers: services.store.list()});
+
+	useEffect(() => {
+		if (!busy || !mcpUrl) return;
+		const controller = new AbortController();
+		const {signal} = controller;
+		(async () => {
+			const saved = services.store.find(mcpUrl);
+			if (!saved?.tokens || !saved.client) throw new Error('This server has no tokens: re-authorize it (a).');
+			if (busy === 'refresh') {
+				if (!saved.tokens.refreshToken) throw new Error('No refresh token: re-authorize (a) to get new tokens.');
+				const tokens = await services.core.refreshTokens({http: services.http, metadata: saved.authorizationServer, client: saved.client, refreshToken: saved.tokens.refreshToken, resource: saved.resource, signal});
+				await services.store.update(mcpUrl, current => current && {...current, tokens, updatedAt: new Date().toISOString()});
+				return 'Refreshed.';
+			}
+
+			const result = await services.core.checkMcp(mcpUrl, saved.tokens.accessToken, {http: services.http, signal});
+			await services.store.update(mcpUrl, current => current && {...current, lastCheck: {at: new Date().toISOString(), result}, updatedAt: new Date().toISOString()});
+			return result.ok ? `MCP check passed: ${result.serverName} ${result.serverVersion}, ${result.toolCount} tools.` : `MCP check failed: ${result.message}`;
+		})().then(
+			message => {
+				if (signal.aborted) return;
+				reload();
+				dispatch({type: 'server-activity', activity: {kind: 'done', message}});
+			},
+			(error: unknown) => {
+				if (signal.aborted) return;
+				reload();
+				dispatch({type: 'server-activity', activity: {kind: 'failed', error: toErrorInfo(error)}});
+			},
+		);
+		return () => controller.abort();
+	}, [busy, mcpUrl]);
+
+	useEffect(() => {
+		if (!pending || !mcpUrl) return;
+		services.store
+			.update(mcpUrl, current => current && applyChange(current, pending))
+			.then(
+				() => {
+					reload();
+					dispatch(pending.kind === 'remove' ? {type: 'server-removed', message: changeMessages.remove} : {type: 'server-activity', activity: {kind: 'done', message: changeMessages[pending.kind]}});
+				},
+				(error: unknown) => dispatch({type: 'server-activity', activity: {kind: 'failed', error: toErrorInfo(error)}}),
+			);
+	}, [pending]);
+}
