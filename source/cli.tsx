@@ -14,6 +14,11 @@ const help = `
     $ mcp-auth-wizard status [server]        token status of a saved server (name or URL)
     $ mcp-auth-wizard refresh <server>       refresh its tokens now
     $ mcp-auth-wizard verify <server>        check the token with MCP initialize + tools/list
+    $ mcp-auth-wizard reauthorize <server>   log in again, reusing the saved client when it still works
+    $ mcp-auth-wizard rename <server> <name> rename a saved server
+    $ mcp-auth-wizard forget-tokens <server> forget its tokens, keep its client registration
+    $ mcp-auth-wizard forget-registration <server>
+                                             forget its client registration and tokens
     $ mcp-auth-wizard remove <server>        forget a saved server
     $ mcp-auth-wizard export <server> --for codex|claude-code|vscode|mcp-remote
                                              configuration for another MCP client
@@ -22,7 +27,8 @@ const help = `
   Options
     --json                 one JSON document on stdout; progress goes to stderr
     --trace                print every HTTP exchange (secrets masked) on stderr
-    --scopes a,b           login: the scopes to ask for (default: what the server advertises)
+    --scopes a,b           login: the scopes to ask for (default: what the server advertises;
+                           reauthorize: the scopes of the last login)
     --name <name>          login: the name to save the server under
     --client-id <id>       login: a pre-registered client id (skips registration)
     --client-secret <s>    login: its secret, if it has one
@@ -110,7 +116,11 @@ async function run(): Promise<number> {
 		signal: controller.signal,
 		async openStore() {
 			const {openConfStore} = await import('./store/conf-store.js');
-			return openConfStore({home: process.env['MCP_AUTH_WIZARD_HOME']});
+			const store = openConfStore({home: process.env['MCP_AUTH_WIZARD_HOME']});
+			// A file moved aside, permissions tightened: said once, on stderr (the wizard shows them too).
+			const wizard = command === undefined || command.includes('://');
+			if (!wizard) for (const notice of store.notices) output.note(notice);
+			return store;
 		},
 	};
 
@@ -197,6 +207,22 @@ async function run(): Promise<number> {
 			case 'remove': {
 				const {runRemove} = await import('./commands/servers.js');
 				return await runRemove(context, args[0]);
+			}
+
+			case 'reauthorize': {
+				const {runReauthorize} = await import('./commands/manage.js');
+				return await runReauthorize(context, args[0], loginFlags());
+			}
+
+			case 'rename': {
+				const {runChange} = await import('./commands/manage.js');
+				return await runChange(context, 'rename', args[0], args[1]);
+			}
+
+			case 'forget-tokens':
+			case 'forget-registration': {
+				const {runChange} = await import('./commands/manage.js');
+				return await runChange(context, command, args[0]);
 			}
 
 			case 'export': {

@@ -1,3 +1,5 @@
+import type {ClientCredentials} from '../core/client.js';
+import type {Discovery} from '../core/discovery.js';
 import {checkMcp} from '../core/mcp-check.js';
 import {type LoginEvent, login} from '../core/login.js';
 import {redactJson} from '../core/redact.js';
@@ -86,18 +88,33 @@ function reportProgress(output: Output, event: LoginEvent): void {
 }
 
 export async function runLogin(context: CommandContext, url: string, flags: LoginFlags): Promise<number> {
-	const {output, http, signal, env} = context;
 	const mcpUrl = parseServerUrl(url).toString();
+	return loginAndSave(context, mcpUrl, flags);
+}
+
+/**
+ * Logs in, saves the server, checks the token with MCP (unless --no-verify) and prints the outcome.
+ * `reuse` is a re-authorization's decision: the client to log in with again, or why it registers anew.
+ */
+export async function loginAndSave(
+	context: CommandContext,
+	mcpUrl: string,
+	flags: LoginFlags,
+	reuse?: {readonly discovery: Discovery; readonly client?: ClientCredentials; readonly callbackPort?: number; readonly decision: string},
+): Promise<number> {
+	const {output, http, signal, env} = context;
 	const store = await context.openStore();
-	output.note(`Discovering ${mcpUrl}`);
+	if (!reuse) output.note(`Discovering ${mcpUrl}`);
 	const result = await login(mcpUrl, {
 		http,
 		signal,
 		env,
+		discovery: reuse?.discovery,
+		client: reuse?.client,
 		scopes: flags.scopes,
 		clientId: flags.clientId,
 		clientSecret: flags.clientSecret,
-		callbackPort: flags.callbackPort,
+		callbackPort: reuse?.callbackPort ?? flags.callbackPort,
 		timeoutMs: flags.timeoutMs,
 		noOpen: !flags.open,
 		onEvent: event => reportProgress(output, event),
@@ -114,6 +131,7 @@ export async function runLogin(context: CommandContext, url: string, flags: Logi
 			registration: result.registration,
 			scopes: result.scopes,
 			tokens: result.tokens,
+			trace: http.exchanges,
 		},
 		flags.name,
 	);
@@ -130,6 +148,7 @@ export async function runLogin(context: CommandContext, url: string, flags: Logi
 		redactJson({
 			ok: true,
 			server: {name: server.name, mcpUrl, issuer: server.issuer, resource: server.resource, storePath: store.path},
+			...(reuse ? {clientReused: reuse.client !== undefined, clientDecision: reuse.decision} : {}),
 			scopes: result.scopes,
 			client: result.client,
 			registration: result.registration && {request: result.registration.request, status: result.registration.status, response: result.registration.response, differences: result.registration.differences},
@@ -139,6 +158,7 @@ export async function runLogin(context: CommandContext, url: string, flags: Logi
 		}),
 		() => [
 			`Logged in to ${mcpUrl} as "${server.name}" (client ${result.client.clientId}, ${result.client.source}).`,
+			...(reuse ? [`  ${reuse.decision}`] : []),
 			...summaryLines(summary),
 			...(server.lastCheck ? checkLines(server.lastCheck.result) : []),
 			`Saved in ${store.path}`,

@@ -45,7 +45,7 @@ export function isSavedServer(value: unknown): value is SavedServer {
 		isString(value['resource']) &&
 		isString(value['issuer']) &&
 		isObject(value['authorizationServer']) &&
-		isObject(value['client']) &&
+		(value['client'] === undefined || isObject(value['client'])) &&
 		Array.isArray(value['scopes']) &&
 		value['scopes'].every(scope => isString(scope)) &&
 		(value['tokens'] === undefined || isObject(value['tokens'])) &&

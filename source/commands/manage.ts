@@ -1,0 +1,66 @@
+import {checkRegisteredClient, decideClientReuse, registeredCallbackPort} from '../core/client-reuse.js';
+import {discover} from '../core/discovery.js';
+import {UsageError, WizardError} from '../core/errors.js';
+import type {SavedServer} from '../store/types.js';
+import {type CommandContext, requireServer} from './context.js';
+import {type LoginFlags, loginAndSave} from './login.js';
+import {exitCode} from './output.js';
+
+/**
+ * `reauthorize <server>`: discovery again, then the saved client when the authorization server is the
+ * same, still knows the client (RFC 7592) and the scopes fit its registration; else a new registration.
+ */
+export async function runReauthorize(context: CommandContext, nameOrUrl: string | undefined, flags: LoginFlags): Promise<number> {
+	const store = await context.openStore();
+	const saved = requireServer(store, nameOrUrl, 'reauthorize');
+	const scopes = flags.scopes ?? saved.scopes;
+	context.output.note(`Discovering ${saved.mcpUrl}`);
+	const discovery = await discover(saved.mcpUrl, {http: context.http, signal: context.signal, hasClientId: saved.client !== undefined || flags.clientId !== undefined});
+	const issuer = discovery.authorizationServer?.issuer;
+	let decision: {client?: SavedServer['client']; text: string; callbackPort?: number};
+	if (flags.clientId !== undefined) {
+		decision = {text: 'Using the client given with --client-id.'};
+	} else if (!saved.client || issuer === undefined) {
+		decision = {text: 'Registering a new client: none is saved for this server.'};
+	} else {
+		const check = saved.client.source === 'registration' ? await checkRegisteredClient(context.http, saved.registration?.response, context.signal) : ({status: 'unknown', reason: 'pre-registered'} as const);
+		const reuse = decideClientReuse({savedIssuer: saved.issuer, issuer, client: saved.client, registeredScope: saved.registration?.response['scope'], scopes, check});
+		decision = reuse.reuse
+			? {client: reuse.client, text: `Reusing client ${reuse.client.clientId}${check.status === 'valid' ? ' (the authorization server still knows it)' : ''}.`, callbackPort: registeredCallbackPort(saved.registration?.response) ?? registeredCallbackPort(saved.registration?.request)}
+			: {text: `Registering a new client: ${reuse.reason}.`};
+	}
+
+	context.output.note(decision.text);
+	return loginAndSave(context, saved.mcpUrl, {...flags, scopes, name: flags.name ?? saved.name}, {discovery, client: decision.client, callbackPort: decision.callbackPort, decision: decision.text});
+}
+
+type Change = 'rename' | 'forget-tokens' | 'forget-registration';
+
+/** rename, forget-tokens (keep the registration), forget-registration (and its tokens). */
+export async function runChange(context: CommandContext, change: Change, nameOrUrl: string | undefined, newName?: string): Promise<number> {
+	const store = await context.openStore();
+	const saved = requireServer(store, nameOrUrl, change);
+	if (change === 'rename' && (newName === undefined || newName.trim() === '')) {
+		throw new UsageError('rename needs the new name', `mcp-auth-wizard rename ${saved.name} <new name>`);
+	}
+
+	if (change === 'rename' && store.list().some(server => server.name === newName!.trim() && server.mcpUrl !== saved.mcpUrl)) {
+		throw new UsageError(`Another saved server is already called "${newName!.trim()}"`, 'Choose another name.');
+	}
+
+	const updatedAt = new Date().toISOString();
+	const updated = await store.update(saved.mcpUrl, current => {
+		if (!current) return undefined;
+		if (change === 'rename') return {...current, name: newName!.trim(), updatedAt};
+		if (change === 'forget-tokens') return {...current, tokens: undefined, updatedAt};
+		return {...current, client: undefined, registration: undefined, tokens: undefined, updatedAt};
+	});
+	if (!updated) throw new WizardError('store', `${saved.name} was removed meanwhile`, 'See `mcp-auth-wizard list`.');
+	const said = {
+		rename: `Renamed ${saved.name} to ${updated.name}.`,
+		'forget-tokens': `Forgot the tokens of ${updated.name}; its client registration is kept, so \`reauthorize\` logs in without registering.`,
+		'forget-registration': `Forgot the client registration and tokens of ${updated.name}; \`reauthorize\` registers a new client. The authorization server may still list the old one.`,
+	}[change];
+	context.output.result({ok: true, server: updated.name, mcpUrl: updated.mcpUrl, change}, () => [said]);
+	return exitCode.ok;
+}
