@@ -91,7 +91,9 @@ export async function login(mcpUrl: string, options: LoginOptions): Promise<Logi
 		const {pending} = session;
 		onEvent?.({type: 'authorization-started', url: pending.url, redirectUri, timeoutMs});
 		try {
-			onEvent?.({type: 'browser', launch: await openBrowser(pending.url, {noOpen: options.noOpen, env: options.env})});
+			// Opened before the event: `onEvent?.(...)` would skip evaluating its argument without a listener.
+			const launch = await openBrowser(pending.url, {noOpen: options.noOpen, env: options.env});
+			onEvent?.({type: 'browser', launch});
 		} catch (error) {
 			// No browser is no reason to stop: the URL is shown, and can be opened by hand.
 			if (!(error instanceof WizardError)) throw error;

@@ -1,5 +1,6 @@
 import {type Dispatch, useEffect, useRef} from 'react';
 import {checkRegisteredClient, decideClientReuse, registeredCallbackPort} from '../core/client-reuse.js';
+import {WizardError} from '../core/errors.js';
 import type {SavedServer} from '../store/types.js';
 import type {WizardServices} from './services.js';
 import {type Action, type ServerChange, type ServerStep, type Step, toErrorInfo} from './state.js';
@@ -87,7 +88,8 @@ export function useServerActions(step: Step, dispatch: Dispatch<Action>, service
 
 			const result = await services.core.checkMcp(mcpUrl, saved.tokens.accessToken, {http: services.http, signal});
 			await services.store.update(mcpUrl, current => current && {...current, lastCheck: {at: new Date().toISOString(), result}, updatedAt: new Date().toISOString()});
-			return result.ok ? `MCP check passed: ${result.serverName} ${result.serverVersion}, ${result.toolCount} tools.` : `MCP check failed: ${result.message}`;
+			if (!result.ok) throw new WizardError('mcp-check', `MCP check failed: ${result.message}`, result.hint);
+			return `MCP check passed: ${result.serverName} ${result.serverVersion}, ${result.toolCount} tools.`;
 		})().then(
 			message => {
 				if (signal.aborted) return;

@@ -1,0 +1,202 @@
+import {render} from 'ink-testing-library';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {App} from '../source/app.js';
+import {createHttpClient} from '../source/core/http.js';
+import {login} from '../source/core/login.js';
+import {checkMcp} from '../source/core/mcp-check.js';
+import {type Sandbox, startSandbox} from '../source/sandbox/index.js';
+import {openConfStore} from '../source/store/conf-store.js';
+import {saveLogin} from '../source/store/saved-server.js';
+import {serverStatus} from '../source/store/status.js';
+import type {ServerStore} from '../source/store/types.js';
+import {coreSteps, type WizardServices} from '../source/wizard/services.js';
+import {frameWith, keys, press, unwrapped} from './helpers/ink.js';
+import {scriptedBrowser, temporaryHome} from './helpers/run-cli.js';
+
+const mcpScope = 'https://www.fastmail.com/dev/mcp';
+const home = temporaryHome();
+const env = {...process.env, BROWSER: scriptedBrowser};
+const sandboxes: Record<string, Sandbox> = {};
+let store: ServerStore;
+
+/** A real login to a sandbox, saved under `name`. */
+async function logIn(name: string, sandbox: Sandbox, scopes: string[]): Promise<void> {
+	const http = createHttpClient();
+	const result = await login(sandbox.mcpUrl, {http, env, scopes});
+	const {discovery} = result;
+	await saveLogin(store, {mcpUrl: sandbox.mcpUrl, resource: discovery.resource, issuer: discovery.authorizationServer.issuer, metadata: discovery.authorizationServer.metadata, client: result.client, registration: result.registration, scopes, tokens: result.tokens, trace: http.exchanges}, name);
+}
+
+function services(): WizardServices {
+	return {http: createHttpClient(), store, env, options: {}, core: coreSteps};
+}
+
+beforeAll(async () => {
+	store = openConfStore({home: home.path});
+	// Tokens minted by the sandbox with lifetimes that put each saved server in another state.
+	const lifetimes = {valid: 3600, expiring: 50, refreshable: 1, expired: 1, failing: 3600};
+	for (const [name, ttl] of Object.entries(lifetimes)) sandboxes[name] = await startSandbox({accessTokenTtlSeconds: ttl});
+	await logIn('valid', sandboxes['valid']!, [mcpScope, 'offline_access']);
+	await logIn('expiring', sandboxes['expiring']!, [mcpScope]);
+	await logIn('refreshable', sandboxes['refreshable']!, [mcpScope, 'offline_access']);
+	await logIn('expired', sandboxes['expired']!, [mcpScope]);
+	await logIn('failing', sandboxes['failing']!, [mcpScope]);
+	// The last check of "failing" was refused: its token is tampered with.
+	const failing = store.find('failing')!;
+	const result = await checkMcp(failing.mcpUrl, `${failing.tokens!.accessToken}x`, {http: createHttpClient()});
+	await store.update(failing.mcpUrl, current => current && {...current, lastCheck: {at: new Date().toISOString(), result}});
+	// The one-second tokens are past their expiry.
+	const expiry = Date.parse(store.find('expired')!.tokens!.expiresAt!);
+	await new Promise(resolve => setTimeout(resolve, Math.max(0, expiry - Date.now() + 50)));
+});
+
+afterAll(async () => {
+	await Promise.all(Object.values(sandboxes).map(sandbox => sandbox.close()));
+	home.remove();
+});
+
+describe('the saved-server list', () => {
+	it('opens on the list, with each server\'s status computed live', async () => {
+		expect(store.list().map(server => [server.name, serverStatus(server).kind])).toEqual([
+			['expired', 'needs-login'],
+			['expiring', 'valid'],
+			['failing', 'check-failed'],
+			['refreshable', 'expired-refreshable'],
+			['valid', 'valid'],
+		]);
+		const {lastFrame, unmount} = render(<App services={services()} />);
+		try {
+			const frame = await frameWith(lastFrame, 'Log in to a new server');
+			expect(frame).toMatch(/valid\s+valid for (59|60)m/);
+			expect(frame).toMatch(/expiring\s+expires in \d+s/);
+			expect(frame).toContain('expired, refresh token available');
+			expect(frame).toMatch(/expired\s+expired, needs login/);
+			expect(frame).toContain('last check failed (HTTP 401)');
+			expect(frame).toContain(sandboxes['valid']!.mcpUrl);
+		} finally {
+			unmount();
+		}
+	});
+});
+
+describe('actions on a saved server', () => {
+	async function open(name: string) {
+		const rendered = render(<App services={services()} />);
+		await frameWith(rendered.lastFrame, 'Log in to a new server');
+		const index = store.list().findIndex(server => server.name === name);
+		await press(rendered.stdin, ...Array.from({length: index}, () => keys.down), keys.enter);
+		await frameWith(rendered.lastFrame, sandboxes[name]?.mcpUrl ?? name);
+		return rendered;
+	}
+
+	it('refreshes, renames and exports', async () => {
+		const {stdin, lastFrame, unmount} = await open('refreshable');
+		const sandbox = sandboxes['refreshable']!;
+		try {
+			const tokens = sandbox.requests.token.length;
+			await press(stdin, 'r');
+			await frameWith(lastFrame, 'Refreshed');
+			expect(new URLSearchParams(sandbox.requests.token.at(-1)!.body).get('grant_type')).toBe('refresh_token');
+			expect(sandbox.requests.token).toHaveLength(tokens + 1);
+
+			await press(stdin, 'n');
+			await frameWith(lastFrame, 'Enter');
+			await press(stdin, '-renamed', keys.enter);
+			await frameWith(lastFrame, 'Renamed');
+			expect(store.find('refreshable-renamed')).toBeDefined();
+
+			await press(stdin, 'e');
+			await frameWith(lastFrame, 'mcp-remote');
+			await press(stdin, '4');
+			const exported = await frameWith(lastFrame, '--static-oauth-client-info');
+			expect(exported).toContain(store.find('refreshable-renamed')!.client!.clientId);
+			await press(stdin, keys.escape);
+			await press(stdin, 'x');
+			await frameWith(lastFrame, 'Remove');
+			await press(stdin, 'n');
+			expect(store.find('refreshable-renamed')).toBeDefined();
+		} finally {
+			unmount();
+		}
+	});
+
+	it('forgets tokens, then the registration, then removes the server, each after saying what is lost', async () => {
+		const {stdin, lastFrame, unmount} = await open('expiring');
+		try {
+			await press(stdin, 'k');
+			const question = await frameWith(lastFrame, 'Forget the tokens');
+			expect(question).toContain('registration stays');
+			await press(stdin, 'y');
+			await frameWith(lastFrame, 'Tokens forgotten');
+			expect(store.find('expiring')!.tokens).toBeUndefined();
+			expect(store.find('expiring')!.registration).toBeDefined();
+
+			await press(stdin, 'd');
+			await frameWith(lastFrame, 'Forget the client registration');
+			await press(stdin, 'y');
+			await frameWith(lastFrame, 'registers a new client');
+			expect(store.find('expiring')!.client).toBeUndefined();
+
+			await press(stdin, 'x');
+			await frameWith(lastFrame, 'Everything saved for this server');
+			await press(stdin, 'y');
+			await frameWith(lastFrame, 'Log in to a new server');
+			expect(store.find('expiring')).toBeUndefined();
+		} finally {
+			unmount();
+		}
+	});
+
+	it('checks a server with MCP', async () => {
+		const {stdin, lastFrame, unmount} = await open('valid');
+		try {
+			await press(stdin, 'v');
+			await frameWith(lastFrame, 'MCP check passed: sandbox-fastmail');
+			expect(store.find('valid')!.lastCheck!.result.ok).toBe(true);
+		} finally {
+			unmount();
+		}
+	});
+
+	it('re-authorizes with the saved client straight to the login when the server still knows it', async () => {
+		const {stdin, lastFrame, unmount} = await open('valid');
+		const sandbox = sandboxes['valid']!;
+		const {clientId} = store.find('valid')!.client!;
+		const registrations = sandbox.requests.registration.length;
+		try {
+			await press(stdin, 'a');
+			await frameWith(lastFrame, 'authorization_endpoint');
+			await press(stdin, keys.enter);
+			const scopes = await frameWith(lastFrame, 'the scopes of your last login');
+			expect(scopes).toContain(`scope: "${mcpScope} offline_access"`);
+			await press(stdin, keys.enter);
+			await frameWith(lastFrame, 'Saved as');
+			expect(sandbox.requests.registration).toHaveLength(registrations);
+			expect(sandbox.requests.authorization.at(-1)!.query['client_id']).toBe(clientId);
+		} finally {
+			unmount();
+		}
+	});
+
+	it('shows the registration preview again, and why, when the authorization server dropped the client', async () => {
+		const saved = store.find('failing')!;
+		const {registration_client_uri: uri, registration_access_token: token} = saved.registration!.response as Record<string, string>;
+		expect((await fetch(uri!, {method: 'DELETE', headers: {authorization: `Bearer ${token}`}})).status).toBe(204);
+		const {stdin, lastFrame, unmount} = await open('failing');
+		try {
+			await press(stdin, 'a');
+			await frameWith(lastFrame, 'authorization_endpoint');
+			await press(stdin, keys.enter, keys.enter);
+			const preview = await frameWith(lastFrame, 'Registering a new client');
+			expect(preview).toContain('no longer knows the client');
+			expect(preview).toContain(`"scope": "${mcpScope}"`);
+			await press(stdin, keys.enter);
+			await frameWith(lastFrame, '201');
+			await press(stdin, keys.enter);
+			await frameWith(lastFrame, 'Saved as');
+			expect(store.find('failing')!.client!.clientId).not.toBe(saved.client!.clientId);
+		} finally {
+			unmount();
+		}
+	});
+});
