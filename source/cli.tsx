@@ -37,6 +37,8 @@ const help = `
     --timeout <time>       login: how long to wait for the browser, e.g. 90s or 5m (default 5m)
     --no-verify            login: skip the MCP check after logging in
     --port <n>             sandbox: the port to listen on (default: a free one)
+    --for <client>         export: codex, claude-code, vscode or mcp-remote
+    --yes                  forget-tokens, forget-registration, remove: no question (needed without a terminal)
 
   Environment
     BROWSER                a program to open the login URL with (run with the URL as its one argument)
@@ -66,6 +68,7 @@ const cli = meow(help, {
 		timeout: {type: 'string'},
 		port: {type: 'string'},
 		for: {type: 'string'},
+		yes: {type: 'boolean', default: false},
 	},
 });
 
@@ -91,6 +94,16 @@ function parseTimeout(value: string | undefined): number | undefined {
 	return Number(match[1]) * units[(match[2] ?? 's') as keyof typeof units];
 }
 
+async function askInTerminal(question: string): Promise<boolean> {
+	const {createInterface} = await import('node:readline/promises');
+	const terminal = createInterface({input: process.stdin, output: process.stderr});
+	try {
+		return /^y(es)?$/i.test((await terminal.question(question)).trim());
+	} finally {
+		terminal.close();
+	}
+}
+
 async function run(): Promise<number> {
 	const [command, ...args] = cli.input;
 	const {flags} = cli;
@@ -114,6 +127,8 @@ async function run(): Promise<number> {
 		http,
 		env: process.env,
 		signal: controller.signal,
+		yes: flags.yes,
+		ask: process.stdin.isTTY && process.stderr.isTTY ? askInTerminal : undefined,
 		async openStore() {
 			const {openConfStore} = await import('./store/conf-store.js');
 			const store = openConfStore({home: process.env['MCP_AUTH_WIZARD_HOME']});

@@ -123,7 +123,12 @@ describe('the saved server', () => {
 		expect(list.code).toBe(0);
 		expect(list.stdout).toContain('fastmail');
 		expect(list.stdout).toContain(sandbox.mcpUrl);
-		expect((await cli(['remove', 'fastmail'])).code).toBe(0);
+		// Without a terminal to ask in, a removal needs --yes, and says what would be lost.
+		const unconfirmed = await cli(['remove', 'fastmail']);
+		expect(unconfirmed.code).toBe(2);
+		expect(unconfirmed.stderr).toContain('Everything saved for this server is deleted');
+		expect(json(await cli(['list', '--json']))['servers']).toHaveLength(1);
+		expect((await cli(['remove', 'fastmail', '--yes'])).code).toBe(0);
 		expect(json(await cli(['list', '--json']))['servers']).toEqual([]);
 	});
 });

@@ -57,7 +57,11 @@ describe('re-authorization', () => {
 
 describe('changes to a saved server', () => {
 	it('forget-tokens keeps the registration; forget-registration drops both; rename renames', async () => {
-		expect((await cli('forget-tokens', 'mail')).code).toBe(0);
+		const unconfirmed = await cli('forget-tokens', 'mail');
+		expect(unconfirmed.code).toBe(2);
+		expect(unconfirmed.stderr).toContain('Pass --yes');
+		expect(saved().tokens).toBeDefined();
+		expect((await cli('forget-tokens', 'mail', '--yes')).code).toBe(0);
 		expect(saved().tokens).toBeUndefined();
 		expect(saved().registration).toBeDefined();
 		expect(json(await cli('status', 'mail', '--json'))['status']).toBe('needs login');
@@ -65,7 +69,7 @@ describe('changes to a saved server', () => {
 		expect((await cli('rename', 'mail', 'fastmail-sandbox')).code).toBe(0);
 		expect(saved().name).toBe('fastmail-sandbox');
 
-		const forgot = await cli('forget-registration', 'fastmail-sandbox');
+		const forgot = await cli('forget-registration', 'fastmail-sandbox', '--yes');
 		expect(forgot.stdout).toContain('registers a new client');
 		expect(saved().client).toBeUndefined();
 		expect(saved().registration).toBeUndefined();

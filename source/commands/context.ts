@@ -10,7 +10,22 @@ export type CommandContext = {
 	readonly env: NodeJS.ProcessEnv;
 	readonly signal: AbortSignal;
 	readonly openStore: () => Promise<ServerStore>;
+	/** Asks a yes/no question in the terminal; undefined without one (then --yes must say it). */
+	readonly ask?: (question: string) => Promise<boolean>;
+	/** --yes: destructive changes need no question. */
+	readonly yes?: boolean;
 };
+
+/**
+ * Destructive changes say what will be lost, then ask; without a terminal they need --yes (a script
+ * must say so: a prompt there would hang).
+ */
+export async function confirmChange(context: CommandContext, question: string, details: readonly string[]): Promise<void> {
+	for (const line of [question, ...details]) context.output.note(line);
+	if (context.yes) return;
+	if (!context.ask) throw new UsageError(`${question} Pass --yes to confirm`, 'Nothing was changed. Add --yes to do it without a question (no terminal to ask in).');
+	if (!(await context.ask('Proceed? [y/N] '))) throw new UsageError('Cancelled: nothing was changed', 'Run it again and answer y to go ahead.');
+}
 
 /** A saved server by name or URL, or a usage error that lists what is saved. */
 export function requireServer(store: ServerStore, nameOrUrl: string | undefined, command: string): SavedServer {

@@ -2,7 +2,8 @@ import {checkRegisteredClient, decideClientReuse, registeredCallbackPort} from '
 import {discover} from '../core/discovery.js';
 import {UsageError, WizardError} from '../core/errors.js';
 import type {SavedServer} from '../store/types.js';
-import {type CommandContext, requireServer} from './context.js';
+import {confirmationFor} from '../store/what-is-lost.js';
+import {type CommandContext, confirmChange, requireServer} from './context.js';
 import {type LoginFlags, loginAndSave} from './login.js';
 import {exitCode} from './output.js';
 
@@ -46,6 +47,11 @@ export async function runChange(context: CommandContext, change: Change, nameOrU
 
 	if (change === 'rename' && store.list().some(server => server.name === newName!.trim() && server.mcpUrl !== saved.mcpUrl)) {
 		throw new UsageError(`Another saved server is already called "${newName!.trim()}"`, 'Choose another name.');
+	}
+
+	if (change !== 'rename') {
+		const {question, details} = confirmationFor(change, saved);
+		await confirmChange(context, question, details);
 	}
 
 	const updatedAt = new Date().toISOString();

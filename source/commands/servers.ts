@@ -2,7 +2,8 @@ import {WizardError} from '../core/errors.js';
 import {checkMcp} from '../core/mcp-check.js';
 import {summarizeTokens, refreshTokens} from '../core/tokens.js';
 import type {SavedServer} from '../store/types.js';
-import {type CommandContext, requireServer} from './context.js';
+import {confirmationFor} from '../store/what-is-lost.js';
+import {type CommandContext, confirmChange, requireServer} from './context.js';
 import {checkLines, publicServer, summaryLines} from './format.js';
 import {serverStatus, statusLabel} from '../store/status.js';
 import {exitCode} from './output.js';
@@ -77,6 +78,8 @@ export async function runVerify(context: CommandContext, nameOrUrl: string | und
 export async function runRemove(context: CommandContext, nameOrUrl: string | undefined): Promise<number> {
 	const store = await context.openStore();
 	const server = requireServer(store, nameOrUrl, 'remove');
+	const {question, details} = confirmationFor('remove', server);
+	await confirmChange(context, question, details);
 	await store.remove(server.mcpUrl);
 	context.output.result({ok: true, removed: server.name, mcpUrl: server.mcpUrl}, () => [`Removed ${server.name} (${server.mcpUrl}): its client registration and tokens are forgotten here.`]);
 	return exitCode.ok;

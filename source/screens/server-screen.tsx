@@ -17,6 +17,7 @@ import {type TokenSummary, summarizeTokens} from '../core/tokens.js';
 import {serverStatus, statusLabel} from '../store/status.js';
 import type {SavedServer} from '../store/types.js';
 import {statusMark} from './servers-screen.js';
+import {confirmationFor} from '../store/what-is-lost.js';
 
 export type ServerAction = 'reauthorize' | 'refresh' | 'check' | 'rename' | 'forget-tokens' | 'forget-registration' | 'remove' | 'export';
 
@@ -85,63 +86,6 @@ export const exportChoices: ReadonlyArray<{readonly key: string; readonly target
 	{key: '3', target: 'vscode', label: 'VS Code'},
 	{key: '4', target: 'mcp-remote', label: 'mcp-remote'},
 ];
-
-/** The last login's trace, which SavedServer may carry. */
-function lastLoginTrace(server: SavedServer): readonly Exchange[] | undefined {
-	return (server as {lastLoginTrace?: readonly Exchange[]}).lastLoginTrace;
-}
-
-/** "a, b and c". */
-function listing(items: readonly string[]): string {
-	return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
-}
-
-/** The question a destructive action asks, and exactly what is lost on yes. */
-export function confirmationFor(action: ConfirmableAction, server: SavedServer): {readonly question: string; readonly details: readonly string[]} {
-	const name = printableLine(server.name);
-	const {client, tokens} = server;
-	const registered = client?.source === 'registration';
-	const clientId = client ? printableLine(client.clientId) : '';
-	switch (action) {
-		case 'forget-tokens': {
-			if (tokens === undefined) return {question: `Forget the tokens of ${name}?`, details: ['No tokens are saved for this server: nothing is deleted.']};
-			const what = tokens.refreshToken === undefined ? 'The access token is' : 'The access and refresh tokens are';
-			const kept = !client ? 'no client is saved, so a re-authorization registers one.' : registered ? 'the client registration stays, so a re-authorization skips registering.' : `the pre-registered client ${clientId} stays, so a re-authorization uses it again.`;
-			return {question: `Forget the tokens of ${name}?`, details: [`${what} deleted from this machine; ${kept}`]};
-		}
-
-		case 'forget-registration': {
-			if (!client) return {question: `Forget the client registration of ${name}?`, details: ['No client is saved for this server: nothing is deleted.']};
-			const withTokens = tokens === undefined ? '' : ' and its tokens';
-			if (registered) {
-				return {
-					question: `Forget the client registration of ${name}?`,
-					details: [`The client ${clientId}${withTokens} ${tokens === undefined ? 'is' : 'are'} deleted from this machine; the next login registers a new client.`, 'The authorization server may still list the old client.'],
-				};
-			}
-
-			const secret = client.clientSecret === undefined ? '' : ' (and its secret)';
-			return {
-				question: `Forget the pre-registered client of ${name}?`,
-				details: [`The client id ${clientId}${secret}${withTokens} ${tokens === undefined ? 'is' : 'are'} deleted from this machine; the next login registers a new client, unless it is given --client-id again.`],
-			};
-		}
-
-		case 'remove': {
-			const lost = [
-				`its name (${name})`,
-				...(client ? [registered ? `the client registration (${clientId})` : `the pre-registered client id (${clientId})`] : []),
-				...(tokens === undefined ? [] : ['the tokens']),
-				...(server.lastCheck === undefined ? [] : ['the last MCP check']),
-				...(lastLoginTrace(server) === undefined ? [] : ['the last login\'s trace']),
-			];
-			return {
-				question: `Remove ${name}?`,
-				details: [`Everything saved for this server is deleted from this machine: ${listing(lost)}.`, ...(registered ? ['The authorization server may still list the client.'] : [])],
-			};
-		}
-	}
-}
 
 /** An ISO time as "today 14:03:09", or "2026-03-01 14:03:09" on another day (local time both). */
 function when(iso: string, now: number): string {
@@ -331,7 +275,7 @@ function RegistrationView({server, height, now}: {readonly server: SavedServer; 
 }
 
 function TraceView({server, height}: {readonly server: SavedServer; readonly height: number}) {
-	const trace = lastLoginTrace(server);
+	const trace = server.lastLoginTrace;
 	if (!trace || trace.length === 0) return <Text>No trace saved for this server&apos;s last login.</Text>;
 	return <TracePanel isActive exchanges={trace} height={Math.max(3, height - viewChrome)}/>;
 }
@@ -523,7 +467,7 @@ export function ServerScreen({server, view, activity, confirming, renaming, expo
 			['q', 'quit'],
 		];
 	} else if (view === 'trace') {
-		const trace = lastLoginTrace(server);
+		const trace = server.lastLoginTrace;
 		title = (
 			<Text bold>
 				{name} · last login trace{trace && trace.length > 0 ? ` (${trace.length} exchanges, secrets masked)` : ''}
