@@ -7,6 +7,7 @@ import {ErrorBox, type ErrorInfo} from '../components/error-box.js';
 import {jsonLines} from '../components/json-view.js';
 import {type KeyHint, KeyHints} from '../components/key-hints.js';
 import {ScrollView} from '../components/scroll-view.js';
+import {Field, McpCheckLine, TokenFields} from '../components/token-fields.js';
 import {TracePanel} from '../components/trace-panel.js';
 import type {ExportTarget} from '../core/export.js';
 import type {Exchange} from '../core/http.js';
@@ -96,19 +97,6 @@ function when(iso: string, now: number): string {
 	return `${day} ${clockTime(iso)}`;
 }
 
-const labelWidth = 16;
-
-function Field({label, children}: {readonly label: string; readonly children: ReactNode}) {
-	return (
-		<Box>
-			<Box width={labelWidth} flexShrink={0}>
-				<Text dimColor>{label}</Text>
-			</Box>
-			<Box flexDirection="column">{children}</Box>
-		</Box>
-	);
-}
-
 /** The status, ticking once a second: the summary's one clock. */
 function LiveStatus({server, now}: {readonly server: SavedServer; readonly now?: () => number}) {
 	const current = useClock(now);
@@ -121,40 +109,8 @@ function LiveStatus({server, now}: {readonly server: SavedServer; readonly now?:
 	);
 }
 
-/** Each scope asked, granted (✓) or not (✗), on one wrapping line. */
-function Granted({summary}: {readonly summary: TokenSummary}) {
-	const extra = (summary.grantedScopes ?? []).filter(scope => !summary.requestedScopes.includes(scope));
-	const marks = summary.requestedScopes.map(scope => `${summary.missingScopes.includes(scope) ? '✗' : '✓'} ${printableLine(scope)}${summary.missingScopes.includes(scope) ? ' NOT granted' : ''}`);
-	return (
-		<>
-			<Text>{marks.length === 0 ? 'none asked' : marks.join('  ')}</Text>
-			{extra.length > 0 ? <Text>+ also granted: {printableLine(extra.join(', '))}</Text> : undefined}
-			{summary.grantedFrom === 'unknown' ? <Text dimColor>not stated by the server (as asked, RFC 6749 5.1)</Text> : undefined}
-			{summary.grantedFrom === 'jwt' ? <Text dimColor>read from the access token (the response did not state them)</Text> : undefined}
-		</>
-	);
-}
-
 function CheckResult({at, result, now}: {readonly at: string; readonly result: McpCheckResult; readonly now: number}) {
-	if (result.ok) {
-		const name = printableLine(`${result.serverName || '(unnamed server)'} ${result.serverVersion}`.trim());
-		return (
-			<Text>
-				{when(at, now)}: <Text color="green">✓</Text> {name}, {result.toolCount} {result.toolCount === 1 ? 'tool' : 'tools'}
-				{result.protocolVersion ? `, protocol ${result.protocolVersion}` : ''}
-			</Text>
-		);
-	}
-
-	return (
-		<>
-			<Text>
-				{when(at, now)}: <Text color="red">✗</Text> {result.status === undefined ? '' : `HTTP ${result.status}: `}
-				{printableLine(result.message)}
-			</Text>
-			<Text>Try: {result.hint}</Text>
-		</>
-	);
+	return <McpCheckLine result={result} prefix={when(at, now)} />;
 }
 
 function ActivityLine({activity}: {readonly activity: ServerActivity}) {
@@ -214,17 +170,7 @@ function Summary({server, activity, now}: {readonly server: SavedServer; readonl
 			<Box marginTop={1} flexDirection="column">
 				{summary ? (
 					<>
-						<Field label="Access token">
-							<Text>
-								{summary.maskedAccessToken} <Text dimColor>({summary.tokenType}{summary.isJwt ? ', a JWT' : ''})</Text>
-							</Text>
-						</Field>
-						<Field label="Expiry">
-							<Countdown expiresAt={summary.expiresAt} now={now}/>
-						</Field>
-						<Field label="Granted">
-							<Granted summary={summary}/>
-						</Field>
+						<TokenFields summary={summary} now={now}/>
 						<Field label="Refresh token">
 							<Text>{summary.hasRefreshToken ? 'yes' : 'no'}</Text>
 						</Field>

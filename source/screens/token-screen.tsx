@@ -1,5 +1,6 @@
 import {Spinner} from '@inkjs/ui';
 import {Box, Text, useInput} from 'ink';
+import {Field, McpCheckLine, TokenFields} from '../components/token-fields.js';
 import type {ReactNode} from 'react';
 import type {McpCheckResult} from '../core/mcp-check.js';
 import {type TokenSet, type TokenSummary, summarizeTokens} from '../core/tokens.js';
@@ -44,42 +45,6 @@ export type TokenScreenProps = {
 	readonly onCheck: () => void;
 };
 
-const labelWidth = 15;
-
-function Field({label, children}: {readonly label: string; readonly children: ReactNode}) {
-	return (
-		<Box>
-			<Box width={labelWidth} flexShrink={0}>
-				<Text dimColor>{label}</Text>
-			</Box>
-			<Box flexDirection="column">{children}</Box>
-		</Box>
-	);
-}
-
-function Scopes({summary}: {readonly summary: TokenSummary}) {
-	const extra = (summary.grantedScopes ?? []).filter(scope => !summary.requestedScopes.includes(scope));
-	return (
-		<>
-			{summary.requestedScopes.length === 0 ? <Text>none requested</Text> : undefined}
-			{summary.requestedScopes.map(scope =>
-				summary.missingScopes.includes(scope) ? (
-					<Text key={scope} color="red">
-						✗ {scope} NOT granted
-					</Text>
-				) : (
-					<Text key={scope} color="green">
-						✓ {scope} granted
-					</Text>
-				),
-			)}
-			{extra.length > 0 ? <Text>+ also granted: {extra.join(', ')}</Text> : undefined}
-			{summary.grantedFrom === 'unknown' ? <Text dimColor>granted scopes not stated by the server (as requested, RFC 6749 5.1)</Text> : undefined}
-			{summary.grantedFrom === 'jwt' ? <Text dimColor>granted scopes read from the access token (the response did not state them)</Text> : undefined}
-		</>
-	);
-}
-
 function RefreshLine({refresh}: {readonly refresh: RefreshState}) {
 	switch (refresh.kind) {
 		case 'idle': {
@@ -100,35 +65,10 @@ function RefreshLine({refresh}: {readonly refresh: RefreshState}) {
 	}
 }
 
-const shownTools = 8;
-
 function CheckLine({check}: {readonly check: CheckState}) {
 	if (check.kind === 'idle') return undefined;
 	if (check.kind === 'running') return <Spinner label="Calling the MCP server with the token…"/>;
-	const {result} = check;
-	if (result.ok) {
-		const name = printable(`${result.serverName || '(unnamed server)'} ${result.serverVersion}`.trim());
-		const more = result.toolNames.length > shownTools ? [`… ${result.toolNames.length - shownTools} more`] : [];
-		const tools = result.toolNames.length > 0 ? ` (${[...result.toolNames.slice(0, shownTools).map(tool => printable(tool)), ...more].join(', ')})` : '';
-		return (
-			<Text color="green">
-				MCP check: {name}, {result.toolCount} {result.toolCount === 1 ? 'tool' : 'tools'}
-				{tools}
-				{result.protocolVersion ? `, protocol ${result.protocolVersion}` : ''}
-			</Text>
-		);
-	}
-
-	return (
-		<Box flexDirection="column">
-			<Text color="red">
-				MCP check failed: {result.status === undefined ? '' : `HTTP ${result.status}, `}
-				{result.message}
-			</Text>
-			{result.challenge ? <Text>WWW-Authenticate: {printable(result.challenge)}</Text> : undefined}
-			<Text>Try: {result.hint}</Text>
-		</Box>
-	);
+	return <McpCheckLine result={check.result} />;
 }
 
 /** The end of the login: the token (masked), its expiry ticking, the scopes granted, refresh and check. */
@@ -147,17 +87,7 @@ export function TokenScreen({serverName, mcpUrl, tokens, requestedScopes, refres
 				✓ Logged in to {mcpUrl}
 			</Text>
 			<Box flexDirection="column" marginTop={1}>
-				<Field label="Access token">
-					<Text>
-						{summary.maskedAccessToken} <Text dimColor>({summary.tokenType}{summary.isJwt ? ', a JWT' : ''})</Text>
-					</Text>
-				</Field>
-				<Field label="Expiry">
-					<Countdown expiresAt={summary.expiresAt} now={now}/>
-				</Field>
-				<Field label="Scopes">
-					<Scopes summary={summary}/>
-				</Field>
+				<TokenFields summary={summary} now={now} />
 				<Field label="Refresh token">
 					<Text>{canRefresh ? 'yes' : 'no'}</Text>
 					{nextRefreshAt ? <Text>refreshes by itself at {clockTime(nextRefreshAt)}</Text> : undefined}

@@ -51,7 +51,7 @@ describe('summary', () => {
 		expect(frame).toMatch(new RegExp(`Access token +${accessToken.slice(0, 6)}…\\(${accessToken.length} chars\\) \\(Bearer, a JWT\\)`));
 		expect(frame).toMatch(/Expiry +expires in 42m 0s/);
 		// offline_access is left out of the response's scope, but the refresh token grants it.
-		expect(frame).toMatch(new RegExp(`Granted +✓ ${fastmailMcpScope} {2}✓ offline_access`));
+		expect(frame).toMatch(new RegExp(`Scopes +✓ ${fastmailMcpScope} granted\\n +✓ offline_access granted`));
 		expect(frame).toMatch(/Refresh token +yes/);
 		expect(frame).toContain(`Last MCP check  today ${clockTime(checkedAt)}: ✓ sandbox-fastmail 1.0.0, 2 tools`);
 		expect(frame).toMatch(new RegExp(`Registered +today ${clockTime(fastmail.registration!.registeredAt)}`));
@@ -83,7 +83,7 @@ describe('summary', () => {
 		const {lastFrame, unmount} = render(<ServerScreen {...props({server})}/>);
 		const frame = flat(await frameWith(lastFrame, 'fastmail'));
 		expect(frame).toContain('Status ! last check failed (HTTP 401)');
-		expect(frame).toContain(`today ${clockTime(checkedAt)}: ✗ HTTP 401: The MCP server rejected the access token (HTTP 401 invalid_token)`);
+		expect(frame).toContain(`today ${clockTime(checkedAt)}: ✗ failed HTTP 401: The MCP server rejected the access token (HTTP 401 invalid_token)`);
 		expect(frame).toContain(`Try: ${failedCheck.ok ? '' : failedCheck.hint}`);
 		unmount();
 	});

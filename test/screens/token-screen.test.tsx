@@ -122,10 +122,10 @@ it('shows the automatic refresh and each refresh state', async () => {
 it('shows the MCP check running, passed and failed', async () => {
 	const checks: Array<[CheckState, string[]]> = [
 		[{kind: 'running'}, ['Calling the MCP server with the token…']],
-		[{kind: 'done', result: {ok: true, serverName: 'fastmail', serverVersion: '1.4.0', protocolVersion: '2025-11-25', toolCount: 2, toolNames: ['search_email', 'get_email']}}, ['MCP check: fastmail 1.4.0, 2 tools (search_email, get_email), protocol 2025-11-25']],
+		[{kind: 'done', result: {ok: true, serverName: 'fastmail', serverVersion: '1.4.0', protocolVersion: '2025-11-25', toolCount: 2, toolNames: ['search_email', 'get_email']}}, ['MCP check: ✓ fastmail 1.4.0, 2 tools (search_email, get_email), protocol 2025-11-25']],
 		[
 			{kind: 'done', result: {ok: false, status: 403, challenge: 'Bearer error="insufficient_scope", scope="https://www.fastmail.com/dev/mcp"', message: 'The token lacks a scope the server needs', hint: 'Log in again with the scope the challenge names.'}},
-			['MCP check failed: HTTP 403, The token lacks a scope the server needs', 'WWW-Authenticate: Bearer error="insufficient_scope"', 'Try: Log in again with the scope the challenge names.'],
+			['MCP check: ✗ failed HTTP 403: The token lacks a scope the server needs', 'WWW-Authenticate: Bearer error="insufficient_scope"', 'Try: Log in again with the scope the challenge names.'],
 		],
 	];
 	const {lastFrame, rerender, unmount} = render(<TokenScreen {...props()}/>);
