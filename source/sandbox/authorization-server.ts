@@ -1,15 +1,24 @@
 import {generateKeyPair, randomBytes, type KeyObject} from 'node:crypto';
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import {promisify} from 'node:util';
-import type {Account, Configuration, ProviderContext, ResourceServerInfo} from 'oidc-provider';
+import type {Account, AdapterPayload, Configuration, ProviderContext, ResourceServerInfo} from 'oidc-provider';
 import {createMemoryAdapter} from './memory-adapter.js';
-import {fastmailNoScopeError, fastmailPaths, fastmailScopes, fastmailTokenScopes} from './profiles.js';
+import {fastmailNoScopeError, loopbackRedirectUri, type ProfileDefinition, type SandboxFaults} from './profiles.js';
+
+/** preregistered: the confidential client the operator hands out. */
+export type PreregisteredClient = {readonly clientId: string; readonly clientSecret: string; readonly tokenEndpointAuthMethod: string};
 
 export type AuthorizationServerOptions = {
+	/** With the profile's path, if any; oidc-provider is then mounted at that path (see mountAt). */
 	readonly issuer: string;
 	/** The one resource (RFC 8707) tokens are issued for: the MCP server's URL. */
 	readonly resource: string;
+	readonly definition: ProfileDefinition;
+	readonly faults: SandboxFaults;
 	readonly accessTokenTtlSeconds: number;
+	readonly preregisteredClient?: PreregisteredClient;
+	/** client-metadata-document: the metadata of a client id that is not registered (see MemoryAdapterOptions). */
+	readonly findClient?: (id: string) => Promise<AdapterPayload | undefined>;
 	readonly log: (line: string) => void;
 };
 
@@ -21,32 +30,50 @@ export type AuthorizationServer = {
 
 const noScopeMarker = 'sandboxNoScope';
 
+/** The logs of the sandboxes starting now; several may start at once (tests do). */
+const quietLogs = new Set<{readonly log: (line: string) => void}>();
+let restoreConsole: (() => void) | undefined;
+
 /**
  * oidc-provider announces itself on the console (runtime version, development-only features). The
  * sandbox must never write to the user's terminal, so those lines go to the log instead while `run`
- * executes. Only lines that oidc-provider itself prefixes are held back.
+ * executes (to every log of a sandbox starting then: a line cannot tell which one it is from). Only
+ * lines that oidc-provider itself prefixes are held back. The console is patched once, however many
+ * sandboxes start together, and restored when the last one is done.
  */
 async function quietly<T>(log: (line: string) => void, run: () => T | Promise<T>): Promise<T> {
-	const {warn, info} = console;
-	const filter = (original: (...data: unknown[]) => void) => (...data: unknown[]) => {
-		// oidc-provider colours its lines on a TTY.
-		const [first] = data;
-		const line = typeof first === 'string' ? first.replaceAll(/\u001B\[[\d;]*m/g, '') : '';
-		if (/^oidc-provider (?:WARNING|NOTICE): /.test(line)) {
-			log(line);
-			return;
-		}
+	if (!restoreConsole) {
+		const {warn, info} = console;
+		const filter = (original: (...data: unknown[]) => void) => (...data: unknown[]) => {
+			// oidc-provider colours its lines on a TTY.
+			const [first] = data;
+			const line = typeof first === 'string' ? first.replaceAll(/\u001B\[[\d;]*m/g, '') : '';
+			if (/^oidc-provider (?:WARNING|NOTICE): /.test(line)) {
+				for (const quiet of quietLogs) quiet.log(line);
+				return;
+			}
 
-		original.apply(console, data);
-	};
+			original.apply(console, data);
+		};
 
-	console.warn = filter(warn);
-	console.info = filter(info);
+		console.warn = filter(warn);
+		console.info = filter(info);
+		restoreConsole = () => {
+			console.warn = warn;
+			console.info = info;
+		};
+	}
+
+	const entry = {log};
+	quietLogs.add(entry);
 	try {
 		return await run();
 	} finally {
-		console.warn = warn;
-		console.info = info;
+		quietLogs.delete(entry);
+		if (quietLogs.size === 0) {
+			restoreConsole?.();
+			restoreConsole = undefined;
+		}
 	}
 }
 
@@ -59,14 +86,46 @@ function escapeHtml(text: string): string {
  * has prompt=consent. Fastmail, like most OAuth servers, issues a refresh token for offline_access
  * alone, so the sandbox adds the prompt (native clients get the consent page anyway).
  */
-function requestConsentForOfflineAccess(ctx: ProviderContext): void {
-	const parameters = new URLSearchParams(ctx.querystring);
+function requestConsentForOfflineAccess(parameters: URLSearchParams): void {
 	const scopes = (parameters.get('scope') ?? '').split(' ');
 	const prompts = (parameters.get('prompt') ?? '').split(' ').filter(Boolean);
 	if (scopes.includes('offline_access') && !prompts.includes('consent') && !prompts.includes('none')) {
 		parameters.set('prompt', [...prompts, 'consent'].join(' '));
-		ctx.querystring = parameters.toString();
 	}
+}
+
+/** RFC 6749 section 3.3: a request without `scope` is processed with a pre-defined default. */
+function applyDefaultScope(parameters: URLSearchParams, scope: string | undefined): void {
+	if (scope !== undefined && !parameters.get('scope')) parameters.set('scope', scope);
+}
+
+/** The issuerMismatch fault: the same server under a name a client must not accept (RFC 8414 section 3.3). */
+export function mismatchedIssuer(issuer: string): string {
+	return issuer.replace('//127.0.0.1', '//localhost');
+}
+
+/**
+ * The omitIss fault: the authorization response (code or error, in the query or the fragment) loses
+ * its RFC 9207 `iss` while the metadata still promises it.
+ */
+function stripIss(location: string): string | undefined {
+	let url: URL;
+	try {
+		url = new URL(location);
+	} catch {
+		return undefined;
+	}
+
+	const fragment = new URLSearchParams(url.hash.slice(1));
+	for (const parameters of [url.searchParams, fragment]) {
+		if (parameters.has('iss') && (parameters.has('code') || parameters.has('error'))) {
+			parameters.delete('iss');
+			if (parameters === fragment) url.hash = fragment.toString();
+			return url.href;
+		}
+	}
+
+	return undefined;
 }
 
 function hasScope(body: Record<string, unknown> | undefined): boolean {
@@ -74,9 +133,10 @@ function hasScope(body: Record<string, unknown> | undefined): boolean {
 	return scope !== undefined && scope !== '';
 }
 
-/** A real oidc-provider configured like Fastmail's authorization server. */
+/** A real oidc-provider, configured as the profile says (by default like Fastmail's authorization server). */
 export async function createAuthorizationServer(options: AuthorizationServerOptions): Promise<AuthorizationServer> {
-	const {issuer, resource, accessTokenTtlSeconds, log} = options;
+	const {issuer, resource, definition, faults, accessTokenTtlSeconds, log} = options;
+	const {routes} = definition;
 	// Kept off the import path of everything else: loading oidc-provider is slow and noisy.
 	const {default: Provider, errors} = await quietly(log, async () => import('oidc-provider'));
 
@@ -85,7 +145,7 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
 	const jwk = {...privateKey.export({format: 'jwk'}), kid, alg: 'RS256', use: 'sig'};
 
 	const resourceServer: ResourceServerInfo = {
-		scope: fastmailTokenScopes.join(' '),
+		scope: definition.tokenScopes.join(' '),
 		audience: resource,
 		accessTokenTTL: accessTokenTtlSeconds,
 		// RFC 9068 JWT access tokens, so the MCP server can check them on its own.
@@ -93,39 +153,60 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
 		jwt: {sign: {alg: 'RS256', kid}},
 	};
 
+	const registration = definition.registration === 'none'
+		? {enabled: false}
+		: {
+				enabled: true,
+				...(definition.registration === 'fastmail'
+					? {
+							// The first hook that sees the parsed registration body: Fastmail refuses a registration
+							// without `scope` (see shared/seed-bug.md); the middleware below writes its exact answer.
+							idFactory(ctx: ProviderContext) {
+								if (!hasScope(ctx.oidc.body)) {
+									ctx.state[noScopeMarker] = true;
+									throw new errors.InvalidRequest('invalid_request no scope');
+								}
+
+								return randomBytes(16).toString('base64url');
+							},
+						}
+					: {}),
+			};
+
+	const preregistered = options.preregisteredClient;
 	const configuration: Configuration = {
-		adapter: createMemoryAdapter(),
+		adapter: createMemoryAdapter({findClient: options.findClient}),
 		jwks: {keys: [jwk]},
 		cookies: {keys: [randomBytes(32).toString('base64url')]},
-		scopes: [...fastmailScopes],
+		scopes: [...definition.scopes],
 		responseTypes: ['code'],
-		clientAuthMethods: ['none'],
-		routes: {
-			authorization: fastmailPaths.authorization,
-			token: fastmailPaths.token,
-			registration: fastmailPaths.registration,
-			jwks: fastmailPaths.jwks,
-		},
+		clientAuthMethods: [...definition.clientAuthMethods],
+		routes: {authorization: routes.authorization, token: routes.token, registration: routes.registration, jwks: routes.jwks},
+		// A client the operator registered by hand: a native client on loopback with a secret of its own.
+		// RFC 8252 section 8.5 warns against secrets built into an app; this one is handed to one user.
+		clients: preregistered
+			? [{
+					client_id: preregistered.clientId,
+					client_secret: preregistered.clientSecret,
+					client_name: 'mcp-auth-wizard (registered by the sandbox operator)',
+					application_type: 'native',
+					redirect_uris: [loopbackRedirectUri],
+					grant_types: ['authorization_code', 'refresh_token'],
+					response_types: ['code'],
+					token_endpoint_auth_method: preregistered.tokenEndpointAuthMethod,
+					scope: definition.scopes.join(' '),
+				}]
+			: [],
+		// Extra metadata (RFC 8414 section 2 allows it): Client ID Metadata Documents (MCP 2025-11-25).
+		discovery: definition.clientMetadataDocuments ? {client_id_metadata_document_supported: true} : {},
 		// RFC 7636: PKCE for every client (oidc-provider accepts S256 only).
 		pkce: {required: () => true},
 		features: {
 			devInteractions: {enabled: true},
-			registration: {
-				enabled: true,
-				// The first hook that sees the parsed registration body: Fastmail refuses a registration
-				// without `scope` (see shared/seed-bug.md); the middleware below writes its exact answer.
-				idFactory(ctx: ProviderContext) {
-					if (!hasScope(ctx.oidc.body)) {
-						ctx.state[noScopeMarker] = true;
-						throw new errors.InvalidRequest('invalid_request no scope');
-					}
-
-					return randomBytes(16).toString('base64url');
-				},
-			},
+			registration,
 			// RFC 7592: clients can be read (re-authorization asks whether its client still exists) and
 			// deleted (tests drop a client, as a real server may).
-			registrationManagement: {enabled: true, rotateRegistrationAccessToken: false},
+			registrationManagement: definition.registration === 'none' ? {enabled: false} : {enabled: true, rotateRegistrationAccessToken: false},
 			resourceIndicators: {
 				enabled: true,
 				// RFC 8707: a request without `resource` still gets a token for the MCP server.
@@ -165,16 +246,31 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
 
 	const provider = await quietly(log, () => new Provider(issuer, configuration));
 
+	const metadataPath = definition.authorizationServerMetadata === 'none' ? undefined : `/.well-known/${definition.authorizationServerMetadata}`;
+	// ctx.path is relative to where the provider is mounted (the issuer's path).
 	provider.use(async (ctx, next) => {
-		if (ctx.path === fastmailPaths.authorization && ctx.method === 'GET') requestConsentForOfflineAccess(ctx);
+		if (ctx.path === routes.authorization && ctx.method === 'GET') {
+			const parameters = new URLSearchParams(ctx.querystring);
+			applyDefaultScope(parameters, definition.defaultScope);
+			requestConsentForOfflineAccess(parameters);
+			const querystring = parameters.toString();
+			if (querystring !== new URLSearchParams(ctx.querystring).toString()) ctx.querystring = querystring;
+		}
+
 		await next();
 		if (ctx.state[noScopeMarker]) {
 			ctx.status = 400;
 			ctx.body = fastmailNoScopeError;
 			ctx.type = 'application/json';
-		} else if (ctx.path === '/.well-known/oauth-authorization-server' && ctx.status === 200) {
-			// oidc-provider always lists "openid" too; Fastmail lists exactly these (RFC 8414 section 2).
-			ctx.body = {...(ctx.body as Record<string, unknown>), scopes_supported: [...fastmailScopes]};
+		} else if (ctx.path === metadataPath && ctx.status === 200) {
+			// oidc-provider always lists "openid" too; list exactly the configured scopes (RFC 8414 section 2).
+			const metadata: Record<string, unknown> = {...(ctx.body as Record<string, unknown>), scopes_supported: [...definition.scopes]};
+			if (faults.issuerMismatch) metadata['issuer'] = mismatchedIssuer(issuer);
+			if (faults.noS256) metadata['code_challenge_methods_supported'] = ['plain'];
+			ctx.body = metadata;
+		} else if (faults.omitIss && ctx.status >= 300 && ctx.status < 400) {
+			const location = stripIss(ctx.response.get('location'));
+			if (location !== undefined) ctx.redirect(location);
 		}
 	});
 

@@ -1,16 +1,35 @@
+import {randomBytes} from 'node:crypto';
 import {IncomingMessage, createServer, type Server, type ServerResponse} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {Readable} from 'node:stream';
 import type {ReadableStream as NodeReadableStream} from 'node:stream/web';
-import {createAuthorizationServer} from './authorization-server.js';
+import {createAuthorizationServer, type PreregisteredClient} from './authorization-server.js';
+import {createClientMetadataResolver, sandboxClientMetadataDocument, type ClientMetadataFetch} from './client-metadata-document.js';
 import {createMcpEndpoint} from './mcp-server.js';
-import {fastmailPaths, fastmailResourceScopes} from './profiles.js';
+import {
+	challengeOnlyMetadataPath,
+	clientMetadataDocumentPath,
+	fastmailPaths,
+	preregisteredClientId,
+	profileDefinitions,
+	type ProfileDefinition,
+	type SandboxFaults,
+	type SandboxProfile,
+} from './profiles.js';
+
+export {sandboxProfiles, isSandboxProfile, type SandboxFaults, type SandboxProfile} from './profiles.js';
+export type {ClientMetadataFetch} from './client-metadata-document.js';
+export {mismatchedIssuer} from './authorization-server.js';
 
 export type SandboxOptions = {
 	/** 0 (default): a random free port. One HTTP server on 127.0.0.1 serves the AS and the MCP server. */
 	readonly port?: number;
 	/** Default 3600. */
 	readonly accessTokenTtlSeconds?: number;
+	/** Which server to be (default 'fastmail'); see sandboxProfiles and profiles.ts. */
+	readonly profile?: SandboxProfile;
+	/** Mistakes to make on purpose; any profile can carry any of them. */
+	readonly faults?: SandboxFaults;
 	/** Diagnostics; the sandbox never writes to stdout or stderr itself. */
 	readonly onLog?: (line: string) => void;
 };
@@ -25,22 +44,50 @@ export type RecordedRequest = {
 };
 
 export type Sandbox = {
-	/** http://127.0.0.1:PORT, no trailing slash. */
+	readonly profile: SandboxProfile;
+	readonly faults: SandboxFaults;
+	/**
+	 * The authorization server's issuer, as its tokens name it: http://127.0.0.1:PORT, no trailing
+	 * slash, or http://127.0.0.1:PORT/tenant1 for openid-tenant. (With the issuerMismatch fault the
+	 * metadata names mismatchedIssuer(issuer) instead.)
+	 */
 	readonly issuer: string;
 	/** http://127.0.0.1:PORT/mcp */
 	readonly mcpUrl: string;
+	/** The scope every MCP request needs. */
+	readonly mcpScope: string;
+	/** Where the protected-resource metadata is served (undefined: nowhere, legacy-2025-03-26). */
+	readonly resourceMetadataUrl: string | undefined;
+	/** Where the authorization-server metadata is served (undefined: nowhere, legacy-2025-03-26). */
+	readonly authorizationServerMetadataUrl: string | undefined;
+	/** The authorization server's endpoints; registration is undefined where there is none. */
+	readonly endpoints: {readonly authorization: string; readonly token: string; readonly registration: string | undefined};
+	/**
+	 * preregistered: the client the operator "gave" the user. Confidential, authenticating with
+	 * client_secret_basic (RFC 6749 section 2.3.1) only; its one redirect URI is
+	 * http://127.0.0.1/callback, on any port (RFC 8252 section 7.3). The secret is new for every sandbox.
+	 */
+	readonly preregisteredClient?: PreregisteredClient;
+	/**
+	 * client-metadata-document: a Client ID Metadata Document the sandbox serves, whose URL is a client
+	 * id this AS accepts (a public native client: token_endpoint_auth_method none, redirect URI
+	 * http://127.0.0.1/callback on any port).
+	 */
+	readonly clientMetadataDocumentUrl?: string;
+	/** step-up: the tool that needs an extra scope, and that scope. */
+	readonly stepUp?: {readonly tool: string; readonly scope: string};
 	/** What the servers received, oldest first, for tests to assert on. */
 	readonly requests: {
 		readonly registration: RecordedRequest[];
 		readonly authorization: RecordedRequest[];
 		readonly token: RecordedRequest[];
 		readonly mcp: RecordedRequest[];
+		/** client-metadata-document: every look-up of a URL client id by the AS (see ClientMetadataFetch). */
+		readonly clientMetadata: ClientMetadataFetch[];
 	};
 	/** Closes everything, keep-alive sockets included. */
 	close(): Promise<void>;
 };
-
-type Category = keyof Sandbox['requests'];
 
 /**
  * A request that keeps a copy of its body as the HTTP parser hands it over, so it can be recorded
@@ -74,10 +121,14 @@ class RecordingRequest extends IncomingMessage {
 	}
 }
 
-function categoryOf(method: string, path: string): Category | undefined {
-	if (path === fastmailPaths.registration && method === 'POST') return 'registration';
-	if (path === fastmailPaths.authorization) return 'authorization';
-	if (path === fastmailPaths.token && method === 'POST') return 'token';
+type Category = Exclude<keyof Sandbox['requests'], 'clientMetadata'>;
+
+/** Which endpoint a request is for, by the profile's paths. */
+function categoryOf(definition: ProfileDefinition, method: string, path: string): Category | undefined {
+	const {issuerPath, routes} = definition;
+	if (definition.registration !== 'none' && path === issuerPath + routes.registration && method === 'POST') return 'registration';
+	if (path === issuerPath + routes.authorization) return 'authorization';
+	if (path === issuerPath + routes.token && method === 'POST') return 'token';
 	if (path === fastmailPaths.mcp) return 'mcp';
 	return undefined;
 }
@@ -139,16 +190,52 @@ async function listen(server: Server, port: number): Promise<void> {
 	});
 }
 
-/** Starts a local imitation of Fastmail's MCP server and its OAuth authorization server. */
+function resourceMetadataPath(definition: ProfileDefinition): string | undefined {
+	switch (definition.resourceMetadata) {
+		case 'path-aware': {
+			// RFC 9728 section 3.1: the well-known suffix goes between the host and the resource's path.
+			return `/.well-known/oauth-protected-resource${fastmailPaths.mcp}`;
+		}
+
+		case 'root': {
+			return '/.well-known/oauth-protected-resource';
+		}
+
+		case 'challenge-only': {
+			return challengeOnlyMetadataPath;
+		}
+
+		case 'none': {
+			return undefined;
+		}
+	}
+}
+
+/**
+ * Hands a request to oidc-provider mounted at the issuer's path, as Express's app.use(path, ...)
+ * would: the provider sees the path below the mount and builds its URLs from originalUrl/baseUrl.
+ */
+function mountAt(request: IncomingMessage, path: string): void {
+	if (!path) return;
+	const original = request.url ?? '/';
+	const rest = original.slice(path.length);
+	Object.assign(request, {originalUrl: original, baseUrl: path});
+	request.url = rest.startsWith('/') ? rest : `/${rest}`;
+}
+
+/** Starts the sandbox: an MCP server and its OAuth authorization server, shaped by the profile. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+	const profile = options.profile ?? 'fastmail';
+	const faults: SandboxFaults = {...options.faults};
+	const definition = profileDefinitions[profile];
 	const log = options.onLog ?? (() => {});
-	const requests: Sandbox['requests'] = {registration: [], authorization: [], token: [], mcp: []};
+	const requests: Sandbox['requests'] = {registration: [], authorization: [], token: [], mcp: [], clientMetadata: []};
 	let route: ((request: RecordingRequest, response: ServerResponse, url: URL) => Promise<void>) | undefined;
 
 	const server = createServer<typeof RecordingRequest>({IncomingMessage: RecordingRequest}, (request, response) => {
 		// Only the path and query matter here; the host is always this server.
 		const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-		const category = categoryOf(request.method ?? 'GET', url.pathname);
+		const category = categoryOf(definition, request.method ?? 'GET', url.pathname);
 		if (category) {
 			const record = {
 				method: request.method ?? 'GET',
@@ -177,9 +264,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
 	await listen(server, options.port ?? 0);
 	const {port} = server.address() as AddressInfo;
-	const issuer = `http://127.0.0.1:${port}`;
-	const mcpUrl = `${issuer}${fastmailPaths.mcp}`;
-	const resourceMetadataUrl = `${issuer}/.well-known/oauth-protected-resource${fastmailPaths.mcp}`;
+	const origin = `http://127.0.0.1:${port}`;
+	const issuer = `${origin}${definition.issuerPath}`;
+	const mcpUrl = `${origin}${fastmailPaths.mcp}`;
+	const metadataPath = resourceMetadataPath(definition);
+	const resourceMetadataUrl = metadataPath === undefined ? undefined : `${origin}${metadataPath}`;
+	const asMetadataPath = definition.authorizationServerMetadata === 'none'
+		? undefined
+		: definition.issuerPath
+			// OpenID Connect Discovery section 4: appended to the issuer, path and all.
+			? `${definition.issuerPath}/.well-known/${definition.authorizationServerMetadata}`
+			: `/.well-known/${definition.authorizationServerMetadata}`;
+	const endpoint = (path: string) => `${issuer}${path}`;
+	const preregisteredClient: PreregisteredClient | undefined = definition.preregisteredClient
+		? {clientId: preregisteredClientId, clientSecret: randomBytes(24).toString('base64url'), tokenEndpointAuthMethod: 'client_secret_basic'}
+		: undefined;
+	const clientMetadataDocumentUrl = definition.clientMetadataDocuments ? `${origin}${clientMetadataDocumentPath}` : undefined;
 	const aborter = new AbortController();
 	let mcp: ReturnType<typeof createMcpEndpoint> | undefined;
 
@@ -197,29 +297,57 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		const authorizationServer = await createAuthorizationServer({
 			issuer,
 			resource: mcpUrl,
+			definition,
+			faults,
 			accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 3600,
+			preregisteredClient,
+			findClient: definition.clientMetadataDocuments
+				? createClientMetadataResolver({onFetch: fetched => requests.clientMetadata.push(fetched), signal: aborter.signal, log})
+				: undefined,
 			log,
 		});
-		mcp = createMcpEndpoint({issuer, resource: mcpUrl, resourceMetadataUrl, signingKey: authorizationServer.signingKey, log});
+		mcp = createMcpEndpoint({
+			issuer,
+			resource: mcpUrl,
+			resourceMetadataUrl: definition.challenge.resourceMetadata ? resourceMetadataUrl : undefined,
+			mcpScope: definition.mcpScope,
+			challenge: definition.challenge,
+			stepUp: definition.stepUp,
+			protocolVersions: definition.protocolVersions,
+			serverName: definition.serverName,
+			signingKey: authorizationServer.signingKey,
+			log,
+		});
 		const mcpEndpoint = mcp;
+		const resourceMetadata = {
+			resource: faults.resourceMismatch ? `${mcpUrl}/` : mcpUrl,
+			authorization_servers: [issuer],
+			scopes_supported: [...definition.resourceScopes],
+			bearer_methods_supported: ['header'],
+		};
+		const clientMetadataDocument = clientMetadataDocumentUrl === undefined
+			? undefined
+			: sandboxClientMetadataDocument(clientMetadataDocumentUrl, definition.scopes.join(' '));
+		const {issuerPath} = definition;
 
 		route = async (request, response, url) => {
-			if (url.pathname === fastmailPaths.mcp) {
+			const path = url.pathname;
+			if (path === fastmailPaths.mcp) {
 				const body = await readBody(request);
-				const answer = await mcpEndpoint.handle(toWebRequest(request, new URL(url.pathname + url.search, issuer), body, aborter.signal));
+				const answer = await mcpEndpoint.handle(toWebRequest(request, new URL(url.pathname + url.search, origin), body, aborter.signal));
 				await sendWebResponse(answer, response);
-			} else if (url.pathname === resourceMetadataUrl.slice(issuer.length)) {
-				// RFC 9728 section 3: the path-aware location; Fastmail serves nothing at the root one.
-				sendJson(response, 200, {
-					resource: mcpUrl,
-					authorization_servers: [issuer],
-					scopes_supported: [...fastmailResourceScopes],
-					bearer_methods_supported: ['header'],
-				});
-			} else if (url.pathname.startsWith('/.well-known/') && url.pathname !== '/.well-known/oauth-authorization-server') {
-				// Only RFC 8414 metadata, as Fastmail: no OpenID Connect discovery, no root resource metadata.
+			} else if (path === metadataPath) {
+				sendJson(response, 200, resourceMetadata);
+			} else if (clientMetadataDocument && path === clientMetadataDocumentPath) {
+				sendJson(response, 200, clientMetadataDocument);
+			} else if (issuerPath && path !== issuerPath && !path.startsWith(`${issuerPath}/`)) {
+				// Nothing but the MCP server lives outside the tenant's path.
+				sendJson(response, 404, {error: 'not_found'});
+			} else if (path.startsWith(`${issuerPath}/.well-known/`) && path !== asMetadataPath) {
+				// One discovery document per profile; every other well-known location is absent.
 				sendJson(response, 404, {error: 'not_found'});
 			} else {
+				mountAt(request, issuerPath);
 				await authorizationServer.handle(request, response);
 			}
 		};
@@ -228,6 +356,25 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		throw error;
 	}
 
-	log(`sandbox listening on ${issuer}`);
-	return {issuer, mcpUrl, requests, close};
+	log(`sandbox (${profile}) listening on ${origin}`);
+	const {routes} = definition;
+	return {
+		profile,
+		faults,
+		issuer,
+		mcpUrl,
+		mcpScope: definition.mcpScope,
+		resourceMetadataUrl,
+		authorizationServerMetadataUrl: asMetadataPath === undefined ? undefined : `${origin}${asMetadataPath}`,
+		endpoints: {
+			authorization: endpoint(routes.authorization),
+			token: endpoint(routes.token),
+			registration: definition.registration === 'none' ? undefined : endpoint(routes.registration),
+		},
+		...(preregisteredClient ? {preregisteredClient} : {}),
+		...(clientMetadataDocumentUrl ? {clientMetadataDocumentUrl} : {}),
+		...(definition.stepUp ? {stepUp: definition.stepUp} : {}),
+		requests,
+		close,
+	};
 }

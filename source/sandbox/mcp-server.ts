@@ -6,15 +6,27 @@ import {
 	OAuthErrorCode,
 	bearerAuthChallengeResponse,
 	createMcpHandler,
+	fromJsonSchema,
+	requireScopes,
 	verifyBearerToken,
 } from '@modelcontextprotocol/server';
-import {fastmailMcpScope, sandboxServerInfo} from './profiles.js';
+import {sandboxServerInfo} from './profiles.js';
 
 export type McpEndpointOptions = {
 	readonly issuer: string;
 	/** The MCP server's URL: its resource identifier and the audience its tokens must carry. */
 	readonly resource: string;
-	readonly resourceMetadataUrl: string;
+	/** Named in every challenge when set (RFC 9728 section 5.1); profiles that leave it out leave it unset. */
+	readonly resourceMetadataUrl: string | undefined;
+	/** The scope every request needs. */
+	readonly mcpScope: string;
+	/** What the 401 to a request without a token says besides resource_metadata. */
+	readonly challenge: {readonly realm?: string; readonly scope: boolean};
+	/** A tool that needs one more scope than the others (MCP 2025-11-25 step-up). */
+	readonly stepUp?: {readonly tool: string; readonly scope: string};
+	/** Default: every version the SDK speaks. */
+	readonly protocolVersions?: readonly string[];
+	readonly serverName: string;
 	readonly signingKey: {readonly kid: string; readonly publicKey: KeyObject};
 	readonly log: (line: string) => void;
 };
@@ -73,20 +85,57 @@ function verifyAccessToken(token: string, options: McpEndpointOptions): AuthInfo
 	};
 }
 
-function createServer(authInfo: AuthInfo | undefined): McpServer {
-	const server = new McpServer({...sandboxServerInfo});
+type Email = {readonly to: string; readonly subject?: string};
+
+const emailSchema = fromJsonSchema<Email>({
+	type: 'object',
+	properties: {to: {type: 'string', description: 'The recipient.'}, subject: {type: 'string'}},
+	required: ['to'],
+});
+
+function createServer(authInfo: AuthInfo | undefined, options: McpEndpointOptions): McpServer {
+	const server = new McpServer(
+		{...sandboxServerInfo, name: options.serverName},
+		options.protocolVersions ? {supportedProtocolVersions: [...options.protocolVersions]} : undefined,
+	);
 	server.registerTool('whoami', {description: 'The signed-in user and the scopes of the access token.'}, () => ({
 		content: [{type: 'text', text: JSON.stringify({subject: authInfo?.extra?.['sub'], clientId: authInfo?.clientId, scopes: authInfo?.scopes})}],
 	}));
 	server.registerTool('list_mailboxes', {description: 'The mailboxes of the account (fake data).'}, () => ({
 		content: [{type: 'text', text: JSON.stringify(mailboxes)}],
 	}));
+	const {stepUp} = options;
+	if (stepUp) {
+		server.registerTool(stepUp.tool, {
+			description: `Sends an email (fake: nothing leaves the sandbox). Needs the ${stepUp.scope} scope.`,
+			inputSchema: emailSchema,
+			// The SDK answers HTTP 403 insufficient_scope with these scopes before the tool runs.
+			scopeChallenge: requireScopes(options.mcpScope, stepUp.scope),
+		}, (email: Email) => ({
+			content: [{type: 'text', text: JSON.stringify({sent: true, to: email.to, subject: email.subject ?? ''})}],
+		}));
+	}
+
 	return server;
+}
+
+function quoted(value: string): string {
+	return `"${value.replaceAll(/["\\]/g, character => `\\${character}`)}"`;
+}
+
+/** The challenge to a request without credentials: RFC 6750 section 3.1 puts no error code in it. */
+function unauthorizedChallenge(options: McpEndpointOptions): string {
+	const parameters = [
+		options.challenge.realm === undefined ? undefined : `realm=${quoted(options.challenge.realm)}`,
+		options.resourceMetadataUrl === undefined ? undefined : `resource_metadata=${quoted(options.resourceMetadataUrl)}`,
+		options.challenge.scope ? `scope=${quoted(options.mcpScope)}` : undefined,
+	].filter(parameter => parameter !== undefined);
+	return parameters.length === 0 ? 'Bearer' : `Bearer ${parameters.join(', ')}`;
 }
 
 /** The MCP server at /mcp: a stateless MCP v2 handler behind a bearer-token check (RFC 6750). */
 export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
-	const handler = createMcpHandler(context => createServer(context.authInfo), {
+	const handler = createMcpHandler(context => createServer(context.authInfo, options), {
 		onerror: error => options.log(`mcp server error: ${error.message}`),
 	});
 	const verifier = {verifyAccessToken: async (token: string) => verifyAccessToken(token, options)};
@@ -94,20 +143,16 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
 	async function handle(request: Request): Promise<Response> {
 		const authorization = request.headers.get('authorization');
 		if (!authorization) {
-			// RFC 6750 section 3.1: no error code when the request carried no credentials.
-			return new Response('Unauthorized', {
-				status: 401,
-				headers: {'WWW-Authenticate': `Bearer resource_metadata="${options.resourceMetadataUrl}"`},
-			});
+			return new Response('Unauthorized', {status: 401, headers: {'WWW-Authenticate': unauthorizedChallenge(options)}});
 		}
 
 		let authInfo: AuthInfo;
 		try {
-			authInfo = await verifyBearerToken(authorization, {verifier, requiredScopes: [fastmailMcpScope], resourceMetadataUrl: options.resourceMetadataUrl});
+			authInfo = await verifyBearerToken(authorization, {verifier, requiredScopes: [options.mcpScope], resourceMetadataUrl: options.resourceMetadataUrl});
 		} catch (error) {
 			const insufficient = error instanceof OAuthError && error.code === OAuthErrorCode.InsufficientScope;
 			// The scope goes into the challenge only on 403 (RFC 6750 section 3.1), as for step-up.
-			return bearerAuthChallengeResponse(error, {resourceMetadataUrl: options.resourceMetadataUrl, requiredScopes: insufficient ? [fastmailMcpScope] : []});
+			return bearerAuthChallengeResponse(error, {resourceMetadataUrl: options.resourceMetadataUrl, requiredScopes: insufficient ? [options.mcpScope] : []});
 		}
 
 		return handler.fetch(request, {authInfo});

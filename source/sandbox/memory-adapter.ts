@@ -2,11 +2,20 @@ import type {Adapter, AdapterConstructor, AdapterPayload} from 'oidc-provider';
 
 type Entry = {payload: AdapterPayload; expiresAt: number | undefined};
 
+export type MemoryAdapterOptions = {
+	/**
+	 * Asked for a client id that is not stored: the metadata of a client found elsewhere (a Client ID
+	 * Metadata Document), or undefined for an unknown client. oidc-provider asks the adapter of its
+	 * Client model for every client id it does not hold statically.
+	 */
+	readonly findClient?: (id: string) => Promise<AdapterPayload | undefined>;
+};
+
 /**
  * An in-memory store for one sandbox. oidc-provider has its own, but it prints a warning when used;
  * this one also keeps each sandbox's data apart and sets no timers (expiry is checked on read).
  */
-export function createMemoryAdapter(): AdapterConstructor {
+export function createMemoryAdapter(options: MemoryAdapterOptions = {}): AdapterConstructor {
 	const entries = new Map<string, Entry>();
 	const grants = new Map<string, Set<string>>();
 	const lookups = new Map<string, string>();
@@ -33,7 +42,7 @@ export function createMemoryAdapter(): AdapterConstructor {
 
 		async find(id: string): Promise<AdapterPayload | undefined> {
 			const entry = entries.get(this.key(id));
-			if (!entry) return undefined;
+			if (!entry) return this.model === 'Client' && options.findClient ? options.findClient(id) : undefined;
 			if (entry.expiresAt !== undefined && entry.expiresAt <= Date.now()) {
 				entries.delete(this.key(id));
 				return undefined;

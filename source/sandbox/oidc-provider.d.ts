@@ -12,6 +12,8 @@ declare module 'oidc-provider' {
 		type: string;
 		readonly state: Record<string, unknown>;
 		readonly oidc: {readonly body?: Record<string, unknown>};
+		readonly response: {get(field: string): string};
+		redirect(url: string): void;
 	};
 
 	export type Middleware = (ctx: ProviderContext, next: () => Promise<void>) => Promise<void>;
@@ -72,6 +74,15 @@ declare module 'oidc-provider' {
 
 		class InvalidTarget extends OIDCProviderError {
 			constructor(description?: string);
+		}
+
+		class InvalidClient extends OIDCProviderError {
+			constructor(description?: string, detail?: string);
+		}
+
+		/** invalid_client_metadata, or invalid_redirect_uri when the description starts with "redirect_uris". */
+		class InvalidClientMetadata extends OIDCProviderError {
+			constructor(description: string);
 		}
 	}
 

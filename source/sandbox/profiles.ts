@@ -1,12 +1,45 @@
 /**
- * What the sandbox imitates: Fastmail's MCP server as its metadata was reported
- * (shared/fixtures/fastmail), moved to http://127.0.0.1:PORT.
+ * What the sandbox imitates. The default profile copies Fastmail's MCP server as its metadata was
+ * reported (shared/fixtures/fastmail), moved to http://127.0.0.1:PORT; the other profiles configure
+ * the same oidc-provider and MCP server differently, one for each shape of MCP authorization a
+ * client meets (shared/spec-notes.md).
  */
+export const sandboxProfiles = [
+	'fastmail',
+	'openid-tenant',
+	'root-metadata',
+	'challenge-only-metadata',
+	'legacy-2025-03-26',
+	'preregistered',
+	'client-metadata-document',
+	'step-up',
+	'iss-required',
+] as const;
+
+export type SandboxProfile = (typeof sandboxProfiles)[number];
+
+/** Mistakes a real server makes, which a client must notice; any profile can carry any of them. */
+export type SandboxFaults = {
+	/** The resource metadata names another resource (the MCP URL with a trailing slash). */
+	readonly resourceMismatch?: boolean;
+	/** The authorization-server metadata names another issuer (the issuer with `localhost` for `127.0.0.1`). */
+	readonly issuerMismatch?: boolean;
+	/** The authorization-server metadata lists no S256 (code_challenge_methods_supported: ["plain"]). */
+	readonly noS256?: boolean;
+	/** The metadata promises RFC 9207 `iss`, but the authorization response leaves it out. */
+	readonly omitIss?: boolean;
+};
+
+export function isSandboxProfile(value: unknown): value is SandboxProfile {
+	return typeof value === 'string' && (sandboxProfiles as readonly string[]).includes(value);
+}
+
 export const fastmailMcpScope = 'https://www.fastmail.com/dev/mcp';
+export const fastmailMailScope = 'urn:ietf:params:oauth:scope:mail';
 
 /** The authorization server's scopes_supported, in Fastmail's order. */
 export const fastmailScopes = [
-	'urn:ietf:params:oauth:scope:mail',
+	fastmailMailScope,
 	'urn:ietf:params:oauth:scope:contacts',
 	'urn:ietf:params:oauth:scope:calendars',
 	fastmailMcpScope,
@@ -32,3 +65,146 @@ export const fastmailPaths = {
 export const fastmailNoScopeError = '{"error_description":"invalid_request no scope","error":"invalid_request"}';
 
 export const sandboxServerInfo = {name: 'sandbox-fastmail', version: '1.0.0'} as const;
+
+/** The MCP scope of every profile but fastmail and step-up. */
+export const genericMcpScope = 'mcp:tools';
+
+/** The path of the issuer of the openid-tenant profile. */
+export const tenantPath = '/tenant1';
+
+/** client-metadata-document: where the sandbox serves its own Client ID Metadata Document. */
+export const clientMetadataDocumentPath = '/clients/mcp-auth-wizard.json';
+
+/** challenge-only-metadata: the resource metadata's only location, named by the 401 alone. */
+export const challengeOnlyMetadataPath = '/meta/mcp-resource';
+
+/** preregistered: the client id the operator hands out (its secret is new for every sandbox). */
+export const preregisteredClientId = 'sandbox-preregistered-client';
+
+/** preregistered and client-metadata-document clients: loopback, any port (RFC 8252 section 7.3). */
+export const loopbackRedirectUri = 'http://127.0.0.1/callback';
+
+/** Where the protected-resource metadata (RFC 9728) is served. */
+export type ResourceMetadataLocation =
+	/** `/.well-known/oauth-protected-resource/mcp` only (RFC 9728 section 3.1). */
+	| 'path-aware'
+	/** `/.well-known/oauth-protected-resource` only. */
+	| 'root'
+	/** Only at challengeOnlyMetadataPath, which the 401 names. */
+	| 'challenge-only'
+	/** Nowhere (MCP 2025-03-26). */
+	| 'none';
+
+/** How one profile configures the servers. Paths of the authorization server are below issuerPath. */
+export type ProfileDefinition = {
+	/** '' or the issuer's path; oidc-provider is mounted there. */
+	readonly issuerPath: string;
+	/** oidc-provider's `routes`, relative to issuerPath. */
+	readonly routes: {readonly authorization: string; readonly token: string; readonly registration: string; readonly jwks: string};
+	/** The one authorization-server metadata document served, below issuerPath; the other 404s. */
+	readonly authorizationServerMetadata: 'oauth-authorization-server' | 'openid-configuration' | 'none';
+	readonly resourceMetadata: ResourceMetadataLocation;
+	/** What a 401 to a request without a token carries (RFC 6750 section 3). */
+	readonly challenge: {readonly realm?: string; readonly resourceMetadata: boolean; readonly scope: boolean};
+	/** oidc-provider's `scopes`, and the metadata's scopes_supported. */
+	readonly scopes: readonly string[];
+	/** The resource metadata's scopes_supported. */
+	readonly resourceScopes: readonly string[];
+	/** The scopes an access token for the MCP server can carry. */
+	readonly tokenScopes: readonly string[];
+	/** The scope every MCP request needs. */
+	readonly mcpScope: string;
+	/** fastmail: RFC 7591 registration that refuses a body without `scope`; open: plain RFC 7591; none: no endpoint. */
+	readonly registration: 'fastmail' | 'open' | 'none';
+	/** token_endpoint_auth_methods_supported. */
+	readonly clientAuthMethods: readonly string[];
+	readonly preregisteredClient: boolean;
+	readonly clientMetadataDocuments: boolean;
+	/** RFC 6749 section 3.3: the scope the AS grants when a request names none. */
+	readonly defaultScope?: string;
+	readonly stepUp?: {readonly tool: string; readonly scope: string};
+	/** The MCP protocol versions the server speaks (default: all the SDK knows). */
+	readonly protocolVersions?: readonly string[];
+	readonly serverName: string;
+};
+
+const genericRoutes = {authorization: '/oauth2/authorize', token: '/oauth2/token', registration: '/oauth2/register', jwks: '/oauth2/jwks'} as const;
+
+const fastmail: ProfileDefinition = {
+	issuerPath: '',
+	routes: fastmailPaths,
+	authorizationServerMetadata: 'oauth-authorization-server',
+	resourceMetadata: 'path-aware',
+	challenge: {resourceMetadata: true, scope: false},
+	scopes: fastmailScopes,
+	resourceScopes: fastmailResourceScopes,
+	tokenScopes: fastmailTokenScopes,
+	mcpScope: fastmailMcpScope,
+	registration: 'fastmail',
+	clientAuthMethods: ['none'],
+	preregisteredClient: false,
+	clientMetadataDocuments: false,
+	serverName: sandboxServerInfo.name,
+};
+
+/** A plain 2025-11-25 server: RFC 8414 at the origin, registration, scope in the challenge. */
+const generic: ProfileDefinition = {
+	issuerPath: '',
+	routes: genericRoutes,
+	authorizationServerMetadata: 'oauth-authorization-server',
+	resourceMetadata: 'path-aware',
+	challenge: {resourceMetadata: true, scope: true},
+	scopes: [genericMcpScope, 'offline_access'],
+	resourceScopes: [genericMcpScope],
+	tokenScopes: [genericMcpScope],
+	mcpScope: genericMcpScope,
+	registration: 'open',
+	clientAuthMethods: ['none'],
+	preregisteredClient: false,
+	clientMetadataDocuments: false,
+	serverName: 'sandbox',
+};
+
+export const profileDefinitions: Readonly<Record<SandboxProfile, ProfileDefinition>> = {
+	fastmail,
+	'openid-tenant': {
+		...generic,
+		issuerPath: tenantPath,
+		authorizationServerMetadata: 'openid-configuration',
+		scopes: ['openid', genericMcpScope, 'offline_access'],
+		serverName: 'sandbox-openid-tenant',
+	},
+	'root-metadata': {
+		...generic,
+		resourceMetadata: 'root',
+		challenge: {realm: 'mcp', resourceMetadata: false, scope: false},
+		serverName: 'sandbox-root-metadata',
+	},
+	'challenge-only-metadata': {...generic, resourceMetadata: 'challenge-only', serverName: 'sandbox-challenge-only-metadata'},
+	'legacy-2025-03-26': {
+		...generic,
+		// MCP 2025-03-26: the client falls back to these at the MCP server's origin.
+		routes: {authorization: '/authorize', token: '/token', registration: '/register', jwks: '/jwks'},
+		authorizationServerMetadata: 'none',
+		resourceMetadata: 'none',
+		challenge: {resourceMetadata: false, scope: false},
+		defaultScope: genericMcpScope,
+		protocolVersions: ['2025-03-26'],
+		serverName: 'sandbox-legacy-2025-03-26',
+	},
+	preregistered: {
+		...generic,
+		registration: 'none',
+		clientAuthMethods: ['client_secret_basic'],
+		preregisteredClient: true,
+		serverName: 'sandbox-preregistered',
+	},
+	'client-metadata-document': {
+		...generic,
+		registration: 'none',
+		clientMetadataDocuments: true,
+		serverName: 'sandbox-client-metadata-document',
+	},
+	'step-up': {...fastmail, stepUp: {tool: 'send_email', scope: fastmailMailScope}, serverName: 'sandbox-step-up'},
+	'iss-required': {...generic, serverName: 'sandbox-iss-required'},
+};
