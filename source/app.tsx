@@ -105,7 +105,7 @@ export function App({services, initialUrl, banner}: AppProps) {
 	const [state, dispatch] = useReducer(reducer, {url: initialUrl, servers: services.store.list()}, initialState);
 	const {exit} = useApp();
 	const {stdout} = useStdout();
-	const height = Math.max(8, (stdout.rows || 24) - (banner ? 6 : 5));
+	const height = Math.max(8, (stdout.rows || 24) - 5 - (banner ? banner.split('\n').length : 0) - services.store.notices.length);
 	const exchanges = useSyncExternalStore(services.http.subscribe, () => services.http.exchanges);
 
 	const listener = useCallbackListener(state.step, dispatch, services);

@@ -37,6 +37,10 @@ const help = `
     --timeout <time>       login: how long to wait for the browser, e.g. 90s or 5m (default 5m)
     --no-verify            login: skip the MCP check after logging in
     --port <n>             sandbox: the port to listen on (default: a free one)
+    --profile <name>       sandbox, --demo: fastmail (default), openid-tenant, root-metadata,
+                           challenge-only-metadata, legacy-2025-03-26, preregistered,
+                           client-metadata-document, step-up, iss-required
+    --fault <name>         sandbox, --demo: resource-mismatch, issuer-mismatch, no-s256, omit-iss
     --for <client>         export: codex, claude-code, vscode or mcp-remote
     --yes                  forget-tokens, forget-registration, remove: no question (needed without a terminal)
 
@@ -69,6 +73,8 @@ const cli = meow(help, {
 		port: {type: 'string'},
 		for: {type: 'string'},
 		yes: {type: 'boolean', default: false},
+		profile: {type: 'string'},
+		fault: {type: 'string', isMultiple: true},
 	},
 });
 
@@ -168,10 +174,28 @@ async function run(): Promise<number> {
 
 		const {startWizard} = await import('./wizard/start.js');
 		if (!wizard.demo) return startWizard(commandContext, {url: wizard.url, options: wizard.options});
-		const {withDemoSandbox} = await import('./commands/sandbox.js');
-		return withDemoSandbox(commandContext, async (mcpUrl, demoContext) =>
-			startWizard(demoContext, {url: mcpUrl, options: wizard.options, banner: `Demo: the sandbox runs at ${mcpUrl} until you quit. Any user name works on its login page.`}),
+		const {withDemoSandbox, sandboxLines} = await import('./commands/sandbox.js');
+		return withDemoSandbox(commandContext, await sandboxChoice(), async (sandbox, demoContext) =>
+			startWizard(demoContext, {url: sandbox.mcpUrl, options: wizard.options, banner: [...sandboxLines(sandbox), 'It runs until you quit. Any user name works on its login page.'].join('\n')}),
 		);
+	}
+
+	/** --profile and --fault for the sandbox and --demo. */
+	async function sandboxChoice() {
+		const {isSandboxProfile, sandboxProfiles} = await import('./sandbox/index.js');
+		const profile = flags.profile;
+		if (profile !== undefined && !isSandboxProfile(profile)) {
+			throw new UsageError(`Unknown sandbox profile "${profile}"`, `One of: ${sandboxProfiles.join(', ')}.`);
+		}
+
+		const known = {'resource-mismatch': 'resourceMismatch', 'issuer-mismatch': 'issuerMismatch', 'no-s256': 'noS256', 'omit-iss': 'omitIss'} as const;
+		const faults: Record<string, boolean> = {};
+		for (const fault of flags.fault ?? []) {
+			if (!(fault in known)) throw new UsageError(`Unknown sandbox fault "${fault}"`, `One of: ${Object.keys(known).join(', ')}.`);
+			faults[known[fault as keyof typeof known]] = true;
+		}
+
+		return {profile, faults};
 	}
 
 	const needUrl = (what: string) => {
@@ -247,7 +271,7 @@ async function run(): Promise<number> {
 
 			case 'sandbox': {
 				const {runSandbox} = await import('./commands/sandbox.js');
-				return await runSandbox(context, {port: parsePort(flags.port, 'port')});
+				return await runSandbox(context, {port: parsePort(flags.port, 'port'), ...(await sandboxChoice())});
 			}
 
 			default: {

@@ -40,7 +40,7 @@ it('runs the demo in a terminal from discovery to the live token status, and qui
 	await tmux('new-session', '-d', '-s', 'wizard', '-x', '120', '-y', '45', command);
 
 	const metadata = await screenWith('authorization_endpoint');
-	expect(metadata).toContain('Demo: the sandbox runs at');
+	expect(metadata).toContain('Sandbox running, profile fastmail');
 	await key('Enter');
 	await screenWith('Which scopes');
 	await key('Enter');

@@ -1,7 +1,7 @@
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {startSandbox} from '../sandbox/index.js';
+import {type Sandbox, type SandboxFaults, type SandboxProfile, startSandbox} from '../sandbox/index.js';
 import type {CommandContext} from './context.js';
 import {exitCode} from './output.js';
 
@@ -12,18 +12,34 @@ function waitForAbort(signal: AbortSignal): Promise<void> {
 	});
 }
 
-/** `mcp-auth-wizard sandbox`: the Fastmail-like servers on loopback until Ctrl-C. */
-export async function runSandbox(context: CommandContext, options: {port?: number}): Promise<number> {
-	const sandbox = await startSandbox({port: options.port});
+export type SandboxChoice = {readonly profile?: SandboxProfile; readonly faults?: SandboxFaults};
+
+/** What a person needs to log in to a sandbox of this profile, line by line. */
+function sandboxLines(sandbox: Sandbox): string[] {
+	const lines = [
+		`Sandbox running, profile ${sandbox.profile} (a real authorization server and an MCP server on loopback):`,
+		`  MCP server:           ${sandbox.mcpUrl} (needs scope ${sandbox.mcpScope})`,
+		`  authorization server: ${sandbox.issuer}`,
+	];
+	if (sandbox.preregisteredClient) {
+		const client = sandbox.preregisteredClient;
+		lines.push(`  pre-registered client: --client-id ${client.clientId} --client-secret ${client.clientSecret} (${client.tokenEndpointAuthMethod})`);
+	}
+
+	if (sandbox.clientMetadataDocumentUrl) lines.push(`  client metadata document: --client-metadata-url ${sandbox.clientMetadataDocumentUrl}`);
+	if (sandbox.stepUp) lines.push(`  step-up: the tool ${sandbox.stepUp.tool} needs scope ${sandbox.stepUp.scope} too`);
+	return lines;
+}
+
+/** `mcp-auth-wizard sandbox`: the sandbox servers on loopback until Ctrl-C. */
+export async function runSandbox(context: CommandContext, options: SandboxChoice & {port?: number}): Promise<number> {
+	const sandbox = await startSandbox({port: options.port, profile: options.profile, faults: options.faults});
 	try {
-		context.output.result({ok: true, mcpUrl: sandbox.mcpUrl, issuer: sandbox.issuer}, () => [
-			'Sandbox running (an authorization server and an MCP server, like Fastmail\'s):',
-			`  MCP server:           ${sandbox.mcpUrl}`,
-			`  authorization server: ${sandbox.issuer}`,
-			'',
-			`Log in to it from another terminal: mcp-auth-wizard login ${sandbox.mcpUrl}`,
-			'Any user name works on its login page. Press Ctrl-C to stop.',
-		]);
+		// The sandbox's own client secret is a test fixture, printed so that it can be used.
+		context.output.result(
+			{ok: true, profile: sandbox.profile, mcpUrl: sandbox.mcpUrl, issuer: sandbox.issuer, mcpScope: sandbox.mcpScope, preregisteredClient: sandbox.preregisteredClient, clientMetadataDocumentUrl: sandbox.clientMetadataDocumentUrl, stepUp: sandbox.stepUp, faults: sandbox.faults},
+			() => [...sandboxLines(sandbox), '', `Log in to it from another terminal: mcp-auth-wizard login ${sandbox.mcpUrl}`, 'Any user name works on its login page. Press Ctrl-C to stop.'],
+		);
 		await waitForAbort(context.signal);
 		return exitCode.ok;
 	} finally {
@@ -36,8 +52,10 @@ export async function runSandbox(context: CommandContext, options: {port?: numbe
  * `mcp-auth-wizard --demo`: the sandbox in-process for `run`, with a throwaway store (unless
  * MCP_AUTH_WIZARD_HOME names one), so that a try-out leaves nothing behind; stopped when `run` ends.
  */
-export async function withDemoSandbox(context: CommandContext, run: (mcpUrl: string, demoContext: CommandContext) => Promise<number>): Promise<number> {
-	const sandbox = await startSandbox();
+export {sandboxLines};
+
+export async function withDemoSandbox(context: CommandContext, choice: SandboxChoice, run: (sandbox: Sandbox, demoContext: CommandContext) => Promise<number>): Promise<number> {
+	const sandbox = await startSandbox({profile: choice.profile, faults: choice.faults});
 	const home = context.env['MCP_AUTH_WIZARD_HOME'] ? undefined : mkdtempSync(join(tmpdir(), 'mcp-auth-wizard-demo-'));
 	try {
 		const demoContext: CommandContext = home
@@ -49,7 +67,7 @@ export async function withDemoSandbox(context: CommandContext, run: (mcpUrl: str
 					},
 				}
 			: context;
-		return await run(sandbox.mcpUrl, demoContext);
+		return await run(sandbox, demoContext);
 	} finally {
 		await sandbox.close();
 		if (home) rmSync(home, {recursive: true, force: true});
