@@ -16,6 +16,7 @@ import type {WizardServices} from './wizard/services.js';
 import {type Action, type Step, type WizardState, assertNever, globalKeys, initialState, reducer, toErrorInfo} from './wizard/state.js';
 import {useClientCheck, useServerActions} from './wizard/use-server-effects.js';
 import {ServersScreen} from './screens/servers-screen.js';
+import {ClientIdScreen} from './screens/client-id-screen.js';
 import {ServerScreen} from './screens/server-screen.js';
 import {exportConfig} from './core/export.js';
 import {useGlobalKeys} from './wizard/use-global-keys.js';
@@ -51,6 +52,7 @@ function stepNumber(step: Step): number {
 			return 4;
 		}
 
+		case 'client-id':
 		case 'client-check':
 		case 'registration':
 		case 'pre-registered':
@@ -223,6 +225,18 @@ export function StepScreen({state, dispatch, services, height, login}: {
 
 		case 'pre-registered': {
 			return <PreRegisteredScreen client={step.client} onContinue={() => dispatch({type: 'client-accepted'})} />;
+		}
+
+		case 'client-id': {
+			return (
+				<ClientIdScreen
+					reason={step.reason}
+					redirectUri={state.redirectUri}
+					field={step.field}
+					onClientId={clientId => dispatch({type: 'client-id-entered', clientId})}
+					onClientSecret={clientSecret => dispatch({type: 'client-secret-entered', clientSecret})}
+				/>
+			);
 		}
 
 		case 'client-check':

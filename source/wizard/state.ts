@@ -4,7 +4,7 @@ import type {DiscoveryRow} from '../screens/discovery-screen.js';
 import type {BrowserState, LoginPhase as ScreenLoginPhase} from '../screens/login-screen.js';
 import type {RegistrationPhase} from '../screens/registration-screen.js';
 import type {CheckState, RefreshState} from '../screens/token-screen.js';
-import type {ClientCredentials} from '../core/client.js';
+import {type ClientCredentials, preRegisteredClient} from '../core/client.js';
 import type {Attempt, Discovery, DiscoveryStage} from '../core/discovery.js';
 import {WizardError} from '../core/errors.js';
 import type {McpCheckResult} from '../core/mcp-check.js';
@@ -37,6 +37,9 @@ export type ScopesStep = {
 	readonly reason: string;
 	readonly adding: boolean;
 };
+
+/** No way to get a client id but asking the user (spec-notes 3.4): a client id, then its secret. */
+export type ClientIdStep = {readonly name: 'client-id'; readonly scopes: ScopesStep; readonly reason: string; readonly field: 'client-id' | 'client-secret'; readonly clientId?: string};
 
 /** A re-authorization asks the authorization server whether the saved client still works. */
 export type ClientCheckStep = {readonly name: 'client-check'; readonly scopes: ScopesStep; readonly reauth: Reauthorization};
@@ -95,7 +98,7 @@ export type ServerStep = {
 	readonly pending?: ServerChange;
 };
 
-export type Step = UrlStep | DiscoveryStep | MetadataStep | ScopesStep | ClientCheckStep | ClientStep | LoginStep | TokensStep | ServersStep | ServerStep;
+export type Step = UrlStep | DiscoveryStep | MetadataStep | ScopesStep | ClientIdStep | ClientCheckStep | ClientStep | LoginStep | TokensStep | ServersStep | ServerStep;
 
 export type WizardState = {
 	readonly step: Step;
@@ -124,6 +127,8 @@ export type Action =
 	| {readonly type: 'scope-added'; readonly scope: string}
 	/** With a pre-registered client (flags), the registration preview is skipped. */
 	| {readonly type: 'scopes-accepted'; readonly selected: readonly string[]; readonly preRegistered?: ClientCredentials}
+	| {readonly type: 'client-id-entered'; readonly clientId: string}
+	| {readonly type: 'client-secret-entered'; readonly clientSecret?: string}
 	| {readonly type: 'callback-server-ready'; readonly redirectUri: string}
 	| {readonly type: 'callback-server-failed'; readonly error: ErrorInfo}
 	| {readonly type: 'name-editing-started'}
@@ -182,7 +187,8 @@ export function initialState(start: {readonly url?: string; readonly servers: re
  */
 export function globalKeys(step: Step): 'all' | 'escape' | 'none' {
 	switch (step.name) {
-		case 'url': {
+		case 'url':
+		case 'client-id': {
 			return 'escape';
 		}
 
@@ -233,7 +239,8 @@ function previousStep(step: Step, home: boolean): Step | undefined {
 			return step.metadata;
 		}
 
-		case 'client-check': {
+		case 'client-check':
+		case 'client-id': {
 			return step.scopes;
 		}
 
@@ -336,7 +343,25 @@ function reduceStep(step: Step, action: Action): Step {
 			const scopes = {...step, selected: action.selected};
 			if (action.preRegistered) return {name: 'pre-registered', scopes, client: action.preRegistered};
 			if (step.metadata.reauth) return {name: 'client-check', scopes, reauth: step.metadata.reauth};
+			const metadata = step.metadata.discovery.authorizationServer?.metadata;
+			if (metadata && !metadata.registration_endpoint) {
+				const reason = metadata.client_id_metadata_document_supported
+					? 'This authorization server registers no clients; it takes Client ID Metadata Documents (start with --client-metadata-url <url> for that) or a pre-registered client.'
+					: 'This authorization server offers no dynamic client registration (RFC 7591).';
+				return {name: 'client-id', scopes, reason, field: 'client-id'};
+			}
+
 			return {name: 'registration', scopes, clientName: defaultClientName, phase: {kind: 'preview'}};
+		}
+
+		case 'client-id-entered': {
+			return step.name === 'client-id' ? {...step, field: 'client-secret', clientId: action.clientId} : step;
+		}
+
+		case 'client-secret-entered': {
+			const metadata = step.name === 'client-id' ? step.scopes.metadata.discovery.authorizationServer?.metadata : undefined;
+			if (step.name !== 'client-id' || step.clientId === undefined || !metadata) return step;
+			return {name: 'pre-registered', scopes: step.scopes, client: preRegisteredClient(metadata, step.clientId, action.clientSecret)};
 		}
 
 		case 'client-decided': {

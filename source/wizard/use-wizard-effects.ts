@@ -36,7 +36,8 @@ export function useDiscovery(step: Step, dispatch: Dispatch<Action>, services: W
 			.discover(url, {
 				http: services.http,
 				signal,
-				hasClientId: services.options.clientId !== undefined,
+				// The wizard asks for a client id when the server cannot give one: no reason to stop at the metadata.
+				hasClientId: true,
 				onEvent(event) {
 					send(event.type === 'attempt-started' ? {type: 'attempt-started', stage: event.stage, url: event.url} : {type: 'attempt-finished', attempt: event.attempt});
 				},
@@ -64,7 +65,7 @@ export type CallbackListener = {
 export function useCallbackListener(step: Step, dispatch: Dispatch<Action>, services: WizardServices): CallbackListener {
 	const state = useRef<{server?: CallbackServer; starting?: Promise<CallbackServer>; port?: number}>({});
 	// A reused client's login starts its own listener, on the port its registration names.
-	const needed = step.name === 'registration' || step.name === 'pre-registered' || (step.name === 'login' && step.from.name !== 'reused');
+	const needed = step.name === 'client-id' || step.name === 'registration' || step.name === 'pre-registered' || (step.name === 'login' && step.from.name !== 'reused');
 
 	const start = useCallback(async (port?: number) => {
 		state.current.starting ??= services.core.startCallbackServer({port: port ?? state.current.port ?? services.options.callbackPort}).then(

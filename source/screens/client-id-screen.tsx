@@ -1,0 +1,51 @@
+import {PasswordInput, TextInput} from '@inkjs/ui';
+import {Box, Text} from 'ink';
+import {KeyHints} from '../components/key-hints.js';
+
+export type ClientIdScreenProps = {
+	/** Why a client id must be typed in (no registration endpoint, ...). */
+	readonly reason: string;
+	/** The loopback redirect URI the operator must have registered for the client, once the listener is up. */
+	readonly redirectUri?: string;
+	/** Which field is open: the client id, then its secret. */
+	readonly field: 'client-id' | 'client-secret';
+	/** Enter on a non-empty client id. */
+	readonly onClientId: (clientId: string) => void;
+	/** Enter on the secret; undefined for a public client (empty field). */
+	readonly onClientSecret: (clientSecret: string | undefined) => void;
+};
+
+/**
+ * Asks for a pre-registered client (spec-notes 3.1, 3.4) when the server cannot give one otherwise. The
+ * secret is typed masked and never shown. Esc is the App's: back to the scopes.
+ */
+export function ClientIdScreen({reason, redirectUri, field, onClientId, onClientSecret}: ClientIdScreenProps) {
+	return (
+		<Box flexDirection="column">
+			<Text bold>A client id is needed</Text>
+			<Text>{reason}</Text>
+			<Text>Ask the server operator for a client id (and secret, if it has one) registered for this redirect URI:</Text>
+			<Text color="cyan">{redirectUri ?? '(starting the loopback listener…)'}</Text>
+			<Box marginTop={1}>
+				{field === 'client-id' ? (
+					<>
+						<Text>Client id: </Text>
+						<TextInput
+							key="client-id"
+							placeholder="the client id"
+							onSubmit={value => {
+								if (value.trim() !== '') onClientId(value.trim());
+							}}
+						/>
+					</>
+				) : (
+					<>
+						<Text>Client secret (empty for none): </Text>
+						<PasswordInput key="client-secret" onSubmit={value => onClientSecret(value === '' ? undefined : value)} />
+					</>
+				)}
+			</Box>
+			<KeyHints hints={[['Enter', field === 'client-id' ? 'next' : 'use this client'], ['Esc', 'back']]} />
+		</Box>
+	);
+}

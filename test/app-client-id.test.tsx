@@ -1,0 +1,45 @@
+import {render} from 'ink-testing-library';
+import {afterAll, beforeAll, expect, it} from 'vitest';
+import {App} from '../source/app.js';
+import {createHttpClient} from '../source/core/http.js';
+import {type Sandbox, startSandbox} from '../source/sandbox/index.js';
+import {openConfStore} from '../source/store/conf-store.js';
+import {coreSteps} from '../source/wizard/services.js';
+import {frameWith, keys, press} from './helpers/ink.js';
+import {scriptedBrowser, temporaryHome} from './helpers/run-cli.js';
+
+let sandbox: Sandbox;
+const home = temporaryHome();
+beforeAll(async () => {
+	sandbox = await startSandbox({profile: 'preregistered'});
+});
+afterAll(async () => {
+	await sandbox.close();
+	home.remove();
+});
+
+it('asks for a pre-registered client when the server registers none, and logs in with it', async () => {
+	const services = {http: createHttpClient(), store: openConfStore({home: home.path}), env: {...process.env, BROWSER: scriptedBrowser}, options: {}, core: coreSteps};
+	const {clientId, clientSecret} = sandbox.preregisteredClient!;
+	const {stdin, lastFrame, unmount} = render(<App services={services} initialUrl={sandbox.mcpUrl} />);
+	try {
+		await frameWith(lastFrame, 'authorization_endpoint');
+		await press(stdin, keys.enter);
+		await frameWith(lastFrame, 'Which scopes');
+		await press(stdin, keys.enter);
+		const asked = await frameWith(lastFrame, 'offers no dynamic client registration');
+		expect(asked).toMatch(/http:\/\/127\.0\.0\.1:\d+\/callback/);
+		await press(stdin, clientId, keys.enter);
+		await frameWith(lastFrame, 'Client secret');
+		await press(stdin, clientSecret, keys.enter);
+		const chosen = await frameWith(lastFrame, clientId);
+		expect(chosen).not.toContain(clientSecret);
+		await press(stdin, keys.enter);
+		await frameWith(lastFrame, 'Saved as');
+		expect(sandbox.requests.registration).toHaveLength(0);
+		expect(sandbox.requests.token.at(-1)!.headers['authorization']).toMatch(/^Basic /);
+		expect(lastFrame()).not.toContain(clientSecret);
+	} finally {
+		unmount();
+	}
+});
