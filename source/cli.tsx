@@ -14,6 +14,9 @@ const help = `
     $ mcp-auth-wizard status [server]        token status of a saved server (name or URL)
     $ mcp-auth-wizard refresh <server>       refresh its tokens now
     $ mcp-auth-wizard verify <server>        check the token with MCP initialize + tools/list
+    $ mcp-auth-wizard verify <server> --call <tool> [--args '<json>']
+                                             call a tool; on 403 insufficient_scope, log in again
+                                             with the extra scopes (asked, or --yes) and call again
     $ mcp-auth-wizard reauthorize <server>   log in again, reusing the saved client when it still works
     $ mcp-auth-wizard rename <server> <name> rename a saved server
     $ mcp-auth-wizard forget-tokens <server> forget its tokens, keep its client registration
@@ -32,6 +35,9 @@ const help = `
     --name <name>          login: the name to save the server under
     --client-id <id>       login: a pre-registered client id (skips registration)
     --client-secret <s>    login: its secret, if it has one
+    --client-metadata-url <url>
+                           login: a Client ID Metadata Document to use as the client id where the
+                           authorization server supports them (https with a path; http on localhost)
     --callback-port <n>    login: the loopback port for the redirect (default: a free one)
     --no-open              login: only print the login URL, open no browser
     --timeout <time>       login: how long to wait for the browser, e.g. 90s or 5m (default 5m)
@@ -42,7 +48,10 @@ const help = `
                            client-metadata-document, step-up, iss-required
     --fault <name>         sandbox, --demo: resource-mismatch, issuer-mismatch, no-s256, omit-iss
     --for <client>         export: codex, claude-code, vscode or mcp-remote
-    --yes                  forget-tokens, forget-registration, remove: no question (needed without a terminal)
+    --call <tool>          verify: call this tool with the saved token
+    --args <json>          verify --call: the tool's arguments, a JSON object (default {})
+    --yes                  forget-tokens, forget-registration, remove, verify --call (logging in again
+                           with more scopes): no question (needed without a terminal)
 
   Environment
     BROWSER                a program to open the login URL with (run with the URL as its one argument)
@@ -66,12 +75,15 @@ const cli = meow(help, {
 		name: {type: 'string'},
 		clientId: {type: 'string'},
 		clientSecret: {type: 'string'},
+		clientMetadataUrl: {type: 'string'},
 		callbackPort: {type: 'string'},
 		open: {type: 'boolean', default: true},
 		verify: {type: 'boolean', default: true},
 		timeout: {type: 'string'},
 		port: {type: 'string'},
 		for: {type: 'string'},
+		call: {type: 'string'},
+		args: {type: 'string'},
 		yes: {type: 'boolean', default: false},
 		profile: {type: 'string'},
 		fault: {type: 'string', isMultiple: true},
@@ -150,6 +162,7 @@ async function run(): Promise<number> {
 		name: flags.name,
 		clientId: flags.clientId,
 		clientSecret: flags.clientSecret,
+		clientMetadataUrl: flags.clientMetadataUrl,
 		callbackPort: parsePort(flags.callbackPort, 'callback-port'),
 		open: flags.open,
 		timeoutMs: parseTimeout(flags.timeout),
@@ -158,7 +171,7 @@ async function run(): Promise<number> {
 
 	const wizardOptions = () => {
 		const login = loginFlags();
-		return {clientId: login.clientId, clientSecret: login.clientSecret, callbackPort: login.callbackPort, timeoutMs: login.timeoutMs, noOpen: !login.open, name: login.name};
+		return {clientId: login.clientId, clientSecret: login.clientSecret, clientMetadataUrl: login.clientMetadataUrl, callbackPort: login.callbackPort, timeoutMs: login.timeoutMs, noOpen: !login.open, name: login.name};
 	};
 
 	/** The interactive wizard needs a terminal: without one, the help (never a hang, never an input). */
@@ -208,6 +221,30 @@ async function run(): Promise<number> {
 			throw new UsageError('--client-secret needs --client-id', 'Pass the client id that the secret belongs to.');
 		}
 
+		if (flags.clientMetadataUrl !== undefined) {
+			if (flags.clientId !== undefined) {
+				throw new UsageError('--client-id and --client-metadata-url are two ways to name the client', 'Pass one of them: a pre-registered client id, or the URL of your Client ID Metadata Document.');
+			}
+
+			const {clientMetadataUrlProblem} = await import('./core/client-metadata-document.js');
+			const problem = clientMetadataUrlProblem(flags.clientMetadataUrl);
+			if (problem !== undefined) {
+				throw new UsageError(`--client-metadata-url cannot be a client id: ${problem}`, 'Pass an https URL with a path, e.g. --client-metadata-url https://example.com/mcp-client.json (http only on localhost).');
+			}
+		}
+
+		if ((flags.call !== undefined || flags.args !== undefined) && command !== 'verify') {
+			throw new UsageError('--call and --args go with verify', 'mcp-auth-wizard verify <server> --call <tool> --args \'{"key": "value"}\'');
+		}
+
+		if (flags.args !== undefined && flags.call === undefined) {
+			throw new UsageError('--args needs --call', 'Name the tool to call: mcp-auth-wizard verify <server> --call <tool> --args \'{...}\'');
+		}
+
+		if (flags.call !== undefined && flags.call.trim() === '') {
+			throw new UsageError('--call needs a tool name', 'mcp-auth-wizard verify <server> --call <tool>; `verify <server>` lists the tools.');
+		}
+
 		switch (command) {
 			case undefined: {
 				return await runWizard(context, {url: undefined, demo: flags.demo, options: wizardOptions()});
@@ -239,6 +276,11 @@ async function run(): Promise<number> {
 			}
 
 			case 'verify': {
+				if (flags.call !== undefined) {
+					const {parseToolArguments, runToolCall} = await import('./commands/step-up.js');
+					return await runToolCall(context, args[0], {tool: flags.call.trim(), args: parseToolArguments(flags.args)}, loginFlags());
+				}
+
 				const {runVerify} = await import('./commands/servers.js');
 				return await runVerify(context, args[0]);
 			}

@@ -1,4 +1,5 @@
 import type {ClientCredentials} from '../core/client.js';
+import {describeDocumentCheck} from '../core/client-metadata-document.js';
 import type {Discovery} from '../core/discovery.js';
 import {checkMcp} from '../core/mcp-check.js';
 import {type LoginEvent, login} from '../core/login.js';
@@ -16,6 +17,8 @@ export type LoginFlags = {
 	readonly name?: string;
 	readonly clientId?: string;
 	readonly clientSecret?: string;
+	/** --client-metadata-url: a Client ID Metadata Document to log in with where the server supports them. */
+	readonly clientMetadataUrl?: string;
 	readonly callbackPort?: number;
 	readonly open: boolean;
 	readonly timeoutMs?: number;
@@ -41,6 +44,23 @@ function reportProgress(output: Output, event: LoginEvent): void {
 
 		case 'scopes-chosen': {
 			output.note(`Scopes: ${event.scopes.join(' ') || '(none)'}`);
+			break;
+		}
+
+		case 'client-way': {
+			output.note(`Client: ${event.choice.way} (${event.choice.reason})`);
+			break;
+		}
+
+		case 'client-metadata-document-unused': {
+			output.note(`Warning: the Client ID Metadata Document ${event.url} is not used: ${event.why}. Falling back to ${event.choice.way}.`);
+			break;
+		}
+
+		case 'client-metadata-document': {
+			// Its errors are the login's error, printed once at the end.
+			if (event.check.errors.length === 0) output.note(describeDocumentCheck(event.check, event.redirectUri));
+			for (const warning of event.check.warnings) output.note(`  Warning: ${warning}`);
 			break;
 		}
 
@@ -114,6 +134,7 @@ export async function loginAndSave(
 		scopes: flags.scopes,
 		clientId: flags.clientId,
 		clientSecret: flags.clientSecret,
+		clientMetadataUrl: flags.clientMetadataUrl,
 		callbackPort: reuse?.callbackPort ?? flags.callbackPort,
 		timeoutMs: flags.timeoutMs,
 		noOpen: !flags.open,
@@ -151,6 +172,8 @@ export async function loginAndSave(
 			...(reuse ? {clientReused: reuse.client !== undefined, clientDecision: reuse.decision} : {}),
 			scopes: result.scopes,
 			client: result.client,
+			...(result.clientWay ? {clientWay: {way: result.clientWay.way, reason: result.clientWay.reason}} : {}),
+			...(result.clientMetadataDocument ? {clientMetadataDocument: {url: result.clientMetadataDocument.url, fetched: result.clientMetadataDocument.fetched, warnings: result.clientMetadataDocument.warnings, redirectUri: result.clientMetadataDocument.redirectUri}} : {}),
 			registration: result.registration && {request: result.registration.request, status: result.registration.status, response: result.registration.response, differences: result.registration.differences},
 			redirectUri: result.redirectUri,
 			tokens: summary,

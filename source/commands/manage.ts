@@ -15,12 +15,20 @@ export async function runReauthorize(context: CommandContext, nameOrUrl: string 
 	const store = await context.openStore();
 	const saved = requireServer(store, nameOrUrl, 'reauthorize');
 	const scopes = flags.scopes ?? saved.scopes;
+	// A saved Client ID Metadata Document client logs in with its URL again, and the document is checked again.
+	const savedDocumentUrl = saved.client?.source === 'client-metadata-document' ? saved.client.clientId : undefined;
+	const clientMetadataUrl = flags.clientId === undefined ? (flags.clientMetadataUrl ?? savedDocumentUrl) : undefined;
 	context.output.note(`Discovering ${saved.mcpUrl}`);
-	const discovery = await discover(saved.mcpUrl, {http: context.http, signal: context.signal, hasClientId: saved.client !== undefined || flags.clientId !== undefined});
+	const hasClientId = flags.clientId !== undefined || (saved.client !== undefined && savedDocumentUrl === undefined && flags.clientMetadataUrl === undefined);
+	const discovery = await discover(saved.mcpUrl, {http: context.http, signal: context.signal, hasClientId, clientMetadataUrl});
 	const issuer = discovery.authorizationServer?.issuer;
 	let decision: {client?: SavedServer['client']; text: string; callbackPort?: number};
 	if (flags.clientId !== undefined) {
 		decision = {text: 'Using the client given with --client-id.'};
+	} else if (flags.clientMetadataUrl !== undefined) {
+		decision = {text: 'Using the Client ID Metadata Document given with --client-metadata-url.'};
+	} else if (savedDocumentUrl !== undefined) {
+		decision = {text: `Using the Client ID Metadata Document ${savedDocumentUrl} again (checked again).`};
 	} else if (!saved.client || issuer === undefined) {
 		decision = {text: 'Registering a new client: none is saved for this server.'};
 	} else {
@@ -32,7 +40,7 @@ export async function runReauthorize(context: CommandContext, nameOrUrl: string 
 	}
 
 	context.output.note(decision.text);
-	return loginAndSave(context, saved.mcpUrl, {...flags, scopes, name: flags.name ?? saved.name}, {discovery, client: decision.client, callbackPort: decision.callbackPort, decision: decision.text});
+	return loginAndSave(context, saved.mcpUrl, {...flags, clientMetadataUrl, scopes, name: flags.name ?? saved.name}, {discovery, client: decision.client, callbackPort: decision.callbackPort, decision: decision.text});
 }
 
 type Change = 'rename' | 'forget-tokens' | 'forget-registration';

@@ -12,8 +12,11 @@ export type ClientCredentials = {
 	readonly clientSecret?: string;
 	readonly authMethod: TokenEndpointAuthMethod;
 	/** How the client id was had (spec-notes 3). */
-	readonly source: 'registration' | 'pre-registered';
+	readonly source: ClientSource;
 };
+
+/** registration: RFC 7591; pre-registered: given by the user; client-metadata-document: the id is the URL of one (MCP 2025-11-25). */
+export type ClientSource = 'registration' | 'pre-registered' | 'client-metadata-document';
 
 export function isSupportedAuthMethod(method: unknown): method is TokenEndpointAuthMethod {
 	return method === 'none' || method === 'client_secret_basic' || method === 'client_secret_post';
@@ -33,6 +36,14 @@ export function chooseAuthMethod(metadata: AuthorizationServerMetadata, hasSecre
 /** A client id (and secret) the user registered with the server operator (spec-notes 3.1). */
 export function preRegisteredClient(metadata: AuthorizationServerMetadata, clientId: string, clientSecret?: string): ClientCredentials {
 	return {clientId, clientSecret, authMethod: chooseAuthMethod(metadata, clientSecret !== undefined), source: 'pre-registered'};
+}
+
+/**
+ * A Client ID Metadata Document client: the document's URL is the client id, and it is a public client
+ * (CIMD 4.1: no shared secret can exist; private_key_jwt would need a key this tool does not have).
+ */
+export function clientMetadataDocumentClient(url: string): ClientCredentials {
+	return {clientId: url, authMethod: 'none', source: 'client-metadata-document'};
 }
 
 export function toAuthorizationServer(metadata: AuthorizationServerMetadata): oauth.AuthorizationServer {

@@ -1,3 +1,4 @@
+import {chooseClientWay} from './client-way.js';
 import {WizardError, isAbortError} from './errors.js';
 import {parseJsonObject, type HttpClient, type HttpResponse} from './http.js';
 import {
@@ -58,6 +59,8 @@ export type DiscoverOptions = {
 	readonly onEvent?: (event: DiscoveryEvent) => void;
 	/** The user brought a client id, so a missing registration endpoint is no error. */
 	readonly hasClientId?: boolean;
+	/** The user brought a Client ID Metadata Document URL: a client id too, where the AS supports them. */
+	readonly clientMetadataUrl?: string;
 };
 
 type Fetched = {readonly response?: HttpResponse; readonly attempt: Attempt; readonly error?: unknown};
@@ -169,7 +172,7 @@ function insecureEndpoints(metadata: AuthorizationServerMetadata): string[] {
 }
 
 /** What the metadata says about the login to come: errors stop it, warnings explain surprises. */
-function assess(discovery: Omit<Discovery, 'findings'>, hasClientId: boolean): Finding[] {
+function assess(discovery: Omit<Discovery, 'findings'>, client: Pick<DiscoverOptions, 'hasClientId' | 'clientMetadataUrl'>): Finding[] {
 	const findings: Finding[] = [];
 	const as = discovery.authorizationServer?.metadata;
 	const prm = discovery.resourceMetadata?.document;
@@ -203,12 +206,23 @@ function assess(discovery: Omit<Discovery, 'findings'>, hasClientId: boolean): F
 		});
 	}
 
-	if (!hasClientId && !as.registration_endpoint) {
+	// The same choice the login makes (client-way.ts), so that discovery never contradicts it.
+	const clientWay = chooseClientWay({metadata: as, clientId: client.hasClientId ? '' : undefined, clientMetadataUrl: client.clientMetadataUrl});
+	if (clientWay.way === 'ask') {
 		findings.push({
 			level: 'error',
 			code: 'no-client-id',
 			message: as.client_id_metadata_document_supported ? 'No registration endpoint; the server expects a Client ID Metadata Document or a pre-registered client' : 'The authorization server offers no dynamic client registration',
-			hint: 'Register a client with the server operator and pass --client-id (and --client-secret if it has one).',
+			hint: as.client_id_metadata_document_supported
+				? `Pass the URL of your client's metadata document with --client-metadata-url, or register a client with the server operator and pass --client-id (and --client-secret if it has one).${client.clientMetadataUrl === undefined ? '' : ` (${clientWay.unavailable.find(option => option.way === 'client-metadata-document')?.why ?? ''})`}`
+				: `Register a client with the server operator and pass --client-id (and --client-secret if it has one).${client.clientMetadataUrl === undefined ? '' : ' It does not advertise Client ID Metadata Documents (client_id_metadata_document_supported), so --client-metadata-url cannot be used.'}`,
+		});
+	} else if (client.clientMetadataUrl !== undefined && clientWay.way !== 'client-metadata-document') {
+		findings.push({
+			level: 'warning',
+			code: 'client-metadata-document-unused',
+			message: `The Client ID Metadata Document is not used: ${clientWay.unavailable.find(option => option.way === 'client-metadata-document')?.why ?? 'another way comes first'}`,
+			hint: `The login uses ${clientWay.way} instead (${clientWay.reason}).`,
 		});
 	}
 
@@ -220,7 +234,7 @@ function assess(discovery: Omit<Discovery, 'findings'>, hasClientId: boolean): F
 	}
 
 	const methods = as.token_endpoint_auth_methods_supported;
-	if (methods && !methods.includes('none') && !hasClientId) {
+	if (methods && !methods.includes('none') && !client.hasClientId && clientWay.way !== 'client-metadata-document') {
 		findings.push({level: 'warning', code: 'no-public-clients', message: `The token endpoint accepts only ${methods.join(', ')}, not "none"`, hint: 'Registration may return a client secret; if it fails, use a pre-registered client (--client-id, --client-secret).'});
 	}
 
@@ -363,7 +377,7 @@ export async function discover(mcpUrl: string, options: DiscoverOptions): Promis
 	if (as.chosen) {
 		for (const [index, finding] of findings.entries()) if (finding.code === 'issuer-mismatch') findings[index] = {...finding, level: 'warning'};
 		const discovery = {...base, authorizationServer: {issuer, url: as.chosen.url, metadata: as.chosen.value}};
-		return {...discovery, findings: [...findings, ...assess(discovery, options.hasClientId ?? false)]};
+		return {...discovery, findings: [...findings, ...assess(discovery, options)]};
 	}
 
 	if (findings.some(finding => finding.level === 'error')) return {...base, findings};
@@ -383,7 +397,7 @@ export async function discover(mcpUrl: string, options: DiscoverOptions): Promis
 		code_challenge_methods_supported: ['S256'],
 	};
 	const discovery = {...base, authorizationServer: {issuer: origin, metadata}};
-	return {...discovery, findings: [...findings, ...assess(discovery, options.hasClientId ?? false)]};
+	return {...discovery, findings: [...findings, ...assess(discovery, options)]};
 }
 
 /** The first error finding as a WizardError, so that a login stops before any authorization request. */

@@ -2,6 +2,8 @@ import {beginAuthorization, defaultLoginTimeoutMs} from './authorization-session
 import {type BrowserLaunch, openBrowser} from './browser.js';
 import {startCallbackServer} from './callback-server.js';
 import {type ClientCredentials, preRegisteredClient} from './client.js';
+import {type ClientMetadataDocumentCheck, checkClientMetadataDocument, clientForDocument, clientMetadataUrlProblem} from './client-metadata-document.js';
+import {type ClientWayChoice, chooseClientWay} from './client-way.js';
 import {type Discovery, type DiscoveryEvent, assertUsable, discover} from './discovery.js';
 import {WizardError} from './errors.js';
 import type {HttpClient} from './http.js';
@@ -13,6 +15,12 @@ export type LoginEvent =
 	| {readonly type: 'discovery'; readonly event: DiscoveryEvent}
 	| {readonly type: 'discovered'; readonly discovery: Discovery}
 	| {readonly type: 'scopes-chosen'; readonly choice: ScopeChoice; readonly scopes: readonly string[]}
+	/** How the client id is had; not sent when a saved client is logged in with again. */
+	| {readonly type: 'client-way'; readonly choice: ClientWayChoice}
+	/** A --client-metadata-url that is not used (the AS does not support them): the login falls back to `choice.way`. */
+	| {readonly type: 'client-metadata-document-unused'; readonly url: string; readonly why: string; readonly choice: ClientWayChoice}
+	/** The Client ID Metadata Document as checked from here; `redirectUri` is the callback it covers, once listening. */
+	| {readonly type: 'client-metadata-document'; readonly check: ClientMetadataDocumentCheck; readonly redirectUri?: string}
 	| {readonly type: 'registering'; readonly endpoint: string; readonly request: RegistrationRequest}
 	| {readonly type: 'registered'; readonly registration: RegistrationResult}
 	| {readonly type: 'authorization-started'; readonly url: string; readonly redirectUri: string; readonly timeoutMs: number}
@@ -27,6 +35,11 @@ export type LoginOptions = {
 	readonly scopes?: readonly string[];
 	readonly clientId?: string;
 	readonly clientSecret?: string;
+	/**
+	 * The URL of a Client ID Metadata Document, used as the client id where the authorization server
+	 * supports them (MCP 2025-11-25); elsewhere the login falls back to registration, with an event.
+	 */
+	readonly clientMetadataUrl?: string;
 	/** A client registered before, to log in with again instead of registering (re-authorization). */
 	readonly client?: ClientCredentials;
 	/** Discovery already done (re-authorization decides on the client with it). */
@@ -46,20 +59,32 @@ export type LoginResult = {
 	readonly scopeChoice: ScopeChoice;
 	readonly scopes: readonly string[];
 	readonly registration?: RegistrationResult;
+	/** How the client id was had; undefined when a saved client was logged in with again. */
+	readonly clientWay?: ClientWayChoice;
+	readonly clientMetadataDocument?: ClientMetadataDocumentCheck;
 	readonly client: ClientCredentials;
 	readonly redirectUri: string;
 	readonly tokens: TokenSet;
 };
 
 /**
- * A whole login, step by step: discovery, scopes, client (pre-registered or registered), the browser
- * authorization with a loopback callback, and the code exchange. Used by the scriptable `login`; the
- * wizard runs the same steps one screen at a time.
+ * A whole login, step by step: discovery, scopes, client (pre-registered, a Client ID Metadata
+ * Document, or registered), the browser authorization with a loopback callback, and the code exchange.
+ * Used by the scriptable `login`; the wizard runs the same steps one screen at a time.
  */
 export async function login(mcpUrl: string, options: LoginOptions): Promise<LoginResult> {
 	const {http, signal, onEvent} = options;
-	const hasClientId = options.clientId !== undefined || options.client !== undefined;
-	const discovery = options.discovery ?? (await discover(mcpUrl, {http, signal, hasClientId, onEvent: event => onEvent?.({type: 'discovery', event})}));
+	// A saved Client ID Metadata Document client is checked again, like a new one: the document may have changed.
+	const savedDocumentUrl = options.client?.source === 'client-metadata-document' ? options.client.clientId : undefined;
+	const savedClient = savedDocumentUrl === undefined ? options.client : undefined;
+	const clientMetadataUrl = options.clientMetadataUrl ?? savedDocumentUrl;
+	const urlProblem = clientMetadataUrl === undefined ? undefined : clientMetadataUrlProblem(clientMetadataUrl);
+	if (urlProblem !== undefined) {
+		throw new WizardError('input', `The Client ID Metadata Document URL cannot be a client id: ${urlProblem}`, 'Pass an https URL with a path, e.g. --client-metadata-url https://example.com/mcp-client.json (http only on localhost).');
+	}
+
+	const hasClientId = options.clientId !== undefined || savedClient !== undefined;
+	const discovery = options.discovery ?? (await discover(mcpUrl, {http, signal, hasClientId, clientMetadataUrl, onEvent: event => onEvent?.({type: 'discovery', event})}));
 	onEvent?.({type: 'discovered', discovery});
 	assertUsable(discovery);
 	const {metadata} = discovery.authorizationServer;
@@ -68,22 +93,52 @@ export async function login(mcpUrl: string, options: LoginOptions): Promise<Logi
 	const scopes = options.scopes ?? scopeChoice.defaults;
 	onEvent?.({type: 'scopes-chosen', choice: scopeChoice, scopes});
 
+	let clientWay: ClientWayChoice | undefined;
+	let documentCheck: ClientMetadataDocumentCheck | undefined;
+	let documentClient: ReturnType<typeof clientForDocument> | undefined;
+	let callbackPort = options.callbackPort;
+	if (!savedClient) {
+		clientWay = chooseClientWay({metadata, clientId: options.clientId, clientMetadataUrl});
+		onEvent?.({type: 'client-way', choice: clientWay});
+		if (clientMetadataUrl !== undefined && clientWay.way !== 'client-metadata-document') {
+			// MCP 2025-11-25: clients MAY fall back to registration or pre-registration where the AS does not support them.
+			const why = clientWay.unavailable.find(option => option.way === 'client-metadata-document')?.why ?? 'another way comes first';
+			onEvent?.({type: 'client-metadata-document-unused', url: clientMetadataUrl, why, choice: clientWay});
+		}
+
+		if (clientWay.way === 'ask') {
+			// Discovery reports the same as an error finding; this is for a discovery made elsewhere.
+			throw new WizardError('client', 'There is no way to get a client id for this authorization server', `${clientWay.reason}.`);
+		}
+
+		if (clientWay.way === 'client-metadata-document' && clientMetadataUrl !== undefined) {
+			documentCheck = await checkClientMetadataDocument(http, clientMetadataUrl, {signal, callbackPort: options.callbackPort, scopes});
+			if (documentCheck.errors.length > 0) onEvent?.({type: 'client-metadata-document', check: documentCheck});
+			// Throws on errors: refused before any authorization request, as the authorization server would.
+			documentClient = clientForDocument(documentCheck, options.callbackPort);
+			callbackPort = documentClient.callbackPort;
+		}
+	}
+
 	// The listener starts first: the registration names its redirect URI, port included.
-	const callbackServer = await startCallbackServer({port: options.callbackPort});
+	const callbackServer = await startCallbackServer({port: callbackPort});
 	try {
 		const {redirectUri} = callbackServer;
 		let registration: RegistrationResult | undefined;
 		let client: ClientCredentials;
-		if (options.client) {
-			client = options.client;
-		} else if (options.clientId === undefined) {
+		if (savedClient) {
+			client = savedClient;
+		} else if (documentCheck !== undefined && documentClient !== undefined) {
+			onEvent?.({type: 'client-metadata-document', check: documentCheck, redirectUri});
+			client = documentClient.client;
+		} else if (clientWay?.way === 'pre-registered' && options.clientId !== undefined) {
+			client = preRegisteredClient(metadata, options.clientId, options.clientSecret);
+		} else {
 			const request = buildRegistrationRequest({metadata, redirectUri, scopes, clientName: options.clientName});
 			onEvent?.({type: 'registering', endpoint: metadata.registration_endpoint ?? '', request});
 			registration = await registerClient(http, metadata, request, {signal});
 			onEvent?.({type: 'registered', registration});
 			client = registration.client;
-		} else {
-			client = preRegisteredClient(metadata, options.clientId, options.clientSecret);
 		}
 
 		const timeoutMs = options.timeoutMs ?? defaultLoginTimeoutMs;
@@ -104,7 +159,7 @@ export async function login(mcpUrl: string, options: LoginOptions): Promise<Logi
 		onEvent?.({type: 'callback-received'});
 		const tokens = await exchangeCode({http, metadata, client, pending, callbackParameters, signal});
 		onEvent?.({type: 'tokens-received'});
-		return {discovery, scopeChoice, scopes, registration, client, redirectUri, tokens};
+		return {discovery, scopeChoice, scopes, registration, clientWay, clientMetadataDocument: documentCheck, client, redirectUri, tokens};
 	} finally {
 		await callbackServer.close();
 	}

@@ -42,7 +42,10 @@ export type McpCheckOptions = {
 	readonly signal?: AbortSignal;
 };
 
-type Failure = Extract<McpCheckResult, {ok: false}>;
+/** A failed connection or request, as data: what failed, the status and challenge, what to try. */
+export type McpFailure = Extract<McpCheckResult, {ok: false}>;
+
+type Failure = McpFailure;
 
 const clientInfo = (() => {
 	// package.json is two levels up from both source/core and dist/core.
@@ -169,12 +172,19 @@ function describeFailure(error: unknown, exchanges: readonly Exchange[]): Failur
 }
 
 /**
- * Proves the token works: connects with it (server/discover on 2026-07-28 servers, the initialize
- * handshake on older ones) and lists the tools. Every request goes through our http layer, so the check
- * is in the trace with the token masked. Failures are data (ok: false), not exceptions; the one
- * exception is an aborted signal.
+ * Connects to an MCP server with a bearer token and runs `use` with the connected client: the one
+ * connection code of checkMcp and callTool. Every request goes through our http layer, so it is in
+ * the trace with the token masked. The token goes in a plain Authorization header (not an SDK
+ * authProvider): a 401 or 403 comes back to us as a failure instead of starting an OAuth flow, and a
+ * 403 insufficient_scope is never answered by a step-up of the SDK's own (onInsufficientScope: 'throw').
+ * Failures are data (ok: false), not exceptions; the one exception is an aborted signal.
  */
-export async function checkMcp(mcpUrl: string, accessToken: string, options: McpCheckOptions): Promise<McpCheckResult> {
+export async function withMcpClient<T>(
+	mcpUrl: string,
+	accessToken: string,
+	options: McpCheckOptions,
+	use: (client: Client, signal: AbortSignal | undefined) => Promise<T>,
+): Promise<{readonly ok: true; readonly value: T} | McpFailure> {
 	const {http, signal} = options;
 	let url: URL;
 	try {
@@ -187,11 +197,11 @@ export async function checkMcp(mcpUrl: string, accessToken: string, options: Mcp
 	const firstExchange = http.exchanges.length;
 	// 'auto' probes with server/discover and falls back to initialize when the server is not 2026-07-28.
 	const client = new Client(clientInfo, {versionNegotiation: {mode: 'auto'}});
-	// Failures of background work (the optional GET stream of a 2025 session) must not fail the check;
-	// everything the check depends on is awaited below.
+	// Failures of background work (the optional GET stream of a 2025 session) must not fail the call;
+	// everything the caller depends on is awaited in `use`.
 	client.onerror = () => {};
 	// Requests the SDK starts in the background (the GET stream) are tracked so that none is left
-	// running, and the trace is complete, when checkMcp returns.
+	// running, and the trace is complete, when withMcpClient returns.
 	const inFlight = new Set<Promise<Response>>();
 	const trackedFetch: FetchLike = (input, init) => {
 		const pending = http.fetch(input, init);
@@ -206,7 +216,6 @@ export async function checkMcp(mcpUrl: string, accessToken: string, options: Mcp
 
 	const transport = new StreamableHTTPClientTransport(url, {
 		fetch: trackedFetch,
-		// A plain header, not an authProvider: a 401 must come back to us, not start an OAuth flow.
 		requestInit: {headers: {authorization: `Bearer ${accessToken}`}},
 		onInsufficientScope: 'throw',
 		reconnectionOptions: {maxRetries: 0, initialReconnectionDelay: 1000, maxReconnectionDelay: 1000, reconnectionDelayGrowFactor: 1},
@@ -221,18 +230,7 @@ export async function checkMcp(mcpUrl: string, accessToken: string, options: Mcp
 	signal?.addEventListener('abort', onAbort, {once: true});
 	try {
 		await client.connect(transport, {signal});
-		const server = client.getServerVersion();
-		const protocolVersion = client.getNegotiatedProtocolVersion();
-		const {tools} = await client.listTools(undefined, {signal});
-		const toolNames = tools.map(tool => tool.name);
-		return {
-			ok: true,
-			serverName: server?.name ?? '',
-			serverVersion: server?.version ?? '',
-			...(protocolVersion === undefined ? {} : {protocolVersion}),
-			toolCount: toolNames.length,
-			toolNames,
-		};
+		return {ok: true, value: await use(client, signal)};
 	} catch (error) {
 		if (signal?.aborted) throw signal.reason;
 		return describeFailure(error, http.exchanges.slice(firstExchange));
@@ -243,4 +241,27 @@ export async function checkMcp(mcpUrl: string, accessToken: string, options: Mcp
 		await client.close().catch(() => {});
 		await Promise.allSettled(inFlight);
 	}
+}
+
+/**
+ * Proves the token works: connects with it (server/discover on 2026-07-28 servers, the initialize
+ * handshake on older ones) and lists the tools.
+ */
+export async function checkMcp(mcpUrl: string, accessToken: string, options: McpCheckOptions): Promise<McpCheckResult> {
+	const outcome = await withMcpClient(mcpUrl, accessToken, options, async (client, signal) => {
+		const server = client.getServerVersion();
+		const protocolVersion = client.getNegotiatedProtocolVersion();
+		const {tools} = await client.listTools(undefined, {signal});
+		return {server, protocolVersion, toolNames: tools.map(tool => tool.name)};
+	});
+	if (!outcome.ok) return outcome;
+	const {server, protocolVersion, toolNames} = outcome.value;
+	return {
+		ok: true,
+		serverName: server?.name ?? '',
+		serverVersion: server?.version ?? '',
+		...(protocolVersion === undefined ? {} : {protocolVersion}),
+		toolCount: toolNames.length,
+		toolNames,
+	};
 }

@@ -17,6 +17,8 @@ export type CoreSteps = typeof coreSteps;
 export type WizardOptions = {
 	readonly clientId?: string;
 	readonly clientSecret?: string;
+	/** --client-metadata-url: a Client ID Metadata Document URL to use as the client id where the AS supports them. */
+	readonly clientMetadataUrl?: string;
 	readonly callbackPort?: number;
 	readonly timeoutMs?: number;
 	readonly noOpen?: boolean;

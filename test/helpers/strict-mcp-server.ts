@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type {AddressInfo} from 'node:net';
-import {createMcpHandler, legacyStatelessFallback, McpServer, type McpServerFactory} from '@modelcontextprotocol/server';
+import {createMcpHandler, fromJsonSchema, legacyStatelessFallback, McpServer, type McpServerFactory} from '@modelcontextprotocol/server';
 
 export type StrictMcpServerOptions = {
 	readonly name?: string;
@@ -19,6 +19,12 @@ export type StrictMcpServerOptions = {
 	readonly eras?: 'both' | 'legacy-only';
 	/** Answer an authorized GET with an SSE stream that stays open, as a sessionful 2025 server does. */
 	readonly holdGetStream?: boolean;
+	/**
+	 * A tool (listed too) that the good token may not call: tools/call of it answers 403
+	 * insufficient_scope naming `scopes` (step-up); `wideToken` (default "wide-token") may call it. It
+	 * answers its arguments as JSON text and as structuredContent.
+	 */
+	readonly stepUp?: {readonly tool: string; readonly scopes: readonly string[]; readonly wideToken?: string};
 };
 
 export type SeenRequest = {
@@ -48,6 +54,19 @@ function rpcMethodsOf(body: string): string[] {
 		return messages.flatMap(message => (message && typeof message === 'object' && typeof (message as {method?: unknown}).method === 'string' ? [(message as {method: string}).method] : []));
 	} catch {
 		return [];
+	}
+}
+
+function callsTool(body: string, tool: string): boolean {
+	try {
+		const parsed: unknown = JSON.parse(body);
+		const messages = Array.isArray(parsed) ? parsed : [parsed];
+		return messages.some(message => {
+			const {method, params} = (message ?? {}) as {method?: unknown; params?: {name?: unknown}};
+			return method === 'tools/call' && params?.name === tool;
+		});
+	} catch {
+		return false;
 	}
 }
 
@@ -94,6 +113,13 @@ export async function startStrictMcpServer(options: StrictMcpServerOptions = {})
 		const server = new McpServer({name: options.name ?? 'strict-test-server', version: options.version ?? '1.2.3'});
 		for (const name of tools) {
 			server.registerTool(name, {description: `The ${name} tool`}, async () => ({content: [{type: 'text', text: name}]}));
+		}
+
+		if (options.stepUp) {
+			server.registerTool(options.stepUp.tool, {description: 'Needs an extra scope', inputSchema: fromJsonSchema<Record<string, unknown>>({type: 'object'})}, async (args: Record<string, unknown>) => ({
+				content: [{type: 'text', text: JSON.stringify(args)}],
+				structuredContent: {received: args},
+			}));
 		}
 
 		return server;
@@ -146,7 +172,16 @@ export async function startStrictMcpServer(options: StrictMcpServerOptions = {})
 				return;
 			}
 
-			if (token !== goodToken) {
+			const wideToken = options.stepUp ? options.stepUp.wideToken ?? 'wide-token' : undefined;
+			const callsStepUpTool = options.stepUp !== undefined && body !== undefined && callsTool(body.toString('utf8'), options.stepUp.tool);
+			if (token === goodToken && callsStepUpTool && options.stepUp) {
+				const scope = options.stepUp.scopes.join(' ');
+				res.writeHead(403, {'content-type': 'application/json', 'www-authenticate': challenge(`error="insufficient_scope", scope="${scope}", error_description="The tool needs ${scope}", `)});
+				res.end(JSON.stringify({error: 'insufficient_scope'}));
+				return;
+			}
+
+			if (token !== goodToken && token !== wideToken) {
 				res.writeHead(401, {'content-type': 'application/json', 'www-authenticate': challenge('error="invalid_token", error_description="The access token is not valid", ')});
 				res.end(JSON.stringify({error: 'invalid_token', error_description: 'The access token is not valid'}));
 				return;

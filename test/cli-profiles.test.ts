@@ -1,0 +1,109 @@
+import {afterAll, describe, expect, it} from 'vitest';
+import {type Sandbox, type SandboxFaults, type SandboxProfile, startSandbox} from '../source/sandbox/index.js';
+import {type CliRun, runCli, scriptedBrowser, temporaryHome} from './helpers/run-cli.js';
+
+// A login through the built CLI to every kind of server the spec allows, asserting what the servers
+// received; and the refusals, which must stop before any authorization request.
+const home = temporaryHome();
+const started: Sandbox[] = [];
+afterAll(async () => {
+	await Promise.all(started.map(sandbox => sandbox.close()));
+	home.remove();
+});
+
+async function sandboxFor(profile: SandboxProfile, faults?: SandboxFaults): Promise<Sandbox> {
+	const sandbox = await startSandbox({profile, faults});
+	started.push(sandbox);
+	return sandbox;
+}
+
+const login = async (sandbox: Sandbox, ...flags: string[]): Promise<CliRun> =>
+	runCli(['login', sandbox.mcpUrl, '--json', '--no-verify', '--timeout', '20s', ...flags], {MCP_AUTH_WIZARD_HOME: home.path, BROWSER: scriptedBrowser});
+
+/** What every login sends, whatever the server: PKCE S256 and `resource` in both requests. */
+function expectPkceAndResource(sandbox: Sandbox): {authorization: Record<string, string>; token: URLSearchParams} {
+	const authorization = sandbox.requests.authorization.at(-1)!.query;
+	const token = new URLSearchParams(sandbox.requests.token.at(-1)!.body);
+	expect(authorization['code_challenge_method']).toBe('S256');
+	expect(authorization['code_challenge']).toMatch(/^[\w-]{43}$/);
+	expect(token.get('code_verifier')).toMatch(/^[\w-]{43,128}$/);
+	expect(authorization['resource']).toBe(sandbox.mcpUrl);
+	expect(token.get('resource')).toBe(sandbox.mcpUrl);
+	return {authorization, token};
+}
+
+describe('a login to every kind of server', () => {
+	it.each(['openid-tenant', 'root-metadata', 'challenge-only-metadata', 'step-up', 'iss-required'] as const)('%s: discovered, registered with the scope, public client', async profile => {
+		const sandbox = await sandboxFor(profile);
+		const run = await login(sandbox);
+		expect(run.stderr).not.toContain('Error');
+		expect(run.code).toBe(0);
+		const {authorization, token} = expectPkceAndResource(sandbox);
+		const registration = JSON.parse(sandbox.requests.registration.at(-1)!.body) as Record<string, unknown>;
+		expect(registration['scope']).toBe(authorization['scope']);
+		expect(authorization['scope']).toContain(sandbox.mcpScope);
+		expect(token.get('client_id')).toBe(authorization['client_id']);
+		expect(sandbox.requests.token.at(-1)!.headers['authorization']).toBeUndefined();
+		expect(JSON.parse(run.stdout)).toMatchObject({ok: true, server: {issuer: sandbox.issuer}, tokens: {grantedScopes: expect.arrayContaining([sandbox.mcpScope])}});
+	});
+
+	it('legacy-2025-03-26: the default endpoints, and no scope where none is advertised', async () => {
+		const sandbox = await sandboxFor('legacy-2025-03-26');
+		const run = await login(sandbox);
+		expect(run.code).toBe(0);
+		expect(run.stderr).toContain('/authorize, /token and /register');
+		const {authorization} = expectPkceAndResource(sandbox);
+		expect(authorization).not.toHaveProperty('scope');
+		expect(JSON.parse(sandbox.requests.registration.at(-1)!.body)).not.toHaveProperty('scope');
+		expect(sandbox.requests.token.at(-1)!.path).toBe('/token');
+	});
+
+	it('preregistered: no registration, the client secret in HTTP Basic only', async () => {
+		const sandbox = await sandboxFor('preregistered');
+		const {clientId, clientSecret} = sandbox.preregisteredClient!;
+		const run = await login(sandbox, '--client-id', clientId, '--client-secret', clientSecret);
+		expect(run.code).toBe(0);
+		expect(sandbox.requests.registration).toHaveLength(0);
+		const {authorization, token} = expectPkceAndResource(sandbox);
+		expect(authorization['client_id']).toBe(clientId);
+		expect(sandbox.requests.token.at(-1)!.headers['authorization']).toMatch(/^Basic /);
+		expect(token.has('client_secret')).toBe(false);
+		expect(`${run.stdout}${run.stderr}`).not.toContain(clientSecret);
+	});
+
+	it('client-metadata-document: the document URL is the client id, no registration', async () => {
+		const sandbox = await sandboxFor('client-metadata-document');
+		const documentUrl = sandbox.clientMetadataDocumentUrl!;
+		const run = await login(sandbox, '--client-metadata-url', documentUrl);
+		expect(run.code).toBe(0);
+		expect(sandbox.requests.registration).toHaveLength(0);
+		const {authorization, token} = expectPkceAndResource(sandbox);
+		expect(authorization['client_id']).toBe(documentUrl);
+		expect(token.get('client_id')).toBe(documentUrl);
+		expect(sandbox.requests.clientMetadata.length).toBeGreaterThan(0);
+	});
+});
+
+describe('refusals', () => {
+	it.each([
+		[{resourceMismatch: true}, 'resource-metadata', 'not "'],
+		[{issuerMismatch: true}, 'authorization-server-metadata', 'issuer'],
+		[{noS256: true}, 'authorization-server-metadata', 'S256'],
+	] as const)('%j stops before any authorization request', async (faults, step, words) => {
+		const sandbox = await sandboxFor('fastmail', faults);
+		const run = await login(sandbox);
+		expect(run.code).toBe(1);
+		expect(JSON.parse(run.stdout)).toMatchObject({ok: false, error: {step, message: expect.stringContaining(words)}});
+		expect(sandbox.requests.registration).toHaveLength(0);
+		expect(sandbox.requests.authorization).toHaveLength(0);
+	});
+
+	it('a callback without the iss the server promises is refused, and the code is not redeemed', async () => {
+		const sandbox = await sandboxFor('iss-required', {omitIss: true});
+		const run = await login(sandbox);
+		expect(run.code).toBe(1);
+		expect(JSON.parse(run.stdout)).toMatchObject({ok: false, error: {step: 'callback', message: expect.stringContaining('iss')}});
+		expect(sandbox.requests.authorization).toHaveLength(1);
+		expect(sandbox.requests.token).toHaveLength(0);
+	});
+});
