@@ -18,6 +18,13 @@ export type ClientCredentials = {
 /** registration: RFC 7591; pre-registered: given by the user; client-metadata-document: the id is the URL of one (MCP 2025-11-25). */
 export type ClientSource = 'registration' | 'pre-registered' | 'client-metadata-document';
 
+/** How the client id was had, in a few words for a screen. */
+export const clientSourceLabels: Readonly<Record<ClientSource, string>> = {
+	registration: 'registered here',
+	'pre-registered': 'pre-registered',
+	'client-metadata-document': 'Client ID Metadata Document',
+};
+
 export function isSupportedAuthMethod(method: unknown): method is TokenEndpointAuthMethod {
 	return method === 'none' || method === 'client_secret_basic' || method === 'client_secret_post';
 }

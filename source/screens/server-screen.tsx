@@ -12,6 +12,7 @@ import {TracePanel} from '../components/trace-panel.js';
 import type {ExportTarget} from '../core/export.js';
 import type {Exchange} from '../core/http.js';
 import type {McpCheckResult} from '../core/mcp-check.js';
+import {clientSourceLabels} from '../core/client.js';
 import {maskSecret, redactJson} from '../core/redact.js';
 import {printable, printableLine} from '../core/text.js';
 import {type TokenSummary, summarizeTokens} from '../core/tokens.js';
@@ -155,7 +156,7 @@ function Summary({server, activity, now}: {readonly server: SavedServer; readonl
 				<Field label="Client">
 					{client ? (
 						<Text>
-							{printableLine(client.clientId)} <Text dimColor>({client.source === 'registration' ? 'registered' : 'pre-registered'}, token endpoint auth {client.authMethod})</Text>
+							{printableLine(client.clientId)} <Text dimColor>({clientSourceLabels[client.source]}, token endpoint auth {client.authMethod})</Text>
 						</Text>
 					) : (
 						<Text>none (forgotten): a registers a new one</Text>
@@ -184,7 +185,7 @@ function Summary({server, activity, now}: {readonly server: SavedServer; readonl
 			<Box marginTop={1} flexDirection="column">
 				<Field label="Last MCP check">{lastCheck ? <CheckResult at={lastCheck.at} result={lastCheck.result} now={current}/> : <Text>never: v checks</Text>}</Field>
 				<Field label="Registered">
-					<Text>{registration ? when(registration.registeredAt, current) : client?.source === 'pre-registered' ? 'pre-registered client: not registered here' : 'not saved'}</Text>
+					<Text>{registration ? when(registration.registeredAt, current) : client && client.source !== 'registration' ? `${clientSourceLabels[client.source]}: not registered here` : 'not saved'}</Text>
 				</Field>
 				<Field label="Saved">
 					<Text>{when(server.updatedAt, current)}</Text>
@@ -205,7 +206,7 @@ const viewChrome = 4;
 function RegistrationView({server, height, now}: {readonly server: SavedServer; readonly height: number; readonly now: number}) {
 	const {registration} = server;
 	if (!registration) {
-		return <Text>{server.client?.source === 'pre-registered' ? 'pre-registered client: no registration' : 'No registration is saved for this client.'}</Text>;
+		return <Text>{server.client && server.client.source !== 'registration' ? `${clientSourceLabels[server.client.source]}: no registration` : 'No registration is saved for this client.'}</Text>;
 	}
 
 	const endpoint = server.authorizationServer.registration_endpoint;

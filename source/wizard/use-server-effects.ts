@@ -1,4 +1,5 @@
 import {type Dispatch, useEffect, useRef} from 'react';
+import {checkClientMetadataDocument, clientForDocument} from '../core/client-metadata-document.js';
 import {checkRegisteredClient, decideClientReuse, registeredCallbackPort} from '../core/client-reuse.js';
 import {WizardError} from '../core/errors.js';
 import type {SavedServer} from '../store/types.js';
@@ -48,12 +49,20 @@ export function useClientCheck(step: Step, servers: readonly SavedServer[], disp
 		const issuer = discovery.authorizationServer?.issuer ?? '';
 		(async () => {
 			const client = saved?.client;
-			if (!saved || !client) return {reuse: false as const, reason: 'no client is saved for this server'};
+			if (!saved || !client) return {decision: {reuse: false as const, reason: 'no client is saved for this server'}};
+			const scopes = current.scopes.selected;
+			if (client.source === 'client-metadata-document') {
+				// The document may have changed since: checked again, and its redirect URI's port is the one to listen on.
+				const check = await checkClientMetadataDocument(services.http, client.clientId, {signal: controller.signal, callbackPort: services.options.callbackPort, scopes});
+				const {callbackPort} = clientForDocument(check, services.options.callbackPort);
+				return {decision: decideClientReuse({savedIssuer: saved.issuer, issuer, client, scopes, check: {status: 'unknown', reason: 'a Client ID Metadata Document'}}), callbackPort};
+			}
+
 			const check = client.source === 'registration' ? await checkRegisteredClient(services.http, saved.registration?.response, controller.signal) : ({status: 'unknown', reason: 'pre-registered'} as const);
-			return decideClientReuse({savedIssuer: saved.issuer, issuer, client, registeredScope: saved.registration?.response['scope'], scopes: current.scopes.selected, check});
+			const callbackPort = registeredCallbackPort(saved.registration?.response) ?? registeredCallbackPort(saved.registration?.request);
+			return {decision: decideClientReuse({savedIssuer: saved.issuer, issuer, client, registeredScope: saved.registration?.response['scope'], scopes, check}), callbackPort};
 		})().then(
-			decision => {
-				const callbackPort = registeredCallbackPort(saved?.registration?.response) ?? registeredCallbackPort(saved?.registration?.request);
+			({decision, callbackPort}) => {
 				if (!controller.signal.aborted) dispatch({type: 'client-decided', decision, callbackPort});
 			},
 			(error: unknown) => {

@@ -38,6 +38,7 @@ export function useDiscovery(step: Step, dispatch: Dispatch<Action>, services: W
 				signal,
 				// The wizard asks for a client id when the server cannot give one: no reason to stop at the metadata.
 				hasClientId: true,
+				clientMetadataUrl: services.options.clientMetadataUrl,
 				onEvent(event) {
 					send(event.type === 'attempt-started' ? {type: 'attempt-started', stage: event.stage, url: event.url} : {type: 'attempt-finished', attempt: event.attempt});
 				},

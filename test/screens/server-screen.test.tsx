@@ -46,7 +46,7 @@ describe('summary', () => {
 		expect(frame).toMatch(/Issuer +https:\/\/api\.fastmail\.com/);
 		expect(frame).toMatch(/Status +✓ valid for 42m/);
 		expect(frame).toMatch(new RegExp(`Scopes asked +${fastmailMcpScope} offline_access`));
-		expect(frame).toMatch(/Client +fm-client-7f3a \(registered, token endpoint auth none\)/);
+		expect(frame).toMatch(/Client +fm-client-7f3a \(registered here, token endpoint auth none\)/);
 		expect(frame).not.toContain('Client secret');
 		expect(frame).toMatch(new RegExp(`Access token +${accessToken.slice(0, 6)}…\\(${accessToken.length} chars\\) \\(Bearer, a JWT\\)`));
 		expect(frame).toMatch(/Expiry +expires in 42m 0s/);
@@ -69,7 +69,7 @@ describe('summary', () => {
 		expect(unwrapped(frame)).not.toContain(preRegisteredClient.clientSecret);
 		expect(frame).toMatch(/Status +✗ needs login/);
 		expect(frame).toMatch(/Tokens +none saved: a re-authorizes/);
-		expect(frame).toMatch(/Registered +pre-registered client: not registered here/);
+		expect(frame).toMatch(/Registered +pre-registered: not registered here/);
 		expect(frame).toMatch(/Last MCP check +never: v checks/);
 		const hints = flat(frame);
 		expect(hints).toContain('a re-authorize · no refresh token · v check with MCP · n rename · g registration JSON');
@@ -324,7 +324,7 @@ describe('registration view', () => {
 
 	it('says a pre-registered client has none', async () => {
 		const {lastFrame, unmount} = render(<ServerScreen {...props({server: acme, view: 'registration'})}/>);
-		await frameWith(lastFrame, 'pre-registered client: no registration');
+		await frameWith(lastFrame, 'pre-registered: no registration');
 		unmount();
 	});
 });
