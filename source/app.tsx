@@ -20,7 +20,9 @@ import {ClientIdScreen} from './screens/client-id-screen.js';
 import {ServerScreen} from './screens/server-screen.js';
 import {exportConfig} from './core/export.js';
 import {useGlobalKeys} from './wizard/use-global-keys.js';
-import {loginContext, registrationRequestFor, useCallbackListener, useDiscovery, useLogin, useRegistration, useTokenLifecycle} from './wizard/use-wizard-effects.js';
+import {loginContext, registrationRequestFor, useCallbackListener, useDiscovery, useDocumentCheck, useLogin, useRegistration, useTokenLifecycle} from './wizard/use-wizard-effects.js';
+import {DocumentClientScreen} from './screens/document-client-screen.js';
+import {chooseClientWay} from './core/client-way.js';
 import {defaultLoginTimeoutMs} from './core/authorization-session.js';
 
 export type AppProps = {
@@ -54,6 +56,7 @@ function stepNumber(step: Step): number {
 
 		case 'client-id':
 		case 'client-check':
+		case 'client-metadata-document':
 		case 'registration':
 		case 'pre-registered':
 		case 'reused': {
@@ -117,6 +120,7 @@ export function App({services, initialUrl, banner}: AppProps) {
 	useTokenLifecycle(state.step, dispatch, services);
 	useClientCheck(state.step, state.servers, dispatch, services);
 	useServerActions(state.step, dispatch, services);
+	useDocumentCheck(state.step, dispatch, services);
 	const keys = state.traceOpen ? 'all' : globalKeys(state.step);
 	useGlobalKeys({
 		scope: keys,
@@ -182,7 +186,7 @@ export function StepScreen({state, dispatch, services, height, login}: {
 		}
 
 		case 'scopes': {
-			const {clientId, clientSecret} = services.options;
+			const {clientId, clientSecret, clientMetadataUrl} = services.options;
 			const metadata = step.metadata.discovery.authorizationServer?.metadata;
 			return (
 				<ScopesScreen
@@ -194,7 +198,15 @@ export function StepScreen({state, dispatch, services, height, login}: {
 					onStartAdding={() => dispatch({type: 'scope-adding-started'})}
 					onAdd={scope => dispatch({type: 'scope-added', scope})}
 					onCancelAdding={() => dispatch({type: 'scope-adding-cancelled'})}
-					onSubmit={selected => dispatch({type: 'scopes-accepted', selected, preRegistered: clientId !== undefined && metadata ? preRegisteredClient(metadata, clientId, clientSecret) : undefined})}
+					onSubmit={selected =>
+						dispatch({
+							type: 'scopes-accepted',
+							selected,
+							preRegistered: clientId !== undefined && metadata ? preRegisteredClient(metadata, clientId, clientSecret) : undefined,
+							// chooseClientWay: a document when the server takes them and one was given (spec-notes 3).
+							documentUrl: metadata && chooseClientWay({metadata, clientId, clientMetadataUrl}).way === 'client-metadata-document' ? clientMetadataUrl : undefined,
+						})
+					}
 				/>
 			);
 		}
@@ -237,6 +249,10 @@ export function StepScreen({state, dispatch, services, height, login}: {
 					onClientSecret={clientSecret => dispatch({type: 'client-secret-entered', clientSecret})}
 				/>
 			);
+		}
+
+		case 'client-metadata-document': {
+			return <DocumentClientScreen url={step.url} check={step.check} onContinue={() => dispatch({type: 'client-accepted'})} />;
 		}
 
 		case 'client-check':

@@ -43,3 +43,25 @@ it('asks for a pre-registered client when the server registers none, and logs in
 		unmount();
 	}
 });
+
+it('checks a Client ID Metadata Document and logs in with its URL as the client id', async () => {
+	const documentSandbox = await startSandbox({profile: 'client-metadata-document'});
+	const url = documentSandbox.clientMetadataDocumentUrl!;
+	const services = {http: createHttpClient(), store: openConfStore({home: home.path}), env: {...process.env, BROWSER: scriptedBrowser}, options: {clientMetadataUrl: url}, core: coreSteps};
+	const {stdin, lastFrame, unmount} = render(<App services={services} initialUrl={documentSandbox.mcpUrl} />);
+	try {
+		await frameWith(lastFrame, 'authorization_endpoint');
+		await press(stdin, keys.enter);
+		await frameWith(lastFrame, 'Which scopes');
+		await press(stdin, keys.enter);
+		const checked = await frameWith(lastFrame, 'covers the loopback callback');
+		expect(checked).toContain('client_id is the document');
+		await press(stdin, keys.enter);
+		await frameWith(lastFrame, 'Saved as');
+		expect(documentSandbox.requests.registration).toHaveLength(0);
+		expect(documentSandbox.requests.authorization.at(-1)!.query['client_id']).toBe(url);
+	} finally {
+		unmount();
+		await documentSandbox.close();
+	}
+});

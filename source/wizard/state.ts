@@ -4,7 +4,8 @@ import type {DiscoveryRow} from '../screens/discovery-screen.js';
 import type {BrowserState, LoginPhase as ScreenLoginPhase} from '../screens/login-screen.js';
 import type {RegistrationPhase} from '../screens/registration-screen.js';
 import type {CheckState, RefreshState} from '../screens/token-screen.js';
-import {type ClientCredentials, preRegisteredClient} from '../core/client.js';
+import {type ClientCredentials, clientMetadataDocumentClient, preRegisteredClient} from '../core/client.js';
+import type {ClientMetadataDocumentCheck} from '../core/client-metadata-document.js';
 import type {Attempt, Discovery, DiscoveryStage} from '../core/discovery.js';
 import {WizardError} from '../core/errors.js';
 import type {McpCheckResult} from '../core/mcp-check.js';
@@ -51,7 +52,8 @@ export type ClientCheckStep = {readonly name: 'client-check'; readonly scopes: S
 export type ClientStep =
 	| {readonly name: 'registration'; readonly scopes: ScopesStep; readonly clientName: string; readonly phase: RegistrationPhase; readonly notice?: string}
 	| {readonly name: 'pre-registered'; readonly scopes: ScopesStep; readonly client: ClientCredentials}
-	| {readonly name: 'reused'; readonly scopes: ScopesStep; readonly client: ClientCredentials; readonly callbackPort?: number};
+	| {readonly name: 'reused'; readonly scopes: ScopesStep; readonly client: ClientCredentials; readonly callbackPort?: number}
+	| {readonly name: 'client-metadata-document'; readonly scopes: ScopesStep; readonly url: string; readonly check?: ClientMetadataDocumentCheck; readonly callbackPort?: number};
 
 /** The screen's phases, and 'starting' before the authorization URL exists. */
 export type LoginPhase = {readonly kind: 'starting'} | ScreenLoginPhase;
@@ -125,8 +127,9 @@ export type Action =
 	| {readonly type: 'scope-adding-started'}
 	| {readonly type: 'scope-adding-cancelled'}
 	| {readonly type: 'scope-added'; readonly scope: string}
-	/** With a pre-registered client (flags), the registration preview is skipped. */
-	| {readonly type: 'scopes-accepted'; readonly selected: readonly string[]; readonly preRegistered?: ClientCredentials}
+	/** With a pre-registered client or a Client ID Metadata Document (flags), the registration preview is skipped. */
+	| {readonly type: 'scopes-accepted'; readonly selected: readonly string[]; readonly preRegistered?: ClientCredentials; readonly documentUrl?: string}
+	| {readonly type: 'document-checked'; readonly check: ClientMetadataDocumentCheck; readonly callbackPort?: number}
 	| {readonly type: 'client-id-entered'; readonly clientId: string}
 	| {readonly type: 'client-secret-entered'; readonly clientSecret?: string}
 	| {readonly type: 'callback-server-ready'; readonly redirectUri: string}
@@ -249,7 +252,8 @@ function previousStep(step: Step, home: boolean): Step | undefined {
 		}
 
 		case 'pre-registered':
-		case 'reused': {
+		case 'reused':
+		case 'client-metadata-document': {
 			return step.scopes;
 		}
 
@@ -342,6 +346,7 @@ function reduceStep(step: Step, action: Action): Step {
 			if (step.name !== 'scopes') return step;
 			const scopes = {...step, selected: action.selected};
 			if (action.preRegistered) return {name: 'pre-registered', scopes, client: action.preRegistered};
+			if (action.documentUrl) return {name: 'client-metadata-document', scopes, url: action.documentUrl};
 			if (step.metadata.reauth) return {name: 'client-check', scopes, reauth: step.metadata.reauth};
 			const metadata = step.metadata.discovery.authorizationServer?.metadata;
 			if (metadata && !metadata.registration_endpoint) {
@@ -352,6 +357,10 @@ function reduceStep(step: Step, action: Action): Step {
 			}
 
 			return {name: 'registration', scopes, clientName: defaultClientName, phase: {kind: 'preview'}};
+		}
+
+		case 'document-checked': {
+			return step.name === 'client-metadata-document' ? {...step, check: action.check, callbackPort: action.callbackPort} : step;
 		}
 
 		case 'client-id-entered': {
@@ -398,6 +407,9 @@ function reduceStep(step: Step, action: Action): Step {
 
 		case 'client-accepted': {
 			if (step.name === 'pre-registered') return {name: 'login', from: step, client: step.client, attempt: 1, phase: {kind: 'starting'}};
+			if (step.name === 'client-metadata-document' && step.check && step.check.errors.length === 0) {
+				return {name: 'login', from: step, client: clientMetadataDocumentClient(step.url), attempt: 1, phase: {kind: 'starting'}};
+			}
 			if (step.name === 'registration' && step.phase.kind === 'registered') {
 				return {name: 'login', from: step, client: step.phase.result.client, registration: step.phase.result, attempt: 1, phase: {kind: 'starting'}};
 			}

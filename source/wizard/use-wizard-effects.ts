@@ -5,6 +5,7 @@ import {WizardError} from '../core/errors.js';
 import {buildRegistrationRequest} from '../core/registration.js';
 import {refreshDueAt} from '../core/tokens.js';
 import {saveLogin} from '../store/saved-server.js';
+import {checkClientMetadataDocument, clientForDocument} from '../core/client-metadata-document.js';
 import type {WizardServices} from './services.js';
 import {type Action, type ClientStep, type LoginStep, type ScopesStep, type Step, type TokensStep, toErrorInfo} from './state.js';
 
@@ -66,7 +67,8 @@ export type CallbackListener = {
 export function useCallbackListener(step: Step, dispatch: Dispatch<Action>, services: WizardServices): CallbackListener {
 	const state = useRef<{server?: CallbackServer; starting?: Promise<CallbackServer>; port?: number}>({});
 	// A reused client's login starts its own listener, on the port its registration names.
-	const needed = step.name === 'client-id' || step.name === 'registration' || step.name === 'pre-registered' || (step.name === 'login' && step.from.name !== 'reused');
+	// A reused or document client's login starts its own listener, on the port its redirect URI names.
+	const needed = step.name === 'client-id' || step.name === 'registration' || step.name === 'pre-registered' || (step.name === 'login' && step.from.name !== 'reused' && step.from.name !== 'client-metadata-document');
 
 	const start = useCallback(async (port?: number) => {
 		state.current.starting ??= services.core.startCallbackServer({port: port ?? state.current.port ?? services.options.callbackPort}).then(
@@ -171,7 +173,7 @@ export function useLogin(step: Step, dispatch: Dispatch<Action>, services: Wizar
 
 		const {metadata, resource, scopes, mcpUrl} = loginContext(current.from);
 		(async () => {
-			const callbackServer = await listener.take(current.from.name === 'reused' ? current.from.callbackPort : undefined);
+			const callbackServer = await listener.take(current.from.name === 'reused' || current.from.name === 'client-metadata-document' ? current.from.callbackPort : undefined);
 			signal.throwIfAborted();
 			const started = await services.core.beginAuthorization({metadata, client: current.client, callbackServer, scopes, resource, timeoutMs: services.options.timeoutMs, signal, serverLabel: mcpUrl});
 			session.current = started;
@@ -268,4 +270,23 @@ export function useTokenLifecycle(step: Step, dispatch: Dispatch<Action>, servic
 		);
 		return () => controller.abort();
 	}, [checking]);
+}
+
+/** A Client ID Metadata Document is fetched and checked before it is used (spec-notes 3.2). */
+export function useDocumentCheck(step: Step, dispatch: Dispatch<Action>, services: WizardServices): void {
+	const pending = step.name === 'client-metadata-document' && step.check === undefined ? step : undefined;
+	useEffect(() => {
+		if (!pending) return;
+		const controller = new AbortController();
+		const {callbackPort} = services.options;
+		checkClientMetadataDocument(services.http, pending.url, {signal: controller.signal, callbackPort, scopes: pending.scopes.selected}).then(
+			check => {
+				if (controller.signal.aborted) return;
+				const port = check.errors.length === 0 ? clientForDocument(check, callbackPort).callbackPort : undefined;
+				dispatch({type: 'document-checked', check, callbackPort: port});
+			},
+			() => undefined,
+		);
+		return () => controller.abort();
+	}, [pending?.url]);
 }
