@@ -13,7 +13,7 @@ import {ScopesScreen} from './screens/scopes-screen.js';
 import {TokenScreen} from './screens/token-screen.js';
 import {UrlScreen} from './screens/url-screen.js';
 import type {WizardServices} from './wizard/services.js';
-import {type Action, type Step, type WizardState, assertNever, globalKeys, initialState, reducer, toErrorInfo} from './wizard/state.js';
+import {type Action, type Step, type WizardState, assertNever, clientWayOf, globalKeys, initialState, reducer, toErrorInfo} from './wizard/state.js';
 import {useClientCheck, useServerActions} from './wizard/use-server-effects.js';
 import {ServersScreen} from './screens/servers-screen.js';
 import {ClientIdScreen} from './screens/client-id-screen.js';
@@ -22,6 +22,9 @@ import {exportConfig} from './core/export.js';
 import {useGlobalKeys} from './wizard/use-global-keys.js';
 import {loginContext, registrationRequestFor, useCallbackListener, useDiscovery, useDocumentCheck, useLogin, useRegistration, useTokenLifecycle} from './wizard/use-wizard-effects.js';
 import {DocumentClientScreen} from './screens/document-client-screen.js';
+import {ClientWayScreen, type ClientWayItem} from './screens/client-way-screen.js';
+import type {ClientWay} from './core/client-way.js';
+import type {AuthorizationServerMetadata} from './core/metadata.js';
 import {chooseClientWay} from './core/client-way.js';
 import {defaultLoginTimeoutMs} from './core/authorization-session.js';
 
@@ -55,6 +58,7 @@ function stepNumber(step: Step): number {
 		}
 
 		case 'client-id':
+		case 'client-way':
 		case 'client-check':
 		case 'client-metadata-document':
 		case 'registration':
@@ -122,6 +126,13 @@ export function App({services, initialUrl, banner}: AppProps) {
 	useServerActions(state.step, dispatch, services);
 	useDocumentCheck(state.step, dispatch, services);
 	const keys = state.traceOpen ? 'all' : globalKeys(state.step);
+	const way = keys === 'all' ? clientWayOf(state.step) : undefined;
+	useInput(
+		input => {
+			if (input === 'w') dispatch({type: 'client-way-opened'});
+		},
+		{isActive: way !== undefined && !state.traceOpen},
+	);
 	useGlobalKeys({
 		scope: keys,
 		onBack: () => dispatch(state.traceOpen ? {type: 'trace-toggled'} : {type: 'back'}),
@@ -145,10 +156,29 @@ export function App({services, initialUrl, banner}: AppProps) {
 					<KeyHints hints={[['t', 'back to the step'], ['q', 'quit']]} />
 				</Box>
 			) : (
-				<StepScreen state={state} dispatch={dispatch} services={services} height={height} login={login} />
+				<Box flexDirection="column">
+					{way ? <Text dimColor>{`Client: ${clientWayLabels[way]}. w: another way`}</Text> : null}
+					<StepScreen state={state} dispatch={dispatch} services={services} height={height - (way ? 1 : 0)} login={login} />
+				</Box>
 			)}
 		</Box>
 	);
+}
+
+const clientWayLabels: Record<ClientWay, string> = {
+	'pre-registered': 'a pre-registered client id',
+	'client-metadata-document': 'a Client ID Metadata Document',
+	'dynamic-registration': 'dynamic registration (RFC 7591)',
+	ask: 'a client id you enter',
+};
+
+/** The ways to a client id this authorization server supports (spec-notes 3); a client id can always be typed in. */
+function clientWayItems(metadata: AuthorizationServerMetadata): ClientWayItem[] {
+	return [
+		...(metadata.registration_endpoint ? [{way: 'dynamic-registration' as const, label: 'Register a client', why: `the server registers clients at ${metadata.registration_endpoint}`}] : []),
+		...(metadata.client_id_metadata_document_supported ? [{way: 'client-metadata-document' as const, label: 'Use a Client ID Metadata Document', why: 'the server fetches your document by its URL'}] : []),
+		{way: 'pre-registered' as const, label: 'Enter a client id', why: 'one the server operator registered for you'},
+	];
 }
 
 /** A step that failed before its screen had anything to show: the error, and r to try again. */
@@ -247,8 +277,14 @@ export function StepScreen({state, dispatch, services, height, login}: {
 					field={step.field}
 					onClientId={clientId => dispatch({type: 'client-id-entered', clientId})}
 					onClientSecret={clientSecret => dispatch({type: 'client-secret-entered', clientSecret})}
+					onDocumentUrl={url => dispatch({type: 'document-url-entered', url})}
 				/>
 			);
+		}
+
+		case 'client-way': {
+			const metadata = step.scopes.metadata.discovery.authorizationServer?.metadata;
+			return <ClientWayScreen items={metadata ? clientWayItems(metadata) : []} current={step.current} onPick={way => dispatch({type: 'client-way-picked', way})} />;
 		}
 
 		case 'client-metadata-document': {

@@ -65,3 +65,26 @@ it('checks a Client ID Metadata Document and logs in with its URL as the client 
 		await documentSandbox.close();
 	}
 });
+
+it('shows which way to a client id applies, and lets the user pick another the server supports', async () => {
+	const fastmail = await startSandbox();
+	const services = {http: createHttpClient(), store: openConfStore({home: home.path}), env: {...process.env, BROWSER: scriptedBrowser}, options: {}, core: coreSteps};
+	const {stdin, lastFrame, unmount} = render(<App services={services} initialUrl={fastmail.mcpUrl} />);
+	try {
+		await frameWith(lastFrame, 'authorization_endpoint');
+		await press(stdin, keys.enter);
+		await frameWith(lastFrame, 'Which scopes');
+		await press(stdin, keys.enter);
+		await frameWith(lastFrame, 'Client: dynamic registration (RFC 7591). w: another way');
+		await press(stdin, 'w');
+		const picker = await frameWith(lastFrame, 'How should this login get its client id?');
+		expect(picker).toContain('Register a client (now)');
+		expect(picker).not.toContain('Client ID Metadata Document');
+		await press(stdin, keys.down, keys.enter);
+		await frameWith(lastFrame, 'Client id:');
+		expect(fastmail.requests.registration).toHaveLength(0);
+	} finally {
+		unmount();
+		await fastmail.close();
+	}
+});

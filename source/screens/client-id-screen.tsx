@@ -7,27 +7,41 @@ export type ClientIdScreenProps = {
 	readonly reason: string;
 	/** The loopback redirect URI the operator must have registered for the client, once the listener is up. */
 	readonly redirectUri?: string;
-	/** Which field is open: the client id, then its secret. */
-	readonly field: 'client-id' | 'client-secret';
+	/** Which field is open: the client id, then its secret; or a Client ID Metadata Document's URL. */
+	readonly field: 'client-id' | 'client-secret' | 'document-url';
 	/** Enter on a non-empty client id. */
 	readonly onClientId: (clientId: string) => void;
 	/** Enter on the secret; undefined for a public client (empty field). */
 	readonly onClientSecret: (clientSecret: string | undefined) => void;
+	/** Enter on a non-empty document URL. */
+	readonly onDocumentUrl: (url: string) => void;
 };
 
 /**
  * Asks for a pre-registered client (spec-notes 3.1, 3.4) when the server cannot give one otherwise. The
  * secret is typed masked and never shown. Esc is the App's: back to the scopes.
  */
-export function ClientIdScreen({reason, redirectUri, field, onClientId, onClientSecret}: ClientIdScreenProps) {
+export function ClientIdScreen({reason, redirectUri, field, onClientId, onClientSecret, onDocumentUrl}: ClientIdScreenProps) {
+	const document = field === 'document-url';
 	return (
 		<Box flexDirection="column">
-			<Text bold>A client id is needed</Text>
+			<Text bold>{document ? 'A Client ID Metadata Document' : 'A client id is needed'}</Text>
 			<Text>{reason}</Text>
-			<Text>Ask the server operator for a client id (and secret, if it has one) registered for this redirect URI:</Text>
+			<Text>{document ? 'Its redirect_uris must cover this redirect URI:' : 'Ask the server operator for a client id (and secret, if it has one) registered for this redirect URI:'}</Text>
 			<Text color="cyan">{redirectUri ?? '(starting the loopback listener…)'}</Text>
 			<Box marginTop={1}>
-				{field === 'client-id' ? (
+				{document ? (
+					<>
+						<Text>Document URL: </Text>
+						<TextInput
+							key="document-url"
+							placeholder="https://example.com/clients/me.json"
+							onSubmit={value => {
+								if (value.trim() !== '') onDocumentUrl(value.trim());
+							}}
+						/>
+					</>
+				) : field === 'client-id' ? (
 					<>
 						<Text>Client id: </Text>
 						<TextInput
@@ -45,7 +59,7 @@ export function ClientIdScreen({reason, redirectUri, field, onClientId, onClient
 					</>
 				)}
 			</Box>
-			<KeyHints hints={[['Enter', field === 'client-id' ? 'next' : 'use this client'], ['Esc', 'back']]} />
+			<KeyHints hints={[['Enter', field === 'client-secret' ? 'use this client' : 'next'], ['Esc', 'back']]} />
 		</Box>
 	);
 }

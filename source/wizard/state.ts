@@ -6,6 +6,7 @@ import type {RegistrationPhase} from '../screens/registration-screen.js';
 import type {CheckState, RefreshState} from '../screens/token-screen.js';
 import {type ClientCredentials, clientMetadataDocumentClient, preRegisteredClient} from '../core/client.js';
 import type {ClientMetadataDocumentCheck} from '../core/client-metadata-document.js';
+import type {ClientWay} from '../core/client-way.js';
 import type {Attempt, Discovery, DiscoveryStage} from '../core/discovery.js';
 import {WizardError} from '../core/errors.js';
 import type {McpCheckResult} from '../core/mcp-check.js';
@@ -40,7 +41,10 @@ export type ScopesStep = {
 };
 
 /** No way to get a client id but asking the user (spec-notes 3.4): a client id, then its secret. */
-export type ClientIdStep = {readonly name: 'client-id'; readonly scopes: ScopesStep; readonly reason: string; readonly field: 'client-id' | 'client-secret'; readonly clientId?: string};
+export type ClientIdStep = {readonly name: 'client-id'; readonly scopes: ScopesStep; readonly reason: string; readonly field: 'client-id' | 'client-secret' | 'document-url'; readonly clientId?: string};
+
+/** The user picks another of the ways to a client id the server supports (w on a client step). */
+export type ClientWayStep = {readonly name: 'client-way'; readonly scopes: ScopesStep; readonly current?: ClientWay};
 
 /** A re-authorization asks the authorization server whether the saved client still works. */
 export type ClientCheckStep = {readonly name: 'client-check'; readonly scopes: ScopesStep; readonly reauth: Reauthorization};
@@ -100,7 +104,7 @@ export type ServerStep = {
 	readonly pending?: ServerChange;
 };
 
-export type Step = UrlStep | DiscoveryStep | MetadataStep | ScopesStep | ClientIdStep | ClientCheckStep | ClientStep | LoginStep | TokensStep | ServersStep | ServerStep;
+export type Step = UrlStep | DiscoveryStep | MetadataStep | ScopesStep | ClientIdStep | ClientWayStep | ClientCheckStep | ClientStep | LoginStep | TokensStep | ServersStep | ServerStep;
 
 export type WizardState = {
 	readonly step: Step;
@@ -130,6 +134,9 @@ export type Action =
 	/** With a pre-registered client or a Client ID Metadata Document (flags), the registration preview is skipped. */
 	| {readonly type: 'scopes-accepted'; readonly selected: readonly string[]; readonly preRegistered?: ClientCredentials; readonly documentUrl?: string}
 	| {readonly type: 'document-checked'; readonly check: ClientMetadataDocumentCheck; readonly callbackPort?: number}
+	| {readonly type: 'client-way-opened'}
+	| {readonly type: 'client-way-picked'; readonly way: Exclude<ClientWay, 'ask'>}
+	| {readonly type: 'document-url-entered'; readonly url: string}
 	| {readonly type: 'client-id-entered'; readonly clientId: string}
 	| {readonly type: 'client-secret-entered'; readonly clientSecret?: string}
 	| {readonly type: 'callback-server-ready'; readonly redirectUri: string}
@@ -243,7 +250,8 @@ function previousStep(step: Step, home: boolean): Step | undefined {
 		}
 
 		case 'client-check':
-		case 'client-id': {
+		case 'client-id':
+		case 'client-way': {
 			return step.scopes;
 		}
 
@@ -268,6 +276,28 @@ function previousStep(step: Step, home: boolean): Step | undefined {
 
 		default: {
 			return assertNever(step);
+		}
+	}
+}
+
+/** The way to a client id a client step stands for; undefined for other steps. */
+export function clientWayOf(step: Step): ClientWay | undefined {
+	switch (step.name) {
+		case 'registration': {
+			return 'dynamic-registration';
+		}
+
+		case 'pre-registered':
+		case 'reused': {
+			return step.client.source === 'client-metadata-document' ? 'client-metadata-document' : step.client.source === 'registration' ? 'dynamic-registration' : 'pre-registered';
+		}
+
+		case 'client-metadata-document': {
+			return 'client-metadata-document';
+		}
+
+		default: {
+			return undefined;
 		}
 	}
 }
@@ -357,6 +387,22 @@ function reduceStep(step: Step, action: Action): Step {
 			}
 
 			return {name: 'registration', scopes, clientName: defaultClientName, phase: {kind: 'preview'}};
+		}
+
+		case 'client-way-opened': {
+			const current = clientWayOf(step);
+			return current && (step.name !== 'registration' || step.phase.kind === 'preview' || step.phase.kind === 'failed') ? {name: 'client-way', scopes: (step as ClientStep).scopes, current} : step;
+		}
+
+		case 'client-way-picked': {
+			if (step.name !== 'client-way') return step;
+			if (action.way === 'dynamic-registration') return {name: 'registration', scopes: step.scopes, clientName: defaultClientName, phase: {kind: 'preview'}};
+			if (action.way === 'client-metadata-document') return {name: 'client-id', scopes: step.scopes, reason: 'The client id is the URL of a Client ID Metadata Document that lists this redirect URI.', field: 'document-url'};
+			return {name: 'client-id', scopes: step.scopes, reason: 'A client id (and secret) the server operator registered for you.', field: 'client-id'};
+		}
+
+		case 'document-url-entered': {
+			return step.name === 'client-id' && step.field === 'document-url' ? {name: 'client-metadata-document', scopes: step.scopes, url: action.url} : step;
 		}
 
 		case 'document-checked': {

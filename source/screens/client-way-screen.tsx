@@ -1,0 +1,29 @@
+import {Box, Text} from 'ink';
+import SelectInput from 'ink-select-input';
+import {KeyHints, globalHints} from '../components/key-hints.js';
+import type {ClientWay} from '../core/client-way.js';
+
+/** A way the server supports, as the picker offers it. */
+export type ClientWayItem = {readonly way: Exclude<ClientWay, 'ask'>; readonly label: string; readonly why: string};
+
+export type ClientWayScreenProps = {
+	/** The ways this authorization server supports, best first. */
+	readonly items: readonly ClientWayItem[];
+	/** The way in use now. */
+	readonly current?: ClientWay;
+	/** Enter on a way. */
+	readonly onPick: (way: ClientWayItem['way']) => void;
+};
+
+/** Lets the user pick another of the ways to a client id that the server supports (spec-notes 3). */
+export function ClientWayScreen({items, current, onPick}: ClientWayScreenProps) {
+	return (
+		<Box flexDirection="column">
+			<Text bold>How should this login get its client id?</Text>
+			<Box marginTop={1}>
+				<SelectInput items={items.map(item => ({key: item.way, value: item.way, label: `${item.label}${item.way === current ? ' (now)' : ''}: ${item.why}`}))} onSelect={item => onPick(item.value)} />
+			</Box>
+			<KeyHints hints={[['Enter', 'use this way'], ...globalHints]} />
+		</Box>
+	);
+}
