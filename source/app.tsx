@@ -20,8 +20,9 @@ import {ClientIdScreen} from './screens/client-id-screen.js';
 import {ServerScreen} from './screens/server-screen.js';
 import {exportConfig} from './core/export.js';
 import {useGlobalKeys} from './wizard/use-global-keys.js';
-import {loginContext, registrationRequestFor, useCallbackListener, useDiscovery, useDocumentCheck, useLogin, useRegistration, useTokenLifecycle} from './wizard/use-wizard-effects.js';
+import {loginContext, registrationRequestFor, useCallbackListener, useDiscovery, useDocumentCheck, useLogin, useToolCall, useRegistration, useTokenLifecycle} from './wizard/use-wizard-effects.js';
 import {DocumentClientScreen} from './screens/document-client-screen.js';
+import {ToolCallPanel} from './screens/tool-call-panel.js';
 import {ClientWayScreen, type ClientWayItem} from './screens/client-way-screen.js';
 import type {ClientWay} from './core/client-way.js';
 import type {AuthorizationServerMetadata} from './core/metadata.js';
@@ -125,6 +126,17 @@ export function App({services, initialUrl, banner}: AppProps) {
 	useClientCheck(state.step, state.servers, dispatch, services);
 	useServerActions(state.step, dispatch, services);
 	useDocumentCheck(state.step, dispatch, services);
+	useToolCall(state.step, dispatch, services);
+	const {step} = state;
+	const call = step.name === 'tokens' ? step.call : undefined;
+	useInput(
+		(input, key) => {
+			if (call === undefined && input === 'c') dispatch({type: 'tool-call-opened'});
+			else if (call !== undefined && key.escape) dispatch({type: 'tool-call-closed'});
+			else if (call?.kind === 'done' && call.stepUpScopes && key.return) dispatch({type: 'step-up-accepted'});
+		},
+		{isActive: step.name === 'tokens' && !state.traceOpen && step.check.kind === 'done' && step.check.result.ok},
+	);
 	const keys = state.traceOpen ? 'all' : globalKeys(state.step);
 	const way = keys === 'all' ? clientWayOf(state.step) : undefined;
 	useInput(
@@ -355,7 +367,8 @@ export function StepScreen({state, dispatch, services, height, login}: {
 		case 'tokens': {
 			const context = loginContext(step.login.from);
 			return (
-				<TokenScreen
+				<Box flexDirection="column">
+					<TokenScreen
 					serverName={step.saved?.kind === 'saved' ? step.saved.name : context.mcpUrl}
 					mcpUrl={context.mcpUrl}
 					tokens={step.tokens}
@@ -366,7 +379,9 @@ export function StepScreen({state, dispatch, services, height, login}: {
 					saved={step.saved}
 					onRefresh={() => dispatch({type: 'refresh-requested'})}
 					onCheck={() => dispatch({type: 'check-requested'})}
-				/>
+					/>
+					{step.call ? <ToolCallPanel call={step.call} onPick={tool => dispatch({type: 'tool-picked', tool})} /> : step.check.kind === 'done' && step.check.result.ok ? <Text dimColor>c: call a tool with this token</Text> : null}
+				</Box>
 			);
 		}
 

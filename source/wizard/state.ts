@@ -7,6 +7,8 @@ import type {CheckState, RefreshState} from '../screens/token-screen.js';
 import {type ClientCredentials, clientMetadataDocumentClient, preRegisteredClient} from '../core/client.js';
 import type {ClientMetadataDocumentCheck} from '../core/client-metadata-document.js';
 import type {ClientWay} from '../core/client-way.js';
+import {type ToolCallResult, stepUpScopes} from '../core/tool-call.js';
+import type {ToolCallState} from '../screens/tool-call-panel.js';
 import type {Attempt, Discovery, DiscoveryStage} from '../core/discovery.js';
 import {WizardError} from '../core/errors.js';
 import type {McpCheckResult} from '../core/mcp-check.js';
@@ -85,6 +87,8 @@ export type TokensStep = {
 	readonly refresh: RefreshState;
 	readonly check: CheckState;
 	readonly saved?: SaveState;
+	/** A tool call from this screen, which may end in a step-up. */
+	readonly call?: ToolCallState;
 };
 
 /** The saved servers, the home screen when there are any. */
@@ -178,6 +182,11 @@ export type Action =
 	| {readonly type: 'server-export-shown'; readonly exporting: NonNullable<ServerScreenProps['exporting']>}
 	| {readonly type: 'server-activity'; readonly activity: ServerActivity}
 	| {readonly type: 'server-removed'; readonly message: string}
+	| {readonly type: 'tool-call-opened'}
+	| {readonly type: 'tool-picked'; readonly tool: string}
+	| {readonly type: 'tool-call-finished'; readonly result: ToolCallResult}
+	| {readonly type: 'tool-call-closed'}
+	| {readonly type: 'step-up-accepted'}
 	| {readonly type: 'back'}
 	| {readonly type: 'trace-toggled'};
 
@@ -216,6 +225,11 @@ export function globalKeys(step: Step): 'all' | 'escape' | 'none' {
 
 		case 'server': {
 			return isServerScreenCapturingEscape(step) ? 'none' : 'all';
+		}
+
+		case 'tokens': {
+			// The tool list and the step-up offer answer Esc themselves.
+			return step.call && step.call.kind !== 'running' ? 'none' : 'all';
 		}
 
 		default: {
@@ -529,6 +543,35 @@ function reduceStep(step: Step, action: Action): Step {
 
 		case 'check-finished': {
 			return step.name === 'tokens' ? {...step, check: {kind: 'done', result: action.result}} : step;
+		}
+
+		case 'tool-call-opened': {
+			if (step.name !== 'tokens' || step.check.kind !== 'done' || !step.check.result.ok) return step;
+			return {...step, call: {kind: 'picking', tools: step.check.result.toolNames}};
+		}
+
+		case 'tool-picked': {
+			return step.name === 'tokens' && step.call?.kind === 'picking' ? {...step, call: {kind: 'running', tool: action.tool}} : step;
+		}
+
+		case 'tool-call-finished': {
+			if (step.name !== 'tokens' || step.call?.kind !== 'running') return step;
+			const challenged = !action.result.ok ? action.result.insufficientScope?.scopes : undefined;
+			// Step-up (MCP 2026-07-28): the scopes asked before, and the challenged ones.
+			const union = challenged && challenged.length > 0 ? stepUpScopes(step.login.from.scopes.selected, challenged) : undefined;
+			return {...step, call: {kind: 'done', tool: step.call.tool, result: action.result, stepUpScopes: union}};
+		}
+
+		case 'tool-call-closed': {
+			return step.name === 'tokens' ? {...step, call: undefined} : step;
+		}
+
+		case 'step-up-accepted': {
+			if (step.name !== 'tokens' || step.call?.kind !== 'done' || !step.call.stepUpScopes) return step;
+			const scopes = step.login.from.scopes;
+			const selected = step.call.stepUpScopes;
+			const options = [...scopes.options, ...selected.filter(scope => !scopes.options.some(option => option.scope === scope)).map(scope => ({scope, sources: ['challenge' as const]}))];
+			return {...scopes, options, selected, reason: 'your scopes and the ones the server asked for (step-up)', adding: false};
 		}
 
 		case 'server-opened': {

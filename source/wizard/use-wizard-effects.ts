@@ -290,3 +290,24 @@ export function useDocumentCheck(step: Step, dispatch: Dispatch<Action>, service
 		return () => controller.abort();
 	}, [pending?.url]);
 }
+
+/** A tool called from the token screen, with the token it shows. */
+export function useToolCall(step: Step, dispatch: Dispatch<Action>, services: WizardServices): void {
+	const running = step.name === 'tokens' && step.call?.kind === 'running' ? step : undefined;
+	const tool = running?.call?.kind === 'running' ? running.call.tool : undefined;
+	const latest = useRef(running);
+	latest.current = running;
+	useEffect(() => {
+		const current = latest.current;
+		if (!current || tool === undefined) return;
+		const controller = new AbortController();
+		const {mcpUrl} = loginContext(current.login.from);
+		services.core.callTool(mcpUrl, current.tokens.accessToken, tool, {}, {http: services.http, signal: controller.signal}).then(
+			result => {
+				if (!controller.signal.aborted) dispatch({type: 'tool-call-finished', result});
+			},
+			() => undefined,
+		);
+		return () => controller.abort();
+	}, [tool]);
+}

@@ -1,0 +1,66 @@
+import {render} from 'ink-testing-library';
+import {afterAll, beforeAll, expect, it} from 'vitest';
+import {App} from '../source/app.js';
+import {createHttpClient} from '../source/core/http.js';
+import {type Sandbox, startSandbox} from '../source/sandbox/index.js';
+import {openConfStore} from '../source/store/conf-store.js';
+import {coreSteps} from '../source/wizard/services.js';
+import {frameWith, keys, press} from './helpers/ink.js';
+import {scriptedBrowser, temporaryHome} from './helpers/run-cli.js';
+
+let sandbox: Sandbox;
+const home = temporaryHome();
+beforeAll(async () => {
+	sandbox = await startSandbox({profile: 'step-up'});
+});
+afterAll(async () => {
+	await sandbox.close();
+	home.remove();
+});
+
+it('offers step-up from the token screen when a tool needs another scope, and logs in again with both', async () => {
+	const services = {http: createHttpClient(), store: openConfStore({home: home.path}), env: {...process.env, BROWSER: scriptedBrowser}, options: {}, core: coreSteps};
+	const {tool, scope} = sandbox.stepUp!;
+	const {stdin, lastFrame, unmount} = render(<App services={services} initialUrl={sandbox.mcpUrl} />);
+	const toTool = async () => {
+		await press(stdin, 'v');
+		const checked = await frameWith(lastFrame, 'c: call a tool');
+		const tools = /\(([^)]*)\), protocol/.exec(checked.replaceAll('\n', ' '))![1]!.split(', ');
+		await press(stdin, 'c');
+		await frameWith(lastFrame, 'Call which tool');
+		await press(stdin, ...Array.from({length: tools.indexOf(tool)}, () => keys.down), keys.enter);
+	};
+
+	try {
+		await frameWith(lastFrame, 'authorization_endpoint');
+		await press(stdin, keys.enter);
+		await frameWith(lastFrame, 'Which scopes');
+		await press(stdin, keys.enter);
+		await frameWith(lastFrame, '"scope"');
+		await press(stdin, keys.enter);
+		await frameWith(lastFrame, '201');
+		await press(stdin, keys.enter);
+		await frameWith(lastFrame, 'Saved as');
+
+		await toTool();
+		const refused = await frameWith(lastFrame, 'log in again with');
+		expect(refused).toContain(`The server asks for: ${sandbox.mcpScope} ${scope}`);
+		await press(stdin, keys.enter);
+		const scopes = await frameWith(lastFrame, 'step-up');
+		expect(scopes).toContain(scope);
+		await press(stdin, keys.enter);
+		await frameWith(lastFrame, '"scope"');
+		await press(stdin, keys.enter);
+		await frameWith(lastFrame, '201');
+		expect(JSON.parse(sandbox.requests.registration.at(-1)!.body).scope).toContain(scope);
+		await press(stdin, keys.enter);
+		await frameWith(lastFrame, 'Saved as');
+		expect(sandbox.requests.authorization.at(-1)!.query['scope']).toContain(scope);
+
+		await toTool();
+		await frameWith(lastFrame, `${tool} answered`);
+		expect(sandbox.requests.mcp.at(-1)!.headers['authorization']).toMatch(/^Bearer /);
+	} finally {
+		unmount();
+	}
+});
