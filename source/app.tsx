@@ -169,7 +169,7 @@ export function App({services, initialUrl, banner}: AppProps) {
 				</Box>
 			) : (
 				<Box flexDirection="column">
-					{way ? <Text dimColor>{`Client: ${clientWayLabels[way]}. w: another way`}</Text> : null}
+					{way ? <Text dimColor>{`Client: ${clientWayLabels[way]}, ${wayReason(state.step, way, services)}. w: another way`}</Text> : null}
 					<StepScreen state={state} dispatch={dispatch} services={services} height={height - (way ? 1 : 0)} login={login} />
 				</Box>
 			)}
@@ -183,6 +183,15 @@ const clientWayLabels: Record<ClientWay, string> = {
 	'dynamic-registration': 'dynamic registration (RFC 7591)',
 	ask: 'a client id you enter',
 };
+
+/** Why this way: the spec's choice for what was given (chooseClientWay), or the user's pick. */
+function wayReason(step: Step, way: ClientWay, services: WizardServices): string {
+	const scopes = 'scopes' in step ? step.scopes : undefined;
+	const metadata = scopes?.metadata.discovery.authorizationServer?.metadata;
+	if (!metadata) return 'as chosen';
+	const choice = chooseClientWay({metadata, clientId: services.options.clientId, clientMetadataUrl: services.options.clientMetadataUrl});
+	return choice.way === way ? `since ${choice.reason}` : 'as you chose';
+}
 
 /** The ways to a client id this authorization server supports (spec-notes 3); a client id can always be typed in. */
 function clientWayItems(metadata: AuthorizationServerMetadata): ClientWayItem[] {
