@@ -34,3 +34,27 @@ it('`sandbox` prints its URLs, serves the MCP server, and stops cleanly on Ctrl-
 	expect(stderr).toContain('Sandbox stopped.');
 	expect(stderr).not.toContain('WARNING');
 });
+
+it('`sandbox --profile preregistered` prints the client the operator would give', async () => {
+	const child = spawn(process.execPath, [cliPath, 'sandbox', '--profile', 'preregistered', '--json'], {stdio: ['ignore', 'pipe', 'pipe']});
+	const exited = new Promise<number | null>(resolve => child.on('close', resolve));
+	let stdout = '';
+	try {
+		const printed = await new Promise<Record<string, any>>((resolve, reject) => {
+			child.stdout.on('data', (chunk: Buffer) => {
+				stdout += chunk.toString();
+				try {
+					resolve(JSON.parse(stdout) as Record<string, any>);
+				} catch {
+					// Not all of the document yet.
+				}
+			});
+			child.on('close', () => reject(new Error('sandbox exited early')));
+		});
+		expect(printed).toMatchObject({profile: 'preregistered', preregisteredClient: {clientId: expect.any(String), clientSecret: expect.any(String), tokenEndpointAuthMethod: 'client_secret_basic'}});
+	} finally {
+		child.kill('SIGINT');
+	}
+
+	expect(await exited).toBe(0);
+});
