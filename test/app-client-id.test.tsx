@@ -1,12 +1,10 @@
 import {render} from 'ink-testing-library';
 import {afterAll, beforeAll, expect, it} from 'vitest';
 import {App} from '../source/app.js';
-import {createHttpClient} from '../source/core/http.js';
 import {type Sandbox, startSandbox} from '../source/sandbox/index.js';
-import {openConfStore} from '../source/store/conf-store.js';
-import {coreSteps} from '../source/wizard/services.js';
 import {frameWith, keys, press} from './helpers/ink.js';
-import {scriptedBrowser, temporaryHome} from './helpers/run-cli.js';
+import {temporaryHome} from './helpers/run-cli.js';
+import {throughScopes, wizardServices} from './helpers/wizard.js';
 
 let sandbox: Sandbox;
 const home = temporaryHome();
@@ -19,14 +17,11 @@ afterAll(async () => {
 });
 
 it('asks for a pre-registered client when the server registers none, and logs in with it', async () => {
-	const services = {http: createHttpClient(), store: openConfStore({home: home.path}), env: {...process.env, BROWSER: scriptedBrowser}, options: {}, core: coreSteps};
+	const services = wizardServices(home.path);
 	const {clientId, clientSecret} = sandbox.preregisteredClient!;
 	const {stdin, lastFrame, unmount} = render(<App services={services} initialUrl={sandbox.mcpUrl} />);
 	try {
-		await frameWith(lastFrame, 'authorization_endpoint');
-		await press(stdin, keys.enter);
-		await frameWith(lastFrame, 'Which scopes');
-		await press(stdin, keys.enter);
+		await throughScopes({stdin, lastFrame});
 		const asked = await frameWith(lastFrame, 'offers no dynamic client registration');
 		expect(asked).toMatch(/http:\/\/127\.0\.0\.1:\d+\/callback/);
 		await press(stdin, clientId, keys.enter);
@@ -47,13 +42,10 @@ it('asks for a pre-registered client when the server registers none, and logs in
 it('checks a Client ID Metadata Document and logs in with its URL as the client id', async () => {
 	const documentSandbox = await startSandbox({profile: 'client-metadata-document'});
 	const url = documentSandbox.clientMetadataDocumentUrl!;
-	const services = {http: createHttpClient(), store: openConfStore({home: home.path}), env: {...process.env, BROWSER: scriptedBrowser}, options: {clientMetadataUrl: url}, core: coreSteps};
+	const services = wizardServices(home.path, {clientMetadataUrl: url});
 	const {stdin, lastFrame, unmount} = render(<App services={services} initialUrl={documentSandbox.mcpUrl} />);
 	try {
-		await frameWith(lastFrame, 'authorization_endpoint');
-		await press(stdin, keys.enter);
-		await frameWith(lastFrame, 'Which scopes');
-		await press(stdin, keys.enter);
+		await throughScopes({stdin, lastFrame});
 		const checked = await frameWith(lastFrame, 'covers the loopback callback');
 		expect(checked).toContain('client_id is the document');
 		await press(stdin, keys.enter);
@@ -68,13 +60,10 @@ it('checks a Client ID Metadata Document and logs in with its URL as the client 
 
 it('shows which way to a client id applies, and lets the user pick another the server supports', async () => {
 	const fastmail = await startSandbox();
-	const services = {http: createHttpClient(), store: openConfStore({home: home.path}), env: {...process.env, BROWSER: scriptedBrowser}, options: {}, core: coreSteps};
+	const services = wizardServices(home.path);
 	const {stdin, lastFrame, unmount} = render(<App services={services} initialUrl={fastmail.mcpUrl} />);
 	try {
-		await frameWith(lastFrame, 'authorization_endpoint');
-		await press(stdin, keys.enter);
-		await frameWith(lastFrame, 'Which scopes');
-		await press(stdin, keys.enter);
+		await throughScopes({stdin, lastFrame});
 		await frameWith(lastFrame, 'Client: dynamic registration (RFC 7591), since');
 		expect(lastFrame()).toMatch(/since the authorization server offers dynamic\s+client\s+registration\.\s+w: another way/);
 		await press(stdin, 'w');

@@ -1,12 +1,10 @@
 import {render} from 'ink-testing-library';
 import {afterAll, beforeAll, expect, it} from 'vitest';
 import {App} from '../source/app.js';
-import {createHttpClient} from '../source/core/http.js';
 import {type Sandbox, startSandbox} from '../source/sandbox/index.js';
-import {openConfStore} from '../source/store/conf-store.js';
-import {coreSteps} from '../source/wizard/services.js';
 import {frameWith, keys, press} from './helpers/ink.js';
-import {scriptedBrowser, temporaryHome} from './helpers/run-cli.js';
+import {temporaryHome} from './helpers/run-cli.js';
+import {registerAndLogIn, throughScopes, wizardServices} from './helpers/wizard.js';
 
 let sandbox: Sandbox;
 const home = temporaryHome();
@@ -19,7 +17,7 @@ afterAll(async () => {
 });
 
 it('offers step-up from the token screen when a tool needs another scope, and logs in again with both', async () => {
-	const services = {http: createHttpClient(), store: openConfStore({home: home.path}), env: {...process.env, BROWSER: scriptedBrowser}, options: {}, core: coreSteps};
+	const services = wizardServices(home.path);
 	const {tool, scope} = sandbox.stepUp!;
 	const {stdin, lastFrame, unmount} = render(<App services={services} initialUrl={sandbox.mcpUrl} />);
 	const toTool = async () => {
@@ -32,15 +30,8 @@ it('offers step-up from the token screen when a tool needs another scope, and lo
 	};
 
 	try {
-		await frameWith(lastFrame, 'authorization_endpoint');
-		await press(stdin, keys.enter);
-		await frameWith(lastFrame, 'Which scopes');
-		await press(stdin, keys.enter);
-		await frameWith(lastFrame, '"scope"');
-		await press(stdin, keys.enter);
-		await frameWith(lastFrame, '201');
-		await press(stdin, keys.enter);
-		await frameWith(lastFrame, 'Saved as');
+		await throughScopes({stdin, lastFrame});
+		await registerAndLogIn({stdin, lastFrame});
 
 		await toTool();
 		const refused = await frameWith(lastFrame, 'log in again with');
@@ -49,12 +40,8 @@ it('offers step-up from the token screen when a tool needs another scope, and lo
 		const scopes = await frameWith(lastFrame, 'step-up');
 		expect(scopes).toContain(scope);
 		await press(stdin, keys.enter);
-		await frameWith(lastFrame, '"scope"');
-		await press(stdin, keys.enter);
-		await frameWith(lastFrame, '201');
+		await registerAndLogIn({stdin, lastFrame});
 		expect(JSON.parse(sandbox.requests.registration.at(-1)!.body).scope).toContain(scope);
-		await press(stdin, keys.enter);
-		await frameWith(lastFrame, 'Saved as');
 		expect(sandbox.requests.authorization.at(-1)!.query['scope']).toContain(scope);
 
 		await toTool();

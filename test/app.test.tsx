@@ -1,14 +1,13 @@
 import {render} from 'ink-testing-library';
 import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest';
 import {App} from '../source/app.js';
-import {createHttpClient} from '../source/core/http.js';
 import {type Sandbox, startSandbox} from '../source/sandbox/index.js';
-import {openConfStore} from '../source/store/conf-store.js';
-import {coreSteps, type WizardServices} from '../source/wizard/services.js';
+import type {WizardServices} from '../source/wizard/services.js';
 import {frameWith, keys, press, unwrapped} from './helpers/ink.js';
 // @ts-expect-error The scripted browser is plain JavaScript (JSDoc types).
 import {browse} from './helpers/scripted-browser.mjs';
-import {scriptedBrowser, temporaryHome} from './helpers/run-cli.js';
+import {temporaryHome} from './helpers/run-cli.js';
+import {wizardServices} from './helpers/wizard.js';
 
 const mcpScope = 'https://www.fastmail.com/dev/mcp';
 let sandbox: Sandbox;
@@ -23,15 +22,7 @@ afterAll(async () => {
 	home.remove();
 });
 
-function services(): WizardServices {
-	return {
-		http: createHttpClient(),
-		store: openConfStore({home: home.path}),
-		env: {...process.env, BROWSER: scriptedBrowser},
-		options: {},
-		core: coreSteps,
-	};
-}
+const services = (): WizardServices => wizardServices(home.path);
 
 it('walks every step against the sandbox, from the URL to the live token status', async () => {
 	const wizard = services();

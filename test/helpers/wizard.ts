@@ -1,0 +1,32 @@
+import {expect} from 'vitest';
+import {createHttpClient} from '../../source/core/http.js';
+import {openConfStore} from '../../source/store/conf-store.js';
+import {type WizardOptions, type WizardServices, coreSteps} from '../../source/wizard/services.js';
+import {frameWith, keys, press} from './ink.js';
+import {scriptedBrowser} from './run-cli.js';
+
+/** The wizard's real services, with the store in `home` and the scripted browser as BROWSER. */
+export function wizardServices(home: string, options: WizardOptions = {}): WizardServices {
+	return {http: createHttpClient(), store: openConfStore({home}), env: {...process.env, BROWSER: scriptedBrowser}, options, core: coreSteps};
+}
+
+type Rendered = {readonly stdin: {write(data: string): void}; readonly lastFrame: () => string | undefined};
+
+/** From the start at discovery, through the metadata and the default scopes, to the client step. */
+export async function throughScopes({stdin, lastFrame}: Rendered): Promise<void> {
+	await frameWith(lastFrame, 'authorization_endpoint');
+	await press(stdin, keys.enter);
+	await frameWith(lastFrame, 'Which scopes');
+	await press(stdin, keys.enter);
+}
+
+/** From the registration preview: send it, then log in with the browser, until the token is saved. */
+export async function registerAndLogIn({stdin, lastFrame}: Rendered): Promise<string> {
+	await frameWith(lastFrame, '"scope"');
+	await press(stdin, keys.enter);
+	await frameWith(lastFrame, '201');
+	await press(stdin, keys.enter);
+	const saved = await frameWith(lastFrame, 'Saved as');
+	expect(saved).toContain('Logged in');
+	return saved;
+}
