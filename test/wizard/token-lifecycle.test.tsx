@@ -1,7 +1,7 @@
 import {render} from 'ink-testing-library';
 import {useReducer} from 'react';
 import {afterEach, expect, it, vi} from 'vitest';
-import {StepScreen} from '../../source/app.js';
+import {StepScreen} from '../../source/step-screen.js';
 import {createHttpClient} from '../../source/core/http.js';
 import type {TokenSet} from '../../source/core/tokens.js';
 import {openConfStore} from '../../source/store/conf-store.js';

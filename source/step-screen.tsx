@@ -1,0 +1,253 @@
+import {Box, Text, useInput} from 'ink';
+import type {Dispatch} from 'react';
+import {ErrorBox, type ErrorInfo} from './components/error-box.js';
+import {KeyHints, globalHints} from './components/key-hints.js';
+import {defaultLoginTimeoutMs} from './core/authorization-session.js';
+import {preRegisteredClient} from './core/client.js';
+import {type ClientWay, chooseClientWay} from './core/client-way.js';
+import {exportConfig} from './core/export.js';
+import type {AuthorizationServerMetadata} from './core/metadata.js';
+import {refreshDueAt} from './core/tokens.js';
+import {ClientIdScreen} from './screens/client-id-screen.js';
+import {type ClientWayItem, ClientWayScreen} from './screens/client-way-screen.js';
+import {DiscoveryScreen} from './screens/discovery-screen.js';
+import {DocumentClientScreen} from './screens/document-client-screen.js';
+import {LoginScreen} from './screens/login-screen.js';
+import {MetadataScreen} from './screens/metadata-screen.js';
+import {PreRegisteredScreen, RegistrationScreen} from './screens/registration-screen.js';
+import {ScopesScreen} from './screens/scopes-screen.js';
+import {ServerScreen} from './screens/server-screen.js';
+import {ServersScreen} from './screens/servers-screen.js';
+import {TokenScreen} from './screens/token-screen.js';
+import {ToolCallPanel} from './screens/tool-call-panel.js';
+import {UrlScreen} from './screens/url-screen.js';
+import type {WizardServices} from './wizard/services.js';
+import {type Action, type Step, type WizardState, assertNever, toErrorInfo} from './wizard/state.js';
+import {type LoginControls, loginContext, registrationRequestFor} from './wizard/use-wizard-effects.js';
+
+/*
+ * The screen of each step, fed from the reducer's state; it reports out by dispatching actions.
+ */
+
+export const clientWayLabels: Record<ClientWay, string> = {
+	'pre-registered': 'a pre-registered client id',
+	'client-metadata-document': 'a Client ID Metadata Document',
+	'dynamic-registration': 'dynamic registration (RFC 7591)',
+	ask: 'a client id you enter',
+};
+
+/** Why this way: the spec's choice for what was given (chooseClientWay), or the user's pick. */
+export function wayReason(step: Step, way: ClientWay, services: WizardServices): string {
+	const scopes = 'scopes' in step ? step.scopes : undefined;
+	const metadata = scopes?.metadata.discovery.authorizationServer?.metadata;
+	if (!metadata) return 'as chosen';
+	const choice = chooseClientWay({metadata, clientId: services.options.clientId, clientMetadataUrl: services.options.clientMetadataUrl});
+	return choice.way === way ? `since ${choice.reason}` : 'as you chose';
+}
+
+/** The ways to a client id this authorization server supports (spec-notes 3); a client id can always be typed in. */
+function clientWayItems(metadata: AuthorizationServerMetadata): ClientWayItem[] {
+	return [
+		...(metadata.registration_endpoint ? [{way: 'dynamic-registration' as const, label: 'Register a client', why: `the server registers clients at ${metadata.registration_endpoint}`}] : []),
+		...(metadata.client_id_metadata_document_supported ? [{way: 'client-metadata-document' as const, label: 'Use a Client ID Metadata Document', why: 'the server fetches your document by its URL'}] : []),
+		{way: 'pre-registered' as const, label: 'Enter a client id', why: 'one the server operator registered for you'},
+	];
+}
+
+/** A step that failed before its screen had anything to show: the error, and r to try again. */
+function StepFailure({error, onRetry}: {readonly error: ErrorInfo; readonly onRetry: () => void}) {
+	useInput(input => {
+		if (input === 'r') onRetry();
+	});
+	return (
+		<Box flexDirection="column">
+			<ErrorBox message={error.message} hint={error.hint} answer={error.answer} />
+			<KeyHints hints={[['r', 'try again'], ...globalHints]} />
+		</Box>
+	);
+}
+
+export function StepScreen({state, dispatch, services, height, login}: {
+	readonly state: WizardState;
+	readonly dispatch: Dispatch<Action>;
+	readonly services: WizardServices;
+	readonly height: number;
+	readonly login: LoginControls;
+}) {
+	const {step} = state;
+	switch (step.name) {
+		case 'url': {
+			return <UrlScreen initialValue={step.input} error={step.error} onSubmit={url => dispatch({type: 'url-submitted', url})} />;
+		}
+
+		case 'discovery': {
+			return <DiscoveryScreen url={step.url} attempts={step.rows} error={step.error} />;
+		}
+
+		case 'metadata': {
+			return <MetadataScreen discovery={step.discovery} showRaw={step.showRaw} height={height} onToggleRaw={() => dispatch({type: 'raw-toggled'})} onContinue={() => dispatch({type: 'metadata-accepted'})} />;
+		}
+
+		case 'scopes': {
+			const {clientId, clientSecret, clientMetadataUrl} = services.options;
+			const metadata = step.metadata.discovery.authorizationServer?.metadata;
+			return (
+				<ScopesScreen
+					options={step.options}
+					selected={step.selected}
+					reason={step.reason}
+					adding={step.adding}
+					onChange={selected => dispatch({type: 'scopes-changed', selected})}
+					onStartAdding={() => dispatch({type: 'scope-adding-started'})}
+					onAdd={scope => dispatch({type: 'scope-added', scope})}
+					onCancelAdding={() => dispatch({type: 'scope-adding-cancelled'})}
+					onSubmit={selected =>
+						dispatch({
+							type: 'scopes-accepted',
+							selected,
+							preRegistered: clientId !== undefined && metadata ? preRegisteredClient(metadata, clientId, clientSecret) : undefined,
+							// chooseClientWay: a document when the server takes them and one was given (spec-notes 3).
+							documentUrl: metadata && chooseClientWay({metadata, clientId, clientMetadataUrl}).way === 'client-metadata-document' ? clientMetadataUrl : undefined,
+						})
+					}
+				/>
+			);
+		}
+
+		case 'registration': {
+			if (state.redirectUri === undefined) {
+				return step.phase.kind === 'failed' ? <StepFailure error={step.phase.error} onRetry={() => dispatch({type: 'registration-sent'})} /> : <Text>Starting the loopback listener for the redirect URI…</Text>;
+			}
+
+			const {metadata} = loginContext(step);
+			return (
+				<Box flexDirection="column">
+					{step.notice ? <Text color="yellow">{step.notice}</Text> : null}
+					<RegistrationScreen
+					endpoint={metadata.registration_endpoint ?? ''}
+					request={registrationRequestFor(step, state.redirectUri)}
+					phase={step.phase}
+					height={height}
+					onEditName={() => dispatch({type: 'name-editing-started'})}
+					onNameSubmit={name => dispatch({type: 'name-changed', name})}
+					onCancelEdit={() => dispatch({type: 'name-editing-cancelled'})}
+					onSend={() => dispatch({type: 'registration-sent'})}
+					onContinue={() => dispatch({type: 'client-accepted'})}
+					/>
+				</Box>
+			);
+		}
+
+		case 'pre-registered': {
+			return <PreRegisteredScreen client={step.client} onContinue={() => dispatch({type: 'client-accepted'})} />;
+		}
+
+		case 'client-id': {
+			return (
+				<ClientIdScreen
+					reason={step.reason}
+					redirectUri={state.redirectUri}
+					field={step.field}
+					onClientId={clientId => dispatch({type: 'client-id-entered', clientId})}
+					onClientSecret={clientSecret => dispatch({type: 'client-secret-entered', clientSecret})}
+					onDocumentUrl={url => dispatch({type: 'document-url-entered', url})}
+				/>
+			);
+		}
+
+		case 'client-way': {
+			const metadata = step.scopes.metadata.discovery.authorizationServer?.metadata;
+			return <ClientWayScreen items={metadata ? clientWayItems(metadata) : []} current={step.current} onPick={way => dispatch({type: 'client-way-picked', way})} />;
+		}
+
+		case 'client-metadata-document': {
+			return <DocumentClientScreen url={step.url} check={step.check} onContinue={() => dispatch({type: 'client-accepted'})} />;
+		}
+
+		case 'client-check':
+		case 'reused': {
+			return <Text>Asking the authorization server whether the saved client still works…</Text>;
+		}
+
+		case 'servers': {
+			return <ServersScreen servers={state.servers} notices={[]} initialSelection={step.selection} onOpen={mcpUrl => dispatch({type: 'server-opened', mcpUrl})} onAdd={() => dispatch({type: 'server-add'})} />;
+		}
+
+		case 'server': {
+			const server = state.servers.find(saved => saved.mcpUrl === step.mcpUrl);
+			if (!server) return <Text>This server is no longer saved. Esc goes back to the list.</Text>;
+			return (
+				<ServerScreen
+					server={server}
+					view={step.view}
+					activity={step.activity}
+					confirming={step.confirming}
+					renaming={step.renaming}
+					exporting={step.exporting}
+					height={height}
+					onAction={action => dispatch({type: 'server-action', action})}
+					onView={view => dispatch({type: 'server-view', view})}
+					onConfirm={() => dispatch({type: 'server-confirmed'})}
+					onCancel={() => dispatch({type: 'server-cancelled'})}
+					onRename={name => dispatch({type: 'server-renamed', name})}
+					onExport={target => {
+						try {
+							const result = exportConfig(server, target);
+							dispatch({type: 'server-export-shown', exporting: {kind: 'shown', target, where: result.where, text: result.text, notes: result.notes}});
+						} catch (error) {
+							dispatch({type: 'server-cancelled'});
+							dispatch({type: 'server-activity', activity: {kind: 'failed', error: toErrorInfo(error)}});
+						}
+					}}
+				/>
+			);
+		}
+
+		case 'login': {
+			if (step.authorizationUrl === undefined || step.startedAt === undefined || state.redirectUri === undefined) {
+				return step.phase.kind === 'failed' ? <StepFailure error={step.phase.error} onRetry={() => dispatch({type: 'login-retried'})} /> : <Text>Preparing the authorization request…</Text>;
+			}
+
+			return (
+				<LoginScreen
+					redirectUri={state.redirectUri}
+					authorizationUrl={step.authorizationUrl}
+					browser={step.browser}
+					startedAt={step.startedAt}
+					timeoutMs={services.options.timeoutMs ?? defaultLoginTimeoutMs}
+					phase={step.phase.kind === 'starting' ? {kind: 'waiting'} : step.phase}
+					onReopen={login.reopen}
+					onStartPaste={() => dispatch({type: 'paste-started'})}
+					onPaste={login.paste}
+					onCancelPaste={() => dispatch({type: 'paste-cancelled'})}
+					onRetry={() => dispatch({type: 'login-retried'})}
+				/>
+			);
+		}
+
+		case 'tokens': {
+			const context = loginContext(step.login.from);
+			return (
+				<Box flexDirection="column">
+					<TokenScreen
+					serverName={step.saved?.kind === 'saved' ? step.saved.name : context.mcpUrl}
+					mcpUrl={context.mcpUrl}
+					tokens={step.tokens}
+					requestedScopes={context.scopes}
+					refresh={step.refresh}
+					nextRefreshAt={refreshDueAt(step.tokens)}
+					check={step.check}
+					saved={step.saved}
+					onRefresh={() => dispatch({type: 'refresh-requested'})}
+					onCheck={() => dispatch({type: 'check-requested'})}
+					/>
+					{step.call ? <ToolCallPanel call={step.call} onPick={tool => dispatch({type: 'tool-picked', tool})} /> : step.check.kind === 'done' && step.check.result.ok ? <Text dimColor>c: call a tool with this token</Text> : null}
+				</Box>
+			);
+		}
+
+		default: {
+			return assertNever(step);
+		}
+	}
+}
