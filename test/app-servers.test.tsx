@@ -1,5 +1,5 @@
 import {render} from 'ink-testing-library';
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest';
 import {App} from '../source/app.js';
 import {createHttpClient} from '../source/core/http.js';
 import {login} from '../source/core/login.js';
@@ -45,9 +45,11 @@ beforeAll(async () => {
 	const failing = store.find('failing')!;
 	const result = await checkMcp(failing.mcpUrl, `${failing.tokens!.accessToken}x`, {http: createHttpClient()});
 	await store.update(failing.mcpUrl, current => current && {...current, lastCheck: {at: new Date().toISOString(), result}});
-	// The one-second tokens are past their expiry.
-	const expiry = Date.parse(store.find('expired')!.tokens!.expiresAt!);
-	await new Promise(resolve => setTimeout(resolve, Math.max(0, expiry - Date.now() + 50)));
+	// Until the one-second tokens are past their expiry.
+	await vi.waitFor(() => {
+		expect(serverStatus(store.find('expired')!).kind).toBe('needs-login');
+		expect(serverStatus(store.find('refreshable')!).kind).toBe('expired-refreshable');
+	}, {timeout: 5000, interval: 100});
 });
 
 afterAll(async () => {
