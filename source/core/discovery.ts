@@ -234,7 +234,8 @@ function assess(discovery: Omit<Discovery, 'findings'>, client: Pick<DiscoverOpt
 	}
 
 	const methods = as.token_endpoint_auth_methods_supported;
-	if (methods && !methods.includes('none') && !client.hasClientId && clientWay.way !== 'client-metadata-document') {
+	// Only registration can run into it: a server without registration gets the no-client-id error instead.
+	if (methods && !methods.includes('none') && !client.hasClientId && clientWay.way === 'dynamic-registration') {
 		findings.push({level: 'warning', code: 'no-public-clients', message: `The token endpoint accepts only ${methods.join(', ')}, not "none"`, hint: 'Registration may return a client secret; if it fails, use a pre-registered client (--client-id, --client-secret).'});
 	}
 
@@ -404,7 +405,7 @@ export async function discover(mcpUrl: string, options: DiscoverOptions): Promis
 export function assertUsable(discovery: Discovery): asserts discovery is Discovery & {authorizationServer: NonNullable<Discovery['authorizationServer']>} {
 	const error = discovery.findings.find(finding => finding.level === 'error');
 	if (error) {
-		const step = error.code.includes('resource') ? 'resource-metadata' : 'authorization-server-metadata';
+		const step = error.code.includes('resource') ? 'resource-metadata' : error.code === 'no-client-id' ? 'client' : 'authorization-server-metadata';
 		throw new WizardError(step, error.message, error.hint);
 	}
 

@@ -171,11 +171,25 @@ describe('authorization-server metadata', () => {
 		}));
 		const discovery = await run(`${server.origin}/mcp`);
 		const codes = discovery.findings.map(finding => `${finding.level}:${finding.code}`);
-		expect(codes).toEqual(expect.arrayContaining(['error:no-s256', 'error:no-client-id', 'warning:scope-not-listed', 'warning:no-public-clients']));
+		expect(codes).toEqual(expect.arrayContaining(['error:no-s256', 'error:no-client-id', 'warning:scope-not-listed']));
+		// Without registration, a confidential-only token endpoint is no extra news.
+		expect(codes).not.toContain('warning:no-public-clients');
 		expect(discovery.findings.every(finding => finding.hint.length > 0)).toBe(true);
 
 		const withClientId = await run(`${server.origin}/mcp`, true);
 		expect(withClientId.findings.map(finding => finding.code)).not.toContain('no-client-id');
+	});
+});
+
+describe('registration for public clients', () => {
+	it('warns when the server registers clients but its token endpoint takes no public ones', async () => {
+		const server = await serve(origin => ({
+			'POST /mcp': unauthorized(`${origin}/.well-known/oauth-protected-resource/mcp`),
+			'/.well-known/oauth-protected-resource/mcp': {body: {resource: `${origin}/mcp`, authorization_servers: [origin]}},
+			'/.well-known/oauth-authorization-server': {body: asMetadata(origin, {token_endpoint_auth_methods_supported: ['client_secret_basic']})},
+		}));
+		const discovery = await run(`${server.origin}/mcp`);
+		expect(discovery.findings.map(finding => `${finding.level}:${finding.code}`)).toContain('warning:no-public-clients');
 	});
 });
 
