@@ -1,21 +1,14 @@
-import {afterEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {checkClientMetadataDocument, clientForDocument, clientMetadataUrlProblem, describeDocumentCheck} from '../../source/core/client-metadata-document.js';
 import {discover} from '../../source/core/discovery.js';
 import {WizardError} from '../../source/core/errors.js';
 import {createHttpClient} from '../../source/core/http.js';
 import {type LoginEvent, login} from '../../source/core/login.js';
+import {closedAfterEach} from '../helpers/cleanup.js';
 import {asMetadata, type JsonServer, type Route, startJsonServer, unauthorized} from '../helpers/json-server.js';
 
-const servers: JsonServer[] = [];
-afterEach(async () => {
-	await Promise.all(servers.splice(0).map(server => server.close()));
-});
-
-async function serve(routes: (origin: string) => Record<string, Route>): Promise<JsonServer> {
-	const server = await startJsonServer(routes);
-	servers.push(server);
-	return server;
-}
+const track = closedAfterEach();
+const serve = async (routes: (origin: string) => Record<string, Route>): Promise<JsonServer> => track(await startJsonServer(routes));
 
 const path = '/clients/mcp.json';
 
@@ -114,7 +107,6 @@ describe('checkClientMetadataDocument', () => {
 		const server = await serve(() => ({}));
 		const url = `${server.origin}${path}`;
 		await server.close();
-		servers.splice(0);
 
 		const result = await check(url);
 

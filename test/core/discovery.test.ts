@@ -1,18 +1,11 @@
-import {afterEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {discover} from '../../source/core/discovery.js';
 import {createHttpClient} from '../../source/core/http.js';
+import {closedAfterEach} from '../helpers/cleanup.js';
 import {asMetadata, type JsonServer, type Route, startJsonServer, unauthorized} from '../helpers/json-server.js';
 
-const servers: JsonServer[] = [];
-afterEach(async () => {
-	await Promise.all(servers.splice(0).map(server => server.close()));
-});
-
-async function serve(routes: (origin: string) => Record<string, Route>): Promise<JsonServer> {
-	const server = await startJsonServer(routes);
-	servers.push(server);
-	return server;
-}
+const track = closedAfterEach();
+const serve = async (routes: (origin: string) => Record<string, Route>): Promise<JsonServer> => track(await startJsonServer(routes));
 
 const run = async (url: string, hasClientId = false) => discover(url, {http: createHttpClient(), hasClientId});
 const used = (discovery: Awaited<ReturnType<typeof run>>) => discovery.attempts.filter(attempt => attempt.outcome === 'used').map(attempt => new URL(attempt.url).pathname);

@@ -1,19 +1,11 @@
-import {afterEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {createHttpClient} from '../../source/core/http.js';
 import {callTool, stepUpScopes} from '../../source/core/tool-call.js';
+import {closedAfterEach} from '../helpers/cleanup.js';
 import {startStrictMcpServer, type StrictMcpServer} from '../helpers/strict-mcp-server.js';
 
-const cleanups: Array<() => Promise<void>> = [];
-
-afterEach(async () => {
-	while (cleanups.length > 0) await cleanups.pop()!();
-});
-
-async function strictServer(options: Parameters<typeof startStrictMcpServer>[0] = {}): Promise<StrictMcpServer> {
-	const server = await startStrictMcpServer(options);
-	cleanups.push(async () => server.close());
-	return server;
-}
+const track = closedAfterEach();
+const strictServer = async (options: Parameters<typeof startStrictMcpServer>[0] = {}): Promise<StrictMcpServer> => track(await startStrictMcpServer(options));
 
 const stepUp = {tool: 'send_email', scopes: ['mcp', 'mail:send']};
 

@@ -20,6 +20,7 @@ export type JsonServer = {
  */
 export async function startJsonServer(routes: (origin: string) => Record<string, Route>): Promise<JsonServer> {
 	const requests: SeenRequest[] = [];
+	let closing: Promise<void> | undefined;
 	let table: Record<string, Route> = {};
 	let origin = '';
 	const server = http.createServer(async (request, response) => {
@@ -40,9 +41,13 @@ export async function startJsonServer(routes: (origin: string) => Record<string,
 	return {
 		origin,
 		requests,
+		// Idempotent: a test may close a server early (to make it refuse) and have it closed after the test too.
 		async close() {
-			server.closeAllConnections();
-			await new Promise<void>(resolve => server.close(() => resolve()));
+			closing ??= new Promise<void>(resolve => {
+				server.close(() => resolve());
+				server.closeAllConnections();
+			});
+			await closing;
 		},
 	};
 }

@@ -1,4 +1,5 @@
-import {spawn} from 'node:child_process';
+import {type ChildProcessByStdio, spawn} from 'node:child_process';
+import type {Readable} from 'node:stream';
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -15,6 +16,11 @@ export async function runCli(args: readonly string[], env: Record<string, string
 		env: {...process.env, BROWSER: undefined, ...env},
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
+	return collectOutput(child);
+}
+
+/** Waits for a child process to end, with everything it printed. */
+export async function collectOutput(child: ChildProcessByStdio<null, Readable, Readable>): Promise<CliRun> {
 	let stdout = '';
 	let stderr = '';
 	child.stdout.on('data', (chunk: Buffer) => {

@@ -1,3 +1,4 @@
+import {collectOutput} from '../helpers/run-cli.js';
 import {spawn} from 'node:child_process';
 import {mkdtempSync, readdirSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -46,14 +47,5 @@ export async function runWorker(args: readonly string[], options: {readonly file
 		options.fileSizeLimit === 0
 			? spawn('sh', ['-c', 'ulimit -f 0; exec "$@"', 'sh', ...command], {stdio: ['ignore', 'pipe', 'pipe']})
 			: spawn(command[0]!, command.slice(1), {stdio: ['ignore', 'pipe', 'pipe']});
-	let stdout = '';
-	let stderr = '';
-	child.stdout.on('data', (chunk: Buffer) => {
-		stdout += chunk.toString();
-	});
-	child.stderr.on('data', (chunk: Buffer) => {
-		stderr += chunk.toString();
-	});
-	const code = await new Promise<number | null>(resolve => child.on('close', resolve));
-	return {code, stdout, stderr};
+	return collectOutput(child);
 }
