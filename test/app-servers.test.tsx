@@ -129,7 +129,7 @@ describe('actions on a saved server', () => {
 			const question = await frameWith(lastFrame, 'Forget the tokens');
 			expect(question).toContain('registration stays');
 			await press(stdin, 'y');
-			await frameWith(lastFrame, 'Tokens forgotten');
+			await frameWith(lastFrame, 'Forgot the tokens');
 			expect(store.find('expiring')!.tokens).toBeUndefined();
 			expect(store.find('expiring')!.registration).toBeDefined();
 

@@ -6,6 +6,7 @@ import {type LoginEvent, login} from '../core/login.js';
 import {redactJson} from '../core/redact.js';
 import {summarizeTokens} from '../core/tokens.js';
 import {parseServerUrl} from '../core/urls.js';
+import {recordCheck} from '../store/changes.js';
 import {saveLogin} from '../store/saved-server.js';
 import type {CommandContext} from './context.js';
 import {checkLines, summaryLines} from './format.js';
@@ -159,9 +160,7 @@ export async function loginAndSave(
 
 	if (flags.verify) {
 		const check = await checkMcp(mcpUrl, result.tokens.accessToken, {http, signal});
-		const lastCheck = {at: new Date().toISOString(), result: check};
-		// On the server as saved now (another process may have changed it since), unless it was removed.
-		server = (await store.update(mcpUrl, current => current && {...current, lastCheck})) ?? {...server, lastCheck};
+		server = (await recordCheck(store, mcpUrl, check)) ?? {...server, lastCheck: {at: new Date().toISOString(), result: check}};
 	}
 
 	const summary = summarizeTokens(result.tokens, result.scopes);

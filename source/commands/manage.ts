@@ -2,6 +2,7 @@ import {checkRegisteredClient, decideClientReuse, registeredCallbackPort} from '
 import {discover} from '../core/discovery.js';
 import {UsageError, WizardError} from '../core/errors.js';
 import type {SavedServer} from '../store/types.js';
+import {type ServerChange, applyChange, changeDone} from '../store/changes.js';
 import {confirmationFor} from '../store/what-is-lost.js';
 import {type CommandContext, confirmChange, requireServer} from './context.js';
 import {type LoginFlags, loginAndSave} from './login.js';
@@ -62,19 +63,9 @@ export async function runChange(context: CommandContext, change: Change, nameOrU
 		await confirmChange(context, question, details);
 	}
 
-	const updatedAt = new Date().toISOString();
-	const updated = await store.update(saved.mcpUrl, current => {
-		if (!current) return undefined;
-		if (change === 'rename') return {...current, name: newName!.trim(), updatedAt};
-		if (change === 'forget-tokens') return {...current, tokens: undefined, updatedAt};
-		return {...current, client: undefined, registration: undefined, tokens: undefined, updatedAt};
-	});
+	const requested: ServerChange = change === 'rename' ? {kind: 'rename', name: newName!.trim()} : {kind: change};
+	const updated = await store.update(saved.mcpUrl, current => current && applyChange(current, requested));
 	if (!updated) throw new WizardError('store', `${saved.name} was removed meanwhile`, 'See `mcp-auth-wizard list`.');
-	const said = {
-		rename: `Renamed ${saved.name} to ${updated.name}.`,
-		'forget-tokens': `Forgot the tokens of ${updated.name}; its client registration is kept, so \`reauthorize\` logs in without registering.`,
-		'forget-registration': `Forgot the client registration and tokens of ${updated.name}; \`reauthorize\` registers a new client. The authorization server may still list the old one.`,
-	}[change];
-	context.output.result({ok: true, server: updated.name, mcpUrl: updated.mcpUrl, change}, () => [said]);
+	context.output.result({ok: true, server: updated.name, mcpUrl: updated.mcpUrl, change}, () => [changeDone(requested, saved.name)]);
 	return exitCode.ok;
 }

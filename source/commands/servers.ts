@@ -2,6 +2,7 @@ import {WizardError} from '../core/errors.js';
 import {checkMcp} from '../core/mcp-check.js';
 import {summarizeTokens, refreshTokens} from '../core/tokens.js';
 import type {SavedServer} from '../store/types.js';
+import {changeDone, recordCheck, recordTokens} from '../store/changes.js';
 import {confirmationFor} from '../store/what-is-lost.js';
 import {type CommandContext, confirmChange, requireServer} from './context.js';
 import {checkLines, publicServer, summaryLines} from './format.js';
@@ -49,13 +50,12 @@ export async function runRefresh(context: CommandContext, nameOrUrl: string | un
 	// Tokens go with their client: forgetting the registration forgets both.
 	const {client} = server;
 	if (refreshToken === undefined || !client) {
-		throw new WizardError('refresh', `${server.name} has no refresh token`, `Log in again: mcp-auth-wizard login ${server.mcpUrl}${server.scopes.includes('offline_access') ? '' : ' (add offline_access to the scopes for a refresh token)'}`);
+		throw new WizardError('refresh', `${server.name} has no refresh token`, `Log in again: mcp-auth-wizard reauthorize ${server.name}${server.scopes.includes('offline_access') ? '' : ' (add offline_access to the scopes for a refresh token)'}`);
 	}
 
 	context.output.note(`Refreshing at ${server.authorizationServer.token_endpoint ?? '?'}`);
 	const tokens = await refreshTokens({http: context.http, metadata: server.authorizationServer, client, refreshToken, resource: server.resource, signal: context.signal});
-	const updatedAt = new Date().toISOString();
-	const updated: SavedServer = (await store.update(server.mcpUrl, current => current && {...current, tokens, updatedAt})) ?? {...server, tokens, updatedAt};
+	const updated: SavedServer = (await recordTokens(store, server.mcpUrl, tokens)) ?? {...server, tokens};
 	const summary = summarizeTokens(tokens, server.scopes);
 	context.output.result({ok: true, server: server.name, tokens: summary}, () => [`Refreshed ${server.name}: ${statusLabel(serverStatus(updated))}`, ...summaryLines(summary)]);
 	return exitCode.ok;
@@ -65,12 +65,11 @@ export async function runVerify(context: CommandContext, nameOrUrl: string | und
 	const store = await context.openStore();
 	const server = requireServer(store, nameOrUrl, 'verify');
 	if (!server.tokens) {
-		throw new WizardError('mcp-check', `${server.name} has no access token`, `Log in again: mcp-auth-wizard login ${server.mcpUrl}`);
+		throw new WizardError('mcp-check', `${server.name} has no access token`, `Log in again: mcp-auth-wizard reauthorize ${server.name}`);
 	}
 
 	const result = await checkMcp(server.mcpUrl, server.tokens.accessToken, {http: context.http, signal: context.signal});
-	const at = new Date().toISOString();
-	await store.update(server.mcpUrl, current => current && {...current, lastCheck: {at, result}, updatedAt: at});
+	await recordCheck(store, server.mcpUrl, result);
 	context.output.result({ok: result.ok, server: server.name, check: result}, () => checkLines(result));
 	return result.ok ? exitCode.ok : exitCode.failed;
 }
@@ -81,6 +80,6 @@ export async function runRemove(context: CommandContext, nameOrUrl: string | und
 	const {question, details} = confirmationFor('remove', server);
 	await confirmChange(context, question, details);
 	await store.remove(server.mcpUrl);
-	context.output.result({ok: true, removed: server.name, mcpUrl: server.mcpUrl}, () => [`Removed ${server.name} (${server.mcpUrl}): its client registration and tokens are forgotten here.`]);
+	context.output.result({ok: true, removed: server.name, mcpUrl: server.mcpUrl}, () => [changeDone({kind: 'remove'}, server.name)]);
 	return exitCode.ok;
 }

@@ -16,6 +16,7 @@ import {type RegistrationResult, defaultClientName} from '../core/registration.j
 import {type ScopeOption, chooseScopes} from '../core/scopes.js';
 import type {TokenSet} from '../core/tokens.js';
 import type {ReuseDecision} from '../core/client-reuse.js';
+import type {ServerChange} from '../store/changes.js';
 import type {SavedServer} from '../store/types.js';
 import {type ServerAction, type ServerActivity, type ServerScreenProps, type ServerView, isServerScreenCapturingEscape} from '../screens/server-screen.js';
 
@@ -94,8 +95,6 @@ export type TokensStep = {
 /** The saved servers, the home screen when there are any. */
 export type ServersStep = {readonly name: 'servers'; readonly selection?: string};
 
-/** A store change waiting for its effect. */
-export type ServerChange = {readonly kind: 'forget-tokens'} | {readonly kind: 'forget-registration'} | {readonly kind: 'remove'} | {readonly kind: 'rename'; readonly name: string};
 
 export type ServerStep = {
 	readonly name: 'server';

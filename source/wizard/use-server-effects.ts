@@ -2,38 +2,10 @@ import {type Dispatch, useEffect, useRef} from 'react';
 import {checkClientMetadataDocument, clientForDocument} from '../core/client-metadata-document.js';
 import {checkRegisteredClient, decideClientReuse, registeredCallbackPort} from '../core/client-reuse.js';
 import {WizardError} from '../core/errors.js';
+import {applyChange, changeDone, recordCheck, recordTokens} from '../store/changes.js';
 import type {SavedServer} from '../store/types.js';
 import type {WizardServices} from './services.js';
-import {type Action, type ServerChange, type ServerStep, type Step, toErrorInfo} from './state.js';
-
-/** What each store change does to a saved server; undefined removes it. */
-function applyChange(server: SavedServer, change: ServerChange): SavedServer | undefined {
-	const updatedAt = new Date().toISOString();
-	switch (change.kind) {
-		case 'forget-tokens': {
-			return {...server, tokens: undefined, updatedAt};
-		}
-
-		case 'forget-registration': {
-			return {...server, client: undefined, registration: undefined, tokens: undefined, updatedAt};
-		}
-
-		case 'rename': {
-			return {...server, name: change.name, updatedAt};
-		}
-
-		case 'remove': {
-			return undefined;
-		}
-	}
-}
-
-const changeMessages: Record<ServerChange['kind'], string> = {
-	'forget-tokens': 'Tokens forgotten; the client registration is kept.',
-	'forget-registration': 'Client registration and tokens forgotten; the next login registers a new client.',
-	rename: 'Renamed.',
-	remove: 'Removed.',
-};
+import {type Action, type ServerStep, type Step, toErrorInfo} from './state.js';
 
 /** A re-authorization decides whether the saved client can log in again (RFC 7592 read, issuer, scopes). */
 export function useClientCheck(step: Step, servers: readonly SavedServer[], dispatch: Dispatch<Action>, services: WizardServices): void {
@@ -91,12 +63,12 @@ export function useServerActions(step: Step, dispatch: Dispatch<Action>, service
 			if (busy === 'refresh') {
 				if (!saved.tokens.refreshToken) throw new Error('No refresh token: re-authorize (a) to get new tokens.');
 				const tokens = await services.core.refreshTokens({http: services.http, metadata: saved.authorizationServer, client: saved.client, refreshToken: saved.tokens.refreshToken, resource: saved.resource, signal});
-				await services.store.update(mcpUrl, current => current && {...current, tokens, updatedAt: new Date().toISOString()});
+				await recordTokens(services.store, mcpUrl, tokens);
 				return 'Refreshed.';
 			}
 
 			const result = await services.core.checkMcp(mcpUrl, saved.tokens.accessToken, {http: services.http, signal});
-			await services.store.update(mcpUrl, current => current && {...current, lastCheck: {at: new Date().toISOString(), result}, updatedAt: new Date().toISOString()});
+			await recordCheck(services.store, mcpUrl, result);
 			if (!result.ok) throw new WizardError('mcp-check', `MCP check failed: ${result.message}`, result.hint);
 			return `MCP check passed: ${result.serverName} ${result.serverVersion}, ${result.toolCount} tools.`;
 		})().then(
@@ -116,12 +88,14 @@ export function useServerActions(step: Step, dispatch: Dispatch<Action>, service
 
 	useEffect(() => {
 		if (!pending || !mcpUrl) return;
+		const name = services.store.find(mcpUrl)?.name ?? mcpUrl;
 		services.store
 			.update(mcpUrl, current => current && applyChange(current, pending))
 			.then(
 				() => {
 					reload();
-					dispatch(pending.kind === 'remove' ? {type: 'server-removed', message: changeMessages.remove} : {type: 'server-activity', activity: {kind: 'done', message: changeMessages[pending.kind]}});
+					const message = changeDone(pending, name);
+					dispatch(pending.kind === 'remove' ? {type: 'server-removed', message} : {type: 'server-activity', activity: {kind: 'done', message}});
 				},
 				(error: unknown) => dispatch({type: 'server-activity', activity: {kind: 'failed', error: toErrorInfo(error)}}),
 			);

@@ -4,6 +4,7 @@ import type {CallbackServer} from '../core/callback-server.js';
 import {WizardError} from '../core/errors.js';
 import {buildRegistrationRequest} from '../core/registration.js';
 import {refreshDueAt} from '../core/tokens.js';
+import {recordCheck} from '../store/changes.js';
 import {saveLogin} from '../store/saved-server.js';
 import {checkClientMetadataDocument, clientForDocument} from '../core/client-metadata-document.js';
 import type {WizardServices} from './services.js';
@@ -263,8 +264,7 @@ export function useTokenLifecycle(step: Step, dispatch: Dispatch<Action>, servic
 			result => {
 				if (controller.signal.aborted) return;
 				dispatch({type: 'check-finished', result});
-				const at = new Date().toISOString();
-				services.store.update(mcpUrl, saved => saved && {...saved, lastCheck: {at, result}, updatedAt: at}).catch((error: unknown) => dispatch({type: 'save-failed', message: toErrorInfo(error).message}));
+				recordCheck(services.store, mcpUrl, result).catch((error: unknown) => dispatch({type: 'save-failed', message: toErrorInfo(error).message}));
 			},
 			() => undefined,
 		);

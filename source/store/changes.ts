@@ -1,0 +1,59 @@
+import type {McpCheckResult} from '../core/mcp-check.js';
+import type {TokenSet} from '../core/tokens.js';
+import type {SavedServer, ServerStore} from './types.js';
+
+/** A change the user asks for on a saved server; `remove` takes the whole entry. */
+export type ServerChange = {readonly kind: 'forget-tokens'} | {readonly kind: 'forget-registration'} | {readonly kind: 'remove'} | {readonly kind: 'rename'; readonly name: string};
+
+/** What each change does to a saved server; undefined removes it. Tokens go with their client. */
+export function applyChange(server: SavedServer, change: ServerChange, now = new Date().toISOString()): SavedServer | undefined {
+	switch (change.kind) {
+		case 'forget-tokens': {
+			return {...server, tokens: undefined, updatedAt: now};
+		}
+
+		case 'forget-registration': {
+			return {...server, client: undefined, registration: undefined, tokens: undefined, updatedAt: now};
+		}
+
+		case 'rename': {
+			return {...server, name: change.name, updatedAt: now};
+		}
+
+		case 'remove': {
+			return undefined;
+		}
+	}
+}
+
+/** Each change's outcome in one line, for the screens and the subcommands alike. */
+export function changeDone(change: ServerChange, name: string): string {
+	switch (change.kind) {
+		case 'forget-tokens': {
+			return `Forgot the tokens of ${name}; its client registration is kept, so a re-authorization logs in without registering.`;
+		}
+
+		case 'forget-registration': {
+			return `Forgot the client registration and tokens of ${name}; the next login registers a new client. The authorization server may still list the old one.`;
+		}
+
+		case 'rename': {
+			return `Renamed to ${change.name}.`;
+		}
+
+		case 'remove': {
+			return `Removed ${name}: its client registration and tokens are forgotten here.`;
+		}
+	}
+}
+
+/** Keeps an MCP check's result with the server as it is on disk now (unless it was removed meanwhile). */
+export async function recordCheck(store: ServerStore, mcpUrl: string, result: McpCheckResult): Promise<SavedServer | undefined> {
+	const at = new Date().toISOString();
+	return store.update(mcpUrl, current => current && {...current, lastCheck: {at, result}, updatedAt: at});
+}
+
+/** Keeps refreshed tokens with the server as it is on disk now (unless it was removed meanwhile). */
+export async function recordTokens(store: ServerStore, mcpUrl: string, tokens: TokenSet): Promise<SavedServer | undefined> {
+	return store.update(mcpUrl, current => current && {...current, tokens, updatedAt: new Date().toISOString()});
+}
