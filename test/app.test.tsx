@@ -152,7 +152,7 @@ describe('the wizard on the way', () => {
 	});
 
 	it('goes back a step with Esc, and q quits with the loopback listener closed', async () => {
-		const {stdin, lastFrame, frames, unmount} = await toScopes(services());
+		const {stdin, lastFrame, unmount} = await toScopes(services());
 		try {
 			await press(stdin, keys.enter);
 			const preview = await frameWith(lastFrame, '"redirect_uris"');
@@ -170,7 +170,6 @@ describe('the wizard on the way', () => {
 			await vi.waitFor(async () => {
 				await expect(fetch(redirectUri)).rejects.toThrow();
 			});
-			expect(frames.length).toBeGreaterThan(0);
 		} finally {
 			unmount();
 		}
