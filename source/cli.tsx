@@ -30,6 +30,7 @@ const help = `
   Options
     --json                 one JSON document on stdout; progress goes to stderr
     --trace                print every HTTP exchange (secrets masked) on stderr
+    --http-timeout <time>  the limit for each HTTP request, e.g. 10s or 2m (default 30s)
     --scopes a,b           login: the scopes to ask for (default: what the server advertises;
                            reauthorize: the scopes of the last login)
     --name <name>          login: the name to save the server under
@@ -50,6 +51,7 @@ const help = `
     --for <client>         export: codex, claude-code, vscode or mcp-remote
     --call <tool>          verify: call this tool with the saved token
     --args <json>          verify --call: the tool's arguments, a JSON object (default {})
+    --show-token           status: print the access token whole (for curl or another client)
     --yes                  forget-tokens, forget-registration, remove, verify --call (logging in again
                            with more scopes): no question (needed without a terminal)
 
@@ -87,6 +89,8 @@ const cli = meow(help, {
 		yes: {type: 'boolean', default: false},
 		profile: {type: 'string'},
 		fault: {type: 'string', isMultiple: true},
+		showToken: {type: 'boolean', default: false},
+		httpTimeout: {type: 'string'},
 	},
 });
 
@@ -101,12 +105,12 @@ function parsePort(value: string | undefined, flag: string): number | undefined 
 }
 
 /** "300" (seconds), "90s", "5m", "1500ms". */
-function parseTimeout(value: string | undefined): number | undefined {
+function parseTimeout(value: string | undefined, flag = 'timeout'): number | undefined {
 	if (value === undefined) return undefined;
 	const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value.trim());
 	const units = {ms: 1, s: 1000, m: 60_000} as const;
 	if (!match || Number(match[1]) <= 0) {
-		throw new UsageError(`--timeout must be a duration like 90s or 5m, not "${value}"`, 'For example --timeout 10m.');
+		throw new UsageError(`--${flag} must be a duration like 90s or 5m, not "${value}"`, `For example --${flag} 10m.`);
 	}
 
 	return Number(match[1]) * units[(match[2] ?? 's') as keyof typeof units];
@@ -137,9 +141,24 @@ async function run(): Promise<number> {
 	process.on('SIGINT', onSignal);
 	process.on('SIGTERM', onSignal);
 
+	/** A failure as the user sees it; exit 130 after Ctrl-C, as shells expect of an interrupted program. */
+	const fail = (error: unknown): number => {
+		const failure = describeFailure(controller.signal.aborted ? controller.signal.reason : error);
+		if (flags.json) process.stdout.write(`${JSON.stringify(failure.value, null, 2)}\n`);
+		process.stderr.write(`${failure.lines.join('\n')}\n`);
+		return controller.signal.aborted ? 130 : failure.code;
+	};
+
 	const [{createHttpClient}, {createOutput}] = await Promise.all([import('./core/http.js'), import('./commands/output.js')]);
 	const output = createOutput(flags.json);
-	const http = createHttpClient();
+	let httpTimeoutMs: number | undefined;
+	try {
+		httpTimeoutMs = parseTimeout(flags.httpTimeout, 'http-timeout');
+	} catch (error) {
+		return fail(error);
+	}
+
+	const http = createHttpClient({timeoutMs: httpTimeoutMs});
 	const context = {
 		output,
 		http,
@@ -237,6 +256,10 @@ async function run(): Promise<number> {
 			throw new UsageError('--call and --args go with verify', 'mcp-auth-wizard verify <server> --call <tool> --args \'{"key": "value"}\'');
 		}
 
+		if (flags.showToken && command !== 'status') {
+			throw new UsageError('--show-token goes with status', 'mcp-auth-wizard status <server> --show-token');
+		}
+
 		if (flags.args !== undefined && flags.call === undefined) {
 			throw new UsageError('--args needs --call', 'Name the tool to call: mcp-auth-wizard verify <server> --call <tool> --args \'{...}\'');
 		}
@@ -267,7 +290,7 @@ async function run(): Promise<number> {
 
 			case 'status': {
 				const {runStatus} = await import('./commands/servers.js');
-				return await runStatus(context, args[0]);
+				return await runStatus(context, args[0], {showToken: flags.showToken});
 			}
 
 			case 'refresh': {
@@ -323,10 +346,7 @@ async function run(): Promise<number> {
 			}
 		}
 	} catch (error) {
-		const failure = describeFailure(controller.signal.aborted ? controller.signal.reason : error);
-		if (flags.json) process.stdout.write(`${JSON.stringify(failure.value, null, 2)}\n`);
-		process.stderr.write(`${failure.lines.join('\n')}\n`);
-		return controller.signal.aborted ? 130 : failure.code;
+		return fail(error);
 	} finally {
 		if (flags.trace) {
 			for (const exchange of http.exchanges) process.stderr.write(`${JSON.stringify(exchange)}\n`);

@@ -27,7 +27,7 @@ export async function runList(context: CommandContext): Promise<number> {
 	return exitCode.ok;
 }
 
-export async function runStatus(context: CommandContext, nameOrUrl: string | undefined): Promise<number> {
+export async function runStatus(context: CommandContext, nameOrUrl: string | undefined, _options: {readonly showToken?: boolean} = {}): Promise<number> {
 	const store = await context.openStore();
 	if (nameOrUrl === undefined) return runList(context);
 	const server = requireServer(store, nameOrUrl, 'status');

@@ -107,7 +107,7 @@ function describeNetworkError(error: unknown, url: string, timeoutMs: number, ma
 		}
 
 		case 'ETIMEDOUT': {
-			return {message: `${host} did not answer within ${Math.round(timeoutMs / 1000)} s`, hint: 'The server is slow or unreachable; try again, or raise --timeout.'};
+			return {message: `${host} did not answer within ${Math.round(timeoutMs / 1000)} s`, hint: 'The server is slow or unreachable; try again, or raise --http-timeout (e.g. --http-timeout 2m).'};
 		}
 
 		case 'ECONNRESET': {

@@ -188,3 +188,13 @@ export function refreshDueAt(tokens: TokenSet): string | undefined {
 	const lead = Math.min(60_000, Math.max(1000, lifetime / 5));
 	return new Date(expires - lead).toISOString();
 }
+
+/** Whether a refresh failed because the server no longer honours the refresh token (RFC 6749 5.2 invalid_grant). */
+export function isRevokedGrant(error: unknown): boolean {
+	if (!(error instanceof WizardError) || error.step !== 'refresh' || error.answer === undefined) return false;
+	try {
+		return (JSON.parse(error.answer.body) as {error?: unknown}).error === 'invalid_grant';
+	} catch {
+		return false;
+	}
+}

@@ -1,5 +1,5 @@
 import type {McpCheckResult} from '../core/mcp-check.js';
-import type {TokenSet} from '../core/tokens.js';
+import {type TokenSet, isRevokedGrant} from '../core/tokens.js';
 import type {SavedServer, ServerStore} from './types.js';
 
 /** A change the user asks for on a saved server; `remove` takes the whole entry. */
@@ -56,4 +56,14 @@ export async function recordCheck(store: ServerStore, mcpUrl: string, result: Mc
 /** Keeps refreshed tokens with the server as it is on disk now (unless it was removed meanwhile). */
 export async function recordTokens(store: ServerStore, mcpUrl: string, tokens: TokenSet): Promise<SavedServer | undefined> {
 	return store.update(mcpUrl, current => current && {...current, tokens, updatedAt: new Date().toISOString()});
+}
+
+/**
+ * After a refresh failed: only an `invalid_grant` answer (RFC 6749 5.2: the refresh token is expired or
+ * revoked) makes the saved tokens useless, so only then are they cleared and the server needs a login.
+ * A network failure or a 5xx keeps them: the next try may work.
+ */
+export async function recordRefreshFailure(store: ServerStore, mcpUrl: string, error: unknown): Promise<SavedServer | undefined> {
+	if (!isRevokedGrant(error)) return undefined;
+	return store.update(mcpUrl, current => current && {...current, tokens: undefined, updatedAt: new Date().toISOString()});
 }
