@@ -1,4 +1,5 @@
 import {WizardError} from './errors.js';
+import {printableLine} from './text.js';
 
 const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
 
@@ -7,21 +8,30 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 /**
+ * An http(s) URL, or an input error that says what to enter: `new URL` alone throws a bare TypeError,
+ * and a URL of another scheme has no origin (its well-known URLs would start with "null").
+ */
+function httpUrl(input: string | URL): URL {
+	let url: URL;
+	try {
+		url = new URL(input);
+	} catch {
+		throw new WizardError('input', `"${printableLine(String(input))}" is not a URL`, 'Enter the full MCP server URL, e.g. https://api.example.com/mcp');
+	}
+
+	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+		throw new WizardError('input', `${url.protocol.slice(0, -1)} URLs are not MCP server URLs`, 'Use an https:// URL (http:// only for localhost).');
+	}
+
+	return url;
+}
+
+/**
  * Checks a URL the user typed for an MCP server: http(s) only, a host, no credentials or fragment, and
  * plain http only for loopback hosts (spec-notes 5: all endpoints are https but loopback ones).
  */
 export function parseServerUrl(input: string): URL {
-	let url: URL;
-	try {
-		url = new URL(input.trim());
-	} catch {
-		throw new WizardError('input', `"${input}" is not a URL`, 'Enter the full MCP server URL, e.g. https://api.example.com/mcp');
-	}
-
-	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-		throw new WizardError('input', `${url.protocol.replace(':', '')} URLs are not MCP server URLs`, 'Use an https:// URL (http:// only for localhost).');
-	}
-
+	const url = httpUrl(input.trim());
 	if (url.hostname === '') {
 		throw new WizardError('input', `"${input}" has no host`, 'Enter the full MCP server URL, e.g. https://api.example.com/mcp');
 	}
@@ -44,33 +54,41 @@ export function parseServerUrl(input: string): URL {
 /**
  * The canonical resource identifier of an MCP server (RFC 8707 2, MCP "canonical server URI"):
  * lowercase scheme and host (URL parsing does that), no default port, no fragment, and no trailing
- * slash on an empty path. A trailing slash on a longer path is kept: it is part of the path.
+ * slash on an empty path. A trailing slash on a longer path is kept: it is part of the path. So is an
+ * empty query's "?" (RFC 3986 6.2.3: "http://example.com/?" is not "http://example.com/").
  */
 export function canonicalResource(url: string | URL): string {
-	const parsed = new URL(url);
+	const parsed = httpUrl(url);
 	parsed.hash = '';
 	const text = parsed.toString();
-	return parsed.pathname === '/' && parsed.search === '' ? text.slice(0, -1) : text;
+	return parsed.pathname === '/' && parsed.search === '' && text.endsWith('/') ? text.slice(0, -1) : text;
+}
+
+/** The path a well-known URL is built from: none for "/", else without its terminating slash. */
+function wellKnownPath(url: URL): string {
+	return url.pathname.replace(/\/$/, '');
 }
 
 /**
  * Where the protected-resource metadata may be (RFC 9728 3.1), in the order a client tries them:
- * the path-aware URL (when the URL has a path), then the root.
+ * the well-known path inserted between the host and the path and/or query (when the URL has either),
+ * then the root.
  */
 export function protectedResourceMetadataUrls(resourceUrl: string | URL): string[] {
-	const url = new URL(resourceUrl);
-	const path = url.pathname === '/' ? '' : url.pathname.replace(/\/$/, '');
+	const url = httpUrl(resourceUrl);
+	const rest = wellKnownPath(url) + url.search;
 	const root = `${url.origin}/.well-known/oauth-protected-resource`;
-	return path === '' ? [root] : [`${root}${path}`, root];
+	return rest === '' ? [root] : [`${root}${rest}`, root];
 }
 
 /**
  * Where an authorization server's metadata may be, in priority order (RFC 8414 3.1, OpenID Connect
- * Discovery 4, and the MCP spec's order for issuers with a path).
+ * Discovery 4, and the MCP spec's order for issuers with a path). An issuer has no query or fragment
+ * (RFC 8414 2), so none is carried over.
  */
 export function authorizationServerMetadataUrls(issuer: string | URL): string[] {
-	const url = new URL(issuer);
-	const path = url.pathname === '/' ? '' : url.pathname.replace(/\/$/, '');
+	const url = httpUrl(issuer);
+	const path = wellKnownPath(url);
 	if (path === '') {
 		return [`${url.origin}/.well-known/oauth-authorization-server`, `${url.origin}/.well-known/openid-configuration`];
 	}
@@ -82,7 +100,7 @@ export function authorizationServerMetadataUrls(issuer: string | URL): string[] 
 	];
 }
 
-/** Whether two URLs name the same resource once canonical; false for anything that is not a URL. */
+/** Whether two URLs name the same resource once canonical; false for anything that is not an http(s) URL. */
 export function sameResource(a: string, b: string): boolean {
 	try {
 		return canonicalResource(a) === canonicalResource(b);

@@ -56,17 +56,19 @@ export function parseWwwAuthenticate(header: string): Challenge[] {
 			continue;
 		}
 
-		const params: Record<string, string> = {};
+		// Entries, not assignments to an object: a parameter named "__proto__" would be lost.
+		const params: Array<[string, string]> = [];
 		let token68: string | undefined;
 		skipSpace();
 
-		// A token68 follows the scheme directly (e.g. "Negotiate abc==").
+		// A token68 follows the scheme directly (e.g. "Negotiate abc=="): one character or more, then any "=".
 		const afterScheme = i;
 		let probe = i;
 		while (probe < n && token68Char.test(header[probe]!)) probe++;
+		const hasBody = probe > afterScheme;
 		while (probe < n && header[probe] === '=') probe++;
 		const rest = header.slice(probe).trimStart();
-		const looksLikeToken68 = probe > afterScheme && (rest === '' || rest.startsWith(','));
+		const looksLikeToken68 = hasBody && (rest === '' || rest.startsWith(','));
 		if (looksLikeToken68) {
 			token68 = header.slice(afterScheme, probe);
 			i = probe;
@@ -86,11 +88,12 @@ export function parseWwwAuthenticate(header: string): Challenge[] {
 				i++;
 				skipSpace();
 				const value = header[i] === '"' ? readQuoted() : readToken();
-				params[name.toLowerCase()] = value;
+				params.push([name.toLowerCase(), value]);
 			}
 		}
 
-		challenges.push(token68 === undefined ? {scheme: scheme.toLowerCase(), params} : {scheme: scheme.toLowerCase(), params, token68});
+		const challenge = {scheme: scheme.toLowerCase(), params: Object.fromEntries(params)};
+		challenges.push(token68 === undefined ? challenge : {...challenge, token68});
 	}
 
 	return challenges;

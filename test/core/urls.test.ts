@@ -1,6 +1,21 @@
 import {describe, expect, it} from 'vitest';
 import {WizardError} from '../../source/core/errors.js';
-import {authorizationServerMetadataUrls, canonicalResource, parseServerUrl, protectedResourceMetadataUrls} from '../../source/core/urls.js';
+import {authorizationServerMetadataUrls, canonicalResource, parseServerUrl, protectedResourceMetadataUrls, sameResource} from '../../source/core/urls.js';
+
+/** The error `run` throws, checked to be an input error with a hint. */
+function inputError(run: () => unknown): WizardError {
+	let error: unknown;
+	try {
+		run();
+	} catch (error_) {
+		error = error_;
+	}
+
+	expect(error).toBeInstanceOf(WizardError);
+	expect((error as WizardError).step).toBe('input');
+	expect((error as WizardError).hint.length).toBeGreaterThan(0);
+	return error as WizardError;
+}
 
 describe('canonicalResource', () => {
 	it.each([
@@ -11,8 +26,21 @@ describe('canonicalResource', () => {
 		['https://api.example.com/mcp#frag', 'https://api.example.com/mcp'],
 		['https://api.example.com/mcp/', 'https://api.example.com/mcp/'],
 		['http://127.0.0.1:8080/a/b', 'http://127.0.0.1:8080/a/b'],
+		// Found by fuzzing: an empty query lost its "?" and kept the slash, so a second pass changed it.
+		['https://api.example.com/?', 'https://api.example.com/?'],
+		['https://api.example.com/?#x', 'https://api.example.com/?'],
 	])('%s -> %s', (input, expected) => {
 		expect(canonicalResource(input)).toBe(expected);
+		expect(canonicalResource(expected)).toBe(expected);
+	});
+
+	it.each([
+		['api.example.com/mcp', '"api.example.com/mcp" is not a URL'],
+		['', '"" is not a URL'],
+		['mailto:a@example.com', 'mailto URLs are not MCP server URLs'],
+	])('refuses %s with an input error, not a TypeError', (input, message) => {
+		expect(inputError(() => canonicalResource(input)).message).toBe(message);
+		expect(sameResource(input, input)).toBe(false);
 	});
 });
 
@@ -23,6 +51,21 @@ describe('well-known URLs', () => {
 			'https://api.example.com/.well-known/oauth-protected-resource',
 		]);
 		expect(protectedResourceMetadataUrls('https://api.example.com/')).toEqual(['https://api.example.com/.well-known/oauth-protected-resource']);
+	});
+
+	it.each([
+		['https://api.example.com/mcp/?tenant=a', '/mcp?tenant=a'],
+		['https://api.example.com?tenant=a', '?tenant=a'],
+	])('resource metadata: the query of %s stays after the inserted path (RFC 9728 3.1)', (input, rest) => {
+		const root = 'https://api.example.com/.well-known/oauth-protected-resource';
+		expect(protectedResourceMetadataUrls(input)).toEqual([root + rest, root]);
+	});
+
+	it('refuses what is not an http(s) URL instead of building "null/.well-known/..." or throwing a TypeError', () => {
+		for (const build of [protectedResourceMetadataUrls, authorizationServerMetadataUrls]) {
+			expect(inputError(() => build('foo://example.com/mcp')).message).toBe('foo URLs are not MCP server URLs');
+			expect(inputError(() => build('/mcp')).message).toBe('"/mcp" is not a URL');
+		}
 	});
 
 	it('authorization server: the three path forms in priority order, or the two root forms', () => {
@@ -52,16 +95,6 @@ describe('parseServerUrl', () => {
 		['https://user:pw@example.com/mcp', 'user name or password'],
 		['https://example.com/mcp#x', 'fragment'],
 	])('refuses %s with a hint', (input, message) => {
-		let error: unknown;
-		try {
-			parseServerUrl(input);
-		} catch (error_) {
-			error = error_;
-		}
-
-		expect(error).toBeInstanceOf(WizardError);
-		expect((error as WizardError).message).toContain(message);
-		expect((error as WizardError).step).toBe('input');
-		expect((error as WizardError).hint.length).toBeGreaterThan(0);
+		expect(inputError(() => parseServerUrl(input)).message).toContain(message);
 	});
 });

@@ -24,6 +24,19 @@ describe('parseWwwAuthenticate', () => {
 		]);
 	});
 
+	// Both found by fuzzing.
+	it('keeps a parameter named __proto__ like any other', () => {
+		const [challenge] = parseWwwAuthenticate('Bearer __proto__="x", scope="a"');
+		expect(Object.entries(challenge!.params)).toEqual([['__proto__', 'x'], ['scope', 'a']]);
+	});
+
+	it('does not take "=" alone for a token68: it needs a character before the padding', () => {
+		expect(parseWwwAuthenticate('Bearer =, Negotiate a=')).toEqual([
+			{scheme: 'bearer', params: {}},
+			{scheme: 'negotiate', params: {}, token68: 'a='},
+		]);
+	});
+
 	it('reads a scheme with no parameters', () => {
 		expect(parseWwwAuthenticate('Bearer')).toEqual([{scheme: 'bearer', params: {}}]);
 	});
