@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import meow from 'meow';
-import {UsageError} from './core/errors.js';
+import {UsageError, WizardError} from './core/errors.js';
 import {describeFailure, exitCode} from './commands/output.js';
 
 const help = `
@@ -66,33 +66,48 @@ const help = `
     $ mcp-auth-wizard verify api.fastmail.com --json
 `;
 
-const cli = meow(help, {
-	importMeta: import.meta,
-	allowUnknownFlags: false,
-	flags: {
-		json: {type: 'boolean', default: false},
-		trace: {type: 'boolean', default: false},
-		demo: {type: 'boolean', default: false},
-		scopes: {type: 'string'},
-		name: {type: 'string'},
-		clientId: {type: 'string'},
-		clientSecret: {type: 'string'},
-		clientMetadataUrl: {type: 'string'},
-		callbackPort: {type: 'string'},
-		open: {type: 'boolean', default: true},
-		verify: {type: 'boolean', default: true},
-		timeout: {type: 'string'},
-		port: {type: 'string'},
-		for: {type: 'string'},
-		call: {type: 'string'},
-		args: {type: 'string'},
-		yes: {type: 'boolean', default: false},
-		profile: {type: 'string'},
-		fault: {type: 'string', isMultiple: true},
-		showToken: {type: 'boolean', default: false},
-		httpTimeout: {type: 'string'},
-	},
-});
+const knownFlags = {
+	json: {type: 'boolean', default: false},
+	trace: {type: 'boolean', default: false},
+	demo: {type: 'boolean', default: false},
+	scopes: {type: 'string'},
+	name: {type: 'string'},
+	clientId: {type: 'string'},
+	clientSecret: {type: 'string'},
+	clientMetadataUrl: {type: 'string'},
+	callbackPort: {type: 'string'},
+	open: {type: 'boolean', default: true},
+	verify: {type: 'boolean', default: true},
+	timeout: {type: 'string'},
+	port: {type: 'string'},
+	for: {type: 'string'},
+	call: {type: 'string'},
+	args: {type: 'string'},
+	yes: {type: 'boolean', default: false},
+	profile: {type: 'string'},
+	fault: {type: 'string', isMultiple: true},
+	showToken: {type: 'boolean', default: false},
+	httpTimeout: {type: 'string'},
+} satisfies Parameters<typeof meow>[0]['flags'];
+
+/** meow throws for a flag given twice or a value of the wrong type: a usage error, not a stack trace. */
+function parseFlags() {
+	try {
+		return meow(help, {
+			importMeta: import.meta,
+			// Checked in run(), so that a typo gets the same error (JSON with --json) and a suggestion.
+			allowUnknownFlags: true,
+			flags: knownFlags,
+		});
+	} catch (error) {
+		const failure = describeFailure(new UsageError(error instanceof Error ? error.message : String(error), 'See mcp-auth-wizard --help for the flags.'));
+		if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify(failure.value, null, 2)}\n`);
+		process.stderr.write(`${failure.lines.join('\n')}\n`);
+		process.exit(failure.code);
+	}
+}
+
+const cli = parseFlags();
 
 function parsePort(value: string | undefined, flag: string): number | undefined {
 	if (value === undefined) return undefined;
@@ -102,6 +117,18 @@ function parsePort(value: string | undefined, flag: string): number | undefined 
 	}
 
 	return port;
+}
+
+const kebab = (name: string) => name.replaceAll(/[A-Z]/g, letter => `-${letter.toLowerCase()}`);
+
+/** meow keeps unknown flags (camelCased) next to the known ones: the first unknown one is a usage error. */
+function checkFlagNames(names: readonly string[]): void {
+	const known = Object.keys(knownFlags);
+	const unknown = names.find(name => !(name in knownFlags));
+	if (unknown === undefined) return;
+	// A typo is most often a known flag with a letter more or less at the end (--scope, --callback).
+	const like = known.find(name => name.startsWith(unknown) || unknown.startsWith(name));
+	throw new UsageError(`Unknown flag --${kebab(unknown)}`, like === undefined ? 'See mcp-auth-wizard --help for the flags.' : `Did you mean --${kebab(like)}? See mcp-auth-wizard --help for the flags.`);
 }
 
 /** "300" (seconds), "90s", "5m", "1500ms". */
@@ -135,7 +162,7 @@ async function run(): Promise<number> {
 		// The first Ctrl-C stops the flow cleanly (listeners closed, nothing half-saved); a second one exits.
 		if (interrupted) process.exit(130);
 		interrupted = true;
-		controller.abort(new UsageError('Interrupted', 'Run the command again when ready.'));
+		controller.abort(new WizardError('interrupted', 'Interrupted', 'The listener and requests were stopped and nothing half-done was saved; run the command again when ready.'));
 	};
 
 	process.on('SIGINT', onSignal);
@@ -236,6 +263,7 @@ async function run(): Promise<number> {
 	};
 
 	try {
+		checkFlagNames(Object.keys(flags));
 		if (flags.clientSecret !== undefined && flags.clientId === undefined) {
 			throw new UsageError('--client-secret needs --client-id', 'Pass the client id that the secret belongs to.');
 		}

@@ -164,9 +164,14 @@ export async function loginAndSave(
 	}
 
 	const summary = summarizeTokens(result.tokens, result.scopes);
+	// Logged in, but the MCP server refuses the new token: saved (the client and tokens may work after a
+	// fix on the server's side), yet a failure for scripts, with the check's own words.
+	const check = server.lastCheck?.result;
+	const rejected = check !== undefined && !check.ok ? check : undefined;
 	output.result(
 		redactJson({
-			ok: true,
+			ok: rejected === undefined,
+			...(rejected ? {error: {step: 'mcp-check', message: `Logged in, but ${lowerFirst(rejected.message)}`, hint: rejected.hint}} : {}),
 			server: {name: server.name, mcpUrl, issuer: server.issuer, resource: server.resource, storePath: store.path},
 			...(reuse ? {clientReused: reuse.client !== undefined, clientDecision: reuse.decision} : {}),
 			scopes: result.scopes,
@@ -186,5 +191,7 @@ export async function loginAndSave(
 			`Saved in ${store.path}`,
 		],
 	);
-	return exitCode.ok;
+	return rejected ? exitCode.failed : exitCode.ok;
 }
+
+const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);

@@ -24,6 +24,8 @@ export type Attempt = {
 	/** used: its answer is the one taken; rejected: answered, but not usable (note says why); not-found: 404 or similar; failed: no answer; cancelled: not needed after all. */
 	readonly outcome: 'used' | 'rejected' | 'not-found' | 'failed' | 'cancelled' | 'answered';
 	readonly note?: string;
+	/** failed: what to try, from the network error. */
+	readonly hint?: string;
 };
 
 export type DiscoveryEvent =
@@ -67,6 +69,18 @@ type Fetched = {readonly response?: HttpResponse; readonly attempt: Attempt; rea
 
 const isNotFound = (status: number) => status === 404 || status === 405 || status === 410;
 
+/**
+ * What to try when no candidate was usable: a network failure's own advice, a failing server's (5xx:
+ * wait), else `otherwise` (the server serves something, but not the metadata).
+ */
+function unusableHint(attempts: readonly Attempt[], otherwise: string): string {
+	const failed = attempts.find(attempt => attempt.outcome === 'failed' && attempt.hint !== undefined);
+	if (failed?.hint !== undefined) return failed.hint;
+	const failing = attempts.find(attempt => attempt.status !== undefined && attempt.status >= 500);
+	if (failing) return `The server is failing (HTTP ${failing.status}): try again in a while, and tell the server operator if it persists.`;
+	return otherwise;
+}
+
 /** Runs one discovery request and turns its outcome into an Attempt; only a cancellation is not caught. */
 function startAttempt(http: HttpClient, stage: DiscoveryStage, url: string, init: {signal: AbortSignal; onEvent?: DiscoverOptions['onEvent']; method?: string; body?: string; headers?: Record<string, string>}): Promise<Fetched> {
 	init.onEvent?.({type: 'attempt-started', stage, url});
@@ -90,7 +104,8 @@ function startAttempt(http: HttpClient, stage: DiscoveryStage, url: string, init
 			(error: unknown) => {
 				const ms = Math.round(performance.now() - started);
 				if (init.signal.aborted && isAbortError(error)) return finish({attempt: {stage, url, ms, outcome: 'cancelled', note: 'not needed'}});
-				return finish({attempt: {stage, url, ms, outcome: 'failed', note: error instanceof Error ? error.message : String(error)}, error});
+				const hint = error instanceof WizardError ? error.hint : undefined;
+				return finish({attempt: {stage, url, ms, outcome: 'failed', note: error instanceof Error ? error.message : String(error), ...(hint === undefined ? {} : {hint})}, error});
 			},
 		);
 }
@@ -328,7 +343,7 @@ export async function discover(mcpUrl: string, options: DiscoverOptions): Promis
 		return {mcpUrl, resource: resourceId, probe: {status: probe.response.status, wwwAuthenticate, challenge}, attempts, findings};
 	} else if (headerUrl) {
 		const rejected = prm.attempts.find(attempt => attempt.url === headerUrl);
-		findings.push({level: 'error', code: 'no-resource-metadata', message: `The resource metadata named by the server's challenge (${headerUrl}) could not be used: ${rejected?.note ?? `HTTP ${rejected?.status ?? '?'}`}`, hint: 'The server points to metadata it does not serve; report it to the server operator.'});
+		findings.push({level: 'error', code: 'no-resource-metadata', message: `The resource metadata named by the server's challenge (${headerUrl}) could not be used: ${rejected?.note ?? `HTTP ${rejected?.status ?? '?'}`}`, hint: unusableHint(rejected ? [rejected] : [], 'The server points to metadata it does not serve; report it to the server operator.')});
 		return {mcpUrl, resource: resourceId, probe: {status: probe.response.status, wwwAuthenticate, challenge}, attempts, findings};
 	} else {
 		// 2025-03-26 servers have no resource metadata: the authorization server is the MCP URL's origin.
@@ -384,7 +399,7 @@ export async function discover(mcpUrl: string, options: DiscoverOptions): Promis
 	if (findings.some(finding => finding.level === 'error')) return {...base, findings};
 	if (prm.chosen) {
 		const failed = as.attempts.map(attempt => `${attempt.url}: ${attempt.note ?? `HTTP ${attempt.status ?? '?'}`}`).join('; ');
-		findings.push({level: 'error', code: 'no-authorization-server-metadata', message: `No metadata found for the authorization server ${issuer} (${failed})`, hint: 'Check that the authorization server is up; report the resource metadata to the server operator if it names the wrong server.'});
+		findings.push({level: 'error', code: 'no-authorization-server-metadata', message: `No metadata found for the authorization server ${issuer} (${failed})`, hint: unusableHint(as.attempts, 'Check that the authorization server is up; report the resource metadata to the server operator if it names the wrong server.')});
 		return {...base, findings};
 	}
 

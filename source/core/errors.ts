@@ -12,7 +12,9 @@ export type FailedStep =
 	| 'refresh'
 	| 'mcp-check'
 	| 'store'
-	| 'network';
+	| 'network'
+	/** Ctrl-C (SIGINT) or SIGTERM. */
+	| 'interrupted';
 
 /** What the server said, verbatim, when a request was answered with an error. */
 export type ServerAnswer = {

@@ -96,6 +96,8 @@ function phases(response: GotResponse | undefined, fallbackMs: number): Exchange
 function describeNetworkError(error: unknown, url: string, timeoutMs: number, maxBytes: number): {message: string; hint: string} {
 	const {host} = new URL(url);
 	const code = (error as {code?: string}).code;
+	// got keeps the response on its errors once the status line and headers have arrived.
+	const answered = error instanceof RequestError && error.response !== undefined;
 	switch (code) {
 		case 'ECONNREFUSED': {
 			return {message: `Connection to ${host} refused`, hint: 'Nothing is listening there: check the URL and that the server is running.'};
@@ -107,11 +109,20 @@ function describeNetworkError(error: unknown, url: string, timeoutMs: number, ma
 		}
 
 		case 'ETIMEDOUT': {
-			return {message: `${host} did not answer within ${Math.round(timeoutMs / 1000)} s`, hint: 'The server is slow or unreachable; try again, or raise --http-timeout (e.g. --http-timeout 2m).'};
+			const seconds = Math.round(timeoutMs / 100) / 10;
+			// Headers came, the body did not: the server is up but stuck, which a retry rarely fixes.
+			if (answered) return {message: `${host} started to answer, then stalled: the answer was not complete within ${seconds} s`, hint: 'The server or a proxy in between is stuck; try again later, and tell the server operator if it repeats.'};
+			return {message: `${host} did not answer within ${seconds} s`, hint: 'The server is slow or unreachable; try again, or raise --http-timeout (e.g. --http-timeout 2m).'};
 		}
 
 		case 'ECONNRESET': {
-			return {message: `${host} closed the connection mid-request`, hint: 'Try again; if it repeats, the server or a proxy in between is failing.'};
+			return {message: `${host} closed the connection ${answered ? 'in the middle of its answer' : 'before answering'}`, hint: 'Try again; if it repeats, the server or a proxy in between is failing.'};
+		}
+
+		case 'ERR_UNSUPPORTED_PROTOCOL': {
+			// got refuses to follow a redirect to anything but http(s); say where it pointed.
+			const location = (error as {response?: {headers?: Record<string, unknown>}}).response?.headers?.['location'];
+			return {message: `${url} redirects to ${typeof location === 'string' ? redactUrl(location) : 'a URL'} that is not http(s)`, hint: 'No client may follow such a redirect: check the URL, or report it to the server operator.'};
 		}
 
 		case 'ERR_BODY_TOO_LARGE': {

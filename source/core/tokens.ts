@@ -121,6 +121,8 @@ async function tokenRequest(step: FailedStep, tokenEndpoint: string | undefined,
 	try {
 		return await send();
 	} catch (error) {
+		// The HTTP layer names no step for oauth4webapi's requests: this one is the token request.
+		if (error instanceof WizardError && error.step === 'network') throw new WizardError(step, `Could not reach the token endpoint: ${error.message}`, error.hint, error.answer, {cause: error});
 		if (error instanceof WizardError) throw error;
 		if (error instanceof oauth.ResponseBodyError) {
 			const description = error.error_description ? ` (${error.error_description})` : '';
