@@ -39,7 +39,11 @@ function reportProgress(output: Output, event: LoginEvent): void {
 		}
 
 		case 'discovered': {
-			for (const finding of event.discovery.findings) output.note(`${finding.level === 'error' ? 'Error' : 'Warning'}: ${finding.message}. ${finding.hint}`);
+			// The first error stops the login and is printed as its failure: only the others are said here.
+			const firstError = event.discovery.findings.find(finding => finding.level === 'error');
+			for (const finding of event.discovery.findings) {
+				if (finding !== firstError) output.note(`${finding.level === 'error' ? 'Error' : 'Warning'}: ${finding.message}. ${finding.hint}`);
+			}
 			break;
 		}
 
