@@ -43,6 +43,11 @@ export type RecordedRequest = {
 	readonly query: Record<string, string>;
 };
 
+/** The kinds of secret the sandbox hands out; none may ever be shown whole by the wizard. */
+export type IssuedSecretKind = 'access token' | 'refresh token' | 'id token' | 'client secret' | 'registration access token' | 'authorization code';
+
+export type IssuedSecret = {readonly kind: IssuedSecretKind; readonly value: string};
+
 export type Sandbox = {
 	readonly profile: SandboxProfile;
 	readonly faults: SandboxFaults;
@@ -85,6 +90,12 @@ export type Sandbox = {
 		/** client-metadata-document: every look-up of a URL client id by the AS (see ClientMetadataFetch). */
 		readonly clientMetadata: ClientMetadataFetch[];
 	};
+	/**
+	 * Every secret the authorization server handed out, oldest first: the pre-registered client's
+	 * secret, and what its token, registration and authorization answers carried (so that tests can
+	 * look for them in everything the wizard printed).
+	 */
+	readonly issued: readonly IssuedSecret[];
 	/** Closes everything, keep-alive sockets included. */
 	close(): Promise<void>;
 };
@@ -223,6 +234,71 @@ function mountAt(request: IncomingMessage, path: string): void {
 	request.url = rest.startsWith('/') ? rest : `/${rest}`;
 }
 
+/** Response fields that carry a secret (RFC 6749 5.1, RFC 7591 3.2.1, RFC 7592 3, OpenID Connect). */
+const secretFields: ReadonlyArray<readonly [string, IssuedSecretKind]> = [
+	['access_token', 'access token'],
+	['refresh_token', 'refresh token'],
+	['id_token', 'id token'],
+	['client_secret', 'client secret'],
+	['registration_access_token', 'registration access token'],
+];
+
+/** The secrets in one answer of the authorization server: its JSON body, or a code in its redirect. */
+function secretsIn(response: ServerResponse, body: string): IssuedSecret[] {
+	const found: IssuedSecret[] = [];
+	const location = response.getHeader('location');
+	if (typeof location === 'string') {
+		try {
+			const url = new URL(location);
+			// RFC 6749 4.1.2: in the query; a fragment with response_mode=fragment.
+			for (const parameters of [url.searchParams, new URLSearchParams(url.hash.slice(1))]) {
+				const code = parameters.get('code');
+				if (code) found.push({kind: 'authorization code', value: code});
+			}
+		} catch {
+			// A relative redirect (the provider's own interaction pages) carries no code.
+		}
+	}
+
+	if (String(response.getHeader('content-type') ?? '').includes('json')) {
+		try {
+			const value = JSON.parse(body) as Record<string, unknown>;
+			for (const [field, kind] of secretFields) {
+				const secret = value[field];
+				if (typeof secret === 'string' && secret !== '') found.push({kind, value: secret});
+			}
+		} catch {
+			// Not an object: nothing issued.
+		}
+	}
+
+	return found;
+}
+
+/**
+ * Calls `onFinish` with what a response sent, once sent; the response itself is untouched. oidc-provider
+ * (Koa) sends its answers with end(), streams with write().
+ */
+function copyBody(response: ServerResponse, onFinish: (body: string) => void): void {
+	const chunks: Buffer[] = [];
+	const keep = (chunk: unknown) => {
+		if (typeof chunk === 'string' || chunk instanceof Uint8Array) chunks.push(Buffer.from(chunk));
+	};
+
+	const {write, end} = response;
+	response.write = ((chunk: unknown, ...rest: unknown[]) => {
+		keep(chunk);
+		return Reflect.apply(write, response, [chunk, ...rest]) as boolean;
+	}) as typeof write;
+	response.end = ((chunk?: unknown, ...rest: unknown[]) => {
+		keep(chunk);
+		return Reflect.apply(end, response, [chunk, ...rest]) as ServerResponse;
+	}) as typeof end;
+	response.once('finish', () => {
+		onFinish(Buffer.concat(chunks).toString('utf8'));
+	});
+}
+
 /** Starts the sandbox: an MCP server and its OAuth authorization server, shaped by the profile. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
 	const profile = options.profile ?? 'fastmail';
@@ -230,6 +306,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	const definition = profileDefinitions[profile];
 	const log = options.onLog ?? (() => {});
 	const requests: Sandbox['requests'] = {registration: [], authorization: [], token: [], mcp: [], clientMetadata: []};
+	const issued: IssuedSecret[] = [];
 	let route: ((request: RecordingRequest, response: ServerResponse, url: URL) => Promise<void>) | undefined;
 
 	const server = createServer<typeof RecordingRequest>({IncomingMessage: RecordingRequest}, (request, response) => {
@@ -247,6 +324,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			requests[category].push(record);
 			request.whenBodyComplete(body => {
 				record.body = body;
+			});
+		}
+
+		// The MCP server issues nothing, and its answers may be long streams.
+		if (url.pathname !== fastmailPaths.mcp) {
+			copyBody(response, body => {
+				issued.push(...secretsIn(response, body));
 			});
 		}
 
@@ -279,6 +363,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	const preregisteredClient: PreregisteredClient | undefined = definition.preregisteredClient
 		? {clientId: preregisteredClientId, clientSecret: randomBytes(24).toString('base64url'), tokenEndpointAuthMethod: 'client_secret_basic'}
 		: undefined;
+	if (preregisteredClient) issued.push({kind: 'client secret', value: preregisteredClient.clientSecret});
 	const clientMetadataDocumentUrl = definition.clientMetadataDocuments ? `${origin}${clientMetadataDocumentPath}` : undefined;
 	const aborter = new AbortController();
 	let mcp: ReturnType<typeof createMcpEndpoint> | undefined;
@@ -375,6 +460,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		...(clientMetadataDocumentUrl ? {clientMetadataDocumentUrl} : {}),
 		...(definition.stepUp ? {stepUp: definition.stepUp} : {}),
 		requests,
+		issued,
 		close,
 	};
 }
