@@ -7,5 +7,7 @@ export default defineConfig({
 		hookTimeout: 30_000,
 		// Every test sets its own MCP_AUTH_WIZARD_HOME; none may touch the user's real store.
 		env: {MCP_AUTH_WIZARD_HOME: '/nonexistent-set-per-test', NO_COLOR: '1'},
+		// Fails a file whose outputs show a token, code, verifier or client secret whole (see secret-scan.ts).
+		setupFiles: ['test/helpers/secret-scan-setup.ts'],
 	},
 });

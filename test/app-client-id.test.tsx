@@ -1,15 +1,15 @@
-import {render} from 'ink-testing-library';
 import {afterAll, beforeAll, expect, it} from 'vitest';
 import {App} from '../source/app.js';
-import {type Sandbox, startSandbox} from '../source/sandbox/index.js';
-import {frameWith, keys, press} from './helpers/ink.js';
+import type {Sandbox} from '../source/sandbox/index.js';
+import {frameWith, keys, press, render} from './helpers/ink.js';
 import {temporaryHome} from './helpers/run-cli.js';
+import {startTestSandbox} from './helpers/secret-scan.js';
 import {throughScopes, wizardServices} from './helpers/wizard.js';
 
 let sandbox: Sandbox;
 const home = temporaryHome();
 beforeAll(async () => {
-	sandbox = await startSandbox({profile: 'preregistered'});
+	sandbox = await startTestSandbox({profile: 'preregistered'});
 });
 afterAll(async () => {
 	await sandbox.close();
@@ -40,7 +40,7 @@ it('asks for a pre-registered client when the server registers none, and logs in
 });
 
 it('checks a Client ID Metadata Document and logs in with its URL as the client id', async () => {
-	const documentSandbox = await startSandbox({profile: 'client-metadata-document'});
+	const documentSandbox = await startTestSandbox({profile: 'client-metadata-document'});
 	const url = documentSandbox.clientMetadataDocumentUrl!;
 	const services = wizardServices(home.path, {clientMetadataUrl: url});
 	const {stdin, lastFrame, unmount} = render(<App services={services} initialUrl={documentSandbox.mcpUrl} />);
@@ -59,7 +59,7 @@ it('checks a Client ID Metadata Document and logs in with its URL as the client 
 });
 
 it('shows which way to a client id applies, and lets the user pick another the server supports', async () => {
-	const fastmail = await startSandbox();
+	const fastmail = await startTestSandbox();
 	const services = wizardServices(home.path);
 	const {stdin, lastFrame, unmount} = render(<App services={services} initialUrl={fastmail.mcpUrl} />);
 	try {

@@ -1,17 +1,17 @@
-import {render} from 'ink-testing-library';
 import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest';
 import {App} from '../source/app.js';
 import {createHttpClient} from '../source/core/http.js';
 import {login} from '../source/core/login.js';
 import {checkMcp} from '../source/core/mcp-check.js';
-import {type Sandbox, startSandbox} from '../source/sandbox/index.js';
+import type {Sandbox} from '../source/sandbox/index.js';
 import {openConfStore} from '../source/store/conf-store.js';
 import {saveLogin} from '../source/store/saved-server.js';
 import {serverStatus} from '../source/store/status.js';
 import type {ServerStore} from '../source/store/types.js';
 import {coreSteps, type WizardServices} from '../source/wizard/services.js';
-import {frameWith, keys, press, unwrapped} from './helpers/ink.js';
+import {frameWith, keys, press, render, unwrapped} from './helpers/ink.js';
 import {scriptedBrowser, temporaryHome} from './helpers/run-cli.js';
+import {startTestSandbox} from './helpers/secret-scan.js';
 
 const mcpScope = 'https://www.fastmail.com/dev/mcp';
 const home = temporaryHome();
@@ -35,7 +35,7 @@ beforeAll(async () => {
 	store = openConfStore({home: home.path});
 	// Tokens minted by the sandbox with lifetimes that put each saved server in another state.
 	const lifetimes = {valid: 3600, expiring: 50, refreshable: 1, expired: 1, failing: 3600};
-	for (const [name, ttl] of Object.entries(lifetimes)) sandboxes[name] = await startSandbox({accessTokenTtlSeconds: ttl});
+	for (const [name, ttl] of Object.entries(lifetimes)) sandboxes[name] = await startTestSandbox({accessTokenTtlSeconds: ttl});
 	await logIn('valid', sandboxes['valid']!, [mcpScope, 'offline_access']);
 	await logIn('expiring', sandboxes['expiring']!, [mcpScope]);
 	await logIn('refreshable', sandboxes['refreshable']!, [mcpScope, 'offline_access']);

@@ -1,15 +1,15 @@
-import {render} from 'ink-testing-library';
 import {afterAll, beforeAll, expect, it} from 'vitest';
 import {App} from '../source/app.js';
-import {type Sandbox, startSandbox} from '../source/sandbox/index.js';
-import {frameWith, keys, press} from './helpers/ink.js';
+import type {Sandbox} from '../source/sandbox/index.js';
+import {frameWith, keys, press, render} from './helpers/ink.js';
 import {temporaryHome} from './helpers/run-cli.js';
+import {startTestSandbox} from './helpers/secret-scan.js';
 import {registerAndLogIn, throughScopes, wizardServices} from './helpers/wizard.js';
 
 let sandbox: Sandbox;
 const home = temporaryHome();
 beforeAll(async () => {
-	sandbox = await startSandbox({profile: 'step-up'});
+	sandbox = await startTestSandbox({profile: 'step-up'});
 });
 afterAll(async () => {
 	await sandbox.close();

@@ -1,12 +1,12 @@
-import {render} from 'ink-testing-library';
 import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest';
 import {App} from '../source/app.js';
-import {type Sandbox, startSandbox} from '../source/sandbox/index.js';
+import type {Sandbox} from '../source/sandbox/index.js';
 import type {WizardServices} from '../source/wizard/services.js';
-import {frameWith, keys, press, unwrapped} from './helpers/ink.js';
+import {frameWith, keys, press, render, unwrapped} from './helpers/ink.js';
 // @ts-expect-error The scripted browser is plain JavaScript (JSDoc types).
 import {browse} from './helpers/scripted-browser.mjs';
 import {temporaryHome} from './helpers/run-cli.js';
+import {startTestSandbox} from './helpers/secret-scan.js';
 import {wizardServices} from './helpers/wizard.js';
 
 const mcpScope = 'https://www.fastmail.com/dev/mcp';
@@ -14,7 +14,7 @@ let sandbox: Sandbox;
 const home = temporaryHome();
 
 beforeAll(async () => {
-	sandbox = await startSandbox();
+	sandbox = await startTestSandbox();
 });
 
 afterAll(async () => {

@@ -1,8 +1,9 @@
 import {readFileSync} from 'node:fs';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {type Sandbox, startSandbox} from '../source/sandbox/index.js';
+import type {Sandbox} from '../source/sandbox/index.js';
 import {type JsonServer, startJsonServer} from './helpers/json-server.js';
 import {type CliRun, runCli, scriptedBrowser, temporaryHome} from './helpers/run-cli.js';
+import {startTestSandbox} from './helpers/secret-scan.js';
 
 let sandbox: Sandbox;
 let registering: Sandbox;
@@ -14,7 +15,7 @@ const json = (run: CliRun) => JSON.parse(run.stdout) as Record<string, any>;
 const stored = () => JSON.parse(readFileSync(`${home.path}/servers.json`, 'utf8')) as {servers: Record<string, any>};
 
 beforeAll(async () => {
-	[sandbox, registering] = await Promise.all([startSandbox({profile: 'client-metadata-document'}), startSandbox({profile: 'fastmail'})]);
+	[sandbox, registering] = await Promise.all([startTestSandbox({profile: 'client-metadata-document'}), startTestSandbox({profile: 'fastmail'})]);
 	documents = await startJsonServer(origin => ({
 		'GET /impostor.json': {body: {client_id: `${origin}/other.json`, client_name: 'impostor', redirect_uris: ['http://127.0.0.1/callback'], token_endpoint_auth_method: 'none'}},
 	}));

@@ -1,6 +1,7 @@
 import {afterAll, describe, expect, it} from 'vitest';
-import {type Sandbox, type SandboxFaults, type SandboxProfile, startSandbox} from '../source/sandbox/index.js';
+import type {Sandbox, SandboxFaults, SandboxProfile} from '../source/sandbox/index.js';
 import {type CliRun, runCli, scriptedBrowser, temporaryHome} from './helpers/run-cli.js';
+import {startTestSandbox} from './helpers/secret-scan.js';
 
 // A login through the built CLI to every kind of server the spec allows, asserting what the servers
 // received; and the refusals, which must stop before any authorization request.
@@ -12,7 +13,7 @@ afterAll(async () => {
 });
 
 async function sandboxFor(profile: SandboxProfile, faults?: SandboxFaults): Promise<Sandbox> {
-	const sandbox = await startSandbox({profile, faults});
+	const sandbox = await startTestSandbox({profile, faults});
 	started.push(sandbox);
 	return sandbox;
 }

@@ -1,7 +1,8 @@
 import {readFileSync} from 'node:fs';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {type Sandbox, startSandbox} from '../source/sandbox/index.js';
+import type {Sandbox} from '../source/sandbox/index.js';
 import {type CliRun, runCli, scriptedBrowser, temporaryHome} from './helpers/run-cli.js';
+import {startTestSandbox} from './helpers/secret-scan.js';
 
 let sandbox: Sandbox;
 const home = temporaryHome();
@@ -10,7 +11,7 @@ const json = (run: CliRun) => JSON.parse(run.stdout) as Record<string, any>;
 const saved = () => (JSON.parse(readFileSync(`${home.path}/servers.json`, 'utf8')) as {servers: Record<string, any>}).servers[sandbox.mcpUrl];
 
 beforeAll(async () => {
-	sandbox = await startSandbox();
+	sandbox = await startTestSandbox();
 	expect((await cli('login', sandbox.mcpUrl, '--name', 'mail', '--no-verify')).code).toBe(0);
 });
 

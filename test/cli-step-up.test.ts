@@ -6,9 +6,10 @@ import {createOutput} from '../source/commands/output.js';
 import {runToolCall} from '../source/commands/step-up.js';
 import {WizardError} from '../source/core/errors.js';
 import {createHttpClient} from '../source/core/http.js';
-import {type Sandbox, startSandbox} from '../source/sandbox/index.js';
+import type {Sandbox} from '../source/sandbox/index.js';
 import {openConfStore} from '../source/store/conf-store.js';
 import {type CliRun, runCli, scriptedBrowser, temporaryHome} from './helpers/run-cli.js';
+import {startTestSandbox} from './helpers/secret-scan.js';
 
 const mcpScope = 'https://www.fastmail.com/dev/mcp';
 const mailScope = 'urn:ietf:params:oauth:scope:mail';
@@ -21,7 +22,7 @@ const stored = () => (JSON.parse(readFileSync(`${home.path}/servers.json`, 'utf8
 const email = JSON.stringify({to: 'bob@example.com', subject: 'hi'});
 
 beforeAll(async () => {
-	sandbox = await startSandbox({profile: 'step-up'});
+	sandbox = await startTestSandbox({profile: 'step-up'});
 	const run = await cli(['login', sandbox.mcpUrl, '--json', '--name', 'mail']);
 	if (run.code !== 0) throw new Error(`login failed: ${run.stderr}`);
 });

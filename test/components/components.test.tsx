@@ -1,5 +1,4 @@
 import {Text} from 'ink';
-import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {Countdown} from '../../source/components/countdown.js';
 import {Elapsed} from '../../source/components/elapsed.js';
@@ -9,7 +8,7 @@ import {KeyHints, globalHints} from '../../source/components/key-hints.js';
 import {ScrollView} from '../../source/components/scroll-view.js';
 import {TracePanel} from '../../source/components/trace-panel.js';
 import type {Exchange} from '../../source/core/http.js';
-import {advanceClock, frameWith, keys, press} from '../helpers/ink.js';
+import {advanceClock, frameWith, keys, press, render} from '../helpers/ink.js';
 
 afterEach(() => {
 	vi.useRealTimers();

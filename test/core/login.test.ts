@@ -1,12 +1,13 @@
 import {afterAll, beforeAll, expect, it} from 'vitest';
 import {createHttpClient} from '../../source/core/http.js';
 import {login} from '../../source/core/login.js';
-import {type Sandbox, startSandbox} from '../../source/sandbox/index.js';
+import type {Sandbox} from '../../source/sandbox/index.js';
 import {scriptedBrowser} from '../helpers/run-cli.js';
+import {startTestSandbox} from '../helpers/secret-scan.js';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
-	sandbox = await startSandbox();
+	sandbox = await startTestSandbox();
 });
 afterAll(async () => sandbox.close());
 

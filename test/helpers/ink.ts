@@ -1,4 +1,14 @@
+import type {ReactElement} from 'react';
+import {render as inkRender} from 'ink-testing-library';
 import {expect, vi} from 'vitest';
+import {recordFrames} from './secret-scan.js';
+
+/** ink-testing-library's render, with every frame kept for the secret scan (secret-scan.ts). */
+export function render(tree: ReactElement): ReturnType<typeof inkRender> {
+	const instance = inkRender(tree);
+	recordFrames(instance.stdout.frames, instance.stderr.frames);
+	return instance;
+}
 
 /** What stdin.write sends for each key (ink-testing-library's stdin, a raw terminal's bytes). */
 export const keys = {

@@ -4,23 +4,32 @@ import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {recordRun, recordStore} from './secret-scan.js';
 
 export const cliPath = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 export const scriptedBrowser = fileURLToPath(new URL('scripted-browser.mjs', import.meta.url));
 
 export type CliRun = {readonly code: number | null; readonly stdout: string; readonly stderr: string};
 
-/** Runs the built CLI as a user would, with no TTY, and collects what it printed. */
-export async function runCli(args: readonly string[], env: Record<string, string | undefined> = {}): Promise<CliRun> {
+/** showsAccessToken: the run prints an access token whole on purpose (status --show-token); see secret-scan.ts. */
+export type ScanOptions = {readonly showsAccessToken?: boolean};
+
+/**
+ * Runs the built CLI as a user would, with no TTY, and collects what it printed. Its output, and the
+ * login traces it saved, go to the secret scan.
+ */
+export async function runCli(args: readonly string[], env: Record<string, string | undefined> = {}, options: ScanOptions = {}): Promise<CliRun> {
 	const child = spawn(process.execPath, [cliPath, ...args], {
 		env: {...process.env, BROWSER: undefined, ...env},
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
-	return collectOutput(child);
+	const run = await collectOutput(child, options);
+	recordStore(env['MCP_AUTH_WIZARD_HOME'] ?? process.env['MCP_AUTH_WIZARD_HOME'] ?? '');
+	return run;
 }
 
-/** Waits for a child process to end, with everything it printed. */
-export async function collectOutput(child: ChildProcessByStdio<null, Readable, Readable>): Promise<CliRun> {
+/** Waits for a child process to end, with everything it printed (which goes to the secret scan). */
+export async function collectOutput(child: ChildProcessByStdio<null, Readable, Readable>, options: ScanOptions = {}): Promise<CliRun> {
 	let stdout = '';
 	let stderr = '';
 	child.stdout.on('data', (chunk: Buffer) => {
@@ -30,7 +39,11 @@ export async function collectOutput(child: ChildProcessByStdio<null, Readable, R
 		stderr += chunk.toString();
 	});
 	const code = await new Promise<number | null>(resolve => child.on('close', resolve));
-	return {code, stdout, stderr};
+	const run = {code, stdout, stderr};
+	// Named by the command only: the arguments may hold a secret (--client-secret).
+	const command = child.spawnargs[1] === cliPath ? `mcp-auth-wizard ${child.spawnargs[2] ?? ''}`.trim() : child.spawnargs[0] ?? '?';
+	recordRun(command, run, options);
+	return run;
 }
 
 /** A fresh store directory for one test file; `remove` deletes it. */

@@ -4,10 +4,17 @@ import {openConfStore} from '../../source/store/conf-store.js';
 import {type WizardOptions, type WizardServices, coreSteps} from '../../source/wizard/services.js';
 import {frameWith, keys, press} from './ink.js';
 import {scriptedBrowser} from './run-cli.js';
+import {recordHttp, watchStore} from './secret-scan.js';
 
-/** The wizard's real services, with the store in `home` and the scripted browser as BROWSER. */
+/**
+ * The wizard's real services, with the store in `home` and the scripted browser as BROWSER; its HTTP
+ * trace and saved login traces go to the secret scan.
+ */
 export function wizardServices(home: string, options: WizardOptions = {}): WizardServices {
-	return {http: createHttpClient(), store: openConfStore({home}), env: {...process.env, BROWSER: scriptedBrowser}, options, core: coreSteps};
+	const http = createHttpClient();
+	recordHttp(http);
+	watchStore(home);
+	return {http, store: openConfStore({home}), env: {...process.env, BROWSER: scriptedBrowser}, options, core: coreSteps};
 }
 
 type Rendered = {readonly stdin: {write(data: string): void}; readonly lastFrame: () => string | undefined};

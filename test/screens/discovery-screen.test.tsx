@@ -1,7 +1,6 @@
-import {render} from 'ink-testing-library';
 import {expect, it} from 'vitest';
 import {type DiscoveryRow, DiscoveryScreen} from '../../source/screens/discovery-screen.js';
-import {frameWith} from '../helpers/ink.js';
+import {frameWith, render} from '../helpers/ink.js';
 
 const mcpUrl = 'https://api.fastmail.com/mcp';
 const rows: DiscoveryRow[] = [

@@ -1,7 +1,6 @@
-import {render} from 'ink-testing-library';
 import {expect, it, vi} from 'vitest';
 import {type LoginPhase, LoginScreen, type LoginScreenProps} from '../../source/screens/login-screen.js';
-import {frameWith, keys, press, unwrapped} from '../helpers/ink.js';
+import {frameWith, keys, press, render, unwrapped} from '../helpers/ink.js';
 import {fastmailMcpScope, redirectUri} from '../helpers/screen-fixtures.js';
 
 const authorizationUrl = `https://api.fastmail.com/oauth/authorize?response_type=code&client_id=fm-client-7f3a&redirect_uri=${encodeURIComponent(redirectUri)}&scope=${encodeURIComponent(`${fastmailMcpScope} offline_access`)}&state=Zq3x8J1kLw0pM4rT&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&resource=${encodeURIComponent('https://api.fastmail.com/mcp')}`;

@@ -1,8 +1,7 @@
-import {render} from 'ink-testing-library';
 import {expect, it, vi} from 'vitest';
 import type {Discovery} from '../../source/core/discovery.js';
 import {MetadataScreen} from '../../source/screens/metadata-screen.js';
-import {frameWith, keys, press} from '../helpers/ink.js';
+import {frameWith, keys, press, render} from '../helpers/ink.js';
 import {fastmailDiscovery} from '../helpers/screen-fixtures.js';
 
 const noop = () => undefined;

@@ -1,8 +1,7 @@
-import {render} from 'ink-testing-library';
 import {expect, it, vi} from 'vitest';
 import type {ClientCredentials} from '../../source/core/client.js';
 import {PreRegisteredScreen, type RegistrationPhase, RegistrationScreen, type RegistrationScreenProps} from '../../source/screens/registration-screen.js';
-import {frameWith, keys, press} from '../helpers/ink.js';
+import {frameWith, keys, press, render} from '../helpers/ink.js';
 import {fastmailMcpScope, fastmailRegistered, fastmailRequest, registrationAccessToken} from '../helpers/screen-fixtures.js';
 
 const endpoint = 'https://api.fastmail.com/oauth/register';

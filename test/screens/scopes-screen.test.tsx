@@ -1,9 +1,8 @@
-import {render} from 'ink-testing-library';
 import {useState} from 'react';
 import {expect, it, vi} from 'vitest';
 import type {ScopeOption} from '../../source/core/scopes.js';
 import {ScopesScreen, type ScopesScreenProps} from '../../source/screens/scopes-screen.js';
-import {frameWith, keys, press} from '../helpers/ink.js';
+import {frameWith, keys, press, render} from '../helpers/ink.js';
 import {fastmailMcpScope} from '../helpers/screen-fixtures.js';
 
 const options: ScopeOption[] = [

@@ -1,9 +1,8 @@
-import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {clockTime} from '../../source/components/countdown.js';
 import type {ClientCredentials} from '../../source/core/client.js';
 import {type ServerActivity, ServerScreen, type ServerScreenProps, isServerScreenCapturingEscape} from '../../source/screens/server-screen.js';
-import {advanceClock, frameWith, keys, press, unwrapped} from '../helpers/ink.js';
+import {advanceClock, frameWith, keys, press, render, unwrapped} from '../helpers/ink.js';
 import {failedCheck, fastmailServer, loginTrace, passedCheck, serversInEveryStatus, start} from '../helpers/saved-servers.js';
 import {accessToken, fastmailMcpScope, registrationAccessToken} from '../helpers/screen-fixtures.js';
 

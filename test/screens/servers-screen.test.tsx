@@ -1,8 +1,7 @@
-import {render} from 'ink-testing-library';
 import {Profiler} from 'react';
 import {afterEach, expect, it, vi} from 'vitest';
 import {ServersScreen, type ServersScreenProps} from '../../source/screens/servers-screen.js';
-import {advanceClock, frameWith, keys, press} from '../helpers/ink.js';
+import {advanceClock, frameWith, keys, press, render} from '../helpers/ink.js';
 import {fastmailServer, serversInEveryStatus, start} from '../helpers/saved-servers.js';
 
 const servers = serversInEveryStatus.map(({server}) => server);

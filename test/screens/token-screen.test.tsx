@@ -1,8 +1,7 @@
-import {render} from 'ink-testing-library';
 import {afterEach, expect, it, vi} from 'vitest';
 import {clockTime} from '../../source/components/countdown.js';
 import {type CheckState, type RefreshState, TokenScreen, type TokenScreenProps} from '../../source/screens/token-screen.js';
-import {advanceClock, frameWith, press} from '../helpers/ink.js';
+import {advanceClock, frameWith, press, render} from '../helpers/ink.js';
 import {accessToken, fastmailMcpScope, fastmailTokens} from '../helpers/screen-fixtures.js';
 
 const start = Date.parse('2026-03-02T10:00:00.000Z');

@@ -1,7 +1,6 @@
-import {render} from 'ink-testing-library';
 import {expect, it, vi} from 'vitest';
 import {UrlScreen} from '../../source/screens/url-screen.js';
-import {frameWith, keys, press} from '../helpers/ink.js';
+import {frameWith, keys, press, render} from '../helpers/ink.js';
 
 it('shows the placeholder and no validation message while empty', async () => {
 	const {lastFrame, unmount} = render(<UrlScreen onSubmit={vi.fn()}/>);

@@ -1,4 +1,3 @@
-import {render} from 'ink-testing-library';
 import {useReducer} from 'react';
 import {afterEach, expect, it, vi} from 'vitest';
 import {StepScreen} from '../../source/step-screen.js';
@@ -8,7 +7,7 @@ import {openConfStore} from '../../source/store/conf-store.js';
 import {coreSteps, type WizardServices} from '../../source/wizard/services.js';
 import {type WizardState, reducer} from '../../source/wizard/state.js';
 import {useTokenLifecycle} from '../../source/wizard/use-wizard-effects.js';
-import {advanceClock, delay} from '../helpers/ink.js';
+import {advanceClock, delay, render} from '../helpers/ink.js';
 import {temporaryHome} from '../helpers/run-cli.js';
 import {fastmailDiscovery, fastmailMcpScope, fastmailRegistered} from '../helpers/screen-fixtures.js';
 
