@@ -54,6 +54,11 @@ export function checkLines(result: McpCheckResult): string[] {
 	return [`MCP check failed${result.status === undefined ? '' : ` (HTTP ${result.status})`}: ${result.message}`, ...(result.challenge ? [`  WWW-Authenticate: ${result.challenge}`] : []), `  Try: ${result.hint}`];
 }
 
+/** status --show-token: the access token whole, last and on a line of its own (for `tail -n 1`). */
+export function shownTokenLines(accessToken: string, mcpUrl: string): string[] {
+	return [`Access token, whole (a secret: anyone who has it can use ${mcpUrl} as you until it expires):`, accessToken];
+}
+
 /** A saved server as --json shows it: secrets masked. */
 export function publicServer(server: SavedServer): unknown {
 	return redactJson(server);
