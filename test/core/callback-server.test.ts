@@ -1,5 +1,6 @@
 import http from 'node:http';
 import net, {type AddressInfo} from 'node:net';
+import {networkInterfaces} from 'node:os';
 import {afterEach, describe, expect, it} from 'vitest';
 import {startCallbackServer, type CallbackServer} from '../../source/core/callback-server.js';
 import {WizardError} from '../../source/core/errors.js';
@@ -27,9 +28,9 @@ function portOf(server: CallbackServer): number {
 }
 
 /** Resolves with the connect error code, or 'connected' when something still listens. */
-async function tryConnect(port: number): Promise<string> {
+async function tryConnect(port: number, host = '127.0.0.1'): Promise<string> {
 	return new Promise(resolve => {
-		const socket = net.connect({host: '127.0.0.1', port});
+		const socket = net.connect({host, port});
 		socket.once('connect', () => {
 			socket.destroy();
 			resolve('connected');
@@ -81,6 +82,18 @@ describe('startCallbackServer', () => {
 
 		expect(server.redirectUri).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/);
 		expect(portOf(server)).toBeGreaterThan(0);
+		expect(await tryConnect(portOf(server))).toBe('connected');
+	});
+
+	it('cannot be reached on ::1 or on any other address of this machine', async () => {
+		const server = await start();
+		// Link-local IPv6 addresses need a zone to connect to; every other address of every interface.
+		const others = Object.values(networkInterfaces()).flatMap(addresses => addresses ?? []).filter(address => !address.internal && !address.address.startsWith('fe80:')).map(address => address.address);
+
+		const answers = await Promise.all(['::1', ...others].map(async host => [host, await tryConnect(portOf(server), host)]));
+
+		// ECONNREFUSED, or EADDRNOTAVAIL where the machine has no IPv6 loopback: either way, nothing listens there.
+		for (const [host, answer] of answers) expect(answer, host).toMatch(/^(ECONNREFUSED|EADDRNOTAVAIL|ENETUNREACH)$/);
 		expect(await tryConnect(portOf(server))).toBe('connected');
 	});
 
@@ -207,6 +220,33 @@ describe('startCallbackServer', () => {
 		expect(url.searchParams.get('code')).toBe('first');
 		expect(await tryConnect(portOf(server))).toBe('ECONNREFUSED');
 		await expect(get(`${server.redirectUri}?code=second&state=s`)).rejects.toThrow();
+	});
+
+	it('refuses a second callback that arrives before the first one is taken', async () => {
+		const server = await start();
+		const first = await sendEarly(server, `${server.redirectUri}?code=first&state=s`);
+		const second = await sendEarly(server, `${server.redirectUri}?code=second&state=s`);
+
+		expect(await second.answer).toMatchObject({status: 409, body: expect.stringContaining('already received')});
+		const url = await server.waitForCallback();
+		expect(url.searchParams.get('code')).toBe('first');
+		expect((await first.answer).status).toBe(200);
+	});
+
+	it('ends the wait on a callback that fails the check (a wrong state), and closes: the login fails, no later callback is taken', async () => {
+		// By design the first callback decides: the code in it is single-use, and the caller reports
+		// the failure (a mix-up or a forged callback must stop the login, RFC 9207, RFC 6749 10.12).
+		const server = await start();
+		const port = portOf(server);
+		const waiting = server.waitForCallback({validate: url => (url.searchParams.get('state') === 'expected' ? {ok: true} : {ok: false, message: 'The state does not match'})});
+
+		const page = await get(`${server.redirectUri}?code=forged&state=wrong`);
+		const url = await waiting;
+
+		expect(page.status).toBe(400);
+		expect(url.searchParams.get('state')).toBe('wrong');
+		expect(await tryConnect(port)).toBe('ECONNREFUSED');
+		await expect(get(`${server.redirectUri}?code=real&state=expected`)).rejects.toThrow();
 	});
 
 	it('holds a callback that arrives before anyone waits for it', async () => {
