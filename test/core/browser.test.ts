@@ -1,5 +1,5 @@
 import {existsSync} from 'node:fs';
-import {chmod, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
+import {chmod, copyFile, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
@@ -67,6 +67,13 @@ describe('openBrowser', () => {
 		expect(existsSync(argvFile)).toBe(false);
 	});
 
+	it.each(['file:///etc/passwd', 'javascript:alert(1)', 'not a url'])('refuses %s before starting anything', async url => {
+		// A BROWSER that cannot start: had anything been spawned first, the error would say so.
+		const error = await openBrowser(url, {env: envWith(path.join(directory, 'no-such-browser'))}).catch((error_: unknown) => error_);
+
+		expect(error).toMatchObject({message: expect.stringMatching(/^(Refusing to open a [a-z]+: URL|The authorization URL is not a valid URL)/)});
+	});
+
 	it('checks the URL even with --no-open', async () => {
 		await expect(openBrowser('file:///etc/passwd', {noOpen: true})).rejects.toMatchObject({step: 'authorization', message: 'Refusing to open a file: URL in the browser'});
 	});
@@ -95,6 +102,27 @@ describe('openBrowser', () => {
 		await chmod(script, 0o644);
 
 		await expect(openBrowser('https://as.example.com/authorize', {env: envWith(script)})).rejects.toMatchObject({message: expect.stringContaining('(EACCES)')});
+	});
+
+	it.each([';touch PWNED', ' && touch PWNED', ' | tee PWNED', ' $(touch PWNED)', ' `touch PWNED`'])('runs BROWSER with %j after it as one executable, never through a shell', async suffix => {
+		const pwned = path.join(directory, 'pwned');
+		const browser = `${script}${suffix.replace('PWNED', pwned)}`;
+
+		const error = await openBrowser('https://as.example.com/authorize', {env: envWith(browser)}).catch((error_: unknown) => error_);
+
+		expect(error).toMatchObject({message: expect.stringContaining('(ENOENT)')});
+		expect(existsSync(pwned)).toBe(false);
+		expect(existsSync(argvFile)).toBe(false);
+	});
+
+	it('runs an executable whose name has shell metacharacters in it', async () => {
+		const strange = path.join(directory, 'my browser;$(id)&|`x`');
+		await copyFile(script, strange);
+		await chmod(strange, 0o755);
+		const url = 'https://as.example.com/authorize?state=1';
+
+		expect(await openBrowser(url, {env: envWith(strange)})).toEqual({method: 'BROWSER', command: strange});
+		expect(await recordedArgv()).toEqual([url]);
 	});
 
 	it('treats BROWSER as one command, not a command line', async () => {
