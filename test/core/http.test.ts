@@ -62,7 +62,7 @@ describe('the HTTP layer', () => {
 		server = await startJsonServer(() => ({'/slow': () => new Promise(() => undefined)}));
 		const error = (await createHttpClient({timeoutMs: 300}).request({url: `${server.origin}/slow`}).catch((error_: unknown) => error_)) as WizardError;
 		expect(error).toBeInstanceOf(WizardError);
-		expect(error.hint).toContain('--timeout');
+		expect(error.hint).toContain('--http-timeout');
 	});
 
 	it('serves oauth4webapi and the MCP client through fetch', async () => {

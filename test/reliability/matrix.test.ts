@@ -3,7 +3,7 @@ import {readFileSync, readdirSync, statSync, writeFileSync} from 'node:fs';
 import {createServer, type AddressInfo, type Server} from 'node:net';
 import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
-import {startSandbox} from '../../source/sandbox/index.js';
+import {startTestSandbox} from '../helpers/secret-scan.js';
 import {type CliRun, cliPath, collectOutput, runCli, temporaryHome} from '../helpers/run-cli.js';
 import {fastmailServer} from '../helpers/saved-servers.js';
 import {type CaseTools, type MatrixCase, type StoreAfter, matrix, testUser} from './matrix.js';
@@ -53,7 +53,7 @@ function toolsFor(home: string): {tools: CaseTools; closeAll(): Promise<void>; s
 			return {origin: server.origin, mcpUrl: `${server.origin}/mcp`, close: async () => server.close()};
 		},
 		async sandbox(faults) {
-			const sandbox = await startSandbox({faults});
+			const sandbox = await startTestSandbox({faults});
 			closers.push(async () => sandbox.close());
 			return sandbox;
 		},
