@@ -18,6 +18,9 @@ export type AppProps = {
 	readonly banner?: string;
 };
 
+/** What waitUntilExit() resolves with after Ctrl-C; q resolves it with undefined. */
+export const interrupted = 'interrupted';
+
 const stepTitles = ['URL', 'Discovery', 'Metadata', 'Scopes', 'Client', 'Login', 'Token'] as const;
 
 function stepNumber(step: Step): number {
@@ -111,7 +114,7 @@ export function App({services, initialUrl, banner}: AppProps) {
 	const call = step.name === 'tokens' ? step.call : undefined;
 	useInput(
 		(input, key) => {
-			if (call === undefined && input === 'c') dispatch({type: 'tool-call-opened'});
+			if (call === undefined && input === 'c' && !key.ctrl) dispatch({type: 'tool-call-opened'});
 			else if (call !== undefined && key.escape) dispatch({type: 'tool-call-closed'});
 			else if (call?.kind === 'done' && call.stepUpScopes && key.return) dispatch({type: 'step-up-accepted'});
 		},
@@ -129,6 +132,9 @@ export function App({services, initialUrl, banner}: AppProps) {
 		scope: keys,
 		onBack: () => dispatch(state.traceOpen ? {type: 'trace-toggled'} : {type: 'back'}),
 		onQuit: () => exit(),
+		// Unmounting runs every effect's cleanup: requests aborted, the loopback listener closed. A store
+		// write under way finishes (each is one atomic rename), so the file is never left half-written.
+		onInterrupt: () => exit(interrupted),
 		onToggleTrace: () => dispatch({type: 'trace-toggled'}),
 	});
 

@@ -3,7 +3,10 @@ import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {promisify} from 'node:util';
 import {afterAll, expect, it, vi} from 'vitest';
+import {openConfStore} from '../source/store/conf-store.js';
 import {cliPath, scriptedBrowser, temporaryHome} from './helpers/run-cli.js';
+import {fastmailServer} from './helpers/saved-servers.js';
+import {closedBrowser, storeSnapshot} from './wizard/helpers.js';
 
 // The built binary in a real pseudo-terminal (tmux), as a person runs it: `mcp-auth-wizard --demo`.
 const run = promisify(execFile);
@@ -11,13 +14,13 @@ const socket = `maw-e2e-${process.pid}`;
 const home = temporaryHome();
 const exitFile = join(home.path, 'exit-code');
 const tmux = async (...args: string[]) => (await run('tmux', ['-L', socket, ...args])).stdout;
-const screen = async () => tmux('capture-pane', '-p', '-t', 'wizard');
+const screen = async (session: string) => tmux('capture-pane', '-p', '-t', session);
 
-async function screenWith(text: string): Promise<string> {
+async function screenWith(text: string, session = 'wizard'): Promise<string> {
 	let last = '';
 	await vi.waitFor(
 		async () => {
-			last = await screen();
+			last = await screen(session);
 			expect(last).toContain(text);
 		},
 		{timeout: 20_000, interval: 100},
@@ -25,19 +28,36 @@ async function screenWith(text: string): Promise<string> {
 	return last;
 }
 
-async function key(name: string): Promise<void> {
-	await tmux('send-keys', '-t', 'wizard', name);
+async function key(name: string, session = 'wizard'): Promise<void> {
+	await tmux('send-keys', '-t', session, name);
 }
+
+async function exitCodeIn(file: string): Promise<string> {
+	let code = '';
+	await vi.waitFor(() => {
+		code = readFileSync(file, 'utf8').trim();
+		// The shell may have created the file and not yet written to it.
+		expect(code).toMatch(/^\d+$/);
+	}, {timeout: 10_000, interval: 100});
+	return code;
+}
+
+/** The demo in a new tmux session; $? goes to `exitFile`. CI=true would make Ink print only the last frame. */
+async function startDemo(session: string, env: {readonly home: string; readonly browser: string; readonly exitFile: string}): Promise<void> {
+	const command = `env -u CI MCP_AUTH_WIZARD_HOME='${env.home}' BROWSER='${env.browser}' '${process.execPath}' '${cliPath}' --demo; echo $? > '${env.exitFile}'`;
+	await tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '45', command);
+}
+
+const interruptedHome = temporaryHome();
 
 afterAll(async () => {
 	await tmux('kill-server').catch(() => undefined);
 	home.remove();
+	interruptedHome.remove();
 });
 
 it('runs the demo in a terminal from discovery to the live token status, and quits cleanly', async () => {
-	// CI=true makes Ink print only the last frame: a person's terminal does not have it.
-	const command = `env -u CI MCP_AUTH_WIZARD_HOME='${home.path}' BROWSER='${scriptedBrowser}' '${process.execPath}' '${cliPath}' --demo; echo $? > '${exitFile}'`;
-	await tmux('new-session', '-d', '-s', 'wizard', '-x', '120', '-y', '45', command);
+	await startDemo('wizard', {home: home.path, browser: scriptedBrowser, exitFile});
 
 	const metadata = await screenWith('authorization_endpoint');
 	expect(metadata).toContain('Sandbox running, profile fastmail');
@@ -56,7 +76,30 @@ it('runs the demo in a terminal from discovery to the live token status, and qui
 	await screenWith('sandbox-fastmail');
 
 	await key('q');
-	await vi.waitFor(() => {
-		expect(readFileSync(exitFile, 'utf8').trim()).toBe('0');
-	}, {timeout: 10_000, interval: 100});
+	expect(await exitCodeIn(exitFile)).toBe('0');
+});
+
+it('ends at once on Ctrl-C while the login waits for a browser that never comes back', async () => {
+	// A saved server, so that there is a store file to keep intact.
+	await openConfStore({home: interruptedHome.path}).save(fastmailServer());
+	const before = storeSnapshot(interruptedHome.path);
+	const interruptedExitFile = join(home.path, 'interrupted-exit-code');
+	await startDemo('interrupted', {home: interruptedHome.path, browser: closedBrowser, exitFile: interruptedExitFile});
+
+	await screenWith('authorization_endpoint', 'interrupted');
+	await key('Enter', 'interrupted');
+	await screenWith('Which scopes', 'interrupted');
+	await key('Enter', 'interrupted');
+	await screenWith('"scope"', 'interrupted');
+	await key('Enter', 'interrupted');
+	await screenWith('201 Created', 'interrupted');
+	await key('Enter', 'interrupted');
+	const waiting = await screenWith('Waiting for the browser', 'interrupted');
+	const listener = /Redirect URI (http:\/\/127\.0\.0\.1:\d+)\/callback/.exec(waiting)![1]!;
+	expect((await fetch(listener)).status).toBe(404);
+
+	await key('C-c', 'interrupted');
+	expect(await exitCodeIn(interruptedExitFile)).toBe('130');
+	await expect(fetch(listener)).rejects.toThrow();
+	expect(storeSnapshot(interruptedHome.path)).toEqual(before);
 });

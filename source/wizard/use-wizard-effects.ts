@@ -67,13 +67,19 @@ export type CallbackListener = {
 
 export function useCallbackListener(step: Step, dispatch: Dispatch<Action>, services: WizardServices): CallbackListener {
 	const state = useRef<{server?: CallbackServer; starting?: Promise<CallbackServer>; port?: number}>({});
-	// A reused client's login starts its own listener, on the port its registration names.
+	const unmounted = useRef(false);
 	// A reused or document client's login starts its own listener, on the port its redirect URI names.
 	const needed = step.name === 'client-id' || step.name === 'registration' || step.name === 'pre-registered' || (step.name === 'login' && step.from.name !== 'reused' && step.from.name !== 'client-metadata-document');
 
 	const start = useCallback(async (port?: number) => {
 		state.current.starting ??= services.core.startCallbackServer({port: port ?? state.current.port ?? services.options.callbackPort}).then(
 			server => {
+				if (unmounted.current) {
+					// The wizard quit while it was starting: nobody is left to close it.
+					void server.close();
+					return server;
+				}
+
 				state.current = {server, port: Number(new URL(server.redirectUri).port)};
 				dispatch({type: 'callback-server-ready', redirectUri: server.redirectUri});
 				return server;
@@ -93,6 +99,7 @@ export function useCallbackListener(step: Step, dispatch: Dispatch<Action>, serv
 
 	useEffect(
 		() => () => {
+			unmounted.current = true;
 			void state.current.server?.close();
 		},
 		[],
@@ -175,8 +182,16 @@ export function useLogin(step: Step, dispatch: Dispatch<Action>, services: Wizar
 		const {metadata, resource, scopes, mcpUrl} = loginContext(current.from);
 		(async () => {
 			const callbackServer = await listener.take(current.from.name === 'reused' || current.from.name === 'client-metadata-document' ? current.from.callbackPort : undefined);
-			signal.throwIfAborted();
-			const started = await services.core.beginAuthorization({metadata, client: current.client, callbackServer, scopes, resource, timeoutMs: services.options.timeoutMs, signal, serverLabel: mcpUrl});
+			let started: AuthorizationSession;
+			try {
+				signal.throwIfAborted();
+				started = await services.core.beginAuthorization({metadata, client: current.client, callbackServer, scopes, resource, timeoutMs: services.options.timeoutMs, signal, serverLabel: mcpUrl});
+			} catch (error) {
+				// Until a session waits on the listener (and closes it when done), closing it is ours to do.
+				await callbackServer.close();
+				throw error;
+			}
+
 			session.current = started;
 			send({type: 'authorization-started', url: started.pending.url, startedAt: Date.now()});
 			await launchBrowser(started.pending.url, services, send);
