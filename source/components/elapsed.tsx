@@ -2,7 +2,7 @@ import {Text} from 'ink';
 import {useClock} from './countdown.js';
 
 /** "0:07", "12:30". */
-function minutesSeconds(ms: number): string {
+export function minutesSeconds(ms: number): string {
 	const total = Math.max(0, Math.floor(ms / 1000));
 	return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
 }

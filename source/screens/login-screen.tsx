@@ -1,15 +1,19 @@
 import {Spinner, TextInput} from '@inkjs/ui';
 import {Box, Text, useInput} from 'ink';
 import type {BrowserLaunch} from '../core/browser.js';
-import {Elapsed} from '../components/elapsed.js';
+import {useClock} from '../components/countdown.js';
+import {Elapsed, minutesSeconds} from '../components/elapsed.js';
 import {ErrorBox, type ErrorInfo} from '../components/error-box.js';
+import {formatDuration} from '../core/text.js';
 import {type KeyHint, KeyHints, globalHints} from '../components/key-hints.js';
 
 export type LoginPhase =
 	| {readonly kind: 'waiting'}
 	| {readonly kind: 'pasting'; readonly error?: string}
 	| {readonly kind: 'exchanging'}
-	| {readonly kind: 'failed'; readonly error: ErrorInfo};
+	| {readonly kind: 'failed'; readonly error: ErrorInfo}
+	/** The wait ended without a callback: the browser never came back. */
+	| {readonly kind: 'timed-out'};
 
 /** What became of opening the browser; undefined while it is being opened. */
 export type BrowserState = {readonly kind: 'opened'; readonly launch: BrowserLaunch} | {readonly kind: 'failed'; readonly message: string};
@@ -35,7 +39,7 @@ export type LoginScreenProps = {
 	readonly onPaste: (url: string) => void;
 	/** Esc in the field. */
 	readonly onCancelPaste: () => void;
-	/** Enter or `r` after a failure. */
+	/** Enter or `r` after a failure or the timeout. */
 	readonly onRetry: () => void;
 };
 
@@ -74,7 +78,40 @@ function hintsFor(phase: LoginPhase): readonly KeyHint[] {
 		case 'failed': {
 			return [['Enter', 'try again'], ...globalHints];
 		}
+
+		case 'timed-out': {
+			return [['Enter', 'log in again'], ...globalHints];
+		}
 	}
+}
+
+/** The wait, on one clock: how long so far, and what to do when the browser tab was closed or lost. */
+function Waiting({startedAt, timeoutMs}: {readonly startedAt: number; readonly timeoutMs: number}) {
+	const now = useClock();
+	// Rounded up, as countdowns are: with the elapsed time (rounded down) it makes the whole.
+	const left = Math.ceil((startedAt + timeoutMs - now) / 1000) * 1000;
+	return (
+		<>
+			<Box gap={1}>
+				<Spinner label="Waiting for the browser…"/>
+				<Elapsed since={startedAt} limitMs={timeoutMs} now={() => now}/>
+			</Box>
+			<Text dimColor>
+				{`Closed the browser, or lost the page? o opens the login page again; p takes the address the browser ended on; Esc goes back. Otherwise the wait ends in ${minutesSeconds(left)} and nothing is saved.`}
+			</Text>
+		</>
+	);
+}
+
+/** The wait is over and no callback came: nothing was saved, and how to go on. */
+function TimedOut({timeoutMs, redirectUri}: {readonly timeoutMs: number; readonly redirectUri: string}) {
+	return (
+		<ErrorBox
+			title="The browser never came back"
+			message={`No login callback reached ${redirectUri} within ${formatDuration(timeoutMs / 1000)}: the browser tab was closed, or the login was not finished there. Nothing was saved.`}
+			hint="Enter logs in again, on a new login page. If the browser cannot reach this machine, press p on that page and paste the address the browser ends on."
+		/>
+	);
 }
 
 /** The browser login: the URL to open, the wait for the redirect, and the way around a lost redirect. */
@@ -83,7 +120,7 @@ export function LoginScreen({redirectUri, authorizationUrl, browser, startedAt, 
 		if (phase.kind === 'waiting' && input === 'o') onReopen();
 		else if (phase.kind === 'waiting' && input === 'p') onStartPaste();
 		else if (phase.kind === 'pasting' && key.escape) onCancelPaste();
-		else if (phase.kind === 'failed' && (key.return || input === 'r')) onRetry();
+		else if ((phase.kind === 'failed' || phase.kind === 'timed-out') && (key.return || input === 'r')) onRetry();
 	});
 
 	return (
@@ -102,12 +139,7 @@ export function LoginScreen({redirectUri, authorizationUrl, browser, startedAt, 
 				<Text color={browser?.kind === 'failed' ? 'yellow' : undefined}>{browserLine(browser)}</Text>
 			</Box>
 			<Box flexDirection="column" marginTop={1}>
-				{phase.kind === 'waiting' ? (
-					<Box gap={1}>
-						<Spinner label="Waiting for the browser…"/>
-						<Elapsed since={startedAt} limitMs={timeoutMs}/>
-					</Box>
-				) : undefined}
+				{phase.kind === 'waiting' ? <Waiting startedAt={startedAt} timeoutMs={timeoutMs}/> : undefined}
 				{phase.kind === 'pasting' ? (
 					<>
 						<Text>Paste the URL your browser was sent to ({redirectUri}?code=…):</Text>
@@ -122,6 +154,7 @@ export function LoginScreen({redirectUri, authorizationUrl, browser, startedAt, 
 				) : undefined}
 				{phase.kind === 'exchanging' ? <Spinner label="Redeeming the code…"/> : undefined}
 				{phase.kind === 'failed' ? <ErrorBox title="Login failed" {...phase.error}/> : undefined}
+				{phase.kind === 'timed-out' ? <TimedOut timeoutMs={timeoutMs} redirectUri={redirectUri}/> : undefined}
 			</Box>
 			<KeyHints hints={hintsFor(phase)}/>
 		</Box>

@@ -159,6 +159,8 @@ export type Action =
 	| {readonly type: 'paste-refused'; readonly message: string}
 	| {readonly type: 'callback-received'}
 	| {readonly type: 'login-failed'; readonly error: ErrorInfo}
+	/** The wait for the browser reached its deadline: it never came back. */
+	| {readonly type: 'login-timed-out'}
 	| {readonly type: 'login-retried'}
 	| {readonly type: 'tokens-received'; readonly tokens: TokenSet}
 	| {readonly type: 'saved'; readonly name: string; readonly path: string}
@@ -508,8 +510,12 @@ function reduceStep(step: Step, action: Action): Step {
 			return step.name === 'login' ? {...step, phase: {kind: 'failed', error: action.error}} : step;
 		}
 
+		case 'login-timed-out': {
+			return step.name === 'login' && (step.phase.kind === 'waiting' || step.phase.kind === 'pasting') ? {...step, phase: {kind: 'timed-out'}} : step;
+		}
+
 		case 'login-retried': {
-			return step.name === 'login' && step.phase.kind === 'failed' ? {...step, attempt: step.attempt + 1, authorizationUrl: undefined, browser: undefined, phase: {kind: 'starting'}} : step;
+			return step.name === 'login' && (step.phase.kind === 'failed' || step.phase.kind === 'timed-out') ? newAttempt(step) : step;
 		}
 
 		case 'tokens-received': {
@@ -624,6 +630,11 @@ function reduceStep(step: Step, action: Action): Step {
 			return assertNever(action);
 		}
 	}
+}
+
+/** The login again, from a new authorization request: the login effect starts over on a new attempt. */
+function newAttempt(login: LoginStep): LoginStep {
+	return {...login, attempt: login.attempt + 1, authorizationUrl: undefined, startedAt: undefined, browser: undefined, phase: {kind: 'starting'}};
 }
 
 function serverAction(step: ServerStep, action: ServerAction): Step {

@@ -1,5 +1,5 @@
 import {type Dispatch, useCallback, useEffect, useRef} from 'react';
-import type {AuthorizationSession} from '../core/authorization-session.js';
+import {type AuthorizationSession, defaultLoginTimeoutMs} from '../core/authorization-session.js';
 import type {CallbackServer} from '../core/callback-server.js';
 import {WizardError} from '../core/errors.js';
 import {buildRegistrationRequest} from '../core/registration.js';
@@ -180,12 +180,20 @@ export function useLogin(step: Step, dispatch: Dispatch<Action>, services: Wizar
 		};
 
 		const {metadata, resource, scopes, mcpUrl} = loginContext(current.from);
+		const timeoutMs = services.options.timeoutMs ?? defaultLoginTimeoutMs;
+		// The wizard's own deadline, the one the screen counts down to. Set before the listener's own timer
+		// (same length), it ends the wait first, so that a timeout is told apart from a bad callback.
+		const deadline = new AbortController();
+		let timer: NodeJS.Timeout | undefined;
+		let timedOut = false;
 		(async () => {
 			const callbackServer = await listener.take(current.from.name === 'reused' || current.from.name === 'client-metadata-document' ? current.from.callbackPort : undefined);
+			const startedAt = Date.now();
 			let started: AuthorizationSession;
 			try {
 				signal.throwIfAborted();
-				started = await services.core.beginAuthorization({metadata, client: current.client, callbackServer, scopes, resource, timeoutMs: services.options.timeoutMs, signal, serverLabel: mcpUrl});
+				timer = setTimeout(() => deadline.abort(), timeoutMs);
+				started = await services.core.beginAuthorization({metadata, client: current.client, callbackServer, scopes, resource, timeoutMs, signal: AbortSignal.any([signal, deadline.signal]), serverLabel: mcpUrl});
 			} catch (error) {
 				// Until a session waits on the listener (and closes it when done), closing it is ours to do.
 				await callbackServer.close();
@@ -193,15 +201,23 @@ export function useLogin(step: Step, dispatch: Dispatch<Action>, services: Wizar
 			}
 
 			session.current = started;
-			send({type: 'authorization-started', url: started.pending.url, startedAt: Date.now()});
+			send({type: 'authorization-started', url: started.pending.url, startedAt});
 			await launchBrowser(started.pending.url, services, send);
-			const callbackParameters = await started.callback;
+			const callbackParameters = await started.callback.catch((error: unknown) => {
+				timedOut = deadline.signal.aborted;
+				throw error;
+			});
+			clearTimeout(timer);
 			send({type: 'callback-received'});
 			const tokens = await services.core.exchangeCode({http: services.http, metadata, client: current.client, pending: started.pending, callbackParameters, signal});
 			send({type: 'tokens-received', tokens});
-		})().catch((error: unknown) => send({type: 'login-failed', error: toErrorInfo(error)}));
+		})().catch((error: unknown) => {
+			clearTimeout(timer);
+			send(timedOut ? {type: 'login-timed-out'} : {type: 'login-failed', error: toErrorInfo(error)});
+		});
 
 		return () => {
+			clearTimeout(timer);
 			controller.abort();
 			session.current = undefined;
 		};

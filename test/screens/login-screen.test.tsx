@@ -2,6 +2,7 @@ import {expect, it, vi} from 'vitest';
 import {type LoginPhase, LoginScreen, type LoginScreenProps} from '../../source/screens/login-screen.js';
 import {frameWith, keys, press, render, unwrapped} from '../helpers/ink.js';
 import {fastmailMcpScope, redirectUri} from '../helpers/screen-fixtures.js';
+import {prose} from '../wizard/helpers.js';
 
 const authorizationUrl = `https://api.fastmail.com/oauth/authorize?response_type=code&client_id=fm-client-7f3a&redirect_uri=${encodeURIComponent(redirectUri)}&scope=${encodeURIComponent(`${fastmailMcpScope} offline_access`)}&state=Zq3x8J1kLw0pM4rT&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&resource=${encodeURIComponent('https://api.fastmail.com/mcp')}`;
 
@@ -89,6 +90,29 @@ it('shows a failed login with the server\'s words and retries on Enter', async (
 	expect(frame).toContain(body);
 	expect(frame).toContain('Try: The authorization code expired or was already used: log in again.');
 	expect(frame).toContain('Enter try again');
+	await press(stdin, keys.enter);
+	expect(onRetry).toHaveBeenCalledOnce();
+	unmount();
+});
+
+it('says what to do when the browser tab was closed, and when the wait ends', async () => {
+	const {lastFrame, unmount} = render(<LoginScreen {...props({kind: 'waiting'})}/>);
+	const frame = prose(await frameWith(lastFrame, 'Closed the browser'));
+	expect(frame).toContain('Closed the browser, or lost the page? o opens the login page again; p takes the address the browser ended on; Esc goes back.');
+	// One clock: 0:12 of 5:00 gone, 4:48 left.
+	const [, elapsed] = /0:(1[23]) of 5:00/.exec(frame)!;
+	expect(frame).toContain(`Otherwise the wait ends in 4:${60 - Number(elapsed)} and nothing is saved.`);
+	unmount();
+});
+
+it('says after the timeout that the browser never came back and nothing was saved, and logs in again on Enter', async () => {
+	const onRetry = vi.fn();
+	const {lastFrame, stdin, unmount} = render(<LoginScreen {...props({kind: 'timed-out'}, {onRetry})}/>);
+	const frame = prose(await frameWith(lastFrame, 'The browser never came back'));
+	expect(frame).toContain(`No login callback reached ${redirectUri} within 5m 0s: the browser tab was closed, or the login was not finished there. Nothing was saved.`);
+	expect(frame).toContain('Try: Enter logs in again, on a new login page. If the browser cannot reach this machine, press p on that page and paste the address the browser ends on.');
+	expect(frame).toContain('Enter log in again · Esc back · t trace · q quit');
+	expect(frame).not.toContain('Waiting for the browser');
 	await press(stdin, keys.enter);
 	expect(onRetry).toHaveBeenCalledOnce();
 	unmount();

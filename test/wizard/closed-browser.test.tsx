@@ -1,0 +1,60 @@
+import {afterAll, beforeAll, expect, it, vi} from 'vitest';
+import {App} from '../../source/app.js';
+import type {Sandbox} from '../../source/sandbox/index.js';
+import {frameWith, keys, press, render} from '../helpers/ink.js';
+import {temporaryHome} from '../helpers/run-cli.js';
+import {startTestSandbox} from '../helpers/secret-scan.js';
+import {fastmailServer} from '../helpers/saved-servers.js';
+import {throughScopes, wizardServices} from '../helpers/wizard.js';
+import {closedBrowser, prose, storeSnapshot} from './helpers.js';
+
+let sandbox: Sandbox;
+const home = temporaryHome();
+
+beforeAll(async () => {
+	sandbox = await startTestSandbox();
+});
+
+afterAll(async () => {
+	await sandbox.close();
+	home.remove();
+});
+
+it('says what to do when the browser tab is closed, and after the timeout that nothing was saved', async () => {
+	const base = wizardServices(home.path, {timeoutMs: 3000});
+	const services = {...base, env: {...base.env, BROWSER: closedBrowser}};
+	await services.store.save(fastmailServer());
+	const before = storeSnapshot(home.path);
+	const {stdin, lastFrame, unmount} = render(<App services={services} initialUrl={sandbox.mcpUrl} />);
+	try {
+		await throughScopes({stdin, lastFrame});
+		await frameWith(lastFrame, '"scope"');
+		await press(stdin, keys.enter);
+		await frameWith(lastFrame, '201');
+		await press(stdin, keys.enter);
+
+		const waiting = prose(await frameWith(lastFrame, 'Waiting for the browser'));
+		expect(waiting).toContain('Opened with BROWSER=');
+		expect(waiting).toContain('Closed the browser, or lost the page? o opens the login page again; p takes the address the browser ended on; Esc goes back.');
+		expect(waiting).toMatch(/Otherwise the wait ends in 0:0[0-3] and nothing is saved\./);
+		const redirectUri = /Redirect URI (http:\/\/127\.0\.0\.1:\d+\/callback)/.exec(waiting)![1]!;
+
+		await vi.waitFor(() => {
+			expect(lastFrame()).toContain('The browser never came back');
+		}, {timeout: 10_000});
+		const timedOut = prose(lastFrame());
+		expect(timedOut).toContain(`No login callback reached ${redirectUri} within 3s: the browser tab was closed, or the login was not finished there. Nothing was saved.`);
+		expect(timedOut).toContain('Try: Enter logs in again, on a new login page. If the browser cannot reach this machine, press p on that page and paste the address the browser ends on.');
+		expect(timedOut).toContain('Enter log in again · Esc back · t trace · q quit');
+		await expect(fetch(redirectUri)).rejects.toThrow();
+		expect(storeSnapshot(home.path)).toEqual(before);
+
+		// Enter: a new login, listening again on the registered redirect URI.
+		await press(stdin, keys.enter);
+		const again = prose(await frameWith(lastFrame, 'Waiting for the browser'));
+		expect(again).toContain(`Redirect URI ${redirectUri}`);
+		expect((await fetch(new URL('/', redirectUri))).status).toBe(404);
+	} finally {
+		unmount();
+	}
+});
