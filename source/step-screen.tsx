@@ -240,6 +240,7 @@ export function StepScreen({state, dispatch, services, height, login}: {
 					saved={step.saved}
 					onRefresh={() => dispatch({type: 'refresh-requested'})}
 					onCheck={() => dispatch({type: 'check-requested'})}
+					onLogInAgain={() => dispatch({type: 'login-again'})}
 					/>
 					{step.call ? <ToolCallPanel call={step.call} onPick={tool => dispatch({type: 'tool-picked', tool})} /> : step.check.kind === 'done' && step.check.result.ok ? <Text dimColor>c: call a tool with this token</Text> : null}
 				</Box>

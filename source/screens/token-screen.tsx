@@ -13,7 +13,8 @@ export type RefreshState =
 	| {readonly kind: 'idle'}
 	| {readonly kind: 'refreshing'}
 	| {readonly kind: 'refreshed'; readonly at: string}
-	| {readonly kind: 'failed'; readonly error: ErrorInfo};
+	/** `revoked`: the refresh token is no longer honoured (invalid_grant) and the saved tokens were cleared. */
+	| {readonly kind: 'failed'; readonly error: ErrorInfo; readonly revoked?: boolean};
 
 export type CheckState = {readonly kind: 'idle'} | {readonly kind: 'running'} | {readonly kind: 'done'; readonly result: McpCheckResult};
 
@@ -43,6 +44,8 @@ export type TokenScreenProps = {
 	readonly onRefresh: () => void;
 	/** `v`: call the MCP server with the token. */
 	readonly onCheck: () => void;
+	/** `a`, once the refresh token was revoked: log in again. */
+	readonly onLogInAgain: () => void;
 };
 
 function RefreshLine({refresh}: {readonly refresh: RefreshState}) {
@@ -72,15 +75,18 @@ function CheckLine({check}: {readonly check: CheckState}) {
 }
 
 /** The end of the login: the token (masked), its expiry ticking, the scopes granted, refresh and check. */
-export function TokenScreen({serverName, mcpUrl, tokens, requestedScopes, refresh, nextRefreshAt, check, saved, now, onRefresh, onCheck}: TokenScreenProps) {
-	const canRefresh = tokens.refreshToken !== undefined;
+export function TokenScreen({serverName, mcpUrl, tokens, requestedScopes, refresh, nextRefreshAt, check, saved, now, onRefresh, onCheck, onLogInAgain}: TokenScreenProps) {
+	const revoked = refresh.kind === 'failed' && refresh.revoked === true;
+	const canRefresh = tokens.refreshToken !== undefined && !revoked;
 	useInput(input => {
 		if (input === 'r' && canRefresh && refresh.kind !== 'refreshing') onRefresh();
 		else if (input === 'v' && check.kind !== 'running') onCheck();
+		else if (input === 'a' && revoked) onLogInAgain();
 	});
 
 	const summary = summarizeTokens(tokens, requestedScopes, now?.());
-	const hints: readonly KeyHint[] = [canRefresh ? ['r', 'refresh now'] : ['', 'no refresh token: log in again to get one'], ['v', 'check with MCP'], ['t', 'trace'], ['q', 'quit']];
+	const refreshHint: KeyHint = revoked ? ['a', 'log in again'] : canRefresh ? ['r', 'refresh now'] : ['', 'no refresh token: log in again to get one'];
+	const hints: readonly KeyHint[] = [refreshHint, ['v', 'check with MCP'], ['t', 'trace'], ['q', 'quit']];
 	return (
 		<Box flexDirection="column">
 			<Text bold color="green">

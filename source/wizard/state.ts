@@ -162,12 +162,15 @@ export type Action =
 	/** The wait for the browser reached its deadline: it never came back. */
 	| {readonly type: 'login-timed-out'}
 	| {readonly type: 'login-retried'}
+	/** From the token screen, once its refresh token was revoked: a new browser login with the same client. */
+	| {readonly type: 'login-again'}
 	| {readonly type: 'tokens-received'; readonly tokens: TokenSet}
 	| {readonly type: 'saved'; readonly name: string; readonly path: string}
 	| {readonly type: 'save-failed'; readonly message: string}
 	| {readonly type: 'refresh-requested'}
 	| {readonly type: 'refresh-succeeded'; readonly tokens: TokenSet}
-	| {readonly type: 'refresh-failed'; readonly error: ErrorInfo}
+	/** `revoked`: the server answered invalid_grant, and the saved tokens were cleared. */
+	| {readonly type: 'refresh-failed'; readonly error: ErrorInfo; readonly revoked: boolean}
 	| {readonly type: 'check-requested'}
 	| {readonly type: 'check-finished'; readonly result: McpCheckResult}
 	/** With the port of the saved client's registered redirect URI, which a reused client must come back to. */
@@ -518,6 +521,10 @@ function reduceStep(step: Step, action: Action): Step {
 			return step.name === 'login' && (step.phase.kind === 'failed' || step.phase.kind === 'timed-out') ? newAttempt(step) : step;
 		}
 
+		case 'login-again': {
+			return step.name === 'tokens' && step.refresh.kind === 'failed' && step.refresh.revoked ? newAttempt(step.login) : step;
+		}
+
 		case 'tokens-received': {
 			return step.name === 'login' ? {name: 'tokens', login: step, tokens: action.tokens, refresh: {kind: 'idle'}, check: {kind: 'idle'}} : step;
 		}
@@ -539,7 +546,7 @@ function reduceStep(step: Step, action: Action): Step {
 		}
 
 		case 'refresh-failed': {
-			return step.name === 'tokens' ? {...step, refresh: {kind: 'failed', error: action.error}} : step;
+			return step.name === 'tokens' ? {...step, refresh: {kind: 'failed', error: action.error, revoked: action.revoked}} : step;
 		}
 
 		case 'check-requested': {

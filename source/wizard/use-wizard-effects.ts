@@ -3,11 +3,12 @@ import {type AuthorizationSession, defaultLoginTimeoutMs} from '../core/authoriz
 import type {CallbackServer} from '../core/callback-server.js';
 import {WizardError} from '../core/errors.js';
 import {buildRegistrationRequest} from '../core/registration.js';
-import {refreshDueAt} from '../core/tokens.js';
+import {isRevokedGrant, refreshDueAt} from '../core/tokens.js';
 import {recordCheck} from '../store/changes.js';
 import {saveLogin} from '../store/saved-server.js';
 import {checkClientMetadataDocument, clientForDocument} from '../core/client-metadata-document.js';
 import type {WizardServices} from './services.js';
+import {refreshFailure} from './use-server-effects.js';
 import {type Action, type ClientStep, type LoginStep, type ScopesStep, type Step, type TokensStep, toErrorInfo} from './state.js';
 
 /** What a login needs from the steps before it. */
@@ -273,13 +274,17 @@ export function useTokenLifecycle(step: Step, dispatch: Dispatch<Action>, servic
 		const current = latest.current;
 		if (!refreshing || !current?.tokens.refreshToken) return;
 		const controller = new AbortController();
-		const {metadata, resource} = loginContext(current.login.from);
+		const {metadata, resource, mcpUrl} = loginContext(current.login.from);
 		services.core.refreshTokens({http: services.http, metadata, client: current.login.client, refreshToken: current.tokens.refreshToken, resource, signal: controller.signal}).then(
 			refreshed => {
 				if (!controller.signal.aborted) dispatch({type: 'refresh-succeeded', tokens: refreshed});
 			},
-			(error: unknown) => {
-				if (!controller.signal.aborted) dispatch({type: 'refresh-failed', error: toErrorInfo(error)});
+			async (error: unknown) => {
+				if (controller.signal.aborted) return;
+				const revoked = isRevokedGrant(error);
+				const failure = await refreshFailure(services.store, mcpUrl, error, 'press a to log in again');
+				dispatch({type: 'refresh-failed', error: toErrorInfo(failure), revoked});
+				if (revoked) dispatch({type: 'servers-loaded', servers: services.store.list()});
 			},
 		);
 		return () => controller.abort();
