@@ -1,9 +1,10 @@
-import {Spinner, TextInput} from '@inkjs/ui';
+import {Spinner} from '@inkjs/ui';
 import {Box, Text, useInput} from 'ink';
 import type {BrowserLaunch} from '../core/browser.js';
 import {useClock} from '../components/countdown.js';
 import {Elapsed, minutesSeconds} from '../components/elapsed.js';
 import {ErrorBox, type ErrorInfo} from '../components/error-box.js';
+import {MaskedUrlInput} from '../components/masked-url-input.js';
 import {formatDuration} from '../core/text.js';
 import {type KeyHint, KeyHints, globalHints} from '../components/key-hints.js';
 
@@ -143,7 +144,7 @@ export function LoginScreen({redirectUri, authorizationUrl, browser, startedAt, 
 				{phase.kind === 'pasting' ? (
 					<>
 						<Text>Paste the URL your browser was sent to ({redirectUri}?code=…):</Text>
-						<TextInput
+						<MaskedUrlInput
 							placeholder={`${redirectUri}?code=…`}
 							onSubmit={url => {
 								onPaste(url.trim());

@@ -66,7 +66,11 @@ it('takes a pasted redirect URL, shows why it was refused, and cancels with Esc'
 	await frameWith(lastFrame, `Paste the URL your browser was sent to (${redirectUri}?code=…):`);
 	expect(lastFrame()).toContain('Enter use this URL · Esc cancel');
 	const callback = `${redirectUri}?code=SplxlOBeZQQYbYS6WxSbIA&state=Zq3x8J1kLw0pM4rT&iss=${encodeURIComponent('https://api.fastmail.com')}`;
-	await press(stdin, callback, keys.enter);
+	await press(stdin, callback);
+	// The code is a secret: shown masked as it is pasted, handed over whole.
+	expect(unwrapped(lastFrame())).toMatch(/\?code=Splxl…\(22 ?chars\)&state=Zq3x8J1kLw0pM4rT/);
+	expect(unwrapped(lastFrame())).not.toContain('SplxlOBeZQQYbYS6WxSbIA');
+	await press(stdin, keys.enter);
 	expect(onPaste).toHaveBeenCalledWith(callback);
 	rerender(<LoginScreen {...props({kind: 'pasting', error: 'The state does not match this login'}, callbacks)}/>);
 	await frameWith(lastFrame, 'The state does not match this login');
