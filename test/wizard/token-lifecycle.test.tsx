@@ -26,6 +26,8 @@ function tokensState(tokens: TokenSet): WizardState {
 	const scopes = {name: 'scopes', metadata, options: [], selected: [fastmailMcpScope, 'offline_access'], reason: '', adding: false} as const;
 	const from = {name: 'registration', scopes, clientName: 'mcp-auth-wizard', phase: {kind: 'registered', result: fastmailRegistered}} as const;
 	return {
+		servers: [],
+		home: false,
 		traceOpen: false,
 		step: {name: 'tokens', login: {name: 'login', from, client: fastmailRegistered.client, registration: fastmailRegistered, attempt: 1, phase: {kind: 'exchanging'}}, tokens, refresh: {kind: 'idle'}, check: {kind: 'idle'}},
 	};
@@ -42,7 +44,7 @@ it('counts down every second, and refreshes by itself shortly before expiry', as
 	vi.useFakeTimers({toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date']});
 	const start = Date.parse('2026-11-26T10:00:00Z');
 	vi.setSystemTime(start);
-	const refreshTokens = vi.fn(async () => tokensAt(Date.now(), 120, 'second-access-token-0123456789'));
+	const refreshTokens = vi.fn(async (_input: Parameters<typeof coreSteps.refreshTokens>[0]) => tokensAt(Date.now(), 120, 'second-access-token-0123456789'));
 	const services: WizardServices = {http: createHttpClient(), store: openConfStore({home: home.path}), env: {}, options: {}, core: {...coreSteps, refreshTokens}};
 	const {lastFrame, unmount} = render(<TokenStep services={services} initial={tokensState(tokensAt(start, 120, 'first-access-token-0123456789'))} />);
 	try {
