@@ -3,7 +3,6 @@ import {App} from '../source/app.js';
 import type {Sandbox} from '../source/sandbox/index.js';
 import type {WizardServices} from '../source/wizard/services.js';
 import {frameWith, keys, press, render, unwrapped} from './helpers/ink.js';
-// @ts-expect-error The scripted browser is plain JavaScript (JSDoc types).
 import {browse} from './helpers/scripted-browser.mjs';
 import {temporaryHome} from './helpers/run-cli.js';
 import {startTestSandbox} from './helpers/secret-scan.js';

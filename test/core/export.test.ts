@@ -325,8 +325,12 @@ function commandContext(json: boolean) {
 		path: '/tmp/servers.json',
 		list: () => servers,
 		find: nameOrUrl => servers.find(server => server.name === nameOrUrl || server.mcpUrl === nameOrUrl),
-		save() {},
-		remove: () => false,
+		notices: [],
+		async update() {
+			throw new Error('export never changes the store');
+		},
+		async save() {},
+		remove: async () => false,
 	};
 	const context: CommandContext = {
 		output: {

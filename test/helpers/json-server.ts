@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type {AddressInfo} from 'node:net';
+import type {AuthorizationServerMetadata} from '../../source/core/metadata.js';
 
 export type Answer = {readonly status?: number; readonly headers?: Record<string, string>; readonly body?: unknown};
 
@@ -53,7 +54,7 @@ export async function startJsonServer(routes: (origin: string) => Record<string,
 }
 
 /** Authorization-server metadata that passes every check, for an issuer. */
-export function asMetadata(issuer: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function asMetadata(issuer: string, extra: Record<string, unknown> = {}): AuthorizationServerMetadata {
 	return {
 		issuer,
 		authorization_endpoint: `${issuer}/authorize`,

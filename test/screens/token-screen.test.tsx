@@ -18,6 +18,7 @@ function props(overrides: Partial<TokenScreenProps> = {}): TokenScreenProps {
 		saved: {kind: 'saved', path: savedPath},
 		onRefresh: vi.fn(),
 		onCheck: vi.fn(),
+		onLogInAgain: vi.fn(),
 		...overrides,
 	};
 }
