@@ -32,6 +32,12 @@ export type SandboxOptions = {
 	readonly faults?: SandboxFaults;
 	/** Diagnostics; the sandbox never writes to stdout or stderr itself. */
 	readonly onLog?: (line: string) => void;
+	/**
+	 * Every HTTP request waits this long before it is handled (default 0), like a server one round trip
+	 * away: the benchmarks count how many requests a client makes one after another. Requests wait side
+	 * by side, not in a queue.
+	 */
+	readonly latencyMs?: number;
 };
 
 export type RecordedRequest = {
@@ -309,6 +315,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	const issued: IssuedSecret[] = [];
 	let route: ((request: RecordingRequest, response: ServerResponse, url: URL) => Promise<void>) | undefined;
 
+	const latencyMs = options.latencyMs ?? 0;
+	const waiting = new Set<NodeJS.Timeout>();
 	const server = createServer<typeof RecordingRequest>({IncomingMessage: RecordingRequest}, (request, response) => {
 		// Only the path and query matter here; the host is always this server.
 		const url = new URL(request.url ?? '/', 'http://127.0.0.1');
@@ -327,23 +335,37 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			});
 		}
 
-		// The MCP server issues nothing, and its answers may be long streams.
-		if (url.pathname !== fastmailPaths.mcp) {
-			copyBody(response, body => {
-				issued.push(...secretsIn(response, body));
-			});
-		}
+		const answer = () => {
+			// The MCP server issues nothing, and its answers may be long streams.
+			if (url.pathname !== fastmailPaths.mcp) {
+				copyBody(response, body => {
+					issued.push(...secretsIn(response, body));
+				});
+			}
 
-		if (!route) {
-			sendJson(response, 503, {error: 'temporarily_unavailable'});
+			if (!route) {
+				sendJson(response, 503, {error: 'temporarily_unavailable'});
+				return;
+			}
+
+			route(request, response, url).catch((error: unknown) => {
+				log(`sandbox error on ${request.method} ${url.pathname}: ${String(error)}`);
+				if (response.headersSent) response.destroy();
+				else sendJson(response, 500, {error: 'server_error'});
+			});
+		};
+
+		if (!(latencyMs > 0)) {
+			answer();
 			return;
 		}
 
-		route(request, response, url).catch((error: unknown) => {
-			log(`sandbox error on ${request.method} ${url.pathname}: ${String(error)}`);
-			if (response.headersSent) response.destroy();
-			else sendJson(response, 500, {error: 'server_error'});
-		});
+		// Recorded on arrival; the body keeps arriving (and being recorded) while the answer waits.
+		const timer = setTimeout(() => {
+			waiting.delete(timer);
+			answer();
+		}, latencyMs);
+		waiting.add(timer);
 	});
 
 	await listen(server, options.port ?? 0);
@@ -370,6 +392,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
 	async function close(): Promise<void> {
 		aborter.abort();
+		// Requests still waiting are dropped with their connections below.
+		for (const timer of waiting) clearTimeout(timer);
+		waiting.clear();
 		await mcp?.close();
 		const closed = new Promise<void>(resolve => {
 			server.close(() => resolve());
