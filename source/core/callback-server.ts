@@ -2,6 +2,7 @@ import {readFile} from 'node:fs/promises';
 import http from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {WizardError} from './errors.js';
+import {packageRoot} from './package-root.js';
 
 /** What the caller's check of the callback URL decided (e.g. state and iss checked with oauth4webapi). */
 export type CallbackVerdict = {ok: true} | {ok: false; message: string};
@@ -44,12 +45,9 @@ type Templates = {readonly success: string; readonly failure: string};
 
 const fallbackTemplate = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{title}}</title></head><body><h1>{{title}}</h1><p>{{detail}}</p><p>Return to the terminal.</p></body></html>';
 
-// Both source/core and dist/core sit two levels below the repository root, next to assets/.
-const assetsDirectory = new URL('../../assets/', import.meta.url);
-
 async function readTemplate(name: string): Promise<string> {
 	try {
-		return await readFile(new URL(name, assetsDirectory), 'utf8');
+		return await readFile(new URL(`assets/${name}`, packageRoot()), 'utf8');
 	} catch {
 		// A missing page must not cost the login: the terminal has the details either way.
 		return fallbackTemplate;

@@ -1,4 +1,4 @@
-import got, {type Response as GotResponse, RequestError} from 'got';
+import type {Response as GotResponse} from 'got';
 import {WizardError, isAbortError, type FailedStep} from './errors.js';
 import {redactBody, redactHeaders, redactUrl} from './redact.js';
 
@@ -93,7 +93,7 @@ function phases(response: GotResponse | undefined, fallbackMs: number): Exchange
 	return {dns: p.dns, tcp: p.tcp, tls: p.tls, firstByte: p.firstByte, download: p.download, total: p.total ?? fallbackMs};
 }
 
-function describeNetworkError(error: unknown, url: string, timeoutMs: number, maxBytes: number): {message: string; hint: string} {
+function describeNetworkError(error: unknown, url: string, timeoutMs: number, maxBytes: number, {RequestError}: typeof import('got')): {message: string; hint: string} {
 	const {host} = new URL(url);
 	const code = (error as {code?: string}).code;
 	// got keeps the response on its errors once the status line and headers have arrived.
@@ -173,6 +173,10 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 	}
 
 	async function request(input: HttpRequest): Promise<HttpResponse> {
+		// got is loaded by the first request, not at start: `list`, `status` and the wizard's first frame
+		// need none (issue 7).
+		const gotModule = await import('got');
+		const {default: got, RequestError} = gotModule;
 		const method = (input.method ?? 'GET').toUpperCase();
 		const maxBytes = input.maxBytes ?? settings.maxBytes;
 		const timeoutMs = input.timeoutMs ?? settings.timeoutMs;
@@ -228,7 +232,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 			}
 
 			const code = tooLarge ? 'ERR_BODY_TOO_LARGE' : (error as {code?: string}).code;
-			const described = describeNetworkError(tooLarge ? {code} : error, input.url, timeoutMs, maxBytes);
+			const described = describeNetworkError(tooLarge ? {code} : error, input.url, timeoutMs, maxBytes, gotModule);
 			const gotResponse = error instanceof RequestError ? error.response : undefined;
 			record({...base, error: described.message, timings: phases(gotResponse, ms)});
 			throw new WizardError(input.step ?? 'network', described.message, described.hint, undefined, {cause: error});

@@ -1,15 +1,8 @@
-import {createRequire} from 'node:module';
-import {
-	Client,
-	InsufficientScopeError,
-	ProtocolError,
-	SdkError,
-	SdkErrorCode,
-	SdkHttpError,
-	StreamableHTTPClientTransport,
-	UnauthorizedError,
-} from '@modelcontextprotocol/client';
+// The SDK (and zod with it) is most of what the wizard would load before its first frame: it is
+// imported when a check starts, not with this module (issue 7).
+import type {Client} from '@modelcontextprotocol/client';
 import {WizardError} from './errors.js';
+import {packageIdentity} from './package-root.js';
 import type {Exchange, FetchLike, HttpClient} from './http.js';
 import {printableLine} from './text.js';
 import {bearerChallenge} from './www-authenticate.js';
@@ -47,12 +40,6 @@ export type McpFailure = Extract<McpCheckResult, {ok: false}>;
 
 type Failure = McpFailure;
 
-const clientInfo = (() => {
-	// package.json is two levels up from both source/core and dist/core.
-	const manifest = createRequire(import.meta.url)('../../package.json') as {name?: string; version?: string};
-	return {name: manifest.name ?? 'mcp-auth-wizard', version: manifest.version ?? '0.0.0'};
-})();
-
 function causes(error: unknown): unknown[] {
 	const chain: unknown[] = [];
 	let current = error;
@@ -64,7 +51,9 @@ function causes(error: unknown): unknown[] {
 	return chain;
 }
 
-function statusOf(error: unknown): number | undefined {
+type Sdk = typeof import('@modelcontextprotocol/client');
+
+function statusOf(error: unknown, {SdkHttpError, InsufficientScopeError, UnauthorizedError}: Sdk): number | undefined {
 	for (const item of causes(error)) {
 		if (item instanceof SdkHttpError) return item.status;
 		if (item instanceof InsufficientScopeError) return 403;
@@ -127,15 +116,14 @@ function httpFailure(status: number): Failure {
 	return {ok: false, status, message: `The MCP server answered HTTP ${status}`, hint: 'Check the MCP endpoint URL; the trace shows the full answer.'};
 }
 
-const notMcpCodes = new Set<string>([SdkErrorCode.ClientHttpUnexpectedContent, SdkErrorCode.InvalidResult, SdkErrorCode.EraNegotiationFailed]);
-
-function describeFailure(error: unknown, exchanges: readonly Exchange[]): Failure {
+function describeFailure(error: unknown, exchanges: readonly Exchange[], sdk: Sdk): Failure {
+	const {ProtocolError, SdkError, SdkErrorCode} = sdk;
 	// Errors of our own http layer (refused, DNS, TLS, timeouts) already say what to do.
 	const wizardError = causes(error).find(item => item instanceof WizardError);
 	if (wizardError instanceof WizardError) return {ok: false, message: wizardError.message, hint: wizardError.hint};
 
 	const failed = [...exchanges].reverse().find(exchange => exchange.status !== undefined && exchange.status >= 400);
-	const status = statusOf(error) ?? failed?.status;
+	const status = statusOf(error, sdk) ?? failed?.status;
 	if (status === 401 || status === 403) {
 		const answer = [...exchanges].reverse().find(exchange => exchange.status === status);
 		return authFailure(status, answer?.response?.headers['www-authenticate']);
@@ -164,6 +152,7 @@ function describeFailure(error: unknown, exchanges: readonly Exchange[]): Failur
 		return {ok: false, message: 'The MCP server did not answer in time', hint: 'Try again; if it repeats, the server is overloaded or not an MCP server.'};
 	}
 
+	const notMcpCodes = new Set<string>([SdkErrorCode.ClientHttpUnexpectedContent, SdkErrorCode.InvalidResult, SdkErrorCode.EraNegotiationFailed]);
 	if ((error instanceof SdkError && notMcpCodes.has(error.code)) || (error instanceof Error && error.name === 'ZodError') || error instanceof SyntaxError) {
 		return {ok: false, message: `The URL did not answer like an MCP server: ${text}`, hint: 'Check that the URL is the MCP endpoint itself, not a web page or the authorization server.'};
 	}
@@ -193,10 +182,12 @@ export async function withMcpClient<T>(
 		return {ok: false, message: `${mcpUrl} is not a valid URL`, hint: 'Pass the full MCP endpoint URL, e.g. https://example.com/mcp.'};
 	}
 
+	const sdk = await import('@modelcontextprotocol/client');
+	const {Client, StreamableHTTPClientTransport} = sdk;
 	signal?.throwIfAborted();
 	const firstExchange = http.exchanges.length;
 	// 'auto' probes with server/discover and falls back to initialize when the server is not 2026-07-28.
-	const client = new Client(clientInfo, {versionNegotiation: {mode: 'auto'}});
+	const client = new Client(packageIdentity(), {versionNegotiation: {mode: 'auto'}});
 	// Failures of background work (the optional GET stream of a 2025 session) must not fail the call;
 	// everything the caller depends on is awaited in `use`.
 	client.onerror = () => {};
@@ -233,7 +224,7 @@ export async function withMcpClient<T>(
 		return {ok: true, value: await use(client, signal)};
 	} catch (error) {
 		if (signal?.aborted) throw signal.reason;
-		return describeFailure(error, http.exchanges.slice(firstExchange));
+		return describeFailure(error, http.exchanges.slice(firstExchange), sdk);
 	} finally {
 		signal?.removeEventListener('abort', onAbort);
 		// Closing aborts whatever is still open, e.g. the GET stream a sessionful 2025 server holds for
