@@ -20,18 +20,23 @@ const profiles = ['fastmail', 'openid-tenant', 'root-metadata', 'challenge-only-
  * round 1 is the probe and every well-known resource-metadata URL at once (RFC 9728 3.1: they are known
  * from the MCP URL alone). A document served only where the 401 points (RFC 9728 5.1) can only be
  * asked for after the probe: one more round. Then one round for every authorization-server candidate
- * at once (they depend on the issuer the resource metadata names; with no resource metadata at all, the
- * MCP origin, 2025-03-26). So 2 rounds, or 3 for challenge-only metadata.
+ * at once (they depend on the issuer the resource metadata names) — except when that issuer is the MCP
+ * origin itself (or there is no resource metadata, 2025-03-26): those URLs are known from the MCP URL
+ * alone, so they can be in round 1 too (asked early, used only once the resource metadata names the
+ * origin). So 1 round for an authorization server at the MCP origin, else 2, and one more for
+ * challenge-only metadata.
  * The SDK asks one URL at a time: the probe, each resource-metadata URL until one answers (or the
  * challenge's), each authorization-server URL until one answers.
  */
 export function roundsOf(sandbox, challengeUrl) {
 	const wellKnown = protectedResourceMetadataUrls(sandbox.mcpUrl);
 	const prmUrl = sandbox.resourceMetadataUrl;
-	const floor = 1 + (challengeUrl !== undefined && !wellKnown.includes(challengeUrl) ? 1 : 0) + 1;
+	const issuer = prmUrl === undefined ? new URL(sandbox.mcpUrl).origin : sandbox.issuer;
+	const issuerIsOrigin = issuer === new URL(sandbox.mcpUrl).origin;
+	const floor = 1 + (challengeUrl !== undefined && !wellKnown.includes(challengeUrl) ? 1 : 0) + (issuerIsOrigin ? 0 : 1);
 
 	const prmTries = challengeUrl === undefined ? (prmUrl === undefined ? wellKnown.length : wellKnown.indexOf(prmUrl) + 1) : 1;
-	const asUrls = authorizationServerMetadataUrls(prmUrl === undefined ? new URL(sandbox.mcpUrl).origin : sandbox.issuer);
+	const asUrls = authorizationServerMetadataUrls(issuer);
 	const asUrl = sandbox.authorizationServerMetadataUrl;
 	const asTries = asUrl === undefined ? asUrls.length : asUrls.indexOf(asUrl) + 1;
 	// Fallbacks: a first candidate that 404s (a later one or the legacy defaults is taken).
@@ -111,7 +116,7 @@ export async function run() {
 			const value = median(samples.ours);
 			const name = `${profile}: ours`;
 			rows.push(
-				{group: 'discovery', name: `${name} vs floor`, value, unit: 'ms', reference: {name: `floor, ${floor} rounds × ${delayMs} ms`, value: floor * delayMs}, goal: {maxRatio: 1.15, text: '≤ 1.15x'}, note: `median of ${runs}`},
+				{group: 'discovery', name: `${name} vs floor`, value, unit: 'ms', reference: {name: `floor, ${floor} round${floor === 1 ? '' : 's'} × ${delayMs} ms`, value: floor * delayMs}, goal: {maxRatio: 1.15, text: '≤ 1.15x'}, note: `median of ${runs}`},
 				{
 					group: 'discovery',
 					name: `${name} vs SDK`,

@@ -272,6 +272,17 @@ export async function discover(mcpUrl: string, options: DiscoverOptions): Promis
 	// Stage 1: the probe and the well-known resource metadata URLs at once; the challenge's URL wins.
 	const prmController = linkedController(signal);
 	const wellKnown = protectedResourceMetadataUrls(mcpUrl).map(url => ({url, result: startAttempt(http, 'resource-metadata', url, {signal: prmController.signal, onEvent})}));
+	// The MCP server's own origin is the authorization server of many servers and of every 2025-03-26
+	// one, so its metadata is asked for at once too, from the server already being probed: one round trip
+	// less when the resource metadata names that origin. It is used only then (or when there is no
+	// resource metadata): an issuer is taken only from the resource metadata (RFC 9728 3.3).
+	const origin = new URL(mcpUrl).origin;
+	const originAsController = linkedController(signal);
+	const originAs = authorizationServerMetadataUrls(origin).map(url => ({url, result: startAttempt(http, 'authorization-server-metadata', url, {signal: originAsController.signal, onEvent})}));
+	const dropOriginAs = async () => {
+		originAsController.abort();
+		attempts.push(...(await Promise.all(originAs.map(async candidate => (await candidate.result).attempt))));
+	};
 	const probe = await startAttempt(http, 'probe', mcpUrl, {
 		signal: linkedController(signal).signal,
 		onEvent,
@@ -282,7 +293,8 @@ export async function discover(mcpUrl: string, options: DiscoverOptions): Promis
 	attempts.push(probe.attempt);
 	if (!probe.response) {
 		prmController.abort();
-		await Promise.all(wellKnown.map(candidate => candidate.result));
+		originAsController.abort();
+		await Promise.all([...wellKnown, ...originAs].map(candidate => candidate.result));
 		signal?.throwIfAborted();
 		const hint = probe.error instanceof WizardError ? probe.error.hint : 'Check the URL and your network connection, then try again.';
 		throw new WizardError('probe', `Could not reach the MCP server: ${probe.attempt.note ?? 'no answer'}`, hint);
@@ -299,7 +311,6 @@ export async function discover(mcpUrl: string, options: DiscoverOptions): Promis
 		candidates = [headerCandidate, ...wellKnown.filter(candidate => candidate !== same)];
 	}
 
-	const origin = new URL(mcpUrl).origin;
 	const rootMetadataUrl = protectedResourceMetadataUrls(origin)[0];
 	const prm = await firstUsable<ProtectedResourceMetadata>(
 		candidates,
@@ -340,10 +351,12 @@ export async function discover(mcpUrl: string, options: DiscoverOptions): Promis
 	if (prm.chosen) {
 		issuer = prm.chosen.value.authorization_servers![0]!;
 	} else if (findings.some(finding => finding.level === 'error')) {
+		await dropOriginAs();
 		return {mcpUrl, resource: resourceId, probe: {status: probe.response.status, wwwAuthenticate, challenge}, attempts, findings};
 	} else if (headerUrl) {
 		const rejected = prm.attempts.find(attempt => attempt.url === headerUrl);
 		findings.push({level: 'error', code: 'no-resource-metadata', message: `The resource metadata named by the server's challenge (${headerUrl}) could not be used: ${rejected?.note ?? `HTTP ${rejected?.status ?? '?'}`}`, hint: unusableHint(rejected ? [rejected] : [], 'The server points to metadata it does not serve; report it to the server operator.')});
+		await dropOriginAs();
 		return {mcpUrl, resource: resourceId, probe: {status: probe.response.status, wwwAuthenticate, challenge}, attempts, findings};
 	} else {
 		// 2025-03-26 servers have no resource metadata: the authorization server is the MCP URL's origin.
@@ -352,16 +365,19 @@ export async function discover(mcpUrl: string, options: DiscoverOptions): Promis
 	}
 
 	// Stage 2: the authorization-server metadata, every candidate at once, first usable in priority order.
-	const asController = linkedController(signal);
 	let asUrls: string[];
 	try {
 		asUrls = authorizationServerMetadataUrls(issuer);
 	} catch {
 		findings.push({level: 'error', code: 'bad-issuer', message: `The authorization server "${issuer}" is not a URL`, hint: 'Report the resource metadata to the server operator.'});
+		await dropOriginAs();
 		return {mcpUrl, resource: resourceId, probe: {status: probe.response.status, wwwAuthenticate, challenge}, attempts, findings};
 	}
 
-	const asCandidates = asUrls.map(url => ({url, result: startAttempt(http, 'authorization-server-metadata', url, {signal: asController.signal, onEvent})}));
+	const isOrigin = asUrls.join(' ') === originAs.map(candidate => candidate.url).join(' ');
+	const asController = isOrigin ? originAsController : linkedController(signal);
+	const asCandidates = isOrigin ? originAs : asUrls.map(url => ({url, result: startAttempt(http, 'authorization-server-metadata', url, {signal: asController.signal, onEvent})}));
+	if (!isOrigin) await dropOriginAs();
 	const as = await firstUsable<AuthorizationServerMetadata>(
 		asCandidates,
 		(fetched, url) => {

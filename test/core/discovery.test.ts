@@ -46,10 +46,11 @@ describe('protected-resource metadata', () => {
 		expect(discovery.resource).toBe(server.origin);
 	});
 
-	it('refuses a document for another resource, shows both values and asks no authorization server', async () => {
+	it('refuses a document for another resource, shows both values and neither asks nor uses the authorization server it names', async () => {
+		const authorizationServer = await serve(origin => ({'/.well-known/oauth-authorization-server': {body: asMetadata(origin)}}));
 		const server = await serve(origin => ({
 			'POST /mcp': unauthorized(`${origin}/.well-known/oauth-protected-resource/mcp`),
-			'/.well-known/oauth-protected-resource/mcp': {body: {resource: `${origin}/mcp/`, authorization_servers: [origin]}},
+			'/.well-known/oauth-protected-resource/mcp': {body: {resource: `${origin}/mcp/`, authorization_servers: [authorizationServer.origin]}},
 			'/.well-known/oauth-authorization-server': {body: asMetadata(origin)},
 		}));
 		const discovery = await run(`${server.origin}/mcp`);
@@ -58,7 +59,26 @@ describe('protected-resource metadata', () => {
 		expect(error?.message).toContain(`"${server.origin}/mcp/"`);
 		expect(error?.message).toContain(`"${server.origin}/mcp"`);
 		expect(discovery.authorizationServer).toBeUndefined();
-		expect(server.requests.some(request => request.path.includes('authorization-server'))).toBe(false);
+		expect(authorizationServer.requests).toEqual([]);
+	});
+
+	it('asks the MCP origin for authorization-server metadata with the resource metadata, but uses it only when the resource metadata names that origin', async () => {
+		const other = await serve(origin => ({'/.well-known/oauth-authorization-server': {body: asMetadata(origin)}}));
+		const named = (issuer: string) => serve(origin => ({
+			'POST /mcp': unauthorized(`${origin}/.well-known/oauth-protected-resource/mcp`),
+			'/.well-known/oauth-protected-resource/mcp': {body: {resource: `${origin}/mcp`, authorization_servers: [issuer || origin]}},
+			'/.well-known/oauth-authorization-server': {body: asMetadata(origin, {authorization_endpoint: `${origin}/origin-authorize`})},
+		}));
+		const sameOrigin = await named('');
+		const atOrigin = await run(`${sameOrigin.origin}/mcp`);
+		expect(atOrigin.authorizationServer?.metadata.authorization_endpoint).toBe(`${sameOrigin.origin}/origin-authorize`);
+		// One request for it: the early one was used, not repeated.
+		expect(sameOrigin.requests.filter(request => request.path === '/.well-known/oauth-authorization-server')).toHaveLength(1);
+
+		const elsewhere = await named(other.origin);
+		const atOther = await run(`${elsewhere.origin}/mcp`);
+		expect(atOther.authorizationServer?.issuer).toBe(other.origin);
+		expect(atOther.authorizationServer?.metadata.authorization_endpoint).toBe(`${other.origin}/authorize`);
 	});
 
 	it('sends the probe as an MCP request with MCP-Protocol-Version and no token', async () => {
