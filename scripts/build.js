@@ -4,7 +4,8 @@
 // modules (issue 7: --version within 2x of `node -e 0`, the wizard's first frame within 5x), and the
 // package installs nothing else. Code splitting keeps the lazy paths lazy: each `await import()` (the
 // wizard and Ink, each command, the sandbox and oidc-provider, the MCP client, got) is a chunk that is
-// read only when that path runs.
+// read only when that path runs. Two dependencies are patched on the way, each for a measured cost at
+// start (see `patches`).
 import {chmodSync, copyFileSync, readFileSync, readdirSync, rmSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import {dirname, join, relative} from 'node:path';
@@ -15,21 +16,38 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
 
 /**
- * meow's bundle sets up normalize-package-data (and spdx-correct's sorted tables) when it is imported,
- * for `cli.pkg`, which we never read: about 10 ms of every start, --version included. Here it is set up
- * on first use instead. A meow whose bundle no longer has these lines fails the build, to be looked at.
+ * A dependency's file as it is bundled: `from` replaced by `to`. A file without `from` (the dependency
+ * changed) fails the build, so that the patch is looked at again rather than silently lost.
  */
-const lazyMeowPackageData = {
-	name: 'lazy-meow-package-data',
-	setup(builder) {
-		builder.onLoad({filter: /[\\/]meow[\\/]build[\\/]dependencies\.js$/}, ({path}) => {
-			const eager = 'var normalizeExports = requireNormalize();\nconst normalizePackageData = getDefaultExportFromCjs(normalizeExports);';
-			const source = readFileSync(path, 'utf8');
-			if (!source.includes(eager)) throw new Error(`${path} changed: update lazyMeowPackageData in scripts/build.js`);
-			return {contents: source.replace(eager, 'const normalizePackageData = (...args) => getDefaultExportFromCjs(requireNormalize())(...args);'), loader: 'js'};
-		});
-	},
-};
+function patch(name, file, from, to) {
+	return {
+		name,
+		setup(builder) {
+			builder.onLoad({filter: file}, ({path}) => {
+				const source = readFileSync(path, 'utf8');
+				if (!source.includes(from)) throw new Error(`${path} changed: see the patch ${name} in scripts/build.js`);
+				return {contents: source.replace(from, to), loader: 'js'};
+			});
+		},
+	};
+}
+
+const patches = [
+	// meow's bundle sets up normalize-package-data (and spdx-correct's sorted tables) when it is
+	// imported, for `cli.pkg`, which we never read: about 10 ms of every start, --version included.
+	// Set up on first use instead.
+	patch(
+		'lazy-meow-package-data',
+		/[\\/]meow[\\/]build[\\/]dependencies\.js$/,
+		'var normalizeExports = requireNormalize();\nconst normalizePackageData = getDefaultExportFromCjs(normalizeExports);',
+		'const normalizePackageData = (...args) => getDefaultExportFromCjs(requireNormalize())(...args);',
+	),
+	// yoga-layout (Ink's layout) carries its WebAssembly inline, in base64, but its loader fetches it
+	// through fetch() of a data: URL wherever fetch exists, which on Node loads undici first: 30 ms or
+	// more before the wizard's first frame. It decodes the base64 itself instead, the loader's own
+	// fallback when that fetch fails.
+	patch('yoga-inline-wasm', /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/, 'return w||"function"!=typeof fetch?', 'return true?'),
+];
 
 const {metafile} = await build({
 	absWorkingDir: root,
@@ -53,7 +71,7 @@ const {metafile} = await build({
 	define: {'process.env.NODE_ENV': '"production"'},
 	// Ink imports it only with DEV=true, to connect to React DevTools (and says how to install it then).
 	external: ['react-devtools-core'],
-	plugins: [lazyMeowPackageData],
+	plugins: patches,
 	legalComments: 'none',
 	logLevel: 'warning',
 	metafile: true,
