@@ -1,14 +1,15 @@
 import {readFileSync} from 'node:fs';
 import {afterAll, beforeAll, expect, it} from 'vitest';
-import {type Sandbox, startSandbox} from '../source/sandbox/index.js';
+import type {Sandbox} from '../source/sandbox/index.js';
+import {startTestSandbox} from './helpers/secret-scan.js';
 
-// Fastmail's real metadata, as reported (../shared/fixtures/fastmail): the sandbox must copy it.
-const fixture = (name: string) => readFileSync(new URL(`../../shared/fixtures/fastmail/${name}`, import.meta.url), 'utf8');
+// Fastmail's real metadata, as reported (shared/fixtures/fastmail, copied to test/fixtures/fastmail): the sandbox must copy it.
+const fixture = (name: string) => readFileSync(new URL(`fixtures/fastmail/${name}`, import.meta.url), 'utf8');
 const fastmailOrigin = 'https://api.fastmail.com';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
-	sandbox = await startSandbox();
+	sandbox = await startTestSandbox();
 });
 afterAll(async () => sandbox.close());
 
