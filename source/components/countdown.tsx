@@ -2,17 +2,40 @@ import {Text} from 'ink';
 import {useEffect, useState} from 'react';
 import {formatDuration} from '../core/text.js';
 
-/** Re-renders every second and returns the current time: a display clock only, it does no work. */
-export function useClock(now: () => number = Date.now): number {
+/*
+ * One interval for every clock on screen. Ink lays out and redraws the whole frame on each commit (a few
+ * ms of CPU), and clocks with intervals of their own ticked at different moments: two clocks drew two
+ * frames a second. The ticks of one callback are batched into one commit, so one frame.
+ */
+const clockListeners = new Set<() => void>();
+let clockTimer: ReturnType<typeof setInterval> | undefined;
+
+function subscribeToClock(listener: () => void): () => void {
+	clockListeners.add(listener);
+	clockTimer ??= setInterval(() => {
+		for (const tick of clockListeners) tick();
+	}, 1000);
+	return () => {
+		clockListeners.delete(listener);
+		if (clockListeners.size > 0) return;
+		// No clock on screen, no timer: an idle screen without one never wakes the process.
+		clearInterval(clockTimer);
+		clockTimer = undefined;
+	};
+}
+
+/**
+ * Re-renders every second (with every other clock on screen) and returns the current time: a display
+ * clock only, it does no work. `ticking` false stops it, for a value that no longer changes.
+ */
+export function useClock(now: () => number = Date.now, ticking = true): number {
 	const [, setTick] = useState(0);
 	useEffect(() => {
-		const timer = setInterval(() => {
+		if (!ticking) return undefined;
+		return subscribeToClock(() => {
 			setTick(tick => tick + 1);
-		}, 1000);
-		return () => {
-			clearInterval(timer);
-		};
-	}, []);
+		});
+	}, [ticking]);
 	return now();
 }
 
@@ -31,7 +54,8 @@ export type CountdownProps = {
 
 /** "expires in 59m 58s", "expired 12s ago" or "no expiry given", updated every second. */
 export function Countdown({expiresAt, now}: CountdownProps) {
-	const current = useClock(now);
+	// Without an expiry nothing on it changes: ticking would redraw the frame each second for nothing.
+	const current = useClock(now, expiresAt !== undefined);
 	if (expiresAt === undefined) return <Text dimColor>no expiry given</Text>;
 	const seconds = Math.round((Date.parse(expiresAt) - current) / 1000);
 	if (seconds <= 0) return <Text color="red">expired {formatDuration(-seconds)} ago</Text>;

@@ -155,4 +155,36 @@ describe('clocks', () => {
 		expect(lastFrame()).toBe('1:12 of 5:00');
 		unmount();
 	});
+
+	// Ink redraws the whole frame on each render: an idle screen should draw one a second at most.
+	it('clocks on one screen draw one frame a second together, and one with nothing to count draws none', async () => {
+		vi.useFakeTimers({shouldAdvanceTime: false});
+		vi.setSystemTime(start);
+		const expiresAt = new Date(start + 60_000).toISOString();
+		const ticking = render(<Countdown expiresAt={expiresAt}/>);
+		await advanceClock(500);
+		// A second clock, mounted half a second later: with an interval of its own it would tick in between.
+		ticking.rerender(
+			<>
+				<Countdown expiresAt={expiresAt}/>
+				<Elapsed since={start}/>
+			</>,
+		);
+		await advanceClock(0);
+		const before = ticking.stdout.frames.length;
+		// Half seconds, so that ticks half a second apart would be drawn apart.
+		for (let half = 0; half < 6; half++) await advanceClock(500);
+		expect(ticking.lastFrame()).toContain('expires in 57s');
+		expect(ticking.lastFrame()).toContain('0:03');
+		expect(ticking.stdout.frames.length - before).toBe(3);
+		ticking.unmount();
+
+		const still = render(<Countdown/>);
+		await advanceClock(0);
+		const first = still.stdout.frames.length;
+		for (let second = 0; second < 3; second++) await advanceClock(1000);
+		expect(still.lastFrame()).toBe('no expiry given');
+		expect(still.stdout.frames.length).toBe(first);
+		still.unmount();
+	});
 });
