@@ -94,7 +94,8 @@ function Waiting({startedAt, timeoutMs}: {readonly startedAt: number; readonly t
 	return (
 		<>
 			<Box gap={1}>
-				<Spinner label="Waiting for the browser…"/>
+				{/* No spinner: this wait may last minutes, and the clock beside it already moves once a second. */}
+				<Text>Waiting for the browser…</Text>
 				<Elapsed since={startedAt} limitMs={timeoutMs} now={() => now}/>
 			</Box>
 			<Text dimColor>
