@@ -46,7 +46,7 @@ export async function run() {
 			{group: 'install', name: 'npm pack: tarball', value: kib(packed.size), unit: 'KiB', note: `${packed.entryCount} files`},
 			{group: 'install', name: 'npm pack: unpacked', value: kib(packed.unpackedSize), unit: 'KiB'},
 			{group: 'install', name: 'production install: size on disk', value: mib(installed.bytes), unit: 'MiB', note: `npm install --omit=dev of the tarball into an empty directory; ${installed.files} files`},
-			{group: 'install', name: 'production install: packages', value: packages, unit: 'packages', note: 'mcp-auth-wizard included'},
+			{group: 'install', name: 'production install: packages', value: packages, unit: packages === 1 ? 'package' : 'packages', note: 'mcp-auth-wizard included'},
 		];
 	} finally {
 		rmSync(work, {recursive: true, force: true});
