@@ -91,10 +91,35 @@ const knownFlags = {
 } satisfies Parameters<typeof meow>[0]['flags'];
 
 /** meow throws for a flag given twice or a value of the wrong type: a usage error, not a stack trace. */
+const kebab = (name: string) => name.replaceAll(/[A-Z]/g, letter => `-${letter.toLowerCase()}`);
+
+/**
+ * A value flag's value may start with "-" (a client secret often does): `--client-secret -x1` means
+ * `--client-secret=-x1`, not the short flags -x and -1. Rewritten unless the next word is one of our flags.
+ */
+function attachDashValues(argv: readonly string[]): string[] {
+	const valueFlags = new Set(Object.entries(knownFlags).filter(([, flag]) => flag.type === 'string').map(([name]) => `--${kebab(name)}`));
+	const isOurFlag = (word: string) => ['--help', '--version'].includes(word) || Object.keys(knownFlags).some(name => word === `--${kebab(name)}` || word === `--no-${kebab(name)}` || word.startsWith(`--${kebab(name)}=`));
+	const words: string[] = [];
+	for (let i = 0; i < argv.length; i++) {
+		const word = argv[i]!;
+		const next = argv[i + 1];
+		if (valueFlags.has(word) && next !== undefined && next.startsWith('-') && !isOurFlag(next)) {
+			words.push(`${word}=${next}`);
+			i++;
+		} else {
+			words.push(word);
+		}
+	}
+
+	return words;
+}
+
 function parseFlags() {
 	try {
 		return meow(help, {
 			importMeta: import.meta,
+			argv: attachDashValues(process.argv.slice(2)),
 			// Checked in run(), so that a typo gets the same error (JSON with --json) and a suggestion.
 			allowUnknownFlags: true,
 			flags: knownFlags,
@@ -118,8 +143,6 @@ function parsePort(value: string | undefined, flag: string): number | undefined 
 
 	return port;
 }
-
-const kebab = (name: string) => name.replaceAll(/[A-Z]/g, letter => `-${letter.toLowerCase()}`);
 
 /** meow keeps unknown flags (camelCased) next to the known ones: the first unknown one is a usage error. */
 function checkFlagNames(names: readonly string[]): void {

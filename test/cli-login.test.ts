@@ -130,6 +130,12 @@ describe('bad usage', () => {
 		expect(run.stderr).not.toMatch(/\n\s+at /);
 	});
 
+	it('takes a value that starts with "-" as the value of the flag before it (a client secret often does)', async () => {
+		const run = await cli(['login', 'http://127.0.0.1:1/mcp', '--client-id', 'abc', '--client-secret', '-Xyz123', '--json']);
+		expect(JSON.parse(run.stdout)).toMatchObject({ok: false, error: {step: 'probe'}});
+		expect(run.code).toBe(1);
+	});
+
 	it('without a subcommand and without a TTY prints the help and exits 2', async () => {
 		const run = await cli([]);
 		expect(run.code).toBe(2);
