@@ -1,25 +1,16 @@
-import {afterAll, beforeAll, expect, it} from 'vitest';
+import {expect, it} from 'vitest';
 import {App} from '../source/app.js';
-import type {Sandbox} from '../source/sandbox/index.js';
 import {frameWith, keys, press, render} from './helpers/ink.js';
-import {temporaryHome} from './helpers/run-cli.js';
 import {startTestSandbox} from './helpers/secret-scan.js';
-import {throughScopes, wizardServices} from './helpers/wizard.js';
+import {sandboxForFile, throughScopes, wizardServices} from './helpers/wizard.js';
 
-let sandbox: Sandbox;
-const home = temporaryHome();
-beforeAll(async () => {
-	sandbox = await startTestSandbox({profile: 'preregistered'});
-});
-afterAll(async () => {
-	await sandbox.close();
-	home.remove();
-});
+const file = sandboxForFile({profile: 'preregistered'});
+const {home} = file;
 
 it('asks for a pre-registered client when the server registers none, and logs in with it', async () => {
 	const services = wizardServices(home.path);
-	const {clientId, clientSecret} = sandbox.preregisteredClient!;
-	const {stdin, lastFrame, unmount} = render(<App services={services} initialUrl={sandbox.mcpUrl} />);
+	const {clientId, clientSecret} = file.sandbox.preregisteredClient!;
+	const {stdin, lastFrame, unmount} = render(<App services={services} initialUrl={file.sandbox.mcpUrl} />);
 	try {
 		await throughScopes({stdin, lastFrame});
 		const asked = await frameWith(lastFrame, 'offers no dynamic client registration');
@@ -31,8 +22,8 @@ it('asks for a pre-registered client when the server registers none, and logs in
 		expect(chosen).not.toContain(clientSecret);
 		await press(stdin, keys.enter);
 		await frameWith(lastFrame, 'Saved as');
-		expect(sandbox.requests.registration).toHaveLength(0);
-		expect(sandbox.requests.token.at(-1)!.headers['authorization']).toMatch(/^Basic /);
+		expect(file.sandbox.requests.registration).toHaveLength(0);
+		expect(file.sandbox.requests.token.at(-1)!.headers['authorization']).toMatch(/^Basic /);
 		expect(lastFrame()).not.toContain(clientSecret);
 	} finally {
 		unmount();

@@ -1,25 +1,15 @@
-import {afterAll, beforeAll, expect, it} from 'vitest';
+import {expect, it} from 'vitest';
 import {App} from '../source/app.js';
-import type {Sandbox} from '../source/sandbox/index.js';
 import {frameWith, keys, press, render} from './helpers/ink.js';
-import {temporaryHome} from './helpers/run-cli.js';
-import {startTestSandbox} from './helpers/secret-scan.js';
-import {registerAndLogIn, throughScopes, wizardServices} from './helpers/wizard.js';
+import {registerAndLogIn, sandboxForFile, throughScopes, wizardServices} from './helpers/wizard.js';
 
-let sandbox: Sandbox;
-const home = temporaryHome();
-beforeAll(async () => {
-	sandbox = await startTestSandbox({profile: 'step-up'});
-});
-afterAll(async () => {
-	await sandbox.close();
-	home.remove();
-});
+const file = sandboxForFile({profile: 'step-up'});
+const {home} = file;
 
 it('offers step-up from the token screen when a tool needs another scope, and logs in again with both', async () => {
 	const services = wizardServices(home.path);
-	const {tool, scope} = sandbox.stepUp!;
-	const {stdin, lastFrame, unmount} = render(<App services={services} initialUrl={sandbox.mcpUrl} />);
+	const {tool, scope} = file.sandbox.stepUp!;
+	const {stdin, lastFrame, unmount} = render(<App services={services} initialUrl={file.sandbox.mcpUrl} />);
 	const toTool = async () => {
 		await press(stdin, 'v');
 		const checked = await frameWith(lastFrame, 'c: call a tool');
@@ -35,18 +25,18 @@ it('offers step-up from the token screen when a tool needs another scope, and lo
 
 		await toTool();
 		const refused = await frameWith(lastFrame, 'log in again with');
-		expect(refused).toContain(`The server asks for: ${sandbox.mcpScope} ${scope}`);
+		expect(refused).toContain(`The server asks for: ${file.sandbox.mcpScope} ${scope}`);
 		await press(stdin, keys.enter);
 		const scopes = await frameWith(lastFrame, 'step-up');
 		expect(scopes).toContain(scope);
 		await press(stdin, keys.enter);
 		await registerAndLogIn({stdin, lastFrame});
-		expect(JSON.parse(sandbox.requests.registration.at(-1)!.body).scope).toContain(scope);
-		expect(sandbox.requests.authorization.at(-1)!.query['scope']).toContain(scope);
+		expect(JSON.parse(file.sandbox.requests.registration.at(-1)!.body).scope).toContain(scope);
+		expect(file.sandbox.requests.authorization.at(-1)!.query['scope']).toContain(scope);
 
 		await toTool();
 		await frameWith(lastFrame, `${tool} answered`);
-		expect(sandbox.requests.mcp.at(-1)!.headers['authorization']).toMatch(/^Bearer /);
+		expect(file.sandbox.requests.mcp.at(-1)!.headers['authorization']).toMatch(/^Bearer /);
 	} finally {
 		unmount();
 	}

@@ -1,25 +1,13 @@
-import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest';
+import {describe, expect, it, vi} from 'vitest';
 import {App} from '../source/app.js';
-import type {Sandbox} from '../source/sandbox/index.js';
 import type {WizardServices} from '../source/wizard/services.js';
 import {frameWith, keys, press, render, unwrapped} from './helpers/ink.js';
 import {browse} from './helpers/scripted-browser.mjs';
-import {temporaryHome} from './helpers/run-cli.js';
-import {startTestSandbox} from './helpers/secret-scan.js';
-import {wizardServices} from './helpers/wizard.js';
+import {sandboxForFile, wizardServices} from './helpers/wizard.js';
 
 const mcpScope = 'https://www.fastmail.com/dev/mcp';
-let sandbox: Sandbox;
-const home = temporaryHome();
-
-beforeAll(async () => {
-	sandbox = await startTestSandbox();
-});
-
-afterAll(async () => {
-	await sandbox.close();
-	home.remove();
-});
+const file = sandboxForFile();
+const {home} = file;
 
 const services = (): WizardServices => wizardServices(home.path);
 
@@ -29,11 +17,11 @@ it('walks every step against the sandbox, from the URL to the live token status'
 	try {
 		// 1. URL
 		await frameWith(lastFrame, 'https://example.com/mcp');
-		await press(stdin, ...sandbox.mcpUrl, keys.enter);
+		await press(stdin, ...file.sandbox.mcpUrl, keys.enter);
 
 		// 2-3. Discovery, then the metadata with its key fields.
 		await frameWith(lastFrame, 'authorization_endpoint');
-		expect(lastFrame()).toContain(`${sandbox.issuer}/oauth/register`);
+		expect(lastFrame()).toContain(`${file.sandbox.issuer}/oauth/register`);
 
 		// 4. Scopes: the spec's defaults preselected, the scope string live.
 		await press(stdin, keys.enter);
@@ -47,7 +35,7 @@ it('walks every step against the sandbox, from the URL to the live token status'
 		expect(preview).toContain('"redirect_uris"');
 		await press(stdin, keys.enter);
 		await frameWith(lastFrame, '201');
-		expect(JSON.parse(sandbox.requests.registration.at(-1)!.body).scope).toBe(`${mcpScope} offline_access`);
+		expect(JSON.parse(file.sandbox.requests.registration.at(-1)!.body).scope).toBe(`${mcpScope} offline_access`);
 
 		// 6-7. The browser login (the scripted browser signs in), then the token status.
 		await press(stdin, keys.enter);
@@ -55,7 +43,7 @@ it('walks every step against the sandbox, from the URL to the live token status'
 		expect(tokens).toContain(mcpScope);
 		expect(tokens).toMatch(/expires in (\d+h )?\d+m/);
 		expect(tokens).not.toContain(wizard.store.list()[0]!.tokens!.accessToken);
-		expect(sandbox.requests.authorization.at(-1)!.query['resource']).toBe(sandbox.mcpUrl);
+		expect(file.sandbox.requests.authorization.at(-1)!.query['resource']).toBe(file.sandbox.mcpUrl);
 
 		// The MCP check from the token screen.
 		await press(stdin, 'v');
@@ -74,7 +62,7 @@ it('walks every step against the sandbox, from the URL to the live token status'
 
 describe('the wizard on the way', () => {
 	async function toScopes(wizard: WizardServices) {
-		const rendered = render(<App services={wizard} initialUrl={sandbox.mcpUrl} />);
+		const rendered = render(<App services={wizard} initialUrl={file.sandbox.mcpUrl} />);
 		await frameWith(rendered.lastFrame, 'authorization_endpoint');
 		await press(rendered.stdin, keys.enter);
 		await frameWith(rendered.lastFrame, 'urn:ietf:params:oauth:scope:mail');
@@ -101,7 +89,7 @@ describe('the wizard on the way', () => {
 			await frameWith(lastFrame, '"scope"');
 			await press(stdin, keys.enter);
 			await frameWith(lastFrame, '201');
-			expect(JSON.parse(sandbox.requests.registration.at(-1)!.body).scope).toBe(mcpScope);
+			expect(JSON.parse(file.sandbox.requests.registration.at(-1)!.body).scope).toBe(mcpScope);
 		} finally {
 			unmount();
 		}
@@ -139,12 +127,12 @@ describe('the wizard on the way', () => {
 		const wizard = {...services(), options: {clientId: 'my-client', clientSecret: 'a-long-client-secret-value'}};
 		const {stdin, lastFrame, unmount} = await toScopes(wizard);
 		try {
-			const registrations = sandbox.requests.registration.length;
+			const registrations = file.sandbox.requests.registration.length;
 			await press(stdin, keys.enter);
 			const frame = await frameWith(lastFrame, 'my-client');
 			expect(frame).not.toContain('a-long-client-secret-value');
 			expect(frame).not.toContain('"redirect_uris"');
-			expect(sandbox.requests.registration).toHaveLength(registrations);
+			expect(file.sandbox.requests.registration).toHaveLength(registrations);
 		} finally {
 			unmount();
 		}
@@ -161,7 +149,7 @@ describe('the wizard on the way', () => {
 			await press(stdin, keys.escape);
 			await frameWith(lastFrame, 'authorization_endpoint');
 			await press(stdin, keys.escape);
-			await frameWith(lastFrame, sandbox.mcpUrl);
+			await frameWith(lastFrame, file.sandbox.mcpUrl);
 			expect(lastFrame()).toContain('Enter discover');
 			await press(stdin, keys.enter);
 			await frameWith(lastFrame, 'authorization_endpoint');

@@ -63,19 +63,32 @@ describe('protected-resource metadata', () => {
 	});
 
 	it('asks the MCP origin for authorization-server metadata with the resource metadata, but uses it only when the resource metadata names that origin', async () => {
-		const other = await serve(origin => ({'/.well-known/oauth-authorization-server': {body: asMetadata(origin)}}));
-		const named = (issuer: string) => serve(origin => ({
+		// The resource metadata is held back until the origin's metadata has been asked for: a discovery
+		// that waits for the one before asking for the other gets a 503 after 5 s and fails.
+		let asked: () => void = () => {};
+		const askedEarly = new Promise<boolean>(resolve => {
+			asked = () => resolve(true);
+			setTimeout(() => resolve(false), 5000).unref();
+		});
+		const sameOrigin = await serve(origin => ({
 			'POST /mcp': unauthorized(`${origin}/.well-known/oauth-protected-resource/mcp`),
-			'/.well-known/oauth-protected-resource/mcp': {body: {resource: `${origin}/mcp`, authorization_servers: [issuer || origin]}},
-			'/.well-known/oauth-authorization-server': {body: asMetadata(origin, {authorization_endpoint: `${origin}/origin-authorize`})},
+			'/.well-known/oauth-protected-resource/mcp': async () => ((await askedEarly) ? {body: {resource: `${origin}/mcp`, authorization_servers: [origin]}} : {status: 503}),
+			'/.well-known/oauth-authorization-server': () => {
+				asked();
+				return {body: asMetadata(origin, {authorization_endpoint: `${origin}/origin-authorize`})};
+			},
 		}));
-		const sameOrigin = await named('');
 		const atOrigin = await run(`${sameOrigin.origin}/mcp`);
 		expect(atOrigin.authorizationServer?.metadata.authorization_endpoint).toBe(`${sameOrigin.origin}/origin-authorize`);
 		// One request for it: the early one was used, not repeated.
 		expect(sameOrigin.requests.filter(request => request.path === '/.well-known/oauth-authorization-server')).toHaveLength(1);
 
-		const elsewhere = await named(other.origin);
+		const other = await serve(origin => ({'/.well-known/oauth-authorization-server': {body: asMetadata(origin)}}));
+		const elsewhere = await serve(origin => ({
+			'POST /mcp': unauthorized(`${origin}/.well-known/oauth-protected-resource/mcp`),
+			'/.well-known/oauth-protected-resource/mcp': {body: {resource: `${origin}/mcp`, authorization_servers: [other.origin]}},
+			'/.well-known/oauth-authorization-server': {body: asMetadata(origin, {authorization_endpoint: `${origin}/origin-authorize`})},
+		}));
 		const atOther = await run(`${elsewhere.origin}/mcp`);
 		expect(atOther.authorizationServer?.issuer).toBe(other.origin);
 		expect(atOther.authorizationServer?.metadata.authorization_endpoint).toBe(`${other.origin}/authorize`);

@@ -1,9 +1,11 @@
-import {expect} from 'vitest';
+import {afterAll, beforeAll, expect} from 'vitest';
 import {createHttpClient} from '../../source/core/http.js';
 import {openConfStore} from '../../source/store/conf-store.js';
 import {type WizardOptions, type WizardServices, coreSteps} from '../../source/wizard/services.js';
 import {frameWith, keys, press} from './ink.js';
-import {scriptedBrowser} from './run-cli.js';
+import type {Sandbox, SandboxOptions} from '../../source/sandbox/index.js';
+import {scriptedBrowser, temporaryHome} from './run-cli.js';
+import {startTestSandbox} from './secret-scan.js';
 import {recordHttp, watchStore} from './secret-scan.js';
 
 /**
@@ -36,4 +38,27 @@ export async function registerAndLogIn({stdin, lastFrame}: Rendered): Promise<st
 	const saved = await frameWith(lastFrame, 'Saved as');
 	expect(saved).toContain('Logged in');
 	return saved;
+}
+
+/**
+ * One sandbox and one store directory for a whole test file: the sandbox starts before the file's first
+ * test, and both are gone after its last.
+ */
+export function sandboxForFile(options?: SandboxOptions): {readonly sandbox: Sandbox; readonly home: ReturnType<typeof temporaryHome>} {
+	let sandbox: Sandbox | undefined;
+	const home = temporaryHome();
+	beforeAll(async () => {
+		sandbox = await startTestSandbox(options);
+	});
+	afterAll(async () => {
+		await sandbox?.close();
+		home.remove();
+	});
+	return {
+		get sandbox() {
+			if (!sandbox) throw new Error('The sandbox starts in beforeAll: use it inside a test');
+			return sandbox;
+		},
+		home,
+	};
 }

@@ -1,31 +1,19 @@
-import {afterAll, beforeAll, expect, it, vi} from 'vitest';
+import {expect, it, vi} from 'vitest';
 import {App} from '../../source/app.js';
-import type {Sandbox} from '../../source/sandbox/index.js';
 import {frameWith, keys, press, render} from '../helpers/ink.js';
-import {temporaryHome} from '../helpers/run-cli.js';
-import {startTestSandbox} from '../helpers/secret-scan.js';
 import {fastmailServer} from '../helpers/saved-servers.js';
-import {throughScopes, wizardServices} from '../helpers/wizard.js';
+import {sandboxForFile, throughScopes, wizardServices} from '../helpers/wizard.js';
 import {closedBrowser, prose, storeSnapshot} from './helpers.js';
 
-let sandbox: Sandbox;
-const home = temporaryHome();
-
-beforeAll(async () => {
-	sandbox = await startTestSandbox();
-});
-
-afterAll(async () => {
-	await sandbox.close();
-	home.remove();
-});
+const file = sandboxForFile();
+const {home} = file;
 
 it('says what to do when the browser tab is closed, and after the timeout that nothing was saved', async () => {
 	const base = wizardServices(home.path, {timeoutMs: 3000});
 	const services = {...base, env: {...base.env, BROWSER: closedBrowser}};
 	await services.store.save(fastmailServer());
 	const before = storeSnapshot(home.path);
-	const {stdin, lastFrame, unmount} = render(<App services={services} initialUrl={sandbox.mcpUrl} />);
+	const {stdin, lastFrame, unmount} = render(<App services={services} initialUrl={file.sandbox.mcpUrl} />);
 	try {
 		await throughScopes({stdin, lastFrame});
 		await frameWith(lastFrame, '"scope"');
