@@ -61,10 +61,30 @@ export function toClient(client: ClientCredentials): oauth.Client {
 	return {client_id: client.clientId, token_endpoint_auth_method: client.authMethod};
 }
 
+/**
+ * application/x-www-form-urlencoded as the WHATWG URL standard serializes it (URLSearchParams): `*-._`
+ * and alphanumerics stay as they are, a space becomes `+`.
+ */
+function formUrlEncode(value: string): string {
+	return new URLSearchParams([['', value]]).toString().slice(1);
+}
+
+/**
+ * HTTP Basic with the id and secret form-urlencoded first (RFC 6749 2.3.1). oauth4webapi's own encoder
+ * also escapes `-`, and many servers compare the id without decoding it: `pre-registered-client`
+ * would arrive as `pre%2Dregistered%2Dclient`.
+ */
+function clientSecretBasic(clientSecret: string): oauth.ClientAuth {
+	return (_as, client, _body, headers) => {
+		const credentials = Buffer.from(`${formUrlEncode(client.client_id)}:${formUrlEncode(clientSecret)}`).toString('base64');
+		headers.set('authorization', `Basic ${credentials}`);
+	};
+}
+
 export function clientAuthentication(client: ClientCredentials): oauth.ClientAuth {
 	switch (client.authMethod) {
 		case 'client_secret_basic': {
-			return oauth.ClientSecretBasic(client.clientSecret ?? '');
+			return clientSecretBasic(client.clientSecret ?? '');
 		}
 
 		case 'client_secret_post': {

@@ -43,6 +43,12 @@ describe('the code exchange', () => {
 		expect(body.has('client_secret')).toBe(false);
 	});
 
+	it('form-urlencodes id and secret for Basic as URLSearchParams does: `-._*` stay, a space is +, others %XX (RFC 6749 2.3.1)', async () => {
+		const {request} = await exchange({clientId: 'pre-registered_client.v1*', clientSecret: 'a b:c/ü~', authMethod: 'client_secret_basic', source: 'pre-registered'});
+		const credentials = Buffer.from(request.headers.authorization!.replace(/^Basic /, ''), 'base64').toString('utf8');
+		expect(credentials).toBe('pre-registered_client.v1*:a+b%3Ac%2F%C3%BC%7E');
+	});
+
 	it('puts the secret in the body for client_secret_post', async () => {
 		const {request, body} = await exchange({clientId: 'conf', clientSecret: 'pw', authMethod: 'client_secret_post', source: 'pre-registered'});
 		expect(request.headers.authorization).toBeUndefined();
