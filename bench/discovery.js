@@ -17,14 +17,15 @@ const profiles = ['fastmail', 'openid-tenant', 'root-metadata', 'challenge-only-
 
 /**
  * How many requests must follow one another for this sandbox, from the spec's order (spec-notes 1, 2):
- * round 1 is the probe and every well-known resource-metadata URL at once (RFC 9728 3.1: they are known
- * from the MCP URL alone). A document served only where the 401 points (RFC 9728 5.1) can only be
- * asked for after the probe: one more round. Then one round for every authorization-server candidate
- * at once (they depend on the issuer the resource metadata names) — except when that issuer is the MCP
- * origin itself (or there is no resource metadata, 2025-03-26): those URLs are known from the MCP URL
- * alone, so they can be in round 1 too (asked early, used only once the resource metadata names the
- * origin). So 1 round for an authorization server at the MCP origin, else 2, and one more for
- * challenge-only metadata.
+ * round 1 is the probe and the path-aware resource-metadata URL at once (RFC 9728 3.1: it is known
+ * from the MCP URL alone). The root resource-metadata URL is asked only after the path-aware one failed
+ * (a sequence, RFC 9728 3.1 and MCP 2025-11-25), so a document served only there, or no document at
+ * all (2025-03-26), costs one more round; so does a document served only where the 401 points (RFC
+ * 9728 5.1), which is known only after the probe. Then one round for every authorization-server
+ * candidate at once (they depend on the issuer the resource metadata names) — except when that issuer
+ * is the MCP origin itself (or there is no resource metadata, 2025-03-26): those URLs are known from
+ * the MCP URL alone, so they can be in round 1 too (asked early, used only once the resource metadata
+ * names the origin).
  * The SDK asks one URL at a time: the probe, each resource-metadata URL until one answers (or the
  * challenge's), each authorization-server URL until one answers.
  */
@@ -33,7 +34,9 @@ export function roundsOf(sandbox, challengeUrl) {
 	const prmUrl = sandbox.resourceMetadataUrl;
 	const issuer = prmUrl === undefined ? new URL(sandbox.mcpUrl).origin : sandbox.issuer;
 	const issuerIsOrigin = issuer === new URL(sandbox.mcpUrl).origin;
-	const floor = 1 + (challengeUrl !== undefined && !wellKnown.includes(challengeUrl) ? 1 : 0) + (issuerIsOrigin ? 0 : 1);
+	// The round in which the resource metadata (or its absence) is known.
+	const prmRound = challengeUrl === undefined ? (prmUrl === undefined ? wellKnown.length : wellKnown.indexOf(prmUrl) + 1) : challengeUrl === wellKnown[0] ? 1 : 2;
+	const floor = prmRound + (issuerIsOrigin ? 0 : 1);
 
 	const prmTries = challengeUrl === undefined ? (prmUrl === undefined ? wellKnown.length : wellKnown.indexOf(prmUrl) + 1) : 1;
 	const asUrls = authorizationServerMetadataUrls(issuer);

@@ -111,32 +111,50 @@ function startAttempt(http: HttpClient, stage: DiscoveryStage, url: string, init
 }
 
 /**
- * Tries candidates that are all started at once, and takes the first in priority order whose answer
- * `accept` takes; lower-priority requests still running are then cancelled. The order is a priority,
- * not a reason to wait (spec-notes 2).
+ * One URL that may be asked: started at once (eager) or only when its turn comes, and then only once.
+ * The spec's order is sometimes a priority (answers fetched together, the first usable taken) and
+ * sometimes a sequence (asked only after the one before failed): both are candidates.
+ */
+type Candidate = {readonly url: string; fetch(): Promise<Fetched>; started(): boolean};
+
+function candidate(url: string, start: () => Promise<Fetched>, {eager}: {eager: boolean}): Candidate {
+	let result: Promise<Fetched> | undefined;
+	const fetch = () => (result ??= start());
+	if (eager) void fetch();
+	return {url, fetch, started: () => result !== undefined};
+}
+
+/** The attempts of the candidates that were asked, once they have settled. */
+async function settledAttempts(candidates: readonly Candidate[]): Promise<Attempt[]> {
+	return Promise.all(candidates.filter(item => item.started()).map(async item => (await item.fetch()).attempt));
+}
+
+/**
+ * Takes the first candidate in priority order whose answer `accept` takes; a candidate not started yet
+ * is asked when its turn comes, and one still running afterwards is cancelled.
  */
 async function firstUsable<T>(
-	pending: ReadonlyArray<{url: string; result: Promise<Fetched>}>,
+	candidates: readonly Candidate[],
 	accept: (fetched: Fetched, url: string) => {value: T; note?: string} | {reject: string} | undefined,
 	controller: AbortController,
 ): Promise<{attempts: Attempt[]; chosen?: {url: string; value: T}}> {
 	const attempts: Attempt[] = [];
 	let chosen: {url: string; value: T} | undefined;
-	for (const candidate of pending) {
-		const fetched = await candidate.result;
+	for (const item of candidates) {
 		if (chosen) {
-			attempts.push(fetched.attempt);
+			if (item.started()) attempts.push((await item.fetch()).attempt);
 			continue;
 		}
 
-		const verdict = accept(fetched, candidate.url);
+		const fetched = await item.fetch();
+		const verdict = accept(fetched, item.url);
 		if (verdict === undefined) {
 			attempts.push(fetched.attempt);
 		} else if ('reject' in verdict) {
 			attempts.push({...fetched.attempt, outcome: 'rejected', note: verdict.reject});
 		} else {
 			attempts.push({...fetched.attempt, outcome: 'used', note: verdict.note});
-			chosen = {url: candidate.url, value: verdict.value};
+			chosen = {url: item.url, value: verdict.value};
 			controller.abort();
 		}
 	}
@@ -269,19 +287,24 @@ export async function discover(mcpUrl: string, options: DiscoverOptions): Promis
 	const attempts: Attempt[] = [];
 	const findings: Finding[] = [];
 
-	// Stage 1: the probe and the well-known resource metadata URLs at once; the challenge's URL wins.
+	// Stage 1: the probe, the path-aware resource metadata and the MCP origin's authorization-server
+	// metadata at once. The root resource metadata is asked only after the path-aware one failed: RFC
+	// 9728 3.1 and MCP 2025-11-25 (Protected Resource Metadata Discovery) order them as a sequence.
 	const prmController = linkedController(signal);
-	const wellKnown = protectedResourceMetadataUrls(mcpUrl).map(url => ({url, result: startAttempt(http, 'resource-metadata', url, {signal: prmController.signal, onEvent})}));
+	const askPrm = (url: string) => () => startAttempt(http, 'resource-metadata', url, {signal: prmController.signal, onEvent});
+	const wellKnown = protectedResourceMetadataUrls(mcpUrl).map((url, index) => candidate(url, askPrm(url), {eager: index === 0}));
 	// The MCP server's own origin is the authorization server of many servers and of every 2025-03-26
 	// one, so its metadata is asked for at once too, from the server already being probed: one round trip
 	// less when the resource metadata names that origin. It is used only then (or when there is no
 	// resource metadata): an issuer is taken only from the resource metadata (RFC 9728 3.3).
 	const origin = new URL(mcpUrl).origin;
 	const originAsController = linkedController(signal);
-	const originAs = authorizationServerMetadataUrls(origin).map(url => ({url, result: startAttempt(http, 'authorization-server-metadata', url, {signal: originAsController.signal, onEvent})}));
+	const originAs = authorizationServerMetadataUrls(origin).map(url =>
+		candidate(url, () => startAttempt(http, 'authorization-server-metadata', url, {signal: originAsController.signal, onEvent}), {eager: true}),
+	);
 	const dropOriginAs = async () => {
 		originAsController.abort();
-		attempts.push(...(await Promise.all(originAs.map(async candidate => (await candidate.result).attempt))));
+		attempts.push(...(await settledAttempts(originAs)));
 	};
 	const probe = await startAttempt(http, 'probe', mcpUrl, {
 		signal: linkedController(signal).signal,
@@ -294,7 +317,7 @@ export async function discover(mcpUrl: string, options: DiscoverOptions): Promis
 	if (!probe.response) {
 		prmController.abort();
 		originAsController.abort();
-		await Promise.all([...wellKnown, ...originAs].map(candidate => candidate.result));
+		await settledAttempts([...wellKnown, ...originAs]);
 		signal?.throwIfAborted();
 		const hint = probe.error instanceof WizardError ? probe.error.hint : 'Check the URL and your network connection, then try again.';
 		throw new WizardError('probe', `Could not reach the MCP server: ${probe.attempt.note ?? 'no answer'}`, hint);
@@ -306,9 +329,8 @@ export async function discover(mcpUrl: string, options: DiscoverOptions): Promis
 	let candidates = wellKnown;
 	if (headerUrl) {
 		// RFC 9728 5.1: the challenge's URL MUST be used; a well-known request to the same URL is reused.
-		const same = wellKnown.find(candidate => candidate.url === headerUrl);
-		const headerCandidate = same ?? {url: headerUrl, result: startAttempt(http, 'resource-metadata', headerUrl, {signal: prmController.signal, onEvent})};
-		candidates = [headerCandidate, ...wellKnown.filter(candidate => candidate !== same)];
+		const same = wellKnown.find(item => item.url === headerUrl);
+		candidates = [same ?? candidate(headerUrl, askPrm(headerUrl), {eager: true}), ...wellKnown.filter(item => item !== same)];
 	}
 
 	const rootMetadataUrl = protectedResourceMetadataUrls(origin)[0];
@@ -374,9 +396,9 @@ export async function discover(mcpUrl: string, options: DiscoverOptions): Promis
 		return {mcpUrl, resource: resourceId, probe: {status: probe.response.status, wwwAuthenticate, challenge}, attempts, findings};
 	}
 
-	const isOrigin = asUrls.join(' ') === originAs.map(candidate => candidate.url).join(' ');
+	const isOrigin = asUrls.join(' ') === originAs.map(item => item.url).join(' ');
 	const asController = isOrigin ? originAsController : linkedController(signal);
-	const asCandidates = isOrigin ? originAs : asUrls.map(url => ({url, result: startAttempt(http, 'authorization-server-metadata', url, {signal: asController.signal, onEvent})}));
+	const asCandidates = isOrigin ? originAs : asUrls.map(url => candidate(url, () => startAttempt(http, 'authorization-server-metadata', url, {signal: asController.signal, onEvent}), {eager: true}));
 	if (!isOrigin) await dropOriginAs();
 	const as = await firstUsable<AuthorizationServerMetadata>(
 		asCandidates,
@@ -386,7 +408,14 @@ export async function discover(mcpUrl: string, options: DiscoverOptions): Promis
 			const problems = authorizationServerTypeProblems(parsed.document);
 			if (problems.length > 0) return {reject: problems.join('; ')};
 			const metadata = parsed.document as AuthorizationServerMetadata;
-			// RFC 8414 3.3 (and MCP 2026-07-28): `issuer` must be the issuer the URL was built from.
+			// RFC 8414 3.3 (and MCP 2026-07-28): `issuer` must be the issuer the URL was built from. Without
+			// resource metadata (2025-03-26) no issuer was named: the URL came from the MCP origin, and servers
+			// answer there with an issuer that has a path (the MCP TypeScript SDK v1's auth router does).
+			if (metadata.issuer !== issuer && !prm.chosen) {
+				findings.push({level: 'warning', code: 'legacy-issuer-differs', message: `The metadata at ${url} names issuer "${metadata.issuer}", not the MCP origin ${issuer}`, hint: 'Without resource metadata no issuer was named beforehand (MCP 2025-03-26), so the document is used as it is; the login expects its issuer.'});
+				return {value: metadata};
+			}
+
 			if (metadata.issuer !== issuer) {
 				findings.push({level: 'error', code: 'issuer-mismatch', message: `The metadata at ${url} names issuer "${metadata.issuer}", not "${issuer}"`, hint: 'RFC 8414 3.3 forbids using it; report the mismatch to the server operator.'});
 				return {reject: `issuer "${metadata.issuer}" is not "${issuer}"`};
@@ -408,7 +437,7 @@ export async function discover(mcpUrl: string, options: DiscoverOptions): Promis
 
 	if (as.chosen) {
 		for (const [index, finding] of findings.entries()) if (finding.code === 'issuer-mismatch') findings[index] = {...finding, level: 'warning'};
-		const discovery = {...base, authorizationServer: {issuer, url: as.chosen.url, metadata: as.chosen.value}};
+		const discovery = {...base, authorizationServer: {issuer: as.chosen.value.issuer, url: as.chosen.url, metadata: as.chosen.value}};
 		return {...discovery, findings: [...findings, ...assess(discovery, options)]};
 	}
 

@@ -33,6 +33,29 @@ describe('protected-resource metadata', () => {
 		}));
 		const discovery = await run(`${server.origin}/mcp`);
 		expect(used(discovery)).toEqual(['/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-authorization-server']);
+		// A sequence, not a priority (RFC 9728 3.1): the root document is never asked when the path-aware one answers.
+		expect(server.requests.map(request => request.path)).not.toContain('/.well-known/oauth-protected-resource');
+	});
+
+	it('asks the root resource metadata only after the path-aware one has failed', async () => {
+		const events: string[] = [];
+		const server = await serve(origin => ({
+			'POST /mcp': unauthorized(),
+			'/.well-known/oauth-protected-resource/mcp': async () => {
+				events.push('path-aware asked');
+				await new Promise(resolve => setTimeout(resolve, 200));
+				events.push('path-aware answered');
+				return {status: 404};
+			},
+			'/.well-known/oauth-protected-resource': () => {
+				events.push('root asked');
+				return {body: {resource: origin, authorization_servers: [origin]}};
+			},
+			'/.well-known/oauth-authorization-server': {body: asMetadata(origin)},
+		}));
+		const discovery = await run(`${server.origin}/mcp`);
+		expect(used(discovery)).toEqual(['/.well-known/oauth-protected-resource', '/.well-known/oauth-authorization-server']);
+		expect(events).toEqual(['path-aware asked', 'path-aware answered', 'root asked']);
 	});
 
 	it('falls back to the root well-known URL, whose resource may be the origin', async () => {
@@ -137,8 +160,9 @@ describe('authorization-server metadata', () => {
 	it('asks every candidate at once instead of waiting for each 404', async () => {
 		const arrived: string[] = [];
 		let release: () => void = () => undefined;
-		const allArrived = new Promise<void>(resolve => {
-			release = resolve;
+		const allArrived = new Promise<boolean>(resolve => {
+			release = () => resolve(true);
+			setTimeout(() => resolve(false), 5000).unref();
 		});
 		const candidates = [oauthInsert, openidInsert, openidAppend];
 		const server = await serve(origin => {
@@ -150,8 +174,8 @@ describe('authorization-server metadata', () => {
 				routes[path] = async () => {
 					arrived.push(path);
 					if (arrived.length === candidates.length) release();
-					// Each answer waits until all three requests are in: a client asking one by one never gets here.
-					await Promise.race([allArrived, new Promise(resolve => setTimeout(resolve, 3000))]);
+					// Each answer waits until all three requests are in; a client asking one by one gets only 503s.
+					if (!(await allArrived)) return {status: 503};
 					return path === openidAppend ? {body: asMetadata(`${origin}/tenant1`)} : {status: 404};
 				};
 			}
@@ -228,6 +252,20 @@ describe('2025-03-26 servers without resource metadata', () => {
 		const discovery = await run(`${server.origin}/api/mcp`);
 		expect(discovery.authorizationServer?.issuer).toBe(server.origin);
 		expect(discovery.findings.map(finding => finding.code)).toEqual(expect.arrayContaining(['legacy-no-resource-metadata', 'no-bearer-challenge']));
+	});
+
+	it('use the origin\'s metadata when it names an issuer with a path, and say so (the MCP TypeScript SDK v1\'s auth router)', async () => {
+		const server = await serve(origin => ({
+			'POST /mcp': {status: 401, body: {}},
+			'/.well-known/oauth-authorization-server': {body: asMetadata(`${origin}/oauth`)},
+		}));
+		const discovery = await run(`${server.origin}/mcp`);
+		expect(discovery.authorizationServer?.issuer).toBe(`${server.origin}/oauth`);
+		expect(discovery.authorizationServer?.metadata.authorization_endpoint).toBe(`${server.origin}/oauth/authorize`);
+		expect(discovery.findings.filter(finding => finding.level === 'error')).toEqual([]);
+		const differs = discovery.findings.find(finding => finding.code === 'legacy-issuer-differs');
+		expect(differs?.level).toBe('warning');
+		expect(differs?.message).toContain(`"${server.origin}/oauth"`);
 	});
 
 	it('use the default endpoints when the origin has no metadata either', async () => {
