@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// The client that @modelcontextprotocol/conformance runs for each auth scenario: `client.mjs <MCP URL>`,
+// with the scenario's name in MCP_CONFORMANCE_SCENARIO and its context (a pre-registered client id and
+// secret, when it has one) as JSON in MCP_CONFORMANCE_CONTEXT. It is our built CLI as a user scripts
+// it: `login <url> --json`, then `verify <url> --call test-tool --yes` (which logs in again with more
+// scopes on a 403 insufficient_scope), in a store of its own, with the scripted browser as BROWSER
+// (the suite's authorization endpoint redirects at once). Exits with the first failing command's code.
+import {spawnSync} from 'node:child_process';
+import {mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+
+/** The Client ID Metadata Document the suite's CIMD scenario expects as the client id; used where an authorization server supports them. */
+export const clientMetadataUrl = 'https://conformance-test.local/client-metadata.json';
+
+const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+const browser = fileURLToPath(new URL('../helpers/scripted-browser.mjs', import.meta.url));
+
+function contextArgs() {
+	const context = JSON.parse(process.env['MCP_CONFORMANCE_CONTEXT'] || '{}');
+	// A pre-registered client when the scenario gives one; else the metadata document, which the login
+	// uses only where the authorization server supports them (it registers a client elsewhere).
+	if (typeof context.client_id !== 'string') return ['--client-metadata-url', clientMetadataUrl];
+	return ['--client-id', context.client_id, ...(typeof context.client_secret === 'string' ? ['--client-secret', context.client_secret] : [])];
+}
+
+function main() {
+	const url = process.argv.at(-1);
+	if (url === undefined || !/^https?:/.test(url)) {
+		process.stderr.write('usage: client.mjs <MCP server URL>\n');
+		return 2;
+	}
+
+	const home = mkdtempSync(join(tmpdir(), 'maw-conformance-'));
+	const env = {...process.env, MCP_AUTH_WIZARD_HOME: home, BROWSER: browser};
+	const run = args => {
+		const child = spawnSync(process.execPath, [cli, ...args], {env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']});
+		// The suite keeps both streams with its results: what our CLI said is there to read.
+		process.stdout.write(child.stdout);
+		process.stderr.write(child.stderr);
+		return child.status ?? 1;
+	};
+
+	try {
+		const login = run(['login', url, '--json', ...contextArgs()]);
+		if (login !== 0) return login;
+		return run(['verify', url, '--call', 'test-tool', '--yes', '--json']);
+	} finally {
+		rmSync(home, {recursive: true, force: true});
+	}
+}
+
+process.exit(main());
