@@ -73,7 +73,9 @@ export type HttpClientOptions = {
 
 export const metadataMaxBytes = 1024 * 1024;
 
-const defaults = {connectTimeoutMs: 10_000, timeoutMs: 30_000, maxBytes: metadataMaxBytes};
+/** What a request gets without options: the CLI and the wizard pass undefined for a flag not given. */
+export const httpDefaults = {connectTimeoutMs: 10_000, timeoutMs: 30_000, maxBytes: metadataMaxBytes} as const;
+const defaults = httpDefaults;
 
 /** Statuses whose Response may not have a body (Fetch standard "null body status"). */
 const nullBodyStatuses = new Set([101, 103, 204, 205, 304]);
@@ -161,7 +163,14 @@ function bodyToString(body: RequestInit['body']): string | undefined {
  * POSTs are never retried (they may have side effects, e.g. a second client registration).
  */
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
-	const settings = {...defaults, ...options};
+	// Field by field: `{...defaults, ...options}` would let an explicit undefined (no --http-timeout)
+	// erase a default, and a request would then wait forever.
+	const settings = {
+		connectTimeoutMs: options.connectTimeoutMs ?? defaults.connectTimeoutMs,
+		timeoutMs: options.timeoutMs ?? defaults.timeoutMs,
+		maxBytes: options.maxBytes ?? defaults.maxBytes,
+		userAgent: options.userAgent,
+	};
 	let exchanges: readonly Exchange[] = [];
 	const listeners = new Set<() => void>();
 	let nextId = 1;

@@ -1,8 +1,8 @@
 import http from 'node:http';
 import type {AddressInfo} from 'node:net';
-import {afterEach, describe, expect, it} from 'vitest';
+import {afterEach, describe, expect, it, vi} from 'vitest';
 import {WizardError} from '../../source/core/errors.js';
-import {createHttpClient} from '../../source/core/http.js';
+import {createHttpClient, httpDefaults} from '../../source/core/http.js';
 import {type JsonServer, startJsonServer} from '../helpers/json-server.js';
 
 let server: JsonServer | undefined;
@@ -63,6 +63,45 @@ describe('the HTTP layer', () => {
 		const error = (await createHttpClient({timeoutMs: 300}).request({url: `${server.origin}/slow`}).catch((error_: unknown) => error_)) as WizardError;
 		expect(error).toBeInstanceOf(WizardError);
 		expect(error.hint).toContain('--http-timeout');
+	});
+
+	it('waits 30 s for an answer when no timeout is given, as the CLI and the wizard create it without --http-timeout', async () => {
+		let arrived: () => void = () => undefined;
+		const asked = new Promise<void>(resolve => {
+			arrived = resolve;
+		});
+		server = await startJsonServer(() => ({
+			'/slow': async () => {
+				arrived();
+				return new Promise(() => undefined);
+			},
+		}));
+		vi.useFakeTimers({toFake: ['setTimeout', 'clearTimeout']});
+		try {
+			const outcome = createHttpClient({timeoutMs: undefined, connectTimeoutMs: undefined, maxBytes: undefined})
+				.request({url: `${server.origin}/slow`})
+				.then(
+					() => 'answered',
+					(error: unknown) => error,
+				);
+			await asked;
+			await vi.advanceTimersByTimeAsync(httpDefaults.timeoutMs - 1);
+			expect(await Promise.race([outcome, Promise.resolve('still waiting')])).toBe('still waiting');
+			// got ends the request from a 0 ms timer of its own, set when the 30 s one fires.
+			await vi.advanceTimersByTimeAsync(10);
+			const error = (await outcome) as WizardError;
+			expect(error).toBeInstanceOf(WizardError);
+			expect(error.message).toContain('did not answer within 30 s');
+		} finally {
+			vi.useRealTimers();
+		}
+	});
+
+	it('caps bodies at 1 MiB when no cap is given', async () => {
+		server = await startJsonServer(() => ({'/big': {body: 'x'.repeat(1024 * 1024 + 1)}, '/fits': {body: 'x'.repeat(1024 * 1024)}}));
+		const client = createHttpClient({maxBytes: undefined});
+		expect((await client.request({url: `${server.origin}/fits`})).status).toBe(200);
+		await expect(client.request({url: `${server.origin}/big`})).rejects.toThrow('larger than 1024 KiB');
 	});
 
 	it('serves oauth4webapi and the MCP client through fetch', async () => {
