@@ -41,7 +41,7 @@ const help = `
                            authorization server supports them (https with a path; http on localhost)
     --callback-port <n>    login: the loopback port for the redirect (default: a free one)
     --no-open              login: only print the login URL, open no browser
-    --timeout <time>       login: how long to wait for the browser, e.g. 90s or 5m (default 5m)
+    --timeout <time>       login: how long to wait for the browser, e.g. 90s, 5m or 1h (default 5m)
     --no-verify            login: skip the MCP check after logging in
     --port <n>             sandbox: the port to listen on (default: a free one)
     --profile <name>       sandbox, --demo: fastmail (default), openid-tenant, root-metadata,
@@ -154,13 +154,13 @@ function checkFlagNames(names: readonly string[]): void {
 	throw new UsageError(`Unknown flag --${kebab(unknown)}`, like === undefined ? 'See mcp-auth-wizard --help for the flags.' : `Did you mean --${kebab(like)}? See mcp-auth-wizard --help for the flags.`);
 }
 
-/** "300" (seconds), "90s", "5m", "1500ms". */
+/** "300" (seconds), "90s", "5m", "1500ms", "2h", "1d". */
 function parseTimeout(value: string | undefined, flag = 'timeout'): number | undefined {
 	if (value === undefined) return undefined;
-	const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value.trim());
-	const units = {ms: 1, s: 1000, m: 60_000} as const;
+	const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(value.trim());
+	const units = {ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000} as const;
 	if (!match || Number(match[1]) <= 0) {
-		throw new UsageError(`--${flag} must be a duration like 90s or 5m, not "${value}"`, `For example --${flag} 10m.`);
+		throw new UsageError(`--${flag} must be a duration like 90s, 5m or 2h, not "${value}"`, `For example --${flag} 10m.`);
 	}
 
 	return Number(match[1]) * units[(match[2] ?? 's') as keyof typeof units];

@@ -57,6 +57,13 @@ describe('login against the Fastmail-like sandbox', () => {
 		expect(json(run)['tokens']).toMatchObject({hasRefreshToken: false, missingScopes: []});
 	});
 
+	it('waits for the browser as long as --timeout says, also past 24.8 days (a longer timer would fire at once)', async () => {
+		const run = await cli(['login', sandbox.mcpUrl, '--json', '--timeout', '30d', '--no-verify', '--name', 'patient'], {MCP_AUTH_WIZARD_HOME: otherHome.path});
+		expect(run.stderr).toContain('waiting up to 30d');
+		expect(run.code).toBe(0);
+		expect(json(run)).toMatchObject({ok: true, server: {name: 'patient'}});
+	});
+
 	it('shows the server\'s 400 verbatim and exits 1 when the registration has no scope (the seed bug)', async () => {
 		const registrations = sandbox.requests.registration.length;
 		const run = await cli(['login', sandbox.mcpUrl, '--scopes', '']);

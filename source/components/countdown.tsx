@@ -45,6 +45,14 @@ export function clockTime(iso: string): string {
 	return [date.getHours(), date.getMinutes(), date.getSeconds()].map(part => String(part).padStart(2, '0')).join(':');
 }
 
+/** The local time of day, with the date in front when it is not today: "14:03:09", "2026-03-01 14:03:09". */
+export function dateTime(iso: string, now: number = Date.now()): string {
+	const date = new Date(iso);
+	if (date.toDateString() === new Date(now).toDateString()) return clockTime(iso);
+	const day = [date.getFullYear(), date.getMonth() + 1, date.getDate()].map(part => String(part).padStart(2, '0')).join('-');
+	return `${day} ${clockTime(iso)}`;
+}
+
 export type CountdownProps = {
 	/** ISO time the token expires; undefined when the server did not say. */
 	readonly expiresAt?: string;

@@ -1,10 +1,16 @@
 import {Text} from 'ink';
 import {useClock} from './countdown.js';
 
-/** "0:07", "12:30". */
+/** "0:07", "12:30", "1:05:00", "30d 0:00:00" (a --timeout may be hours or days). */
 export function minutesSeconds(ms: number): string {
 	const total = Math.max(0, Math.floor(ms / 1000));
-	return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
+	const days = Math.floor(total / 86_400);
+	const hours = Math.floor((total % 86_400) / 3600);
+	const minutes = Math.floor((total % 3600) / 60);
+	const seconds = String(total % 60).padStart(2, '0');
+	if (total < 3600) return `${minutes}:${seconds}`;
+	const clock = `${hours}:${String(minutes).padStart(2, '0')}:${seconds}`;
+	return days > 0 ? `${days}d ${clock}` : clock;
 }
 
 export type ElapsedProps = {

@@ -3,6 +3,7 @@ import http from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {WizardError} from './errors.js';
 import {packageRoot} from './package-root.js';
+import {startTimer} from './timers.js';
 
 /** What the caller's check of the callback URL decided (e.g. state and iss checked with oauth4webapi). */
 export type CallbackVerdict = {ok: true} | {ok: false; message: string};
@@ -214,11 +215,11 @@ export async function startCallbackServer(options: CallbackServerOptions = {}): 
 
 		return new Promise<URL>((resolve, reject) => {
 			let settled = false;
-			let timer: NodeJS.Timeout | undefined;
+			let stopTimer = () => {};
 
 			const cleanUp = () => {
 				settled = true;
-				clearTimeout(timer);
+				stopTimer();
 				signal?.removeEventListener('abort', onAbort);
 				deliver = undefined;
 			};
@@ -254,12 +255,11 @@ export async function startCallbackServer(options: CallbackServerOptions = {}): 
 			}
 
 			signal?.addEventListener('abort', onAbort, {once: true});
-			// setTimeout fires at once for delays beyond 2^31 - 1 ms (about 24.8 days).
-			timer = setTimeout(() => {
+			stopTimer = startTimer(() => {
 				const minutes = timeoutMs / 60_000;
 				const span = minutes >= 1 && Number.isInteger(minutes) ? `${minutes} minute${minutes === 1 ? '' : 's'}` : `${Math.round(timeoutMs / 1000)} s`;
 				fail(new WizardError('callback', `No login callback from the browser within ${span}`, `Run the login again and finish it in the browser; the browser must be able to reach ${host}:${port}, so it has to run on this machine.`));
-			}, Math.min(timeoutMs, 2 ** 31 - 1));
+			}, timeoutMs);
 
 			if (captured) answer(captured);
 			else deliver = answer;

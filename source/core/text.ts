@@ -12,12 +12,21 @@ export function printableLine(text: string, maxLength = 300): string {
 	return line.length > maxLength ? `${line.slice(0, maxLength)}…` : line;
 }
 
-/** "1h 2m 5s", "59m 58s", "12s"; with `withSeconds: false`, "1h 2m", "59m" (seconds only under a minute). */
+/**
+ * "2d 3h 4m", "1h 2m 5s", "59m 58s", "12s"; with `withSeconds: false`, "2d 3h", "30d", "1h 2m", "59m"
+ * (seconds only under a minute). Days from 24 hours on: a token may live for weeks.
+ */
 export function formatDuration(totalSeconds: number, options: {readonly withSeconds?: boolean} = {}): string {
 	const total = Math.max(0, Math.round(totalSeconds));
-	const hours = Math.floor(total / 3600);
+	const days = Math.floor(total / 86_400);
+	const hours = Math.floor((total % 86_400) / 3600);
 	const minutes = Math.floor((total % 3600) / 60);
 	const seconds = total % 60;
+	if (days > 0) {
+		if (options.withSeconds !== false) return `${days}d ${hours}h ${minutes}m`;
+		return hours > 0 ? `${days}d ${hours}h` : `${days}d`;
+	}
+
 	if (options.withSeconds === false) {
 		if (hours > 0) return minutes > 0 ? `${hours}h ${minutes}m` : `${hours}h`;
 		return minutes > 0 ? `${minutes}m` : `${seconds}s`;

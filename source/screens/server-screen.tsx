@@ -2,7 +2,7 @@ import {Spinner, TextInput} from '@inkjs/ui';
 import {Box, Text, useInput} from 'ink';
 import type {ReactNode} from 'react';
 import {Confirm, confirmHints} from '../components/confirm.js';
-import {Countdown, clockTime, useClock} from '../components/countdown.js';
+import {Countdown, clockTime, dateTime, useClock} from '../components/countdown.js';
 import {ErrorBox, type ErrorInfo} from '../components/error-box.js';
 import {jsonLines} from '../components/json-view.js';
 import {type KeyHint, KeyHints} from '../components/key-hints.js';
@@ -94,8 +94,7 @@ function when(iso: string, now: number): string {
 	const date = new Date(iso);
 	if (Number.isNaN(date.getTime())) return printableLine(iso);
 	if (date.toDateString() === new Date(now).toDateString()) return `today ${clockTime(iso)}`;
-	const day = [date.getFullYear(), date.getMonth() + 1, date.getDate()].map(part => String(part).padStart(2, '0')).join('-');
-	return `${day} ${clockTime(iso)}`;
+	return dateTime(iso, now);
 }
 
 /** The status, ticking once a second: the summary's one clock. */

@@ -4,7 +4,7 @@ import {Field, McpCheckLine, TokenFields} from '../components/token-fields.js';
 import type {ReactNode} from 'react';
 import type {McpCheckResult} from '../core/mcp-check.js';
 import {type TokenSet, type TokenSummary, summarizeTokens} from '../core/tokens.js';
-import {Countdown, clockTime} from '../components/countdown.js';
+import {Countdown, clockTime, dateTime} from '../components/countdown.js';
 import {ErrorBox, type ErrorInfo} from '../components/error-box.js';
 import {printable} from '../core/text.js';
 import {type KeyHint, KeyHints} from '../components/key-hints.js';
@@ -96,7 +96,7 @@ export function TokenScreen({serverName, mcpUrl, tokens, requestedScopes, refres
 				<TokenFields summary={summary} now={now} />
 				<Field label="Refresh token">
 					<Text>{canRefresh ? 'yes' : 'no'}</Text>
-					{nextRefreshAt ? <Text>refreshes by itself at {clockTime(nextRefreshAt)}</Text> : undefined}
+					{nextRefreshAt ? <Text>refreshes by itself at {dateTime(nextRefreshAt)}</Text> : undefined}
 					<RefreshLine refresh={refresh}/>
 				</Field>
 			</Box>

@@ -3,6 +3,7 @@ import {type AuthorizationSession, defaultLoginTimeoutMs} from '../core/authoriz
 import type {CallbackServer} from '../core/callback-server.js';
 import {WizardError} from '../core/errors.js';
 import {buildRegistrationRequest} from '../core/registration.js';
+import {startTimer} from '../core/timers.js';
 import {isRevokedGrant, refreshDueAt} from '../core/tokens.js';
 import {recordCheck} from '../store/changes.js';
 import {saveLogin} from '../store/saved-server.js';
@@ -185,7 +186,7 @@ export function useLogin(step: Step, dispatch: Dispatch<Action>, services: Wizar
 		// The wizard's own deadline, the one the screen counts down to. Set before the listener's own timer
 		// (same length), it ends the wait first, so that a timeout is told apart from a bad callback.
 		const deadline = new AbortController();
-		let timer: NodeJS.Timeout | undefined;
+		let stopTimer = () => {};
 		let timedOut = false;
 		(async () => {
 			const callbackServer = await listener.take(current.from.name === 'reused' || current.from.name === 'client-metadata-document' ? current.from.callbackPort : undefined);
@@ -193,7 +194,7 @@ export function useLogin(step: Step, dispatch: Dispatch<Action>, services: Wizar
 			let started: AuthorizationSession;
 			try {
 				signal.throwIfAborted();
-				timer = setTimeout(() => deadline.abort(), timeoutMs);
+				stopTimer = startTimer(() => deadline.abort(), timeoutMs);
 				started = await services.core.beginAuthorization({metadata, client: current.client, callbackServer, scopes, resource, timeoutMs, signal: AbortSignal.any([signal, deadline.signal]), serverLabel: mcpUrl});
 			} catch (error) {
 				// Until a session waits on the listener (and closes it when done), closing it is ours to do.
@@ -208,17 +209,17 @@ export function useLogin(step: Step, dispatch: Dispatch<Action>, services: Wizar
 				timedOut = deadline.signal.aborted;
 				throw error;
 			});
-			clearTimeout(timer);
+			stopTimer();
 			send({type: 'callback-received'});
 			const tokens = await services.core.exchangeCode({http: services.http, metadata, client: current.client, pending: started.pending, callbackParameters, signal});
 			send({type: 'tokens-received', tokens});
 		})().catch((error: unknown) => {
-			clearTimeout(timer);
+			stopTimer();
 			send(timedOut ? {type: 'login-timed-out'} : {type: 'login-failed', error: toErrorInfo(error)});
 		});
 
 		return () => {
-			clearTimeout(timer);
+			stopTimer();
 			controller.abort();
 			session.current = undefined;
 		};
@@ -265,8 +266,7 @@ export function useTokenLifecycle(step: Step, dispatch: Dispatch<Action>, servic
 		if (!tokens) return;
 		const dueAt = refreshDueAt(tokens);
 		if (dueAt === undefined) return;
-		const timer = setTimeout(() => dispatch({type: 'refresh-requested'}), Math.max(0, Date.parse(dueAt) - Date.now()));
-		return () => clearTimeout(timer);
+		return startTimer(() => dispatch({type: 'refresh-requested'}), Date.parse(dueAt) - Date.now());
 	}, [tokens]);
 
 	const refreshing = tokensStep?.refresh.kind === 'refreshing';

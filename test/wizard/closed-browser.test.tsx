@@ -46,3 +46,27 @@ it('says what to do when the browser tab is closed, and after the timeout that n
 		unmount();
 	}
 });
+
+it('waits as long as --timeout says, also past 24.8 days (a longer timer would end the wait at once)', async () => {
+	const base = wizardServices(home.path, {timeoutMs: 30 * 24 * 3600 * 1000});
+	const services = {...base, env: {...base.env, BROWSER: closedBrowser}};
+	const {stdin, lastFrame, unmount} = render(<App services={services} initialUrl={file.sandbox.mcpUrl} />);
+	try {
+		await throughScopes({stdin, lastFrame});
+		await frameWith(lastFrame, '"scope"');
+		await press(stdin, keys.enter);
+		await frameWith(lastFrame, '201');
+		await press(stdin, keys.enter);
+		const first = /the wait ends in ([\w :]+?) and/.exec(prose(await frameWith(lastFrame, 'Waiting for the browser')))?.[1];
+		expect(first).toMatch(/^(30d 0:00:00|29d 23:59:5\d)$/);
+		// The clock moves on while the wait goes on: at least a second passed without the wait ending.
+		await vi.waitFor(() => {
+			const now = prose(lastFrame());
+			expect(now).not.toContain('The browser never came back');
+			expect(/the wait ends in ([\w :]+?) and/.exec(now)?.[1]).not.toBe(first);
+		}, {timeout: 10_000});
+		expect(prose(lastFrame())).toContain('Waiting for the browser');
+	} finally {
+		unmount();
+	}
+});

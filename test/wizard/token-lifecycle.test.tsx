@@ -67,3 +67,22 @@ it('counts down every second, and refreshes by itself shortly before expiry', as
 		unmount();
 	}
 });
+
+it('keeps a 30-day token without refreshing it at once (a timer past 2^31 - 1 ms fires at once)', async () => {
+	vi.useFakeTimers({toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date']});
+	const start = Date.parse('2026-11-26T10:00:00Z');
+	vi.setSystemTime(start);
+	const thirtyDays = 30 * 24 * 3600;
+	const refreshTokens = vi.fn(async (_input: Parameters<typeof coreSteps.refreshTokens>[0]) => tokensAt(Date.now(), thirtyDays, 'second-access-token-0123456789'));
+	const services: WizardServices = {http: createHttpClient(), store: openConfStore({home: home.path}), env: {}, options: {}, core: {...coreSteps, refreshTokens}};
+	const {lastFrame, unmount} = render(<TokenStep services={services} initial={tokensState(tokensAt(start, thirtyDays, 'first-access-token-0123456789'))} />);
+	try {
+		await advanceClock(3000);
+		expect(refreshTokens).not.toHaveBeenCalled();
+		expect(lastFrame()).toContain('expires in 29d 23h 59m');
+		expect(lastFrame()).toMatch(/refreshes by itself at 2026-12-2[56] /);
+		expect(services.store.list()[0]!.tokens!.accessToken).toBe('first-access-token-0123456789');
+	} finally {
+		unmount();
+	}
+});
