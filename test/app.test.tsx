@@ -3,6 +3,8 @@ import {App} from '../source/app.js';
 import type {WizardServices} from '../source/wizard/services.js';
 import {frameWith, keys, press, render, unwrapped} from './helpers/ink.js';
 import {browse} from './helpers/scripted-browser.mjs';
+import {startJsonServer} from './helpers/json-server.js';
+import {prose} from './wizard/helpers.js';
 import {sandboxForFile, wizardServices} from './helpers/wizard.js';
 
 const mcpScope = 'https://www.fastmail.com/dev/mcp';
@@ -161,4 +163,18 @@ describe('the wizard on the way', () => {
 			unmount();
 		}
 	});
+});
+
+it('says that a web page is not an MCP endpoint, and goes no further', async () => {
+	const website = await startJsonServer(() => ({'POST /': {headers: {'content-type': 'text/html'}, body: '<!doctype html><title>Acme Mail</title><p>Welcome</p>'}}));
+	const {lastFrame, unmount} = render(<App services={services()} initialUrl={`${website.origin}/`} />);
+	try {
+		const frame = prose(await frameWith(lastFrame, 'does not look like an MCP endpoint'));
+		expect(frame).toContain('HTML page titled "Acme Mail"');
+		expect(frame).toContain('not its website');
+		expect(frame).not.toContain('Enter continue');
+	} finally {
+		unmount();
+		await website.close();
+	}
 });

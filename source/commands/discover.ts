@@ -1,4 +1,4 @@
-import {discover} from '../core/discovery.js';
+import {discover, discoveryError} from '../core/discovery.js';
 import {chooseScopes} from '../core/scopes.js';
 import {parseServerUrl} from '../core/urls.js';
 import type {CommandContext} from './context.js';
@@ -16,8 +16,10 @@ export async function runDiscover(context: CommandContext, url: string): Promise
 		},
 	});
 	const scopes = chooseScopes(discovery);
-	const ok = !discovery.findings.some(finding => finding.level === 'error');
-	output.result({ok, discovery, scopes}, () => [
+	const error = discoveryError(discovery);
+	const ok = error === undefined;
+	// The stopping finding also as `error`, as every command reports a failure (step, message, hint).
+	output.result({ok, discovery, scopes, ...(error ? {error: {step: error.step, message: error.message, hint: error.hint}} : {})}, () => [
 		...discoveryLines(discovery),
 		'',
 		'Scopes:',

@@ -7,6 +7,7 @@ import {
 	type AuthorizationServerMetadata,
 	type ProtectedResourceMetadata,
 } from './metadata.js';
+import {printableLine} from './text.js';
 import {authorizationServerMetadataUrls, canonicalResource, isLoopbackHost, protectedResourceMetadataUrls} from './urls.js';
 import {bearerChallenge, type Challenge} from './www-authenticate.js';
 
@@ -448,6 +449,23 @@ export async function discover(mcpUrl: string, options: DiscoverOptions): Promis
 		return {...base, findings};
 	}
 
+	// Nothing says this is an MCP server that wants a login: no challenge, no MCP answer, no metadata.
+	// Most often the service's website instead of its MCP endpoint; a 2025-03-26 server would answer 401.
+	if (!answersLikeMcp(probe.response)) {
+		return {
+			...base,
+			findings: [
+				...findings.filter(finding => finding.code !== 'legacy-no-resource-metadata'),
+				{
+					level: 'error',
+					code: 'not-mcp-endpoint',
+					message: `${mcpUrl} does not look like an MCP endpoint: it answered the MCP request with ${describeAnswer(probe.response)}, and no OAuth metadata was found there`,
+					hint: 'Check the URL: use the MCP endpoint the service documents (it often ends in /mcp), not its website. An MCP server that wants a login answers 401 or serves resource metadata (RFC 9728).',
+				},
+			],
+		};
+	}
+
 	// 2025-03-26 fallback: the default endpoints at the origin.
 	findings.push({level: 'warning', code: 'legacy-default-endpoints', message: `No authorization-server metadata at ${origin}; using the default endpoints /authorize, /token and /register`, hint: 'This is how MCP 2025-03-26 servers without metadata work; PKCE S256 is assumed.'});
 	const metadata: AuthorizationServerMetadata = {
@@ -461,15 +479,37 @@ export async function discover(mcpUrl: string, options: DiscoverOptions): Promis
 	return {...discovery, findings: [...findings, ...assess(discovery, options)]};
 }
 
-/** The first error finding as a WizardError, so that a login stops before any authorization request. */
-export function assertUsable(discovery: Discovery): asserts discovery is Discovery & {authorizationServer: NonNullable<Discovery['authorizationServer']>} {
+/** A 401/403 challenge, or an answer in MCP's own terms: JSON-RPC, or an event stream (streamable HTTP). */
+function answersLikeMcp(response: HttpResponse): boolean {
+	if (response.status === 401 || response.status === 403) return true;
+	if ((response.headers['content-type'] ?? '').includes('text/event-stream')) return true;
+	const parsed = parseJsonObject(response);
+	return parsed.ok && parsed.value['jsonrpc'] === '2.0';
+}
+
+/** What came back, in a few words: "HTTP 200 (an HTML page titled "Acme")", "HTTP 404 (text/plain)". */
+function describeAnswer(response: HttpResponse): string {
+	const type = (response.headers['content-type'] ?? '').split(';')[0]!.trim();
+	const title = /<title[^>]*>([^<]*)<\/title>/i.exec(response.body)?.[1];
+	const looksHtml = type === 'text/html' || /^\s*</.test(response.body);
+	const what = looksHtml ? `an HTML page${title?.trim() ? ` titled "${printableLine(title, 80)}"` : ''}` : response.body.trim() === '' ? 'an empty body' : type || 'no content type';
+	return `HTTP ${response.status} (${what})`;
+}
+
+/** The first error finding as a WizardError (the step it stops), or undefined when the login can go on. */
+export function discoveryError(discovery: Discovery): WizardError | undefined {
 	const error = discovery.findings.find(finding => finding.level === 'error');
 	if (error) {
-		const step = error.code.includes('resource') ? 'resource-metadata' : error.code === 'no-client-id' ? 'client' : 'authorization-server-metadata';
-		throw new WizardError(step, error.message, error.hint);
+		const step = error.code === 'not-mcp-endpoint' ? 'probe' : error.code.includes('resource') ? 'resource-metadata' : error.code === 'no-client-id' ? 'client' : 'authorization-server-metadata';
+		return new WizardError(step, error.message, error.hint);
 	}
 
-	if (!discovery.authorizationServer) {
-		throw new WizardError('authorization-server-metadata', 'No authorization server was found', 'Check the MCP URL.');
-	}
+	if (!discovery.authorizationServer) return new WizardError('authorization-server-metadata', 'No authorization server was found', 'Check the MCP URL.');
+	return undefined;
+}
+
+/** Throws the first error finding, so that a login stops before any authorization request. */
+export function assertUsable(discovery: Discovery): asserts discovery is Discovery & {authorizationServer: NonNullable<Discovery['authorizationServer']>} {
+	const error = discoveryError(discovery);
+	if (error) throw error;
 }

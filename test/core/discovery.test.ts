@@ -278,4 +278,35 @@ describe('2025-03-26 servers without resource metadata', () => {
 		});
 		expect(discovery.findings.filter(finding => finding.level === 'error')).toEqual([]);
 	});
+
+	it('take an MCP answer without metadata for one too (the default endpoints)', async () => {
+		const server = await serve(() => ({'POST /mcp': {body: {jsonrpc: '2.0', id: 1, result: {protocolVersion: '2025-03-26', capabilities: {}, serverInfo: {name: 's', version: '1'}}}}}));
+		const discovery = await run(`${server.origin}/mcp`);
+		expect(discovery.findings.map(finding => finding.code)).toContain('legacy-default-endpoints');
+		expect(discovery.findings.filter(finding => finding.level === 'error')).toEqual([]);
+	});
 });
+
+describe('a URL that is not an MCP endpoint', () => {
+	it('says so when the probe gets a web page and there is no metadata, with what came back and what to try', async () => {
+		const server = await serve(() => ({'POST /': {headers: {'content-type': 'text/html; charset=utf-8'}, body: '<!doctype html><html><head><title>Acme \u001B[31mMail</title></head><body>Hi</body></html>'}}));
+		const discovery = await run(`${server.origin}/`);
+		expect(discovery.authorizationServer).toBeUndefined();
+		expect(discovery.findings).toEqual([
+			{
+				level: 'error',
+				code: 'not-mcp-endpoint',
+				message: `${server.origin}/ does not look like an MCP endpoint: it answered the MCP request with HTTP 200 (an HTML page titled "Acme [31mMail"), and no OAuth metadata was found there`,
+				hint: expect.stringContaining('not its website'),
+			},
+		]);
+	});
+
+	it('says so for a 404 without metadata', async () => {
+		const server = await serve(() => ({'POST /other': {status: 200, body: {}}}));
+		const discovery = await run(`${server.origin}/mcp/`);
+		expect(discovery.findings.map(finding => `${finding.level}:${finding.code}`)).toEqual(['error:not-mcp-endpoint']);
+		expect(discovery.findings[0]!.message).toContain('HTTP 404 (application/json)');
+	});
+});
+
