@@ -4,6 +4,7 @@ import {type ToolCallResult, callTool, stepUpScopes} from '../core/tool-call.js'
 import {summarizeTokens} from '../core/tokens.js';
 import type {SavedServer} from '../store/types.js';
 import {type CommandContext, requireServer} from './context.js';
+import {requireTokens, withFreshToken} from './fresh-tokens.js';
 import type {LoginFlags} from './login.js';
 import {runReauthorize} from './manage.js';
 import {type Output, exitCode} from './output.js';
@@ -95,7 +96,10 @@ export async function runToolCall(context: CommandContext, nameOrUrl: string | u
 		}
 
 		context.output.note(`Calling ${request.tool} on ${server.mcpUrl}${attempt > 1 ? ` (attempt ${attempt} of ${maxToolCallAttempts})` : ''}`);
-		const result = await callTool(server.mcpUrl, server.tokens.accessToken, request.tool, request.args, {http: context.http, signal: context.signal});
+		// A 401 is refused before the tool runs: calling again with a refreshed token does not repeat it.
+		const fresh = await withFreshToken(context, store, server, async current => callTool(current.mcpUrl, requireTokens(current, 'mcp-check').accessToken, request.tool, request.args, {http: context.http, signal: context.signal}));
+		server = fresh.server;
+		const {result} = fresh;
 		const challenged = result.ok ? undefined : result.insufficientScope?.scopes;
 		if (challenged === undefined) return report(context, server, request, result, stepUps, attempt);
 		const stop = whyNoStepUp(server, challenged, attempt, stepUps.length);
