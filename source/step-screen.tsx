@@ -216,6 +216,7 @@ export function StepScreen({state, dispatch, services, height, login}: {
 					startedAt={step.startedAt}
 					timeoutMs={services.options.timeoutMs ?? defaultLoginTimeoutMs}
 					phase={step.phase.kind === 'starting' ? {kind: 'waiting'} : step.phase}
+					strays={step.strays}
 					onReopen={login.reopen}
 					onStartPaste={() => dispatch({type: 'paste-started'})}
 					onPaste={login.paste}

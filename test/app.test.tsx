@@ -1,3 +1,4 @@
+import {fileURLToPath} from 'node:url';
 import {describe, expect, it, vi} from 'vitest';
 import {App} from '../source/app.js';
 import type {WizardServices} from '../source/wizard/services.js';
@@ -5,9 +6,10 @@ import {frameWith, keys, press, render, unwrapped} from './helpers/ink.js';
 import {browse} from './helpers/scripted-browser.mjs';
 import {startJsonServer} from './helpers/json-server.js';
 import {prose} from './wizard/helpers.js';
-import {sandboxForFile, wizardServices} from './helpers/wizard.js';
+import {sandboxForFile, shownAuthorizationUrl, wizardServices} from './helpers/wizard.js';
 
 const mcpScope = 'https://www.fastmail.com/dev/mcp';
+const strayCallbackBrowser = fileURLToPath(new URL('helpers/stray-callback-browser.mjs', import.meta.url));
 const file = sandboxForFile();
 const {home} = file;
 
@@ -176,5 +178,28 @@ it('says that a web page is not an MCP endpoint, and goes no further', async () 
 	} finally {
 		unmount();
 		await website.close();
+	}
+});
+
+it('refuses a stray request to the redirect URI (an old tab), says so while it waits, and takes the real callback after it', async () => {
+	const base = services();
+	const wizard = {...base, env: {...base.env, BROWSER: strayCallbackBrowser, STRAY_ONLY: '1'}};
+	const {stdin, lastFrame, unmount} = render(<App services={wizard} initialUrl={file.sandbox.mcpUrl} />);
+	try {
+		await frameWith(lastFrame, 'authorization_endpoint');
+		await press(stdin, keys.enter);
+		await frameWith(lastFrame, 'Which scopes');
+		await press(stdin, keys.enter);
+		await frameWith(lastFrame, '"scope"');
+		await press(stdin, keys.enter);
+		await frameWith(lastFrame, '201');
+		await press(stdin, keys.enter);
+		const refused = prose(await frameWith(lastFrame, 'Refused a request'));
+		expect(refused).toContain('Refused a request to the redirect URI that was not this login\'s (an old tab?): The callback carries a different state than the login started with. Still waiting for this one.');
+		expect(refused).toContain('Waiting for the browser');
+		await browse(shownAuthorizationUrl(lastFrame()));
+		await frameWith(lastFrame, 'Saved as');
+	} finally {
+		unmount();
 	}
 });

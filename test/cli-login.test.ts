@@ -1,10 +1,12 @@
 import {readFileSync, statSync} from 'node:fs';
+import {fileURLToPath} from 'node:url';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {Sandbox} from '../source/sandbox/index.js';
 import {type CliRun, runCli, scriptedBrowser, temporaryHome} from './helpers/run-cli.js';
 import {startTestSandbox} from './helpers/secret-scan.js';
 
 const mcpScope = 'https://www.fastmail.com/dev/mcp';
+const strayCallbackBrowser = fileURLToPath(new URL('helpers/stray-callback-browser.mjs', import.meta.url));
 let sandbox: Sandbox;
 const home = temporaryHome();
 const otherHome = temporaryHome();
@@ -55,6 +57,13 @@ describe('login against the Fastmail-like sandbox', () => {
 		expect(JSON.parse(sandbox.requests.registration.at(-1)!.body).scope).toBe(mcpScope);
 		expect(sandbox.requests.authorization.at(-1)!.query['scope']).toBe(mcpScope);
 		expect(json(run)['tokens']).toMatchObject({hasRefreshToken: false, missingScopes: []});
+	});
+
+	it('refuses a stray request to the redirect URI (an old tab) with a 400, says so, and goes on waiting for the real one', async () => {
+		const run = await cli(['login', sandbox.mcpUrl, '--json', '--no-verify', '--name', 'old-tab'], {MCP_AUTH_WIZARD_HOME: otherHome.path, BROWSER: strayCallbackBrowser});
+		expect(run.stderr).toMatch(/Refused a request to http:\/\/127\.0\.0\.1:\d+\/callback that is not this login's \(an old tab\?\): The callback carries a different state than the login started with\. Still waiting for this login's callback\./);
+		expect(run.code).toBe(0);
+		expect(json(run)).toMatchObject({ok: true, server: {name: 'old-tab'}});
 	});
 
 	it('waits for the browser as long as --timeout says, also past 24.8 days (a longer timer would fire at once)', async () => {

@@ -101,6 +101,11 @@ function reportProgress(output: Output, event: LoginEvent): void {
 			break;
 		}
 
+		case 'callback-refused': {
+			output.note(`Refused a request to ${event.redirectUri} that is not this login's (an old tab?): ${event.message}. Still waiting for this login's callback.`);
+			break;
+		}
+
 		case 'callback-received': {
 			output.note('Callback received; redeeming the code.');
 			break;

@@ -1,4 +1,4 @@
-import {type PendingAuthorization, prepareAuthorization, validateCallback} from './authorize.js';
+import {type PendingAuthorization, carriesState, prepareAuthorization, validateCallback} from './authorize.js';
 import type {CallbackServer} from './callback-server.js';
 import type {ClientCredentials} from './client.js';
 import {WizardError} from './errors.js';
@@ -29,6 +29,8 @@ export async function beginAuthorization(input: {
 	readonly signal?: AbortSignal;
 	/** Named on the browser's success page. */
 	readonly serverLabel?: string;
+	/** A request to the callback without this login's state was refused; the wait goes on. */
+	readonly onStray?: (message: string) => void;
 }): Promise<AuthorizationSession> {
 	const {metadata, client, callbackServer} = input;
 	const pending = await prepareAuthorization({metadata, client, redirectUri: callbackServer.redirectUri, scopes: input.scopes, resource: input.resource});
@@ -51,9 +53,11 @@ export async function beginAuthorization(input: {
 					check(url);
 					return {ok: true};
 				} catch (error) {
-					return {ok: false, message: error instanceof WizardError ? error.message : 'The callback is not valid'};
+					// Another login's answer (or none's): refused, and this login goes on waiting (RFC 6749 10.12).
+					return {ok: false, message: error instanceof WizardError ? error.message : 'The callback is not valid', stray: !carriesState(pending, url)};
 				}
 			},
+			onStray: input.onStray,
 		})
 		.then(url => check(url));
 

@@ -69,6 +69,11 @@ function authorizationErrorHint(error: string): string {
 	}
 }
 
+/** Whether a callback URL carries this login's state: without it, it answers another login, or none. */
+export function carriesState(pending: PendingAuthorization, callbackUrl: URL): boolean {
+	return callbackUrl.searchParams.get('state') === pending.state;
+}
+
 /**
  * Checks the callback (RFC 6749 4.1.2, RFC 9207): state, `iss` when the server advertises it or sends
  * it, and `error=` answers. Returns the parameters to redeem. On an `iss` mismatch none of the error
@@ -89,7 +94,7 @@ export function validateCallback(input: {
 		}
 
 		const params = input.callbackUrl.searchParams;
-		if (!params.has('state') || params.get('state') !== input.pending.state) {
+		if (!carriesState(input.pending, input.callbackUrl)) {
 			throw new WizardError('callback', params.has('state') ? 'The callback carries a different state than the login started with' : 'The callback carries no state', 'The answer does not belong to this login (it may be an old tab or a forged request): start the login again.');
 		}
 

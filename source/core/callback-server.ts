@@ -5,8 +5,12 @@ import {WizardError} from './errors.js';
 import {packageRoot} from './package-root.js';
 import {startTimer} from './timers.js';
 
-/** What the caller's check of the callback URL decided (e.g. state and iss checked with oauth4webapi). */
-export type CallbackVerdict = {ok: true} | {ok: false; message: string};
+/**
+ * What the caller's check of the callback URL decided (e.g. state and iss checked with oauth4webapi).
+ * `stray`: not an answer to this login at all (no state, or another login's: an old tab, a stray
+ * request), so it is refused and the wait goes on; any other failure ends the login.
+ */
+export type CallbackVerdict = {ok: true} | {ok: false; message: string; stray?: boolean};
 
 export type WaitForCallbackOptions = {
 	/** How long to wait for the browser; default 5 minutes. */
@@ -16,15 +20,17 @@ export type WaitForCallbackOptions = {
 	readonly validate?: (url: URL) => CallbackVerdict;
 	/** How the success page names what the user logged in to, e.g. the MCP server URL. */
 	readonly serverLabel?: string;
+	/** A stray request to the callback was refused with a 400 page, and the wait goes on; `message` says why. */
+	readonly onStray?: (message: string) => void;
 };
 
 export type CallbackServer = {
 	/** http://127.0.0.1:PORT/callback */
 	readonly redirectUri: string;
 	/**
-	 * Resolves with the full callback URL (with query) of the first request to /callback, after its page
-	 * was sent. Rejects with WizardError('callback', ...) on timeout (default 5 min) or abort; the listener
-	 * is closed in every case.
+	 * Resolves with the full callback URL (with query) of the first request to /callback that is not
+	 * stray, after its page was sent. Rejects with WizardError('callback', ...) on timeout (default 5 min)
+	 * or abort; the listener is closed in every case.
 	 */
 	waitForCallback(options?: WaitForCallbackOptions): Promise<URL>;
 	close(): Promise<void>;
@@ -69,7 +75,7 @@ function render(template: string, values: {title: string; detail: string}): stri
 		.replaceAll('{{detail}}', escapeHtml(truncate(values.detail)));
 }
 
-function pageFor(url: URL, options: WaitForCallbackOptions, templates: Templates): {status: number; html: string} {
+function pageFor(url: URL, options: WaitForCallbackOptions, templates: Templates): {status: number; html: string; stray?: string} {
 	let verdict: CallbackVerdict;
 	try {
 		verdict = options.validate?.(url) ?? {ok: true};
@@ -79,6 +85,10 @@ function pageFor(url: URL, options: WaitForCallbackOptions, templates: Templates
 
 	// The caller's verdict comes first: on an iss mismatch (RFC 9207) the error fields of the response
 	// must not be shown, so they are only read once the response passed the check.
+	if (!verdict.ok && verdict.stray) {
+		return {status: 400, html: render(templates.failure, {title: 'Not this login', detail: `${verdict.message}. This page is not the answer to the login that is waiting (an old tab?); that login goes on waiting in the terminal.`}), stray: verdict.message};
+	}
+
 	if (!verdict.ok) {
 		return {status: 400, html: render(templates.failure, {title: 'Login failed', detail: verdict.message})};
 	}
@@ -215,6 +225,8 @@ export async function startCallbackServer(options: CallbackServerOptions = {}): 
 
 		return new Promise<URL>((resolve, reject) => {
 			let settled = false;
+			/** Why each stray request was refused, oldest first. */
+			const strays: string[] = [];
 			let stopTimer = () => {};
 
 			const cleanUp = () => {
@@ -238,8 +250,18 @@ export async function startCallbackServer(options: CallbackServerOptions = {}): 
 
 			const answer = ({url, response}: {url: URL; response: http.ServerResponse}) => {
 				if (settled) return;
-				cleanUp();
 				const page = pageFor(url, waitOptions, templates);
+				if (page.stray !== undefined) {
+					// Refused, and the wait goes on: a stray request must not cost the real redirect that follows.
+					captured = undefined;
+					strays.push(page.stray);
+					response.writeHead(page.status, pageHeaders);
+					response.end(page.html);
+					waitOptions.onStray?.(page.stray);
+					return;
+				}
+
+				cleanUp();
 				response.once('close', () => {
 					void close().then(() => {
 						resolve(url);
@@ -258,11 +280,12 @@ export async function startCallbackServer(options: CallbackServerOptions = {}): 
 			stopTimer = startTimer(() => {
 				const minutes = timeoutMs / 60_000;
 				const span = minutes >= 1 && Number.isInteger(minutes) ? `${minutes} minute${minutes === 1 ? '' : 's'}` : `${Math.round(timeoutMs / 1000)} s`;
-				fail(new WizardError('callback', `No login callback from the browser within ${span}`, `Run the login again and finish it in the browser; the browser must be able to reach ${host}:${port}, so it has to run on this machine.`));
+				const refused = strays.length === 0 ? '' : ` (${strays.length === 1 ? 'one request to it was' : `${strays.length} requests to it were`} refused as not this login's: ${strays.at(-1)!})`;
+				fail(new WizardError('callback', `No login callback from the browser within ${span}${refused}`, `Run the login again and finish it in the browser; the browser must be able to reach ${host}:${port}, so it has to run on this machine.`));
 			}, timeoutMs);
 
+			deliver = answer;
 			if (captured) answer(captured);
-			else deliver = answer;
 		});
 	}
 

@@ -26,6 +26,8 @@ export type LoginEvent =
 	| {readonly type: 'authorization-started'; readonly url: string; readonly redirectUri: string; readonly timeoutMs: number}
 	| {readonly type: 'browser'; readonly launch: BrowserLaunch}
 	| {readonly type: 'browser-failed'; readonly error: WizardError}
+	/** A request to the redirect URI without this login's state was refused (an old tab?); the wait goes on. */
+	| {readonly type: 'callback-refused'; readonly redirectUri: string; readonly message: string}
 	| {readonly type: 'callback-received'}
 	| {readonly type: 'tokens-received'};
 
@@ -142,7 +144,7 @@ export async function login(mcpUrl: string, options: LoginOptions): Promise<Logi
 		}
 
 		const timeoutMs = options.timeoutMs ?? defaultLoginTimeoutMs;
-		const session = await beginAuthorization({metadata, client, callbackServer, scopes, resource: discovery.resource, timeoutMs, signal, serverLabel: mcpUrl});
+		const session = await beginAuthorization({metadata, client, callbackServer, scopes, resource: discovery.resource, timeoutMs, signal, serverLabel: mcpUrl, onStray: message => onEvent?.({type: 'callback-refused', redirectUri, message})});
 		const {pending} = session;
 		onEvent?.({type: 'authorization-started', url: pending.url, redirectUri, timeoutMs});
 		try {

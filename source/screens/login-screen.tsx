@@ -16,6 +16,9 @@ export type LoginPhase =
 	/** The wait ended without a callback: the browser never came back. */
 	| {readonly kind: 'timed-out'};
 
+/** Requests to the redirect URI refused as not this login's (an old tab, a stray request): how many, and why the last. */
+export type StrayCallbacks = {readonly count: number; readonly last: string};
+
 /** What became of opening the browser; undefined while it is being opened. */
 export type BrowserState = {readonly kind: 'opened'; readonly launch: BrowserLaunch} | {readonly kind: 'failed'; readonly message: string};
 
@@ -32,6 +35,8 @@ export type LoginScreenProps = {
 	readonly timeoutMs: number;
 	/** Where the login is. */
 	readonly phase: LoginPhase;
+	/** Requests to the redirect URI that were refused while the wait went on. */
+	readonly strays?: StrayCallbacks;
 	/** `o`: open the browser again. */
 	readonly onReopen: () => void;
 	/** `p`: open the field to paste the redirect URL. */
@@ -43,6 +48,10 @@ export type LoginScreenProps = {
 	/** Enter or `r` after a failure or the timeout. */
 	readonly onRetry: () => void;
 };
+
+function strayLine({count, last}: StrayCallbacks): string {
+	return `Refused ${count === 1 ? 'a request' : `${count} requests`} to the redirect URI that ${count === 1 ? 'was' : 'were'} not this login's (an old tab?): ${last}.`;
+}
 
 function browserLine(browser: BrowserState | undefined): string {
 	if (!browser) return 'Opening the browser…';
@@ -106,18 +115,18 @@ function Waiting({startedAt, timeoutMs}: {readonly startedAt: number; readonly t
 }
 
 /** The wait is over and no callback came: nothing was saved, and how to go on. */
-function TimedOut({timeoutMs, redirectUri}: {readonly timeoutMs: number; readonly redirectUri: string}) {
+function TimedOut({timeoutMs, redirectUri, strays}: {readonly timeoutMs: number; readonly redirectUri: string; readonly strays?: StrayCallbacks}) {
 	return (
 		<ErrorBox
 			title="The browser never came back"
-			message={`No login callback reached ${redirectUri} within ${formatDuration(timeoutMs / 1000)}: the browser tab was closed, or the login was not finished there. Nothing was saved.`}
+			message={`No login callback reached ${redirectUri} within ${formatDuration(timeoutMs / 1000)}: the browser tab was closed, or the login was not finished there. Nothing was saved.${strays ? ` ${strayLine(strays)}` : ''}`}
 			hint="Enter logs in again, on a new login page. If the browser cannot reach this machine, press p on that page and paste the address the browser ends on."
 		/>
 	);
 }
 
 /** The browser login: the URL to open, the wait for the redirect, and the way around a lost redirect. */
-export function LoginScreen({redirectUri, authorizationUrl, browser, startedAt, timeoutMs, phase, onReopen, onStartPaste, onPaste, onCancelPaste, onRetry}: LoginScreenProps) {
+export function LoginScreen({redirectUri, authorizationUrl, browser, startedAt, timeoutMs, phase, strays, onReopen, onStartPaste, onPaste, onCancelPaste, onRetry}: LoginScreenProps) {
 	useInput((input, key) => {
 		if (phase.kind === 'waiting' && input === 'o') onReopen();
 		else if (phase.kind === 'waiting' && input === 'p') onStartPaste();
@@ -140,6 +149,7 @@ export function LoginScreen({redirectUri, authorizationUrl, browser, startedAt, 
 			<Box marginTop={1}>
 				<Text color={browser?.kind === 'failed' ? 'yellow' : undefined}>{browserLine(browser)}</Text>
 			</Box>
+			{strays && (phase.kind === 'waiting' || phase.kind === 'pasting') ? <Text color="yellow">{`${strayLine(strays)} Still waiting for this one.`}</Text> : undefined}
 			<Box flexDirection="column" marginTop={1}>
 				{phase.kind === 'waiting' ? <Waiting startedAt={startedAt} timeoutMs={timeoutMs}/> : undefined}
 				{phase.kind === 'pasting' ? (
@@ -156,7 +166,7 @@ export function LoginScreen({redirectUri, authorizationUrl, browser, startedAt, 
 				) : undefined}
 				{phase.kind === 'exchanging' ? <Spinner label="Redeeming the code…"/> : undefined}
 				{phase.kind === 'failed' ? <ErrorBox title="Login failed" {...phase.error}/> : undefined}
-				{phase.kind === 'timed-out' ? <TimedOut timeoutMs={timeoutMs} redirectUri={redirectUri}/> : undefined}
+				{phase.kind === 'timed-out' ? <TimedOut timeoutMs={timeoutMs} redirectUri={redirectUri} strays={strays}/> : undefined}
 			</Box>
 			<KeyHints hints={hintsFor(phase)}/>
 		</Box>

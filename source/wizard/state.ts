@@ -1,7 +1,7 @@
 import type {BrowserLaunch} from '../core/browser.js';
 import type {ErrorInfo} from '../components/error-box.js';
 import type {DiscoveryRow} from '../screens/discovery-screen.js';
-import type {BrowserState, LoginPhase as ScreenLoginPhase} from '../screens/login-screen.js';
+import type {BrowserState, LoginPhase as ScreenLoginPhase, StrayCallbacks} from '../screens/login-screen.js';
 import type {RegistrationPhase} from '../screens/registration-screen.js';
 import type {CheckState, RefreshState} from '../screens/token-screen.js';
 import {type ClientCredentials, clientMetadataDocumentClient, preRegisteredClient} from '../core/client.js';
@@ -76,6 +76,8 @@ export type LoginStep = {
 	readonly startedAt?: number;
 	readonly browser?: BrowserState;
 	readonly phase: LoginPhase;
+	/** Requests to the redirect URI refused during this attempt's wait. */
+	readonly strays?: StrayCallbacks;
 };
 
 /** Whether the login is in the store; undefined while it is being saved. */
@@ -157,6 +159,8 @@ export type Action =
 	| {readonly type: 'paste-started'}
 	| {readonly type: 'paste-cancelled'}
 	| {readonly type: 'paste-refused'; readonly message: string}
+	/** A request to the redirect URI without this login's state was refused; the wait goes on. */
+	| {readonly type: 'callback-refused'; readonly message: string}
 	| {readonly type: 'callback-received'}
 	| {readonly type: 'login-failed'; readonly error: ErrorInfo}
 	/** The wait for the browser reached its deadline: it never came back. */
@@ -482,7 +486,7 @@ function reduceStep(step: Step, action: Action): Step {
 		}
 
 		case 'authorization-started': {
-			return step.name === 'login' ? {...step, authorizationUrl: action.url, startedAt: action.startedAt, phase: {kind: 'waiting'}} : step;
+			return step.name === 'login' ? {...step, authorizationUrl: action.url, startedAt: action.startedAt, phase: {kind: 'waiting'}, strays: undefined} : step;
 		}
 
 		case 'browser-opened': {
@@ -503,6 +507,10 @@ function reduceStep(step: Step, action: Action): Step {
 
 		case 'paste-refused': {
 			return step.name === 'login' && step.phase.kind === 'pasting' ? {...step, phase: {kind: 'pasting', error: action.message}} : step;
+		}
+
+		case 'callback-refused': {
+			return step.name === 'login' ? {...step, strays: {count: (step.strays?.count ?? 0) + 1, last: action.message}} : step;
 		}
 
 		case 'callback-received': {

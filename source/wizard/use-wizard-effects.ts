@@ -195,7 +195,7 @@ export function useLogin(step: Step, dispatch: Dispatch<Action>, services: Wizar
 			try {
 				signal.throwIfAborted();
 				stopTimer = startTimer(() => deadline.abort(), timeoutMs);
-				started = await services.core.beginAuthorization({metadata, client: current.client, callbackServer, scopes, resource, timeoutMs, signal: AbortSignal.any([signal, deadline.signal]), serverLabel: mcpUrl});
+				started = await services.core.beginAuthorization({metadata, client: current.client, callbackServer, scopes, resource, timeoutMs, signal: AbortSignal.any([signal, deadline.signal]), serverLabel: mcpUrl, onStray: message => send({type: 'callback-refused', message})});
 			} catch (error) {
 				// Until a session waits on the listener (and closes it when done), closing it is ours to do.
 				await callbackServer.close();

@@ -233,20 +233,53 @@ describe('startCallbackServer', () => {
 		expect((await first.answer).status).toBe(200);
 	});
 
-	it('ends the wait on a callback that fails the check (a wrong state), and closes: the login fails, no later callback is taken', async () => {
-		// By design the first callback decides: the code in it is single-use, and the caller reports
-		// the failure (a mix-up or a forged callback must stop the login, RFC 9207, RFC 6749 10.12).
+	it('refuses a stray callback (another login\'s state) with a page that says why, tells the caller, and goes on waiting', async () => {
+		const server = await start();
+		const strays: string[] = [];
+		const waiting = server.waitForCallback({
+			validate: url => (url.searchParams.get('state') === 'expected' ? {ok: true} : {ok: false, message: 'The callback carries a different state', stray: true}),
+			onStray: message => strays.push(message),
+		});
+
+		const stray = await get(`${server.redirectUri}?code=old&state=old-tab`);
+		expect(stray.status).toBe(400);
+		expect(stray.body).toContain('The callback carries a different state. This page is not the answer to the login that is waiting (an old tab?); that login goes on waiting in the terminal.');
+		expect(strays).toEqual(['The callback carries a different state']);
+
+		const real = await get(`${server.redirectUri}?code=real&state=expected`);
+		expect(real.status).toBe(200);
+		expect((await waiting).searchParams.get('code')).toBe('real');
+	});
+
+	it('refuses a held stray callback too, and takes the real one after it', async () => {
+		const server = await start();
+		const early = await sendEarly(server, `${server.redirectUri}?code=old&state=old-tab`);
+		const waiting = server.waitForCallback({validate: url => (url.searchParams.get('state') === 'expected' ? {ok: true} : {ok: false, message: 'not this login', stray: true})});
+		expect((await early.answer).status).toBe(400);
+		expect((await get(`${server.redirectUri}?code=real&state=expected`)).status).toBe(200);
+		expect((await waiting).searchParams.get('code')).toBe('real');
+	});
+
+	it('says on timeout how many stray callbacks it refused', async () => {
+		const server = await start();
+		const waiting = server.waitForCallback({timeoutMs: 3000, validate: () => ({ok: false, message: 'The callback carries no state', stray: true})});
+		expect((await get(`${server.redirectUri}?code=x`)).status).toBe(400);
+		await expect(waiting).rejects.toMatchObject({step: 'callback', message: expect.stringContaining('(one request to it was refused as not this login\'s: The callback carries no state)')});
+	});
+
+	it('ends the wait on a callback of this login that fails the check (an iss mismatch), and closes: the login fails, no later callback is taken', async () => {
+		// The code in it is single-use, and the caller reports the failure (a mix-up must stop the login, RFC 9207).
 		const server = await start();
 		const port = portOf(server);
-		const waiting = server.waitForCallback({validate: url => (url.searchParams.get('state') === 'expected' ? {ok: true} : {ok: false, message: 'The state does not match'})});
+		const waiting = server.waitForCallback({validate: url => (url.searchParams.get('iss') === 'expected' ? {ok: true} : {ok: false, message: 'The iss does not match'})});
 
-		const page = await get(`${server.redirectUri}?code=forged&state=wrong`);
+		const page = await get(`${server.redirectUri}?code=mixed-up&state=s&iss=other`);
 		const url = await waiting;
 
 		expect(page.status).toBe(400);
-		expect(url.searchParams.get('state')).toBe('wrong');
+		expect(url.searchParams.get('iss')).toBe('other');
 		expect(await tryConnect(port)).toBe('ECONNREFUSED');
-		await expect(get(`${server.redirectUri}?code=real&state=expected`)).rejects.toThrow();
+		await expect(get(`${server.redirectUri}?code=real&state=s&iss=expected`)).rejects.toThrow();
 	});
 
 	it('holds a callback that arrives before anyone waits for it', async () => {

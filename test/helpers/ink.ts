@@ -58,11 +58,17 @@ export async function advanceClock(ms: number): Promise<void> {
 	await delay();
 }
 
+/**
+ * How long a wait for a condition may take: a whole browser login on a loaded 2-core machine takes
+ * seconds, and a wait that holds returns at once, so a generous limit costs nothing.
+ */
+export const waitLimit = {timeout: 20_000, interval: 20} as const;
+
 /** Waits until the frame contains `text`, and returns it. Under fake timers, use advanceClock instead. */
 export async function frameWith(lastFrame: LastFrame, text: string): Promise<string> {
 	await vi.waitFor(() => {
 		expect(lastFrame()).toContain(text);
-	});
+	}, waitLimit);
 	return lastFrame() ?? '';
 }
 

@@ -62,3 +62,12 @@ export function sandboxForFile(options?: SandboxOptions): {readonly sandbox: San
 		home,
 	};
 }
+
+/** The authorization URL the login screen shows (alone on its lines, wrapped by the terminal only). */
+export function shownAuthorizationUrl(frame: string | undefined): string {
+	const lines = (frame ?? '').split('\n');
+	const start = lines.findIndex(line => line.trim() === 'Authorization URL:');
+	const end = lines.findIndex((line, index) => index > start && line.trim() === '');
+	if (start < 0 || end < 0) throw new Error(`No authorization URL on the screen:\n${frame ?? ''}`);
+	return lines.slice(start + 1, end).join('');
+}

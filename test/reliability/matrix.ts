@@ -258,17 +258,17 @@ export const matrix: readonly MatrixCase[] = [
 	{
 		id: 'wrong-state',
 		area: 'OAuth and MCP',
-		situation: 'A callback with a state that is not this login\'s',
-		command: 'login <url>',
-		run: async ({chain, cli}) => cli(login((await chain({}, {state: 'forged-state'})).mcpUrl), {BROWSER: scriptedBrowser}),
+		situation: 'A callback with a state that is not this login\'s (an old tab), and no other',
+		command: 'login <url> --timeout 2s',
+		run: async ({chain, cli}) => cli(login((await chain({}, {state: 'forged-state'})).mcpUrl, '--timeout', '2s'), {BROWSER: scriptedBrowser}),
 		store: 'unchanged',
 	},
 	{
 		id: 'missing-state',
 		area: 'OAuth and MCP',
-		situation: 'A callback without a state',
-		command: 'login <url>',
-		run: async ({chain, cli}) => cli(login((await chain({}, {state: null})).mcpUrl), {BROWSER: scriptedBrowser}),
+		situation: 'A callback without a state, and no other',
+		command: 'login <url> --timeout 2s',
+		run: async ({chain, cli}) => cli(login((await chain({}, {state: null})).mcpUrl, '--timeout', '2s'), {BROWSER: scriptedBrowser}),
 		store: 'unchanged',
 	},
 	{
