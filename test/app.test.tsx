@@ -6,7 +6,7 @@ import {frameWith, keys, press, render, unwrapped} from './helpers/ink.js';
 import {browse} from './helpers/scripted-browser.mjs';
 import {startJsonServer} from './helpers/json-server.js';
 import {prose} from './wizard/helpers.js';
-import {sandboxForFile, shownAuthorizationUrl, wizardServices} from './helpers/wizard.js';
+import {sandboxForFile, shownAuthorizationUrl, toLoginWait, wizardServices} from './helpers/wizard.js';
 
 const mcpScope = 'https://www.fastmail.com/dev/mcp';
 const strayCallbackBrowser = fileURLToPath(new URL('helpers/stray-callback-browser.mjs', import.meta.url));
@@ -186,14 +186,7 @@ it('refuses a stray request to the redirect URI (an old tab), says so while it w
 	const wizard = {...base, env: {...base.env, BROWSER: strayCallbackBrowser, STRAY_ONLY: '1'}};
 	const {stdin, lastFrame, unmount} = render(<App services={wizard} initialUrl={file.sandbox.mcpUrl} />);
 	try {
-		await frameWith(lastFrame, 'authorization_endpoint');
-		await press(stdin, keys.enter);
-		await frameWith(lastFrame, 'Which scopes');
-		await press(stdin, keys.enter);
-		await frameWith(lastFrame, '"scope"');
-		await press(stdin, keys.enter);
-		await frameWith(lastFrame, '201');
-		await press(stdin, keys.enter);
+		await toLoginWait({stdin, lastFrame});
 		const refused = prose(await frameWith(lastFrame, 'Refused a request'));
 		expect(refused).toContain('Refused a request to the redirect URI that was not this login\'s (an old tab?): The callback carries a different state than the login started with. Still waiting for this one.');
 		expect(refused).toContain('Waiting for the browser');

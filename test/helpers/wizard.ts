@@ -29,6 +29,16 @@ export async function throughScopes({stdin, lastFrame}: Rendered): Promise<void>
 	await press(stdin, keys.enter);
 }
 
+/** From the start at discovery to the login screen's wait: default scopes, the registration sent. */
+export async function toLoginWait(rendered: Rendered): Promise<string> {
+	await throughScopes(rendered);
+	await frameWith(rendered.lastFrame, '"scope"');
+	await press(rendered.stdin, keys.enter);
+	await frameWith(rendered.lastFrame, '201');
+	await press(rendered.stdin, keys.enter);
+	return frameWith(rendered.lastFrame, 'Waiting for the browser');
+}
+
 /** From the registration preview: send it, then log in with the browser, until the token is saved. */
 export async function registerAndLogIn({stdin, lastFrame}: Rendered): Promise<string> {
 	await frameWith(lastFrame, '"scope"');

@@ -2,7 +2,7 @@ import {expect, it, vi} from 'vitest';
 import {App} from '../../source/app.js';
 import {frameWith, keys, press, render} from '../helpers/ink.js';
 import {fastmailServer} from '../helpers/saved-servers.js';
-import {sandboxForFile, throughScopes, wizardServices} from '../helpers/wizard.js';
+import {sandboxForFile, toLoginWait, wizardServices} from '../helpers/wizard.js';
 import {closedBrowser, prose, storeSnapshot} from './helpers.js';
 
 const file = sandboxForFile();
@@ -15,13 +15,7 @@ it('says what to do when the browser tab is closed, and after the timeout that n
 	const before = storeSnapshot(home.path);
 	const {stdin, lastFrame, unmount} = render(<App services={services} initialUrl={file.sandbox.mcpUrl} />);
 	try {
-		await throughScopes({stdin, lastFrame});
-		await frameWith(lastFrame, '"scope"');
-		await press(stdin, keys.enter);
-		await frameWith(lastFrame, '201');
-		await press(stdin, keys.enter);
-
-		const waiting = prose(await frameWith(lastFrame, 'Waiting for the browser'));
+		const waiting = prose(await toLoginWait({stdin, lastFrame}));
 		expect(waiting).toContain('Opened with BROWSER=');
 		expect(waiting).toContain('Closed the browser, or lost the page? o opens the login page again; p takes the address the browser ended on; Esc goes back.');
 		expect(waiting).toMatch(/Otherwise the wait ends in 0:0[0-3] and nothing is saved\./);
@@ -52,12 +46,7 @@ it('waits as long as --timeout says, also past 24.8 days (a longer timer would e
 	const services = {...base, env: {...base.env, BROWSER: closedBrowser}};
 	const {stdin, lastFrame, unmount} = render(<App services={services} initialUrl={file.sandbox.mcpUrl} />);
 	try {
-		await throughScopes({stdin, lastFrame});
-		await frameWith(lastFrame, '"scope"');
-		await press(stdin, keys.enter);
-		await frameWith(lastFrame, '201');
-		await press(stdin, keys.enter);
-		const first = /the wait ends in ([\w :]+?) and/.exec(prose(await frameWith(lastFrame, 'Waiting for the browser')))?.[1];
+		const first = /the wait ends in ([\w :]+?) and/.exec(prose(await toLoginWait({stdin, lastFrame})))?.[1];
 		expect(first).toMatch(/^(30d 0:00:00|29d 23:59:5\d)$/);
 		// The clock moves on while the wait goes on: at least a second passed without the wait ending.
 		await vi.waitFor(() => {
