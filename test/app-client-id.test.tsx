@@ -10,10 +10,12 @@ const {home} = file;
 it('asks for a pre-registered client when the server registers none, and logs in with it', async () => {
 	const services = wizardServices(home.path);
 	const {clientId, clientSecret} = file.sandbox.preregisteredClient!;
-	const {stdin, lastFrame, unmount} = render(<App services={services} initialUrl={file.sandbox.mcpUrl} />);
+	const {stdin, lastFrame, unmount} = await render(<App services={services} initialUrl={file.sandbox.mcpUrl} />);
 	try {
 		await throughScopes({stdin, lastFrame});
-		const asked = await frameWith(lastFrame, 'offers no dynamic client registration');
+		await frameWith(lastFrame, 'offers no dynamic client registration');
+		// The redirect URI to register comes once the loopback listener is up.
+		const asked = await frameWith(lastFrame, '/callback');
 		expect(asked).toMatch(/http:\/\/127\.0\.0\.1:\d+\/callback/);
 		await press(stdin, clientId, keys.enter);
 		await frameWith(lastFrame, 'Client secret');
@@ -34,7 +36,7 @@ it('checks a Client ID Metadata Document and logs in with its URL as the client 
 	const documentSandbox = await startTestSandbox({profile: 'client-metadata-document'});
 	const url = documentSandbox.clientMetadataDocumentUrl!;
 	const services = wizardServices(home.path, {clientMetadataUrl: url});
-	const {stdin, lastFrame, unmount} = render(<App services={services} initialUrl={documentSandbox.mcpUrl} />);
+	const {stdin, lastFrame, unmount} = await render(<App services={services} initialUrl={documentSandbox.mcpUrl} />);
 	try {
 		await throughScopes({stdin, lastFrame});
 		const checked = await frameWith(lastFrame, 'covers the loopback callback');
@@ -52,7 +54,7 @@ it('checks a Client ID Metadata Document and logs in with its URL as the client 
 it('shows which way to a client id applies, and lets the user pick another the server supports', async () => {
 	const fastmail = await startTestSandbox();
 	const services = wizardServices(home.path);
-	const {stdin, lastFrame, unmount} = render(<App services={services} initialUrl={fastmail.mcpUrl} />);
+	const {stdin, lastFrame, unmount} = await render(<App services={services} initialUrl={fastmail.mcpUrl} />);
 	try {
 		await throughScopes({stdin, lastFrame});
 		await frameWith(lastFrame, 'Client: dynamic registration (RFC 7591), since');

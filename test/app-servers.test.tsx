@@ -66,7 +66,7 @@ describe('the saved-server list', () => {
 			['refreshable', 'expired-refreshable'],
 			['valid', 'valid'],
 		]);
-		const {lastFrame, unmount} = render(<App services={services()} />);
+		const {lastFrame, unmount} = await render(<App services={services()} />);
 		try {
 			const frame = await frameWith(lastFrame, 'Log in to a new server');
 			expect(frame).toMatch(/valid\s+valid for (59|60)m/);
@@ -83,7 +83,7 @@ describe('the saved-server list', () => {
 
 describe('actions on a saved server', () => {
 	async function open(name: string) {
-		const rendered = render(<App services={services()} />);
+		const rendered = await render(<App services={services()} />);
 		await frameWith(rendered.lastFrame, 'Log in to a new server');
 		const index = store.list().findIndex(server => server.name === name);
 		await press(rendered.stdin, ...Array.from({length: index}, () => keys.down), keys.enter);

@@ -9,7 +9,7 @@ const {home} = file;
 it('offers step-up from the token screen when a tool needs another scope, and logs in again with both', async () => {
 	const services = wizardServices(home.path);
 	const {tool, scope} = file.sandbox.stepUp!;
-	const {stdin, lastFrame, unmount} = render(<App services={services} initialUrl={file.sandbox.mcpUrl} />);
+	const {stdin, lastFrame, unmount} = await render(<App services={services} initialUrl={file.sandbox.mcpUrl} />);
 	const toTool = async () => {
 		await press(stdin, 'v');
 		const checked = await frameWith(lastFrame, 'c: call a tool');

@@ -7,6 +7,7 @@ import {browse} from './helpers/scripted-browser.mjs';
 import {startJsonServer} from './helpers/json-server.js';
 import {prose} from './wizard/helpers.js';
 import {sandboxForFile, shownAuthorizationUrl, toLoginWait, wizardServices} from './helpers/wizard.js';
+import {waitLimit} from './helpers/wait.js';
 
 const mcpScope = 'https://www.fastmail.com/dev/mcp';
 const strayCallbackBrowser = fileURLToPath(new URL('helpers/stray-callback-browser.mjs', import.meta.url));
@@ -17,7 +18,7 @@ const services = (): WizardServices => wizardServices(home.path);
 
 it('walks every step against the sandbox, from the URL to the live token status', async () => {
 	const wizard = services();
-	const {stdin, lastFrame, unmount} = render(<App services={wizard} />);
+	const {stdin, lastFrame, unmount} = await render(<App services={wizard} />);
 	try {
 		// 1. URL
 		await frameWith(lastFrame, 'https://example.com/mcp');
@@ -66,7 +67,7 @@ it('walks every step against the sandbox, from the URL to the live token status'
 
 describe('the wizard on the way', () => {
 	async function toScopes(wizard: WizardServices) {
-		const rendered = render(<App services={wizard} initialUrl={file.sandbox.mcpUrl} />);
+		const rendered = await render(<App services={wizard} initialUrl={file.sandbox.mcpUrl} />);
 		await frameWith(rendered.lastFrame, 'authorization_endpoint');
 		await press(rendered.stdin, keys.enter);
 		await frameWith(rendered.lastFrame, 'urn:ietf:params:oauth:scope:mail');
@@ -160,7 +161,7 @@ describe('the wizard on the way', () => {
 			await press(stdin, 'q');
 			await vi.waitFor(async () => {
 				await expect(fetch(redirectUri)).rejects.toThrow();
-			});
+			}, waitLimit);
 		} finally {
 			unmount();
 		}
@@ -169,7 +170,7 @@ describe('the wizard on the way', () => {
 
 it('says that a web page is not an MCP endpoint, and goes no further', async () => {
 	const website = await startJsonServer(() => ({'POST /': {headers: {'content-type': 'text/html'}, body: '<!doctype html><title>Acme Mail</title><p>Welcome</p>'}}));
-	const {lastFrame, unmount} = render(<App services={services()} initialUrl={`${website.origin}/`} />);
+	const {lastFrame, unmount} = await render(<App services={services()} initialUrl={`${website.origin}/`} />);
 	try {
 		const frame = prose(await frameWith(lastFrame, 'does not look like an MCP endpoint'));
 		expect(frame).toContain('HTML page titled "Acme Mail"');
@@ -184,7 +185,7 @@ it('says that a web page is not an MCP endpoint, and goes no further', async () 
 it('refuses a stray request to the redirect URI (an old tab), says so while it waits, and takes the real callback after it', async () => {
 	const base = services();
 	const wizard = {...base, env: {...base.env, BROWSER: strayCallbackBrowser, STRAY_ONLY: '1'}};
-	const {stdin, lastFrame, unmount} = render(<App services={wizard} initialUrl={file.sandbox.mcpUrl} />);
+	const {stdin, lastFrame, unmount} = await render(<App services={wizard} initialUrl={file.sandbox.mcpUrl} />);
 	try {
 		await toLoginWait({stdin, lastFrame});
 		const refused = prose(await frameWith(lastFrame, 'Refused a request'));

@@ -29,7 +29,7 @@ describe('checkOutputs', () => {
 	});
 
 	it('finds a token that Ink wrapped inside a box, in a recorded frame', async () => {
-		const {lastFrame, unmount} = render(<Box width={30} borderStyle="round"><Text>{token}</Text></Box>);
+		const {lastFrame, unmount} = await render(<Box width={30} borderStyle="round"><Text>{token}</Text></Box>);
 		await frameWith(lastFrame, '╰');
 		expect(lastFrame()).not.toContain(token);
 		unmount();

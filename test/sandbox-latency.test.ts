@@ -1,6 +1,7 @@
 import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest';
 import type {Sandbox} from '../source/sandbox/index.js';
 import {startTestSandbox} from './helpers/secret-scan.js';
+import {waitLimit} from './helpers/wait.js';
 
 // The sandbox's latencyMs stands for a server one round trip away (the benchmarks of issue 7 count
 // requests made one after another with it). Lower bounds only hold for sure; the one upper bound has
@@ -59,7 +60,7 @@ describe('the sandbox with latencyMs', () => {
 		// Recorded on arrival, before the wait.
 		await vi.waitFor(() => {
 			expect(slow.requests.mcp).toHaveLength(1);
-		});
+		}, waitLimit);
 		await slow.close();
 		await expect(pending).rejects.toThrow();
 	});

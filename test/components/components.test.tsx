@@ -15,7 +15,7 @@ afterEach(() => {
 });
 
 it('KeyHints puts the keys on one line', async () => {
-	const {lastFrame, unmount} = render(<KeyHints hints={[['Enter', 'continue'], ...globalHints]}/>);
+	const {lastFrame, unmount} = await render(<KeyHints hints={[['Enter', 'continue'], ...globalHints]}/>);
 	await frameWith(lastFrame, 'Enter continue · Esc back · t trace · q quit');
 	unmount();
 });
@@ -23,7 +23,7 @@ it('KeyHints puts the keys on one line', async () => {
 describe('ErrorBox', () => {
 	it('shows the message, the server\'s body verbatim and the hint', async () => {
 		const body = '{\n  "error": "invalid_client_metadata",\n  "error_description": "redirect_uris: http not allowed"\n}';
-		const {lastFrame, unmount} = render(<ErrorBox title="Registration failed" message="Registration refused with HTTP 400" hint="Ask the operator." answer={{url: 'https://as.example.com/register', status: 400, body}}/>);
+		const {lastFrame, unmount} = await render(<ErrorBox title="Registration failed" message="Registration refused with HTTP 400" hint="Ask the operator." answer={{url: 'https://as.example.com/register', status: 400, body}}/>);
 		const frame = await frameWith(lastFrame, 'Registration failed');
 		expect(frame).toContain('The server said (HTTP 400 from https://as.example.com/register):');
 		expect(frame).toContain('  "error_description": "redirect_uris: http not allowed"');
@@ -33,7 +33,7 @@ describe('ErrorBox', () => {
 
 	it('cuts a long body at 40 lines and drops terminal control sequences', async () => {
 		const body = ['\u001B]52;c;ZXZpbA==\u0007<html>', ...Array.from({length: 59}, (_, index) => `line ${index + 2}`)].join('\n');
-		const {lastFrame, unmount} = render(<ErrorBox message="HTTP 502" hint="Try later." answer={{url: 'https://as.example.com/token', status: 502, body}}/>);
+		const {lastFrame, unmount} = await render(<ErrorBox message="HTTP 502" hint="Try later." answer={{url: 'https://as.example.com/token', status: 502, body}}/>);
 		const frame = await frameWith(lastFrame, 'line 40');
 		expect(frame).not.toContain('line 41');
 		expect(frame).toContain('… 20 more lines');
@@ -44,7 +44,7 @@ describe('ErrorBox', () => {
 });
 
 it('JsonView pretty-prints with 2 spaces in the given key order and marks highlighted members', async () => {
-	const {lastFrame, unmount} = render(<JsonView value={{client_name: 'x', scope: 'a b', redirect_uris: ['http://127.0.0.1:1/callback']}} highlight={['scope', 'redirect_uris']}/>);
+	const {lastFrame, unmount} = await render(<JsonView value={{client_name: 'x', scope: 'a b', redirect_uris: ['http://127.0.0.1:1/callback']}} highlight={['scope', 'redirect_uris']}/>);
 	await frameWith(lastFrame, '}');
 	expect(lastFrame()).toMatchInlineSnapshot(`
 		"{
@@ -63,7 +63,7 @@ describe('ScrollView', () => {
 	const visible = (frame: string | undefined) => (frame ?? '').split('\n').filter(line => line.startsWith('line '));
 
 	it('shows a window of the lines and scrolls with the arrows, pages, Home and End', async () => {
-		const {lastFrame, stdin, unmount} = render(<ScrollView lines={lines} height={6}/>);
+		const {lastFrame, stdin, unmount} = await render(<ScrollView lines={lines} height={6}/>);
 		await frameWith(lastFrame, '↓ 25 more lines');
 		expect(visible(lastFrame())).toEqual(['line 1', 'line 2', 'line 3', 'line 4', 'line 5']);
 		await press(stdin, keys.down);
@@ -82,7 +82,7 @@ describe('ScrollView', () => {
 	});
 
 	it('follows the end as lines are added', async () => {
-		const {lastFrame, rerender, unmount} = render(<ScrollView followEnd lines={lines} height={4}/>);
+		const {lastFrame, rerender, unmount} = await render(<ScrollView followEnd lines={lines} height={4}/>);
 		await frameWith(lastFrame, 'line 30');
 		rerender(<ScrollView followEnd lines={[...lines, 'line 31']} height={4}/>);
 		await frameWith(lastFrame, 'line 31');
@@ -91,7 +91,7 @@ describe('ScrollView', () => {
 	});
 
 	it('shows everything, without the indicator, when it fits', async () => {
-		const {lastFrame, unmount} = render(<ScrollView lines={[<Text key="a">only line</Text>]} height={5}/>);
+		const {lastFrame, unmount} = await render(<ScrollView lines={[<Text key="a">only line</Text>]} height={5}/>);
 		const frame = await frameWith(lastFrame, 'only line');
 		expect(frame).not.toContain('more lines');
 		unmount();
@@ -114,7 +114,7 @@ it('TracePanel shows one line a request with its status and timings, newest at t
 		exchange(2, {step: 'resource-metadata', url: 'https://api.fastmail.com/.well-known/oauth-protected-resource/mcp', status: 200, timings: {total: 95}}),
 		exchange(3, {step: 'registration', method: 'POST', url: 'https://api.fastmail.com/oauth/register', error: 'Connection to api.fastmail.com refused', timings: {total: 4}}),
 	];
-	const {lastFrame, unmount} = render(<TracePanel exchanges={exchanges} height={10}/>);
+	const {lastFrame, unmount} = await render(<TracePanel exchanges={exchanges} height={10}/>);
 	const frame = await frameWith(lastFrame, 'registration POST');
 	const lines = frame.split('\n');
 	expect(lines[0]).toContain('probe POST https://api.fastmail.com/mcp 401 182 ms (dns 3 · tcp 12 · tls 25 · first byte 140)');
@@ -129,7 +129,7 @@ describe('clocks', () => {
 	it('Countdown ticks every second, and says when there is no expiry', async () => {
 		vi.useFakeTimers({shouldAdvanceTime: false});
 		vi.setSystemTime(start);
-		const {lastFrame, unmount} = render(
+		const {lastFrame, unmount} = await render(
 			<>
 				<Countdown expiresAt={new Date(start + 2000).toISOString()}/>
 				<Countdown/>
@@ -148,7 +148,7 @@ describe('clocks', () => {
 	it('Elapsed ticks every second against its limit', async () => {
 		vi.useFakeTimers({shouldAdvanceTime: false});
 		vi.setSystemTime(start);
-		const {lastFrame, unmount} = render(<Elapsed since={start - 12_000} limitMs={300_000}/>);
+		const {lastFrame, unmount} = await render(<Elapsed since={start - 12_000} limitMs={300_000}/>);
 		await advanceClock(0);
 		expect(lastFrame()).toBe('0:12 of 5:00');
 		await advanceClock(60_000);
@@ -161,7 +161,7 @@ describe('clocks', () => {
 		vi.useFakeTimers({shouldAdvanceTime: false});
 		vi.setSystemTime(start);
 		const expiresAt = new Date(start + 60_000).toISOString();
-		const ticking = render(<Countdown expiresAt={expiresAt}/>);
+		const ticking = await render(<Countdown expiresAt={expiresAt}/>);
 		await advanceClock(500);
 		// A second clock, mounted half a second later: with an interval of its own it would tick in between.
 		ticking.rerender(
@@ -179,7 +179,7 @@ describe('clocks', () => {
 		expect(ticking.stdout.frames.length - before).toBe(3);
 		ticking.unmount();
 
-		const still = render(<Countdown/>);
+		const still = await render(<Countdown/>);
 		await advanceClock(0);
 		const first = still.stdout.frames.length;
 		for (let second = 0; second < 3; second++) await advanceClock(1000);

@@ -4,6 +4,7 @@ import {afterEach, describe, expect, it, vi} from 'vitest';
 import {createHttpClient, type HttpClient} from '../../source/core/http.js';
 import {checkMcp} from '../../source/core/mcp-check.js';
 import {startStrictMcpServer, type StrictMcpServer} from '../helpers/strict-mcp-server.js';
+import {waitLimit} from '../helpers/wait.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 
@@ -133,7 +134,7 @@ describe('checkMcp', () => {
 		expect(client.exchanges.find(exchange => exchange.method === 'GET')).toMatchObject({error: 'aborted'});
 		await vi.waitFor(() => {
 			expect(server.openStreams()).toBe(0);
-		});
+		}, waitLimit);
 	});
 
 	it('says when the URL is not an MCP server', async () => {
@@ -194,14 +195,14 @@ describe('checkMcp', () => {
 		const checking = checkMcp(`${origin}/mcp`, 'good-token', {http: client, signal: controller.signal});
 		await vi.waitFor(() => {
 			expect(held).toHaveLength(1);
-		});
+		}, waitLimit);
 		controller.abort(new Error('user pressed Esc'));
 
 		await expect(checking).rejects.toThrow('user pressed Esc');
 		expect(client.exchanges).toEqual([expect.objectContaining({method: 'POST', error: 'aborted'})]);
 		await vi.waitFor(() => {
 			expect(held[0]?.destroyed).toBe(true);
-		});
+		}, waitLimit);
 	});
 
 	it('rejects when aborted', async () => {

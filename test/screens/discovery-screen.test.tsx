@@ -11,7 +11,7 @@ const rows: DiscoveryRow[] = [
 ];
 
 it('lists each request by stage with its status, outcome and time, and a spinner while running', async () => {
-	const {lastFrame, unmount} = render(<DiscoveryScreen url={mcpUrl} attempts={rows}/>);
+	const {lastFrame, unmount} = await render(<DiscoveryScreen url={mcpUrl} attempts={rows}/>);
 	const frame = await frameWith(lastFrame, 'Authorization server metadata (RFC 8414)');
 	expect(frame).toContain('Discovering how to log in to https://api.fastmail.com/mcp');
 	expect(frame).toContain('Probe: the MCP request without a token');
@@ -29,7 +29,7 @@ it('lists each request by stage with its status, outcome and time, and a spinner
 it('shows why discovery stopped, with the hint', async () => {
 	const failed: DiscoveryRow[] = [{stage: 'probe', url: mcpUrl, attempt: {stage: 'probe', url: mcpUrl, ms: 3, outcome: 'failed', note: 'Host api.fastmail.com not found (DNS)'}}];
 	const error = {message: 'Could not reach the MCP server: Host api.fastmail.com not found (DNS)', hint: 'Check the URL and your network connection, then try again.'};
-	const {lastFrame, unmount} = render(<DiscoveryScreen url={mcpUrl} attempts={failed} error={error}/>);
+	const {lastFrame, unmount} = await render(<DiscoveryScreen url={mcpUrl} attempts={failed} error={error}/>);
 	const frame = await frameWith(lastFrame, 'Discovery failed');
 	expect(frame).toContain('✗ --- failed');
 	expect(frame).toContain('Could not reach the MCP server');

@@ -24,7 +24,7 @@ function props(phase: LoginPhase, overrides: Partial<LoginScreenProps> = {}): Lo
 }
 
 it('shows the redirect URI, the whole authorization URL and the wait', async () => {
-	const {lastFrame, unmount} = render(<LoginScreen {...props({kind: 'waiting'})}/>);
+	const {lastFrame, unmount} = await render(<LoginScreen {...props({kind: 'waiting'})}/>);
 	const frame = await frameWith(lastFrame, 'Waiting for the browser…');
 	expect(frame).toContain(`Redirect URI ${redirectUri}`);
 	// Longer than the terminal: Ink wraps it, but not a character is left out.
@@ -42,7 +42,7 @@ it.each([
 	[{kind: 'failed', message: 'Could not open the browser (ENOENT)'}, 'Open the URL yourself: Could not open the browser (ENOENT)'],
 	[undefined, 'Opening the browser…'],
 ] as const)('says what became of the browser: %j', async (browser, text) => {
-	const {lastFrame, unmount} = render(<LoginScreen {...props({kind: 'waiting'}, {browser})}/>);
+	const {lastFrame, unmount} = await render(<LoginScreen {...props({kind: 'waiting'}, {browser})}/>);
 	await frameWith(lastFrame, text);
 	unmount();
 });
@@ -50,7 +50,7 @@ it.each([
 it('opens the browser again on o and asks for the redirect URL on p', async () => {
 	const onReopen = vi.fn();
 	const onStartPaste = vi.fn();
-	const {stdin, unmount} = render(<LoginScreen {...props({kind: 'waiting'}, {onReopen, onStartPaste})}/>);
+	const {stdin, unmount} = await render(<LoginScreen {...props({kind: 'waiting'}, {onReopen, onStartPaste})}/>);
 	await press(stdin, 'o');
 	expect(onReopen).toHaveBeenCalledOnce();
 	await press(stdin, 'p');
@@ -62,7 +62,7 @@ it('takes a pasted redirect URL, shows why it was refused, and cancels with Esc'
 	const onPaste = vi.fn();
 	const onCancelPaste = vi.fn();
 	const callbacks = {onPaste, onCancelPaste};
-	const {lastFrame, stdin, rerender, unmount} = render(<LoginScreen {...props({kind: 'pasting'}, callbacks)}/>);
+	const {lastFrame, stdin, rerender, unmount} = await render(<LoginScreen {...props({kind: 'pasting'}, callbacks)}/>);
 	await frameWith(lastFrame, `Paste the URL your browser was sent to (${redirectUri}?code=…):`);
 	expect(lastFrame()).toContain('Enter use this URL · Esc cancel');
 	const callback = `${redirectUri}?code=SplxlOBeZQQYbYS6WxSbIA&state=Zq3x8J1kLw0pM4rT&iss=${encodeURIComponent('https://api.fastmail.com')}`;
@@ -80,7 +80,7 @@ it('takes a pasted redirect URL, shows why it was refused, and cancels with Esc'
 });
 
 it('shows the code being redeemed', async () => {
-	const {lastFrame, unmount} = render(<LoginScreen {...props({kind: 'exchanging'})}/>);
+	const {lastFrame, unmount} = await render(<LoginScreen {...props({kind: 'exchanging'})}/>);
 	await frameWith(lastFrame, 'Redeeming the code…');
 	unmount();
 });
@@ -89,7 +89,7 @@ it('shows a failed login with the server\'s words and retries on Enter', async (
 	const body = '{"error":"invalid_grant","error_description":"code expired"}';
 	const error = {message: 'The token endpoint answered HTTP 400: invalid_grant (code expired)', hint: 'The authorization code expired or was already used: log in again.', answer: {url: 'https://api.fastmail.com/oauth/refresh', status: 400, body}};
 	const onRetry = vi.fn();
-	const {lastFrame, stdin, unmount} = render(<LoginScreen {...props({kind: 'failed', error}, {onRetry})}/>);
+	const {lastFrame, stdin, unmount} = await render(<LoginScreen {...props({kind: 'failed', error}, {onRetry})}/>);
 	const frame = await frameWith(lastFrame, 'Login failed');
 	expect(frame).toContain(body);
 	expect(frame).toContain('Try: The authorization code expired or was already used: log in again.');
@@ -100,7 +100,7 @@ it('shows a failed login with the server\'s words and retries on Enter', async (
 });
 
 it('says what to do when the browser tab was closed, and when the wait ends', async () => {
-	const {lastFrame, unmount} = render(<LoginScreen {...props({kind: 'waiting'})}/>);
+	const {lastFrame, unmount} = await render(<LoginScreen {...props({kind: 'waiting'})}/>);
 	const frame = prose(await frameWith(lastFrame, 'Closed the browser'));
 	expect(frame).toContain('Closed the browser, or lost the page? o opens the login page again; p takes the address the browser ended on; Esc goes back.');
 	// One clock: 0:12 of 5:00 gone, 4:48 left.
@@ -111,7 +111,7 @@ it('says what to do when the browser tab was closed, and when the wait ends', as
 
 it('says after the timeout that the browser never came back and nothing was saved, and logs in again on Enter', async () => {
 	const onRetry = vi.fn();
-	const {lastFrame, stdin, unmount} = render(<LoginScreen {...props({kind: 'timed-out'}, {onRetry})}/>);
+	const {lastFrame, stdin, unmount} = await render(<LoginScreen {...props({kind: 'timed-out'}, {onRetry})}/>);
 	const frame = prose(await frameWith(lastFrame, 'The browser never came back'));
 	expect(frame).toContain(`No login callback reached ${redirectUri} within 5m 0s: the browser tab was closed, or the login was not finished there. Nothing was saved.`);
 	expect(frame).toContain('Try: Enter logs in again, on a new login page. If the browser cannot reach this machine, press p on that page and paste the address the browser ends on.');

@@ -8,7 +8,7 @@ const noop = () => undefined;
 
 it('shows the key fields of both documents and continues on Enter', async () => {
 	const onContinue = vi.fn();
-	const {lastFrame, stdin, unmount} = render(<MetadataScreen discovery={fastmailDiscovery} showRaw={false} height={40} onToggleRaw={noop} onContinue={onContinue}/>);
+	const {lastFrame, stdin, unmount} = await render(<MetadataScreen discovery={fastmailDiscovery} showRaw={false} height={40} onToggleRaw={noop} onContinue={onContinue}/>);
 	const frame = await frameWith(lastFrame, 'Findings');
 	expect(frame).toContain('Resource metadata from https://api.fastmail.com/.well-known/oauth-protected-resource/mcp');
 	expect(frame).toContain('Bearer resource_metadata="https://api.fastmail.com');
@@ -32,20 +32,22 @@ it('shows errors and warnings with their hints, and blocks Enter on an error', a
 		],
 	};
 	const onContinue = vi.fn();
-	const {lastFrame, stdin, unmount} = render(<MetadataScreen discovery={discovery} showRaw={false} height={40} onToggleRaw={noop} onContinue={onContinue}/>);
+	const onToggleRaw = vi.fn();
+	const {lastFrame, stdin, unmount} = await render(<MetadataScreen discovery={discovery} showRaw={false} height={40} onToggleRaw={onToggleRaw} onContinue={onContinue}/>);
 	const frame = await frameWith(lastFrame, 'Cannot continue: fix the errors above');
 	expect(frame).toContain('✗ error: PKCE S256 is not supported (only plain)');
 	expect(frame).toContain('Try: MCP clients must refuse to log in without PKCE S256');
 	expect(frame).toContain('! warning: The token endpoint accepts only client_secret_basic');
 	expect(frame).not.toContain('Enter choose scopes');
-	await press(stdin, keys.enter);
+	await press(stdin, keys.enter, 'j');
+	expect(onToggleRaw).toHaveBeenCalledOnce();
 	expect(onContinue).not.toHaveBeenCalled();
 	unmount();
 });
 
 it('cannot continue without an authorization server', async () => {
 	const {authorizationServer: _, ...withoutServer} = fastmailDiscovery;
-	const {lastFrame, unmount} = render(<MetadataScreen discovery={withoutServer} showRaw={false} height={40} onToggleRaw={noop} onContinue={noop}/>);
+	const {lastFrame, unmount} = await render(<MetadataScreen discovery={withoutServer} showRaw={false} height={40} onToggleRaw={noop} onContinue={noop}/>);
 	const frame = await frameWith(lastFrame, 'Cannot continue');
 	expect(frame).toContain('Authorization server: none found');
 	unmount();
@@ -53,7 +55,7 @@ it('cannot continue without an authorization server', async () => {
 
 it('asks for raw JSON with j and shows both documents raw', async () => {
 	const onToggleRaw = vi.fn();
-	const {lastFrame, stdin, rerender, unmount} = render(<MetadataScreen discovery={fastmailDiscovery} showRaw={false} height={60} onToggleRaw={onToggleRaw} onContinue={noop}/>);
+	const {lastFrame, stdin, rerender, unmount} = await render(<MetadataScreen discovery={fastmailDiscovery} showRaw={false} height={60} onToggleRaw={onToggleRaw} onContinue={noop}/>);
 	await press(stdin, 'j');
 	expect(onToggleRaw).toHaveBeenCalledOnce();
 	rerender(<MetadataScreen discovery={fastmailDiscovery} showRaw height={60} onToggleRaw={onToggleRaw} onContinue={noop}/>);
@@ -64,7 +66,7 @@ it('asks for raw JSON with j and shows both documents raw', async () => {
 });
 
 it('scrolls long content in the height given', async () => {
-	const {lastFrame, stdin, unmount} = render(<MetadataScreen discovery={fastmailDiscovery} showRaw={false} height={10} onToggleRaw={noop} onContinue={noop}/>);
+	const {lastFrame, stdin, unmount} = await render(<MetadataScreen discovery={fastmailDiscovery} showRaw={false} height={10} onToggleRaw={noop} onContinue={noop}/>);
 	const first = await frameWith(lastFrame, 'more lines');
 	expect(first).toContain('MCP server');
 	expect(first).not.toContain('Findings');

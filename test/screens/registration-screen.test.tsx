@@ -12,7 +12,7 @@ function props(phase: RegistrationPhase, overrides: Partial<RegistrationScreenPr
 
 it('previews the exact JSON body with the scope line marked, and sends on Enter', async () => {
 	const onSend = vi.fn();
-	const {lastFrame, stdin, unmount} = render(<RegistrationScreen {...props({kind: 'preview'}, {onSend})}/>);
+	const {lastFrame, stdin, unmount} = await render(<RegistrationScreen {...props({kind: 'preview'}, {onSend})}/>);
 	const frame = await frameWith(lastFrame, `POST ${endpoint}`);
 	expect(frame).toContain(JSON.stringify(fastmailRequest, undefined, 2).replace(/,\n {2}"scope".*\n\}$/s, ','));
 	expect(frame).toContain(`  "scope": "${fastmailMcpScope} offline_access"  ◀`);
@@ -25,7 +25,7 @@ it('previews the exact JSON body with the scope line marked, and sends on Enter'
 
 it('warns when the request has no scope', async () => {
 	const {scope: _, ...noScope} = fastmailRequest;
-	const {lastFrame, unmount} = render(<RegistrationScreen {...props({kind: 'preview'}, {request: noScope})}/>);
+	const {lastFrame, unmount} = await render(<RegistrationScreen {...props({kind: 'preview'}, {request: noScope})}/>);
 	const frame = await frameWith(lastFrame, 'No `scope` in the request');
 	expect(frame).toContain('some servers (Fastmail) refuse a registration without one');
 	expect(frame).not.toContain('"scope"');
@@ -37,7 +37,7 @@ it('edits client_name: n asks for it, Enter submits the new name, Esc cancels', 
 	const onNameSubmit = vi.fn();
 	const onCancelEdit = vi.fn();
 	const callbacks = {onEditName, onNameSubmit, onCancelEdit};
-	const {lastFrame, stdin, rerender, unmount} = render(<RegistrationScreen {...props({kind: 'preview'}, callbacks)}/>);
+	const {lastFrame, stdin, rerender, unmount} = await render(<RegistrationScreen {...props({kind: 'preview'}, callbacks)}/>);
 	await press(stdin, 'n');
 	expect(onEditName).toHaveBeenCalledOnce();
 	rerender(<RegistrationScreen {...props({kind: 'editing-name'}, callbacks)}/>);
@@ -50,14 +50,14 @@ it('edits client_name: n asks for it, Enter submits the new name, Esc cancels', 
 });
 
 it('shows a spinner while sending', async () => {
-	const {lastFrame, unmount} = render(<RegistrationScreen {...props({kind: 'sending'})}/>);
+	const {lastFrame, unmount} = await render(<RegistrationScreen {...props({kind: 'sending'})}/>);
 	await frameWith(lastFrame, `Registering… POST ${endpoint}`);
 	unmount();
 });
 
 it('shows what was registered, secrets masked, with every difference from the request', async () => {
 	const onContinue = vi.fn();
-	const {lastFrame, stdin, unmount} = render(<RegistrationScreen {...props({kind: 'registered', result: fastmailRegistered}, {onContinue})}/>);
+	const {lastFrame, stdin, unmount} = await render(<RegistrationScreen {...props({kind: 'registered', result: fastmailRegistered}, {onContinue})}/>);
 	const frame = await frameWith(lastFrame, '201 Created');
 	expect(frame).toContain('"client_id": "fm-client-7f3a"');
 	expect(frame).toContain(`  "scope": "${fastmailMcpScope}",  ◀`);
@@ -72,7 +72,7 @@ it('shows what was registered, secrets masked, with every difference from the re
 
 it('says so when exactly what was asked was registered', async () => {
 	const result = {...fastmailRegistered, response: {...fastmailRequest, client_id: 'fm-client-7f3a'}, differences: []};
-	const {lastFrame, unmount} = render(<RegistrationScreen {...props({kind: 'registered', result})}/>);
+	const {lastFrame, unmount} = await render(<RegistrationScreen {...props({kind: 'registered', result})}/>);
 	await frameWith(lastFrame, 'registered exactly what was asked');
 	unmount();
 });
@@ -85,7 +85,7 @@ it('shows the server\'s 400 body verbatim with the hint, and sends again on r', 
 		answer: {url: endpoint, status: 400, body},
 	};
 	const onSend = vi.fn();
-	const {lastFrame, stdin, unmount} = render(<RegistrationScreen {...props({kind: 'failed', error}, {onSend})}/>);
+	const {lastFrame, stdin, unmount} = await render(<RegistrationScreen {...props({kind: 'failed', error}, {onSend})}/>);
 	const frame = await frameWith(lastFrame, 'Registration failed');
 	expect(frame).toContain(error.message);
 	expect(frame).toContain(`The server said (HTTP 400 from ${endpoint}):`);
@@ -99,7 +99,7 @@ it('shows the server\'s 400 body verbatim with the hint, and sends again on r', 
 it('shows a pre-registered client with its secret masked', async () => {
 	const client: ClientCredentials = {clientId: 'acme-cli', clientSecret: 'ab12cd34ef56ab12cd34ef56ab12cd34', authMethod: 'client_secret_basic', source: 'pre-registered'};
 	const onContinue = vi.fn();
-	const {lastFrame, stdin, unmount} = render(<PreRegisteredScreen client={client} onContinue={onContinue}/>);
+	const {lastFrame, stdin, unmount} = await render(<PreRegisteredScreen client={client} onContinue={onContinue}/>);
 	const frame = await frameWith(lastFrame, 'Using the pre-registered client acme-cli (client_secret_basic, secret ab12cd…(32 chars))');
 	expect(frame).toContain('No registration is sent.');
 	expect(frame).not.toContain(client.clientSecret);

@@ -17,7 +17,7 @@ function props(overrides: Partial<ScopesScreenProps> = {}): ScopesScreenProps {
 }
 
 it('labels each scope with where it came from and shows the scope parameter to send', async () => {
-	const {lastFrame, unmount} = render(<ScopesScreen {...props()}/>);
+	const {lastFrame, unmount} = await render(<ScopesScreen {...props()}/>);
 	const frame = await frameWith(lastFrame, `scope: "${fastmailMcpScope} offline_access"`);
 	expect(frame).toMatch(/https:\/\/www\.fastmail\.com\/dev\/mcp +from resource metadata, authorization server/);
 	expect(frame).toContain('from authorization server');
@@ -29,7 +29,7 @@ it('labels each scope with where it came from and shows the scope parameter to s
 it('updates the scope value live as scopes are toggled, and warns when none is left', async () => {
 	const onChange = vi.fn();
 	const onSubmit = vi.fn();
-	const {lastFrame, stdin, unmount} = render(<ScopesScreen {...props({onChange, onSubmit})}/>);
+	const {lastFrame, stdin, unmount} = await render(<ScopesScreen {...props({onChange, onSubmit})}/>);
 	await frameWith(lastFrame, 'scope: "');
 	await press(stdin, keys.space);
 	expect(lastFrame()).toContain('scope: "offline_access"');
@@ -49,7 +49,7 @@ it('updates the scope value live as scopes are toggled, and warns when none is l
 it('asks to add a scope with a, and adds what is typed', async () => {
 	const onStartAdding = vi.fn();
 	const onAdd = vi.fn();
-	const {lastFrame, stdin, rerender, unmount} = render(<ScopesScreen {...props({onStartAdding, onAdd})}/>);
+	const {lastFrame, stdin, rerender, unmount} = await render(<ScopesScreen {...props({onStartAdding, onAdd})}/>);
 	await press(stdin, 'a');
 	expect(onStartAdding).toHaveBeenCalledOnce();
 	rerender(<ScopesScreen {...props({onStartAdding, onAdd, adding: true})}/>);
@@ -65,11 +65,11 @@ it('asks to add a scope with a, and adds what is typed', async () => {
 it('ignores an empty scope and cancels adding with Esc', async () => {
 	const onAdd = vi.fn();
 	const onCancelAdding = vi.fn();
-	const {lastFrame, stdin, unmount} = render(<ScopesScreen {...props({adding: true, onAdd, onCancelAdding})}/>);
+	const {lastFrame, stdin, unmount} = await render(<ScopesScreen {...props({adding: true, onAdd, onCancelAdding})}/>);
 	await frameWith(lastFrame, 'Add a scope:');
 	await press(stdin, '  ', keys.enter);
-	expect(onAdd).not.toHaveBeenCalled();
 	await press(stdin, keys.escape);
+	expect(onAdd).not.toHaveBeenCalled();
 	expect(onCancelAdding).toHaveBeenCalledOnce();
 	unmount();
 });
@@ -94,7 +94,7 @@ it('shows a scope added by the user selected once the App passes it in', async (
 		);
 	}
 
-	const {lastFrame, stdin, unmount} = render(<Harness/>);
+	const {lastFrame, stdin, unmount} = await render(<Harness/>);
 	await frameWith(lastFrame, `scope: "${fastmailMcpScope}"`);
 	await press(stdin, 'a');
 	await frameWith(lastFrame, 'Add a scope:');
@@ -106,7 +106,7 @@ it('shows a scope added by the user selected once the App passes it in', async (
 
 it('says when the server advertises no scopes, and continues with none', async () => {
 	const onSubmit = vi.fn();
-	const {lastFrame, stdin, unmount} = render(<ScopesScreen {...props({options: [], selected: [], reason: 'no scope is advertised by the MCP server, so none is sent', onSubmit})}/>);
+	const {lastFrame, stdin, unmount} = await render(<ScopesScreen {...props({options: [], selected: [], reason: 'no scope is advertised by the MCP server, so none is sent', onSubmit})}/>);
 	const frame = await frameWith(lastFrame, 'The server advertises no scopes');
 	expect(frame).toContain('no scope parameter will be sent');
 	expect(frame).not.toContain('No scope selected');

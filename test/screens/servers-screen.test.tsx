@@ -15,7 +15,7 @@ afterEach(() => {
 });
 
 it('shows every server with its status as a label and a mark, its URL, issuer and scopes', async () => {
-	const {lastFrame, unmount} = render(<ServersScreen {...props()}/>);
+	const {lastFrame, unmount} = await render(<ServersScreen {...props()}/>);
 	const frame = await frameWith(lastFrame, 'Saved servers (6)');
 	for (const {server, label, mark} of serversInEveryStatus) {
 		const line = frame.split('\n').find(row => row.includes(` ${server.name} `));
@@ -35,7 +35,7 @@ it('shows every server with its status as a label and a mark, its URL, issuer an
 });
 
 it('aligns the columns', async () => {
-	const {lastFrame, unmount} = render(<ServersScreen {...props()}/>);
+	const {lastFrame, unmount} = await render(<ServersScreen {...props()}/>);
 	const frame = await frameWith(lastFrame, 'Saved servers');
 	const rows = frame.split('\n').filter(row => servers.some(server => row.includes(server.mcpUrl)));
 	expect(rows).toHaveLength(servers.length);
@@ -51,7 +51,7 @@ it('aligns the columns', async () => {
 
 it('shows the store notices above the list', async () => {
 	const notices = ['servers.json was not valid JSON: moved aside to servers.json.broken-1', 'Permissions of servers.json tightened to 600'];
-	const {lastFrame, unmount} = render(<ServersScreen {...props({notices})}/>);
+	const {lastFrame, unmount} = await render(<ServersScreen {...props({notices})}/>);
 	const frame = await frameWith(lastFrame, notices[0]!);
 	expect(frame).toContain(notices[1]);
 	expect(frame.indexOf(notices[1]!)).toBeLessThan(frame.indexOf('fastmail'));
@@ -62,7 +62,7 @@ it('counts down once a second, with one render a second', async () => {
 	vi.useFakeTimers({shouldAdvanceTime: false});
 	vi.setSystemTime(start);
 	let commits = 0;
-	const {lastFrame, frames, unmount} = render(
+	const {lastFrame, frames, unmount} = await render(
 		<Profiler id="servers" onRender={() => commits++}>
 			<ServersScreen {...props({now: undefined})}/>
 		</Profiler>,
@@ -88,7 +88,7 @@ it('turns a status over when its time comes', async () => {
 	vi.useFakeTimers({shouldAdvanceTime: false});
 	vi.setSystemTime(start);
 	const [expiring] = serversInEveryStatus.filter(({label}) => label === 'expires in 30s');
-	const {lastFrame, unmount} = render(<ServersScreen {...props({servers: [expiring!.server], now: undefined})}/>);
+	const {lastFrame, unmount} = await render(<ServersScreen {...props({servers: [expiring!.server], now: undefined})}/>);
 	await advanceClock(0);
 	expect(lastFrame()).toContain('! linear');
 	await advanceClock(31_000);
@@ -99,7 +99,7 @@ it('turns a status over when its time comes', async () => {
 
 it('opens the server under the cursor on Enter', async () => {
 	const onOpen = vi.fn();
-	const {lastFrame, stdin, unmount} = render(<ServersScreen {...props({onOpen})}/>);
+	const {lastFrame, stdin, unmount} = await render(<ServersScreen {...props({onOpen})}/>);
 	await frameWith(lastFrame, 'Saved servers');
 	await press(stdin, keys.enter);
 	expect(onOpen).toHaveBeenLastCalledWith(servers[0]!.mcpUrl);
@@ -110,7 +110,7 @@ it('opens the server under the cursor on Enter', async () => {
 
 it('starts with the cursor on the initial selection', async () => {
 	const onOpen = vi.fn();
-	const {lastFrame, stdin, unmount} = render(<ServersScreen {...props({onOpen, initialSelection: servers[3]!.mcpUrl})}/>);
+	const {lastFrame, stdin, unmount} = await render(<ServersScreen {...props({onOpen, initialSelection: servers[3]!.mcpUrl})}/>);
 	const frame = await frameWith(lastFrame, 'Saved servers');
 	expect(frame.split('\n').find(row => row.includes('❯'))).toContain(servers[3]!.name);
 	await press(stdin, keys.enter);
@@ -121,7 +121,7 @@ it('starts with the cursor on the initial selection', async () => {
 it('logs in to a new server from the last row, or on n', async () => {
 	const onAdd = vi.fn();
 	const onOpen = vi.fn();
-	const {lastFrame, stdin, unmount} = render(<ServersScreen {...props({servers: [fastmailServer()], onAdd, onOpen})}/>);
+	const {lastFrame, stdin, unmount} = await render(<ServersScreen {...props({servers: [fastmailServer()], onAdd, onOpen})}/>);
 	await frameWith(lastFrame, 'fastmail');
 	await press(stdin, keys.down);
 	expect(lastFrame()).toContain('❯ + Log in to a new server');
@@ -135,7 +135,7 @@ it('logs in to a new server from the last row, or on n', async () => {
 
 it('with no server, says so and offers only the new login', async () => {
 	const onAdd = vi.fn();
-	const {lastFrame, stdin, unmount} = render(<ServersScreen {...props({servers: [], onAdd})}/>);
+	const {lastFrame, stdin, unmount} = await render(<ServersScreen {...props({servers: [], onAdd})}/>);
 	const frame = await frameWith(lastFrame, 'No saved servers yet.');
 	expect(frame).toContain('❯ + Log in to a new server');
 	await press(stdin, keys.enter);

@@ -28,7 +28,7 @@ afterEach(() => {
 });
 
 it('shows the token masked, never whole, the scopes granted and where it was saved', async () => {
-	const {lastFrame, unmount} = render(<TokenScreen {...props()}/>);
+	const {lastFrame, unmount} = await render(<TokenScreen {...props()}/>);
 	const frame = await frameWith(lastFrame, 'Logged in to https://api.fastmail.com/mcp');
 	expect(frame).not.toContain(accessToken);
 	expect(frame).not.toContain(accessToken.slice(0, 20));
@@ -46,7 +46,7 @@ it('shows the token masked, never whole, the scopes granted and where it was sav
 it('counts down to the expiry every second', async () => {
 	vi.useFakeTimers({shouldAdvanceTime: false});
 	vi.setSystemTime(start);
-	const {lastFrame, unmount} = render(<TokenScreen {...props({tokens: fastmailTokens(start)})}/>);
+	const {lastFrame, unmount} = await render(<TokenScreen {...props({tokens: fastmailTokens(start)})}/>);
 	// Lets the first frame and the clock's effect (its interval on the fake clock) happen.
 	await advanceClock(0);
 	expect(lastFrame()).toContain('expires in 1h 0m 0s');
@@ -58,14 +58,14 @@ it('counts down to the expiry every second', async () => {
 });
 
 it('says how long ago the token expired', async () => {
-	const {lastFrame, unmount} = render(<TokenScreen {...props({tokens: fastmailTokens(Date.now(), {expiresAt: new Date(Date.now() - 12_000).toISOString()})})}/>);
+	const {lastFrame, unmount} = await render(<TokenScreen {...props({tokens: fastmailTokens(Date.now(), {expiresAt: new Date(Date.now() - 12_000).toISOString()})})}/>);
 	await frameWith(lastFrame, 'expired 12s ago');
 	unmount();
 });
 
 it('marks a requested scope that was not granted, and lists extra ones', async () => {
 	const tokens = fastmailTokens(Date.now(), {refreshToken: undefined, scope: 'urn:ietf:params:oauth:scope:mail'});
-	const {lastFrame, unmount} = render(<TokenScreen {...props({tokens})}/>);
+	const {lastFrame, unmount} = await render(<TokenScreen {...props({tokens})}/>);
 	const frame = await frameWith(lastFrame, 'NOT granted');
 	expect(frame).toContain(`✗ ${fastmailMcpScope} NOT granted`);
 	expect(frame).toContain('✗ offline_access NOT granted');
@@ -77,7 +77,7 @@ it('marks a requested scope that was not granted, and lists extra ones', async (
 
 it('says when the server did not state the granted scopes', async () => {
 	const tokens = fastmailTokens(Date.now(), {accessToken: 'opaque-token-0123456789abcdef', scope: undefined, expiresAt: undefined});
-	const {lastFrame, unmount} = render(<TokenScreen {...props({tokens})}/>);
+	const {lastFrame, unmount} = await render(<TokenScreen {...props({tokens})}/>);
 	const frame = await frameWith(lastFrame, 'granted scopes not stated by the server (as requested, RFC 6749 5.1)');
 	expect(frame).toContain('no expiry given');
 	unmount();
@@ -86,7 +86,7 @@ it('says when the server did not state the granted scopes', async () => {
 it('refreshes on r and checks on v', async () => {
 	const onRefresh = vi.fn();
 	const onCheck = vi.fn();
-	const {stdin, unmount} = render(<TokenScreen {...props({onRefresh, onCheck})}/>);
+	const {stdin, unmount} = await render(<TokenScreen {...props({onRefresh, onCheck})}/>);
 	await press(stdin, 'r', 'v');
 	expect(onRefresh).toHaveBeenCalledOnce();
 	expect(onCheck).toHaveBeenCalledOnce();
@@ -95,8 +95,11 @@ it('refreshes on r and checks on v', async () => {
 
 it('does not refresh without a refresh token', async () => {
 	const onRefresh = vi.fn();
-	const {stdin, unmount} = render(<TokenScreen {...props({tokens: fastmailTokens(Date.now(), {refreshToken: undefined}), onRefresh})}/>);
-	await press(stdin, 'r');
+	const onCheck = vi.fn();
+	const {stdin, unmount} = await render(<TokenScreen {...props({tokens: fastmailTokens(Date.now(), {refreshToken: undefined}), onRefresh, onCheck})}/>);
+	await press(stdin, 'r', 'v');
+	// v was taken after r: r was too, and did nothing.
+	expect(onCheck).toHaveBeenCalledOnce();
 	expect(onRefresh).not.toHaveBeenCalled();
 	unmount();
 });
@@ -109,7 +112,7 @@ it('shows the automatic refresh and each refresh state', async () => {
 		[{kind: 'refreshed', at}, `refreshed at ${clockTime(at)}`],
 		[{kind: 'failed', error: {message: 'The token endpoint answered HTTP 400: invalid_grant', hint: 'The refresh token is expired or revoked: log in again.'}}, 'Try: The refresh token is expired or revoked: log in again.'],
 	];
-	const {lastFrame, rerender, unmount} = render(<TokenScreen {...props({nextRefreshAt})}/>);
+	const {lastFrame, rerender, unmount} = await render(<TokenScreen {...props({nextRefreshAt})}/>);
 	await frameWith(lastFrame, `refreshes by itself at ${clockTime(nextRefreshAt)}`);
 	for (const [refresh, text] of states) {
 		rerender(<TokenScreen {...props({nextRefreshAt, refresh})}/>);
@@ -128,7 +131,7 @@ it('shows the MCP check running, passed and failed', async () => {
 			['MCP check: ✗ failed HTTP 403: The token lacks a scope the server needs', 'WWW-Authenticate: Bearer error="insufficient_scope"', 'Try: Log in again with the scope the challenge names.'],
 		],
 	];
-	const {lastFrame, rerender, unmount} = render(<TokenScreen {...props()}/>);
+	const {lastFrame, rerender, unmount} = await render(<TokenScreen {...props()}/>);
 	for (const [check, texts] of checks) {
 		rerender(<TokenScreen {...props({check})}/>);
 		for (const text of texts) await frameWith(lastFrame, text);
@@ -138,7 +141,7 @@ it('shows the MCP check running, passed and failed', async () => {
 });
 
 it('says why the login was not saved', async () => {
-	const {lastFrame, unmount} = render(<TokenScreen {...props({saved: {kind: 'failed', message: 'EACCES: permission denied'}})}/>);
+	const {lastFrame, unmount} = await render(<TokenScreen {...props({saved: {kind: 'failed', message: 'EACCES: permission denied'}})}/>);
 	await frameWith(lastFrame, 'Not saved: EACCES: permission denied');
 	unmount();
 });

@@ -13,7 +13,7 @@ it('says what to do when the browser tab is closed, and after the timeout that n
 	const services = {...base, env: {...base.env, BROWSER: closedBrowser}};
 	await services.store.save(fastmailServer());
 	const before = storeSnapshot(home.path);
-	const {stdin, lastFrame, unmount} = render(<App services={services} initialUrl={file.sandbox.mcpUrl} />);
+	const {stdin, lastFrame, unmount} = await render(<App services={services} initialUrl={file.sandbox.mcpUrl} />);
 	try {
 		const waiting = prose(await toLoginWait({stdin, lastFrame}));
 		expect(waiting).toContain('Opened with BROWSER=');
@@ -44,7 +44,7 @@ it('says what to do when the browser tab is closed, and after the timeout that n
 it('waits as long as --timeout says, also past 24.8 days (a longer timer would end the wait at once)', async () => {
 	const base = wizardServices(home.path, {timeoutMs: 30 * 24 * 3600 * 1000});
 	const services = {...base, env: {...base.env, BROWSER: closedBrowser}};
-	const {stdin, lastFrame, unmount} = render(<App services={services} initialUrl={file.sandbox.mcpUrl} />);
+	const {stdin, lastFrame, unmount} = await render(<App services={services} initialUrl={file.sandbox.mcpUrl} />);
 	try {
 		const first = /the wait ends in ([\w :]+?) and/.exec(prose(await toLoginWait({stdin, lastFrame})))?.[1];
 		expect(first).toMatch(/^(30d 0:00:00|29d 23:59:5\d)$/);

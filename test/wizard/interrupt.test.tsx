@@ -11,6 +11,7 @@ import {startTestSandbox} from '../helpers/secret-scan.js';
 import {fastmailServer} from '../helpers/saved-servers.js';
 import {registerAndLogIn, throughScopes, wizardServices} from '../helpers/wizard.js';
 import {Probe, type StallingServer, closedBrowser, ctrlC, openSavedServer, stall, startStallingServer, storeSnapshot} from './helpers.js';
+import {waitLimit} from '../helpers/wait.js';
 
 let sandbox: Sandbox;
 /** An MCP server that never answers: discovery stays in flight. */
@@ -247,7 +248,7 @@ async function startWizard(test: Case) {
 	let unmounted = false;
 	const before = storeSnapshot(home.path);
 	const url = test.url ? test.url() : sandbox.mcpUrl;
-	const rendered = render(
+	const rendered = await render(
 		<Probe onUnmount={() => (unmounted = true)}>
 			<App services={services} initialUrl={url} />
 		</Probe>,
@@ -261,19 +262,19 @@ it.each(cases)('Ctrl-C at $step: the wizard exits at once, nothing left open or 
 	try {
 		await test.to({stdin, lastFrame});
 		const server = test.inFlight?.();
-		if (server) await vi.waitFor(() => expect(server.held()).toBe(1));
+		if (server) await vi.waitFor(() => expect(server.held()).toBe(1), waitLimit);
 		if (test.listening) {
 			// Open: it answers anything but its callback with a 404.
 			expect((await fetch(new URL('/', wizard.listeners.at(-1)))).status).toBe(404);
 		}
 
 		stdin.write(ctrlC);
-		await vi.waitFor(() => expect(wizard.unmounted()).toBe(true));
-		if (server) await vi.waitFor(() => expect(server.held()).toBe(0));
+		await vi.waitFor(() => expect(wizard.unmounted()).toBe(true), waitLimit);
+		if (server) await vi.waitFor(() => expect(server.held()).toBe(0), waitLimit);
 		for (const redirectUri of wizard.listeners) {
 			await vi.waitFor(async () => {
 				await expect(fetch(new URL('/', redirectUri))).rejects.toThrow();
-			});
+			}, waitLimit);
 		}
 
 		if (test.saves) {

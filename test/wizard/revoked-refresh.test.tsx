@@ -52,7 +52,7 @@ describe('a saved server whose refresh token was revoked', () => {
 		const saved = await saveLogin(services.store, {mcpUrl: sandbox.mcpUrl, resource: discovery.resource, issuer: discovery.authorizationServer.issuer, metadata: discovery.authorizationServer.metadata, client: result.client, registration: result.registration, scopes, tokens: result.tokens, trace: http.exchanges}, 'revoked');
 		const rotated = await refreshElsewhere(saved);
 
-		const {stdin, lastFrame, unmount} = render(<App services={services} />);
+		const {stdin, lastFrame, unmount} = await render(<App services={services} />);
 		try {
 			await openSavedServer({stdin, lastFrame}, 'revoked');
 			await press(stdin, 'r');
@@ -85,7 +85,7 @@ describe('a saved server whose refresh token was revoked', () => {
 		const services = wizardServices(home);
 		await services.store.save(fastmailServer({authorizationServer: {...fastmailServer().authorizationServer, token_endpoint: `${tokenServer.origin}/token`}}));
 		const before = storeSnapshot(home);
-		const {stdin, lastFrame, unmount} = render(<App services={services} />);
+		const {stdin, lastFrame, unmount} = await render(<App services={services} />);
 		try {
 			await openSavedServer({stdin, lastFrame}, 'fastmail');
 			await press(stdin, 'r');
@@ -101,7 +101,7 @@ describe('a saved server whose refresh token was revoked', () => {
 
 it('on the token screen: a revoked refresh token clears the saved tokens, and a logs in again', async () => {
 	const services = wizardServices(newHome());
-	const {stdin, lastFrame, unmount} = render(<App services={services} initialUrl={sandbox.mcpUrl} />);
+	const {stdin, lastFrame, unmount} = await render(<App services={services} initialUrl={sandbox.mcpUrl} />);
 	try {
 		await throughScopes({stdin, lastFrame});
 		await registerAndLogIn({stdin, lastFrame});

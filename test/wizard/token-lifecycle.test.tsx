@@ -1,5 +1,5 @@
 import {useReducer} from 'react';
-import {afterEach, expect, it, vi} from 'vitest';
+import {afterEach, expect, it, onTestFinished, vi} from 'vitest';
 import {StepScreen} from '../../source/step-screen.js';
 import {createHttpClient} from '../../source/core/http.js';
 import type {TokenSet} from '../../source/core/tokens.js';
@@ -7,7 +7,7 @@ import {openConfStore} from '../../source/store/conf-store.js';
 import {coreSteps, type WizardServices} from '../../source/wizard/services.js';
 import {type WizardState, reducer} from '../../source/wizard/state.js';
 import {useTokenLifecycle} from '../../source/wizard/use-wizard-effects.js';
-import {advanceClock, delay, render} from '../helpers/ink.js';
+import {advanceClock, render, waitLimit} from '../helpers/ink.js';
 import {temporaryHome} from '../helpers/run-cli.js';
 import {fastmailDiscovery, fastmailMcpScope, fastmailRegistered} from '../helpers/screen-fixtures.js';
 
@@ -46,9 +46,8 @@ it('counts down every second, and refreshes by itself shortly before expiry', as
 	vi.setSystemTime(start);
 	const refreshTokens = vi.fn(async (_input: Parameters<typeof coreSteps.refreshTokens>[0]) => tokensAt(Date.now(), 120, 'second-access-token-0123456789'));
 	const services: WizardServices = {http: createHttpClient(), store: openConfStore({home: home.path}), env: {}, options: {}, core: {...coreSteps, refreshTokens}};
-	const {lastFrame, unmount} = render(<TokenStep services={services} initial={tokensState(tokensAt(start, 120, 'first-access-token-0123456789'))} />);
+	const {lastFrame, unmount} = await render(<TokenStep services={services} initial={tokensState(tokensAt(start, 120, 'first-access-token-0123456789'))} />);
 	try {
-		await delay();
 		expect(lastFrame()).toContain('expires in 2m 0s');
 		await advanceClock(1000);
 		expect(lastFrame()).toContain('expires in 1m 59s');
@@ -62,7 +61,10 @@ it('counts down every second, and refreshes by itself shortly before expiry', as
 		await advanceClock(0);
 		expect(lastFrame()).toContain('expires in 2m 0s');
 		expect(lastFrame()).toMatch(/refreshed/i);
-		expect(services.store.list()[0]!.tokens!.accessToken).toBe('second-access-token-0123456789');
+		// Saved by a file write of its own: waited for (vi.waitFor moves the fake clock by its interval).
+		await vi.waitFor(() => {
+			expect(services.store.list()[0]!.tokens!.accessToken).toBe('second-access-token-0123456789');
+		}, waitLimit);
 	} finally {
 		unmount();
 	}
@@ -74,14 +76,21 @@ it('keeps a 30-day token without refreshing it at once (a timer past 2^31 - 1 ms
 	vi.setSystemTime(start);
 	const thirtyDays = 30 * 24 * 3600;
 	const refreshTokens = vi.fn(async (_input: Parameters<typeof coreSteps.refreshTokens>[0]) => tokensAt(Date.now(), thirtyDays, 'second-access-token-0123456789'));
-	const services: WizardServices = {http: createHttpClient(), store: openConfStore({home: home.path}), env: {}, options: {}, core: {...coreSteps, refreshTokens}};
-	const {lastFrame, unmount} = render(<TokenStep services={services} initial={tokensState(tokensAt(start, thirtyDays, 'first-access-token-0123456789'))} />);
+	const ownHome = temporaryHome();
+	onTestFinished(() => {
+		ownHome.remove();
+	});
+	const services: WizardServices = {http: createHttpClient(), store: openConfStore({home: ownHome.path}), env: {}, options: {}, core: {...coreSteps, refreshTokens}};
+	const {lastFrame, unmount} = await render(<TokenStep services={services} initial={tokensState(tokensAt(start, thirtyDays, 'first-access-token-0123456789'))} />);
 	try {
 		await advanceClock(3000);
 		expect(refreshTokens).not.toHaveBeenCalled();
 		expect(lastFrame()).toContain('expires in 29d 23h 59m');
 		expect(lastFrame()).toMatch(/refreshes by itself at 2026-12-2[56] /);
-		expect(services.store.list()[0]!.tokens!.accessToken).toBe('first-access-token-0123456789');
+		await vi.waitFor(() => {
+			expect(services.store.list()[0]?.tokens?.accessToken).toBe('first-access-token-0123456789');
+		}, waitLimit);
+		expect(refreshTokens).not.toHaveBeenCalled();
 	} finally {
 		unmount();
 	}
