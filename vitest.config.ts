@@ -3,6 +3,9 @@ import {defineConfig} from 'vitest/config';
 export default defineConfig({
 	test: {
 		include: ['test/**/*.test.{ts,tsx}'],
+		// Most tests wait on child processes and sockets, not the CPU: three files at once on two cores
+		// (Vitest's default would be one) halves the run, and keeps the tests honest about load.
+		maxWorkers: 3,
 		testTimeout: 30_000,
 		hookTimeout: 30_000,
 		// Every test sets its own MCP_AUTH_WIZARD_HOME; none may touch the user's real store.

@@ -1,7 +1,7 @@
 import {spawn} from 'node:child_process';
-import {readFileSync, readdirSync, statSync, writeFileSync} from 'node:fs';
+import {chmodSync, cpSync, readFileSync, readdirSync, statSync, writeFileSync} from 'node:fs';
 import {createServer, type AddressInfo, type Server} from 'node:net';
-import {join} from 'node:path';
+import {dirname, join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 import {startTestSandbox} from '../helpers/secret-scan.js';
 import {type CliRun, cliPath, collectOutput, runCli, temporaryHome} from '../helpers/run-cli.js';
@@ -19,8 +19,29 @@ const recorded: Record<string, Observed> = {};
 const seed = fastmailServer();
 const seedFile = `${JSON.stringify({version: 1, servers: {[seed.mcpUrl]: seed}}, null, '\t')}\n`;
 const isRoot = process.getuid?.() === 0;
+const repositoryRoot = join(dirname(cliPath), '..');
 
 type Closer = () => Promise<void> | void;
+
+let copiedCli: {readonly path: string; remove(): void} | undefined;
+afterAll(() => copiedCli?.remove());
+
+/**
+ * The built CLI where any user can run it: the clone may live where only root may enter (a CI runner's
+ * `mktemp -d` folder), and the other user could not even load it there. The bundle needs only dist/,
+ * assets/ and package.json (every dependency is in it).
+ */
+function cliForAnyUser(): string {
+	if (!copiedCli) {
+		const root = temporaryHome();
+		for (const part of ['dist', 'assets', 'package.json']) cpSync(join(repositoryRoot, part), join(root.path, part), {recursive: true});
+		// mkdtemp makes the folder 0700; the copy is for reading only.
+		chmodSync(root.path, 0o755);
+		copiedCli = root;
+	}
+
+	return join(copiedCli.path, 'dist', 'cli.js');
+}
 
 function listen(server: Server): Promise<number> {
 	return new Promise(resolve => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
@@ -87,7 +108,7 @@ function toolsFor(home: string): {tools: CaseTools; closeAll(): Promise<void>; s
 			return collectOutput(child);
 		},
 		async cliAsUser(args) {
-			const child = spawn(process.execPath, [cliPath, ...args], {env: {...process.env, BROWSER: undefined, ...env()}, stdio: ['ignore', 'pipe', 'pipe'], ...(isRoot ? testUser : {})});
+			const child = spawn(process.execPath, [isRoot ? cliForAnyUser() : cliPath, ...args], {env: {...process.env, BROWSER: undefined, ...env()}, stdio: ['ignore', 'pipe', 'pipe'], ...(isRoot ? testUser : {})});
 			return collectOutput(child);
 		},
 	};
@@ -100,7 +121,14 @@ function toolsFor(home: string): {tools: CaseTools; closeAll(): Promise<void>; s
 
 /** What the user saw, in the words the readme shows (addresses and paths made stable). */
 function observe(matrixCase: MatrixCase, run: CliRun, home: string): Observed {
-	const output = JSON.parse(run.stdout) as {ok: boolean; error?: {step: string; message: string; hint: string}};
+	let output: {ok: boolean; error?: {step: string; message: string; hint: string}};
+	try {
+		output = JSON.parse(run.stdout) as typeof output;
+	} catch {
+		// A CLI that did not even start prints no JSON: show why, not a parse error.
+		throw new Error(`The CLI printed no JSON document (exit ${run.code ?? 'none'}). Its stdout:\n${run.stdout}\nIts stderr:\n${run.stderr}`);
+	}
+
 	const clean = (text: string) => normalize(text, home);
 	if (output.error) return {exit: run.code ?? -1, step: output.error.step, message: clean(output.error.message), hint: clean(output.error.hint)};
 	return {exit: run.code ?? -1, message: clean(matrixCase.seen?.(run) ?? '(no error)')};
