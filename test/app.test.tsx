@@ -109,7 +109,8 @@ describe('the wizard on the way', () => {
 			await press(stdin, keys.enter);
 			await frameWith(lastFrame, '201');
 			await press(stdin, keys.enter);
-			await frameWith(lastFrame, 'Waiting for the browser');
+			// Without --timeout: 5 minutes for the browser.
+			expect(await frameWith(lastFrame, 'Waiting for the browser')).toMatch(/0:0\d of 5:00/);
 			const authorizationUrl = unwrapped(lastFrame()).match(/http:\/\/127\.0\.0\.1:\d+\/oauth\/authorize\?\S+resource=[\w%.]+/)?.[0];
 			expect(authorizationUrl).toBeDefined();
 			// The browser, elsewhere, ends on the redirect URI without reaching this machine.

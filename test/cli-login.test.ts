@@ -32,6 +32,8 @@ describe('login against the Fastmail-like sandbox', () => {
 	it('registers with the default scopes in `scope`, logs in through the browser and saves the server', async () => {
 		const run = await cli(['login', sandbox.mcpUrl, '--json', '--name', 'fastmail']);
 		expect(run.stderr).toContain(`${sandbox.issuer}/oauth/authorize?`);
+		// Without --timeout: 5 minutes for the browser.
+		expect(run.stderr).toContain('(waiting up to 5m)');
 		expect(run.code).toBe(0);
 
 		// What the authorization server received: the seed bug was a registration without these scopes.

@@ -17,3 +17,10 @@ it('moves an unreadable store aside, says where, and goes on with an empty list'
 	expect(run.stderr).toContain(join(home.path, aside!));
 	expect(readFileSync(join(home.path, aside!), 'utf8')).toBe(broken);
 });
+
+it('keeps the store in the system\'s config directory when MCP_AUTH_WIZARD_HOME is not set', async () => {
+	const run = await runCli(['list', '--json'], {MCP_AUTH_WIZARD_HOME: undefined, XDG_CONFIG_HOME: undefined, HOME: home.path});
+	expect(run.code).toBe(0);
+	// The config directory on Linux: $XDG_CONFIG_HOME, else ~/.config.
+	expect(JSON.parse(run.stdout)).toMatchObject({ok: true, storePath: join(home.path, '.config', 'mcp-auth-wizard', 'servers.json'), servers: []});
+});

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import net, {type AddressInfo} from 'node:net';
 import {networkInterfaces} from 'node:os';
-import {afterEach, describe, expect, it} from 'vitest';
+import {afterEach, describe, expect, it, vi} from 'vitest';
 import {startCallbackServer, type CallbackServer} from '../../source/core/callback-server.js';
 import {WizardError} from '../../source/core/errors.js';
 
@@ -316,6 +316,20 @@ describe('startCallbackServer', () => {
 		expect(error).toBeInstanceOf(WizardError);
 		expect(error).toMatchObject({step: 'callback', message: expect.stringContaining('No login callback from the browser within')});
 		expect(await tryConnect(port)).toBe('ECONNREFUSED');
+	});
+
+	it('waits 5 minutes for the browser when no timeout is given', async () => {
+		const server = await start();
+		vi.useFakeTimers({toFake: ['setTimeout', 'clearTimeout', 'Date']});
+		try {
+			const outcome = server.waitForCallback().then(() => 'called back', (error: unknown) => error);
+			await vi.advanceTimersByTimeAsync(5 * 60_000 - 1);
+			expect(await Promise.race([outcome, Promise.resolve('still waiting')])).toBe('still waiting');
+			await vi.advanceTimersByTimeAsync(1);
+			expect(await outcome).toMatchObject({step: 'callback', message: 'No login callback from the browser within 5 minutes'});
+		} finally {
+			vi.useRealTimers();
+		}
 	});
 
 	it('rejects when aborted and closes the port', async () => {
