@@ -181,7 +181,14 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 		return exchange;
 	}
 
-	async function request(input: HttpRequest): Promise<HttpResponse> {
+	/** Agents that never reuse a connection, for the one request sent again (see staleConnection). */
+	let freshAgents: Promise<{http: import('node:http').Agent; https: import('node:https').Agent}> | undefined;
+	const fresh = async () => {
+		freshAgents ??= Promise.all([import('node:http'), import('node:https')]).then(([http, https]) => ({http: new http.Agent({keepAlive: false}), https: new https.Agent({keepAlive: false})}));
+		return freshAgents;
+	};
+
+	async function request(input: HttpRequest, onFreshConnection = false): Promise<HttpResponse> {
 		// got is loaded by the first request, not at start: `list`, `status` and the wizard's first frame
 		// need none (issue 7).
 		const gotModule = await import('got');
@@ -213,6 +220,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 			signal: input.signal,
 			responseType: 'text',
 			decompress: true,
+			...(onFreshConnection ? {agent: await fresh()} : {}),
 		});
 		let tooLarge = false;
 		pending.on('downloadProgress', progress => {
@@ -241,6 +249,14 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 			}
 
 			const code = tooLarge ? 'ERR_BODY_TOO_LARGE' : (error as {code?: string}).code;
+			// A kept-alive connection the server closed just as it was reused: the request never reached a
+			// live connection, so it is sent once more on a new one, as Node's docs and browsers do (RFC 9112
+			// 9.3.1.1: the original request was never applied). Any other failure is final, a POST's included.
+			if (!onFreshConnection && code === 'ECONNRESET' && error instanceof RequestError && error.request?.reusedSocket === true && error.response === undefined) {
+				record({...base, error: 'the server had closed the kept-alive connection; sent again on a new one', timings: {total: ms}});
+				return request(input, true);
+			}
+
 			const described = describeNetworkError(tooLarge ? {code} : error, input.url, timeoutMs, maxBytes, gotModule);
 			const gotResponse = error instanceof RequestError ? error.response : undefined;
 			record({...base, error: described.message, timings: phases(gotResponse, ms)});

@@ -38,7 +38,15 @@ function readScenarios(outputDir, suite) {
 			// <dir>/auth/metadata-default-2026-12-02T02-52-31-824Z/checks.json
 			const name = dirname(String(path)).replace(/-\d{4}-\d\d-\d\dT[\d-]+Z$/, '');
 			const checks = JSON.parse(readFileSync(join(outputDir, String(path)), 'utf8'));
-			return {suite, name, checks: checks.map(({id, status, errorMessage}) => ({id, status, ...(errorMessage ? {errorMessage} : {})}))};
+			// What our CLI printed in this scenario, kept by the suite beside its checks.
+			const printed = name => {
+				try {
+					return readFileSync(join(outputDir, dirname(String(path)), name), 'utf8');
+				} catch {
+					return '';
+				}
+			};
+			return {suite, name, checks: checks.map(({id, status, errorMessage}) => ({id, status, ...(errorMessage ? {errorMessage} : {})})), clientOutput: `${printed('stdout.txt')}${printed('stderr.txt')}`};
 		})
 		.sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -59,10 +67,14 @@ export async function runConformance(options = {}) {
 				return [];
 			}
 		});
-		const problems = scenarios.flatMap(scenario => [
-			...scenario.checks.filter(check => check.status === 'FAILURE' || check.status === 'WARNING').map(check => `${scenario.name}: ${check.status} ${check.id}${check.errorMessage ? `: ${check.errorMessage}` : ''}`),
-			...(scenario.checks.some(check => check.status === 'SUCCESS') ? [] : [`${scenario.name}: no successful check`]),
-		]);
+		const problems = scenarios.flatMap(scenario => {
+			const found = [
+				...scenario.checks.filter(check => check.status === 'FAILURE' || check.status === 'WARNING').map(check => `${scenario.name}: ${check.status} ${check.id}${check.errorMessage ? `: ${check.errorMessage}` : ''}`),
+				...(scenario.checks.some(check => check.status === 'SUCCESS') ? [] : [`${scenario.name}: no successful check`]),
+			];
+			// With what the client printed there, so that a failure can be read without running it again.
+			return found.length === 0 ? [] : [...found, `${scenario.name}: what the client printed:\n${scenario.clientOutput.slice(-4000)}`];
+		});
 		for (const run of runs) {
 			if (run.code !== 0 && !problems.some(problem => scenarios.some(scenario => scenario.suite === run.suite && problem.startsWith(`${scenario.name}:`)))) {
 				problems.push(`suite ${run.suite} exited ${run.code}:\n${run.log.slice(-3000)}`);

@@ -104,6 +104,41 @@ describe('the HTTP layer', () => {
 		await expect(client.request({url: `${server.origin}/big`})).rejects.toThrow('larger than 1024 KiB');
 	});
 
+	it('sends a request once more on a new connection when the kept-alive one was closed by the server as it was reused, and only then', async () => {
+		// The race of two keep-alive timeouts: the second request on a connection finds it closed.
+		const seen: string[] = [];
+		const served = new Set<unknown>();
+		const resetting = http.createServer((request, response) => {
+			seen.push(`${request.method} ${request.url}`);
+			if (served.has(request.socket) || request.url === '/reset-new') {
+				request.socket.destroy();
+				return;
+			}
+
+			served.add(request.socket);
+			response.writeHead(200, {'content-type': 'application/json'});
+			response.end('{}');
+		});
+		await new Promise<void>(resolve => resetting.listen(0, '127.0.0.1', resolve));
+		const origin = `http://127.0.0.1:${(resetting.address() as AddressInfo).port}`;
+		try {
+			const client = createHttpClient();
+			expect((await client.request({url: `${origin}/first`})).status).toBe(200);
+			const token = await client.request({url: `${origin}/token`, method: 'POST', body: 'grant_type=x'});
+			expect(token.status).toBe(200);
+			expect(seen).toEqual(['GET /first', 'POST /token', 'POST /token']);
+			expect(client.exchanges.map(exchange => exchange.error ?? exchange.status)).toEqual([200, 'the server had closed the kept-alive connection; sent again on a new one', 200]);
+
+			// A connection closed on a request that had a connection of its own: the failure stands.
+			const error = await createHttpClient({}).request({url: `${origin}/reset-new`, method: 'POST', body: 'x'}).catch((error_: unknown) => error_);
+			expect(error).toBeInstanceOf(WizardError);
+			expect(seen.filter(line => line === 'POST /reset-new')).toHaveLength(1);
+		} finally {
+			resetting.closeAllConnections();
+			await new Promise<void>(resolve => resetting.close(() => resolve()));
+		}
+	});
+
 	it('serves oauth4webapi and the MCP client through fetch', async () => {
 		server = await startJsonServer(() => ({'POST /echo': ({body, headers}) => ({status: 201, body: {body, auth: headers.authorization}})}));
 		const client = createHttpClient();
