@@ -69,7 +69,7 @@ describe('a saved access token that has expired', () => {
 		const old = stored().accessToken;
 		const run = await cli(['status', 'mail', '--show-token'], {showsAccessToken: true});
 		expect(run.code).toBe(0);
-		expect(run.stderr).toMatch(/The access token of mail expires in (29|30)s: refreshing it first\./);
+		expect(run.stderr).toMatch(/The access token of mail expires in \d+s: refreshing it first\./);
 		const shown = run.stdout.trim().split('\n').at(-1);
 		expect(shown).toBe(stored().accessToken);
 		expect(shown).not.toBe(old);
