@@ -198,3 +198,28 @@ it('refuses a stray request to the redirect URI (an old tab), says so while it w
 		unmount();
 	}
 });
+
+it('checks a URL given on the command line as the URL screen does, and never shows its password', async () => {
+	const plain = await render(<App services={services()} initialUrl="http://alice:hunter2@mcp.example.com/mcp#tools" />);
+	try {
+		const frame = prose(await frameWith(plain.lastFrame, 'Which MCP server'));
+		expect(frame).toContain('Plain http is not allowed for mcp.example.com');
+		expect(frame).not.toContain('hunter2');
+		expect(frame).not.toContain('alice');
+	} finally {
+		plain.unmount();
+	}
+
+	const probes = file.sandbox.requests.mcp.length;
+	const withPassword = await render(<App services={services()} initialUrl={`https://alice:hunter2@${new URL(file.sandbox.mcpUrl).host}/mcp`} />);
+	try {
+		const frame = prose(await frameWith(withPassword.lastFrame, 'Which MCP server'));
+		expect(frame).toContain('The URL contains a user name or password. Remove the credentials from the URL: the login gets its own token.');
+		expect(frame).toContain(`https://${new URL(file.sandbox.mcpUrl).host}/mcp`);
+		expect(frame).not.toContain('hunter2');
+		// Nothing was asked of the server: the URL screen waits for a URL that passes.
+		expect(file.sandbox.requests.mcp).toHaveLength(probes);
+	} finally {
+		withPassword.unmount();
+	}
+});

@@ -50,7 +50,8 @@ export function UrlScreen({initialValue = '', error, onSubmit}: UrlScreenProps) 
 					<Text dimColor>{result.hint}</Text>
 				</Box>
 			) : undefined}
-			{error !== undefined && value === initialValue ? (
+			{/* Why the URL was refused, unless the check above already says it. */}
+			{error !== undefined && value === initialValue && result.ok ? (
 				<Box marginTop={1}>
 					<Text color="red">{error}</Text>
 				</Box>

@@ -11,6 +11,7 @@ import {type ToolCallResult, stepUpScopes} from '../core/tool-call.js';
 import type {ToolCallState} from '../screens/tool-call-panel.js';
 import type {Attempt, Discovery, DiscoveryStage} from '../core/discovery.js';
 import {WizardError} from '../core/errors.js';
+import {parseServerUrl} from '../core/urls.js';
 import type {McpCheckResult} from '../core/mcp-check.js';
 import {type RegistrationResult, defaultClientName} from '../core/registration.js';
 import {type ScopeOption, chooseScopes} from '../core/scopes.js';
@@ -204,8 +205,29 @@ export function assertNever(value: never): never {
 
 export function initialState(start: {readonly url?: string; readonly servers: readonly SavedServer[]}): WizardState {
 	const home = start.url === undefined && start.servers.length > 0;
-	const step: Step = start.url !== undefined ? {name: 'discovery', url: start.url, rows: []} : home ? {name: 'servers'} : {name: 'url', input: ''};
+	const step: Step = start.url !== undefined ? startingUrlStep(start.url) : home ? {name: 'servers'} : {name: 'url', input: ''};
 	return {step, servers: start.servers, home, traceOpen: false};
+}
+
+/**
+ * `mcp-auth-wizard <url>`: discovery for a URL that passes the URL screen's checks, else the URL screen
+ * with why. A user name or password is taken out first: it is never shown, nor sent anywhere.
+ */
+function startingUrlStep(input: string): Step {
+	try {
+		return {name: 'discovery', url: parseServerUrl(input).href, rows: []};
+	} catch (error) {
+		if (!(error instanceof WizardError)) throw error;
+		let shown = input.trim();
+		if (URL.canParse(shown)) {
+			const url = new URL(shown);
+			url.username = '';
+			url.password = '';
+			shown = url.href;
+		}
+
+		return {name: 'url', input: shown, error: `${error.message}. ${error.hint}`};
+	}
 }
 
 /**
