@@ -8,7 +8,7 @@ import {
 	type ProtectedResourceMetadata,
 } from './metadata.js';
 import {printableLine} from './text.js';
-import {authorizationServerMetadataUrls, canonicalResource, isLoopbackHost, protectedResourceMetadataUrls} from './urls.js';
+import {authorizationServerMetadataUrls, canonicalResource, isHttpsOrLoopback, protectedResourceMetadataUrls} from './urls.js';
 import {bearerChallenge, type Challenge} from './www-authenticate.js';
 
 /** The MCP protocol version sent on discovery requests (spec-notes 1.5). */
@@ -191,18 +191,14 @@ function probeBody(): string {
 	});
 }
 
-/** Endpoints must be https, but on loopback hosts (spec-notes 5). */
+/** Endpoints must be https, but on loopback hosts (OAuth 2.1 1.5). */
 function insecureEndpoints(metadata: AuthorizationServerMetadata): string[] {
-	return (['authorization_endpoint', 'token_endpoint', 'registration_endpoint'] as const).filter(field => {
-		const value = metadata[field];
-		if (value === undefined) return false;
-		try {
-			const url = new URL(value);
-			return url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname));
-		} catch {
-			return true;
-		}
-	});
+	return (['authorization_endpoint', 'token_endpoint', 'registration_endpoint'] as const).filter(field => metadata[field] !== undefined && !isHttpsOrLoopback(metadata[field]));
+}
+
+/** The error for a URL named by a server that is neither https nor loopback, refused before any request to it. */
+function plainHttpFinding(code: string, message: string): Finding {
+	return {level: 'error', code, message, hint: 'OAuth 2.1 and the MCP spec allow authorization-server URLs only over https (plain http only on localhost); nothing was sent to it. Report it to the server operator.'};
 }
 
 /** What the metadata says about the login to come: errors stop it, warnings explain surprises. */
@@ -327,6 +323,14 @@ export async function discover(mcpUrl: string, options: DiscoverOptions): Promis
 	const wwwAuthenticate = probe.response.headers['www-authenticate'];
 	const challenge = bearerChallenge(wwwAuthenticate);
 	const headerUrl = challenge?.params['resource_metadata'];
+	if (headerUrl !== undefined && !isHttpsOrLoopback(headerUrl)) {
+		prmController.abort();
+		await dropOriginAs();
+		attempts.push(...(await settledAttempts(wellKnown)));
+		findings.push(plainHttpFinding('insecure-resource-metadata-url', `The server's challenge names resource metadata at ${headerUrl}, which is not https`));
+		return {mcpUrl, resource: resourceId, probe: {status: probe.response.status, wwwAuthenticate, challenge}, attempts, findings};
+	}
+
 	let candidates = wellKnown;
 	if (headerUrl) {
 		// RFC 9728 5.1: the challenge's URL MUST be used; a well-known request to the same URL is reused.
@@ -373,6 +377,11 @@ export async function discover(mcpUrl: string, options: DiscoverOptions): Promis
 	let issuer: string;
 	if (prm.chosen) {
 		issuer = prm.chosen.value.authorization_servers![0]!;
+		if (URL.canParse(issuer) && !isHttpsOrLoopback(issuer)) {
+			await dropOriginAs();
+			findings.push(plainHttpFinding('insecure-authorization-server', `The resource metadata at ${prm.chosen.url} names the authorization server ${issuer}, which is not https`));
+			return {mcpUrl, resource: resourceId, probe: {status: probe.response.status, wwwAuthenticate, challenge}, resourceMetadata: {url: prm.chosen.url, document: prm.chosen.value}, attempts, findings};
+		}
 	} else if (findings.some(finding => finding.level === 'error')) {
 		await dropOriginAs();
 		return {mcpUrl, resource: resourceId, probe: {status: probe.response.status, wwwAuthenticate, challenge}, attempts, findings};

@@ -27,6 +27,16 @@ function httpUrl(input: string | URL): URL {
 }
 
 /**
+ * Whether a URL may carry OAuth traffic: https, or plain http to this machine only (OAuth 2.1 1.5 and
+ * the MCP spec's Communication Security: every authorization-server URL is https but loopback ones).
+ */
+export function isHttpsOrLoopback(value: string): boolean {
+	if (!URL.canParse(value)) return false;
+	const url = new URL(value);
+	return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+}
+
+/**
  * Checks a URL the user typed for an MCP server: http(s) only, a host, no credentials or fragment, and
  * plain http only for loopback hosts (spec-notes 5: all endpoints are https but loopback ones).
  */

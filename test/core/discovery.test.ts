@@ -310,3 +310,40 @@ describe('a URL that is not an MCP endpoint', () => {
 	});
 });
 
+describe('plain http where OAuth 2.1 forbids it', () => {
+	// Hosts under .invalid (RFC 6761) resolve nowhere: a request that should not be made goes nowhere either.
+	it('refuses an authorization server on plain http named by the resource metadata, before any request to it', async () => {
+		const server = await serve(origin => ({
+			'POST /mcp': unauthorized(`${origin}/.well-known/oauth-protected-resource/mcp`),
+			'/.well-known/oauth-protected-resource/mcp': {body: {resource: `${origin}/mcp`, authorization_servers: ['http://auth.example.invalid/tenant']}},
+		}));
+		const discovery = await run(`${server.origin}/mcp`);
+		expect(discovery.authorizationServer).toBeUndefined();
+		expect(discovery.findings).toEqual([expect.objectContaining({level: 'error', code: 'insecure-authorization-server', message: `The resource metadata at ${server.origin}/.well-known/oauth-protected-resource/mcp names the authorization server http://auth.example.invalid/tenant, which is not https`})]);
+		expect(discovery.findings[0]!.hint).toContain('nothing was sent to it');
+		expect(discovery.attempts.filter(attempt => attempt.url.includes('example.invalid'))).toEqual([]);
+	});
+
+	it('refuses a resource metadata URL on plain http in the 401 challenge, before any request to it', async () => {
+		const server = await serve(origin => ({
+			'POST /mcp': unauthorized('http://metadata.example.invalid/.well-known/oauth-protected-resource/mcp'),
+			'/.well-known/oauth-protected-resource/mcp': {body: {resource: `${origin}/mcp`, authorization_servers: [origin]}},
+			'/.well-known/oauth-authorization-server': {body: asMetadata(origin)},
+		}));
+		const discovery = await run(`${server.origin}/mcp`);
+		expect(discovery.authorizationServer).toBeUndefined();
+		expect(discovery.findings.map(finding => `${finding.level}:${finding.code}`)).toEqual(['error:insecure-resource-metadata-url']);
+		expect(discovery.findings[0]!.message).toBe("The server's challenge names resource metadata at http://metadata.example.invalid/.well-known/oauth-protected-resource/mcp, which is not https");
+		expect(discovery.attempts.filter(attempt => attempt.url.includes('example.invalid'))).toEqual([]);
+	});
+
+	it('takes plain http on loopback hosts', async () => {
+		const authorizationServer = await serve(origin => ({'/.well-known/oauth-authorization-server': {body: asMetadata(origin)}}));
+		const server = await serve(origin => ({
+			'POST /mcp': unauthorized(`${origin}/.well-known/oauth-protected-resource/mcp`),
+			'/.well-known/oauth-protected-resource/mcp': {body: {resource: `${origin}/mcp`, authorization_servers: [authorizationServer.origin]}},
+		}));
+		const discovery = await run(`${server.origin}/mcp`);
+		expect(discovery.authorizationServer?.issuer).toBe(authorizationServer.origin);
+	});
+});

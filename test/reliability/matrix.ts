@@ -226,6 +226,15 @@ export const matrix: readonly MatrixCase[] = [
 	// OAuth and MCP.
 	{id: 'resource-mismatch', area: 'OAuth and MCP', situation: 'The resource metadata names another resource', command: 'login <url>', run: async ({cli, sandbox}) => cli(login((await sandbox({resourceMismatch: true})).mcpUrl)), store: 'unchanged'},
 	{id: 'issuer-mismatch', area: 'OAuth and MCP', situation: 'The authorization server metadata names another issuer', command: 'login <url>', run: async ({cli, sandbox}) => cli(login((await sandbox({issuerMismatch: true})).mcpUrl)), store: 'unchanged'},
+	{
+		id: 'plain-http-authorization-server',
+		area: 'OAuth and MCP',
+		situation: 'The resource metadata names an authorization server on plain http',
+		command: 'login <url>',
+		run: async ({chain, cli}) =>
+			cli(login((await chain({'/.well-known/oauth-protected-resource/mcp': (request, response, origin) => json(200, {resource: `${origin}/mcp`, authorization_servers: ['http://auth.example.invalid']})(request, response, origin)})).mcpUrl)),
+		store: 'unchanged',
+	},
 	{id: 'no-s256', area: 'OAuth and MCP', situation: 'The authorization server does not support PKCE S256', command: 'login <url>', run: async ({cli, sandbox}) => cli(login((await sandbox({noS256: true})).mcpUrl)), store: 'unchanged'},
 	{
 		id: 'registration-no-scope',
