@@ -1,4 +1,4 @@
-// Part 2 of issue 7: discovery against the sandbox with a fixed delay on every request (a server one
+// Part 2 of the bench: discovery against the sandbox with a fixed delay on every request (a server one
 // round trip away). Ours (discover() with the CLI's HTTP client) against the floor and against the
 // discovery functions of @modelcontextprotocol/client used as an SDK user would, on the same servers.
 import {discoverAuthorizationServerMetadata, discoverOAuthProtectedResourceMetadata, extractWWWAuthenticateParams} from '@modelcontextprotocol/client';
@@ -16,7 +16,7 @@ const runs = Number(process.env.BENCH_RUNS ?? 11);
 const profiles = ['fastmail', 'openid-tenant', 'root-metadata', 'challenge-only-metadata', 'legacy-2025-03-26'];
 
 /**
- * How many requests must follow one another for this sandbox, from the spec's order (spec-notes 1, 2):
+ * How many requests must follow one another for this sandbox, from the spec's order (RFC 9728 3.1, RFC 8414 3.1, MCP 2025-11-25 Authorization Server Metadata Discovery):
  * round 1 is the probe and the path-aware resource-metadata URL at once (RFC 9728 3.1: it is known
  * from the MCP URL alone). The root resource-metadata URL is asked only after the path-aware one failed
  * (a sequence, RFC 9728 3.1 and MCP 2025-11-25), so a document served only there, or no document at
@@ -48,7 +48,7 @@ export function roundsOf(sandbox, challengeUrl) {
 }
 
 /**
- * The MCP request without a token, as an MCP client sends it first (spec-notes 1.1), and the
+ * The MCP request without a token, as an MCP client sends it first (RFC 9728 5), and the
  * parameters of its 401 challenge (RFC 9728 5.1: resource_metadata), read by the SDK's own parser.
  */
 async function challengeOf(url) {

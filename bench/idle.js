@@ -1,4 +1,4 @@
-// Row 5 of issue 7: the CPU the live token screen uses while nobody touches it. The built wizard runs in
+// Part 5 of the bench: the CPU the live token screen uses while nobody touches it. The built wizard runs in
 // a real terminal (tmux) against the sandbox, which runs in a process of its own so that only the wizard
 // is measured; the scripted browser completes the login, then the wizard idles on the token screen.
 import {execFile, execFileSync, spawn} from 'node:child_process';

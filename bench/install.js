@@ -1,4 +1,4 @@
-// Part 4 of issue 7: what a user downloads and installs. The package as `npm pack` makes it, and a real
+// Part 4 of the bench: what a user downloads and installs. The package as `npm pack` makes it, and a real
 // production install of that tarball into an empty directory (from the npm registry, through npm's
 // cache), measured on disk. No goal: the figures say what each dependency costs.
 import {execFileSync} from 'node:child_process';

@@ -1,4 +1,4 @@
-// Part 3 of issue 7: a whole `mcp-auth-wizard login <url> --json` against the Fastmail-like sandbox,
+// Part 3 of the bench: a whole `mcp-auth-wizard login <url> --json` against the Fastmail-like sandbox,
 // signed in by the scripted browser, without and with a fixed delay on every request to the sandbox.
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';

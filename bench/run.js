@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench: every benchmark of issue 7, printed as one table (Markdown, so it can go into the
+// npm run bench: every benchmark, printed as one table (Markdown, so it can go into the
 // readme as it is). `node bench/run.js start discovery` runs only those parts.
 import {cpus, totalmem} from 'node:os';
 import {meetsGoal, ratioOf} from './lib.js';

@@ -1,4 +1,4 @@
-// Part 1 of issue 7: how soon the CLI answers. --version, --help and `list --json` against `node -e 0`;
+// Part 1 of the bench: how soon the CLI answers. --version, --help and `list --json` against `node -e 0`;
 // the wizard's first frame against a program that prints at once, both in the same pseudo-terminal.
 // The runs are interleaved (one of each, round after round), so that a machine that gets busier or
 // quieter meanwhile moves a figure and its reference together.

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run build (after tsc has type-checked source/): source/ bundled into dist/ with esbuild, the
 // dependencies included. A start then reads a few files instead of resolving and compiling hundreds of
-// modules (issue 7: --version within 2x of `node -e 0`, the wizard's first frame within 5x), and the
+// modules (the goals of the readme's Performance section: --version within 2x of `node -e 0`, the wizard's first frame within 5x), and the
 // package installs nothing else. Code splitting keeps the lazy paths lazy: each `await import()` (the
 // wizard and Ink, each command, the sandbox and oidc-provider, the MCP client, got) is a chunk that is
 // read only when that path runs. Two dependencies are patched on the way, each for a measured cost at

@@ -45,7 +45,7 @@ export function wayReason(step: Step, way: ClientWay, services: WizardServices):
 	return choice.way === way ? `since ${choice.reason}` : 'as you chose';
 }
 
-/** The ways to a client id this authorization server supports (spec-notes 3); a client id can always be typed in. */
+/** The ways to a client id this authorization server supports (MCP 2025-11-25, Client Registration Approaches); a client id can always be typed in. */
 function clientWayItems(metadata: AuthorizationServerMetadata): ClientWayItem[] {
 	return [
 		...(metadata.registration_endpoint ? [{way: 'dynamic-registration' as const, label: 'Register a client', why: `the server registers clients at ${metadata.registration_endpoint}`}] : []),
@@ -106,7 +106,7 @@ export function StepScreen({state, dispatch, services, height, login}: {
 							type: 'scopes-accepted',
 							selected,
 							preRegistered: clientId !== undefined && metadata ? preRegisteredClient(metadata, clientId, clientSecret) : undefined,
-							// chooseClientWay: a document when the server takes them and one was given (spec-notes 3).
+							// chooseClientWay: a document when the server takes them and one was given (MCP 2025-11-25, Client Registration Approaches).
 							documentUrl: metadata && chooseClientWay({metadata, clientId, clientMetadataUrl}).way === 'client-metadata-document' ? clientMetadataUrl : undefined,
 						})
 					}

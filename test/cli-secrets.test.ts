@@ -5,7 +5,7 @@ import {closedAfterEach} from './helpers/cleanup.js';
 import {type CliRun, runCli, type ScanOptions, scriptedBrowser, temporaryHome} from './helpers/run-cli.js';
 import {startTestSandbox} from './helpers/secret-scan.js';
 
-// Issue 6, Secrets: the one way to see a token whole, what a failed refresh does to the saved tokens,
+// Secrets: the one way to see a token whole, what a failed refresh does to the saved tokens,
 // and the store's permissions, through the built CLI.
 let sandbox: Sandbox;
 const home = temporaryHome();

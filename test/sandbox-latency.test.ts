@@ -3,7 +3,7 @@ import type {Sandbox} from '../source/sandbox/index.js';
 import {startTestSandbox} from './helpers/secret-scan.js';
 import {waitLimit} from './helpers/wait.js';
 
-// The sandbox's latencyMs stands for a server one round trip away (the benchmarks of issue 7 count
+// The sandbox's latencyMs stands for a server one round trip away (the benchmarks count
 // requests made one after another with it). Lower bounds only hold for sure; the one upper bound has
 // a margin of a whole delay.
 const latencyMs = 500;

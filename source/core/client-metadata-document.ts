@@ -41,7 +41,7 @@ const sharedSecretMethods = new Set(['client_secret_basic', 'client_secret_post'
 /**
  * Why a URL cannot be a Client Identifier URL (CIMD draft 3, MCP 2025-11-25: https with a path, no
  * userinfo, no fragment, no dot segments), or undefined when it can. Plain http is accepted on
- * loopback hosts for development, as for every other endpoint (spec-notes 5).
+ * loopback hosts for development, as for every other endpoint (OAuth 2.1 1.5).
  */
 export function clientMetadataUrlProblem(url: string): string | undefined {
 	let parsed: URL;

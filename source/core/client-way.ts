@@ -1,7 +1,7 @@
 import {clientMetadataUrlProblem} from './client-metadata-document.js';
 import type {AuthorizationServerMetadata} from './metadata.js';
 
-/** The four ways to get a client id, in the spec's priority (MCP 2025-11-25, spec-notes 3). */
+/** The four ways to get a client id, in the spec's priority (MCP 2025-11-25, Client Registration Approaches). */
 export type ClientWay = 'pre-registered' | 'client-metadata-document' | 'dynamic-registration' | 'ask';
 
 export type ClientWayOption = {readonly way: ClientWay; readonly why: string};

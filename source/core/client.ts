@@ -3,7 +3,7 @@ import type {HttpClient} from './http.js';
 import type {AuthorizationServerMetadata} from './metadata.js';
 import {isLoopbackHost} from './urls.js';
 
-/** Token endpoint client authentication methods we speak (spec-notes 6). */
+/** Token endpoint client authentication methods we speak (RFC 6749 2.3.1, RFC 7591 2). */
 export type TokenEndpointAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post';
 
 /** The client identity used with one authorization server. */
@@ -11,7 +11,7 @@ export type ClientCredentials = {
 	readonly clientId: string;
 	readonly clientSecret?: string;
 	readonly authMethod: TokenEndpointAuthMethod;
-	/** How the client id was had (spec-notes 3). */
+	/** How the client id was had (MCP 2025-11-25, Client Registration Approaches). */
 	readonly source: ClientSource;
 };
 
@@ -40,7 +40,7 @@ export function chooseAuthMethod(metadata: AuthorizationServerMetadata, hasSecre
 	return 'client_secret_basic';
 }
 
-/** A client id (and secret) the user registered with the server operator (spec-notes 3.1). */
+/** A client id (and secret) the user registered with the server operator (MCP 2025-11-25, Client Registration Approaches: pre-registration). */
 export function preRegisteredClient(metadata: AuthorizationServerMetadata, clientId: string, clientSecret?: string): ClientCredentials {
 	return {clientId, clientSecret, authMethod: chooseAuthMethod(metadata, clientSecret !== undefined), source: 'pre-registered'};
 }
@@ -99,7 +99,7 @@ export function clientAuthentication(client: ClientCredentials): oauth.ClientAut
 
 /**
  * oauth4webapi's requests go through our HTTP layer (trace, timeouts, size cap). Plain http is allowed
- * for loopback endpoints only (spec-notes 5): oauth4webapi refuses it otherwise.
+ * for loopback endpoints only (OAuth 2.1 1.5): oauth4webapi refuses it otherwise.
  */
 export function oauthRequestOptions(http: HttpClient, endpoint: string | undefined, signal?: AbortSignal): oauth.HttpRequestOptions<'POST', URLSearchParams> {
 	const loopback = endpoint !== undefined && URL.canParse(endpoint) && isLoopbackHost(new URL(endpoint).hostname);

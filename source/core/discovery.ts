@@ -11,7 +11,7 @@ import {printableLine} from './text.js';
 import {authorizationServerMetadataUrls, canonicalResource, isHttpsOrLoopback, protectedResourceMetadataUrls} from './urls.js';
 import {bearerChallenge, type Challenge} from './www-authenticate.js';
 
-/** The MCP protocol version sent on discovery requests (spec-notes 1.5). */
+/** The MCP protocol version sent on discovery requests (MCP 2025-06-18 and later, Protocol Version Header). */
 export const mcpProtocolVersion = '2025-11-25';
 
 export type DiscoveryStage = 'probe' | 'resource-metadata' | 'authorization-server-metadata';
@@ -181,7 +181,7 @@ function linkedController(signal: AbortSignal | undefined): AbortController {
 	return controller;
 }
 
-/** The probe: the MCP request without a token (spec-notes 1.1). */
+/** The probe: the MCP request without a token (RFC 9728 5, MCP 2025-11-25 Protected Resource Metadata Discovery). */
 function probeBody(): string {
 	return JSON.stringify({
 		jsonrpc: '2.0',

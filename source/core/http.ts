@@ -190,7 +190,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 
 	async function request(input: HttpRequest, onFreshConnection = false): Promise<HttpResponse> {
 		// got is loaded by the first request, not at start: `list`, `status` and the wizard's first frame
-		// need none (issue 7).
+		// need none (the readme's Performance section).
 		const gotModule = await import('got');
 		const {default: got, RequestError} = gotModule;
 		const method = (input.method ?? 'GET').toUpperCase();

@@ -1,5 +1,5 @@
 // The SDK (and zod with it) is most of what the wizard would load before its first frame: it is
-// imported when a check starts, not with this module (issue 7).
+// imported when a check starts, not with this module (the readme's Performance section).
 import type {Client} from '@modelcontextprotocol/client';
 import {WizardError} from './errors.js';
 import {packageIdentity} from './package-root.js';

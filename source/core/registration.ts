@@ -37,7 +37,7 @@ export type RegistrationResult = {
 export const defaultClientName = 'mcp-auth-wizard';
 
 /**
- * The body for a CLI (spec-notes 3.3): a public native client with a loopback redirect URI, and the
+ * The body for a CLI (RFC 7591 2, MCP 2025-11-25 Dynamic Client Registration): a public native client with a loopback redirect URI, and the
  * chosen scopes in `scope`: some servers (Fastmail) refuse a registration without it, which is the bug
  * this tool was started for.
  */

@@ -11,7 +11,7 @@ export type ScopeOption = {
 export type ScopeChoice = {
 	/** Every advertised scope, in the order challenge, resource metadata, authorization server. */
 	readonly options: readonly ScopeOption[];
-	/** The spec's default selection (spec-notes 4). */
+	/** The spec's default selection (MCP 2025-11-25, Scope Selection Strategy). */
 	readonly defaults: readonly string[];
 	/** Why the defaults are what they are, in one line. */
 	readonly reason: string;
@@ -30,7 +30,7 @@ export function scopeParameter(scopes: readonly string[]): string | undefined {
 }
 
 /**
- * The scopes to offer and to preselect (spec-notes 4, MCP 2025-11-25 scope selection): the 401
+ * The scopes to offer and to preselect (MCP 2025-11-25, Scope Selection Strategy): the 401
  * challenge's `scope` if present (authoritative), else the resource metadata's `scopes_supported`, else
  * no scope at all. `offline_access` is added when the authorization server lists it, so that a refresh
  * token can be issued; the user can take it out.

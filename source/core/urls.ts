@@ -38,7 +38,7 @@ export function isHttpsOrLoopback(value: string): boolean {
 
 /**
  * Checks a URL the user typed for an MCP server: http(s) only, a host, no credentials or fragment, and
- * plain http only for loopback hosts (spec-notes 5: all endpoints are https but loopback ones).
+ * plain http only for loopback hosts (OAuth 2.1 1.5: every endpoint is https but loopback ones).
  */
 export function parseServerUrl(input: string): URL {
 	const url = httpUrl(input.trim());

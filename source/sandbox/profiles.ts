@@ -2,7 +2,7 @@
  * What the sandbox imitates. The default profile copies Fastmail's MCP server as its metadata was
  * reported (shared/fixtures/fastmail), moved to http://127.0.0.1:PORT; the other profiles configure
  * the same oidc-provider and MCP server differently, one for each shape of MCP authorization a
- * client meets (shared/spec-notes.md).
+ * client meets (the discovery paths of the MCP authorization spec, RFC 9728 and RFC 8414).
  */
 export const sandboxProfiles = [
 	'fastmail',

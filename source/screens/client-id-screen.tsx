@@ -18,7 +18,7 @@ export type ClientIdScreenProps = {
 };
 
 /**
- * Asks for a pre-registered client (spec-notes 3.1, 3.4) when the server cannot give one otherwise. The
+ * Asks for a pre-registered client (MCP 2025-11-25, Client Registration Approaches) when the server cannot give one otherwise. The
  * secret is typed masked and never shown. Esc is the App's: back to the scopes.
  */
 export function ClientIdScreen({reason, redirectUri, field, onClientId, onClientSecret, onDocumentUrl}: ClientIdScreenProps) {

@@ -15,7 +15,7 @@ export type ClientWayScreenProps = {
 	readonly onPick: (way: ClientWayItem['way']) => void;
 };
 
-/** Lets the user pick another of the ways to a client id that the server supports (spec-notes 3). */
+/** Lets the user pick another of the ways to a client id that the server supports (MCP 2025-11-25, Client Registration Approaches). */
 export function ClientWayScreen({items, current, onPick}: ClientWayScreenProps) {
 	return (
 		<Box flexDirection="column">

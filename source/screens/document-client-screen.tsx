@@ -14,7 +14,7 @@ export type DocumentClientScreenProps = {
 };
 
 /**
- * The client step for a Client ID Metadata Document (spec-notes 3.2): whether its client_id is its URL
+ * The client step for a Client ID Metadata Document (MCP 2025-11-25, Client ID Metadata Documents): whether its client_id is its URL
  * and its redirect URIs cover the loopback callback, before any login. A document this machine cannot
  * fetch is a warning only: the authorization server fetches it, not us.
  */

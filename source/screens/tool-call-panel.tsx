@@ -19,7 +19,7 @@ export type ToolCallPanelProps = {
 
 /**
  * Calling a tool with the token, from the token screen: the result, or, on 403 insufficient_scope, the
- * scopes the server asked for and the offer to log in again with them (step-up, spec-notes 4).
+ * scopes the server asked for and the offer to log in again with them (MCP 2025-11-25, Step-Up Authorization Flow).
  */
 export function ToolCallPanel({call, onPick}: ToolCallPanelProps) {
 	switch (call.kind) {

@@ -44,7 +44,7 @@ export type ScopesStep = {
 	readonly adding: boolean;
 };
 
-/** No way to get a client id but asking the user (spec-notes 3.4): a client id, then its secret. */
+/** No way to get a client id but asking the user (MCP 2025-11-25, Client Registration Approaches: else prompt the user): a client id, then its secret. */
 export type ClientIdStep = {readonly name: 'client-id'; readonly scopes: ScopesStep; readonly reason: string; readonly field: 'client-id' | 'client-secret' | 'document-url'; readonly clientId?: string};
 
 /** The user picks another of the ways to a client id the server supports (w on a client step). */

@@ -308,7 +308,7 @@ export function useTokenLifecycle(step: Step, dispatch: Dispatch<Action>, servic
 	}, [checking]);
 }
 
-/** A Client ID Metadata Document is fetched and checked before it is used (spec-notes 3.2). */
+/** A Client ID Metadata Document is fetched and checked before it is used (MCP 2025-11-25, Client ID Metadata Documents). */
 export function useDocumentCheck(step: Step, dispatch: Dispatch<Action>, services: WizardServices): void {
 	const pending = step.name === 'client-metadata-document' && step.check === undefined ? step : undefined;
 	useEffect(() => {

@@ -5,7 +5,7 @@ import {maskSecret} from '../../source/core/redact.js';
 import type {IssuedSecretKind, Sandbox, SandboxOptions} from '../../source/sandbox/index.js';
 
 /**
- * The suite-wide secret scan (issue 6, Secrets): for each test file, everything the tests captured
+ * The suite-wide secret scan (the readme: secrets are never shown whole): for each test file, everything the tests captured
  * (CLI output, Ink frames, HTTP traces, the login traces saved in stores) is searched for every secret
  * the sandboxes issued or received, and for the tokens the CLI saved. The setup file
  * (secret-scan-setup.ts) fails the file on a find. Module state is per test file: vitest isolates them.

@@ -4,7 +4,7 @@ import {type CliRun, scriptedBrowser} from '../helpers/run-cli.js';
 import {type SavedServerFixture, fastmailServer} from '../helpers/saved-servers.js';
 import {json, oauthChain, rawFaults, type RawRoute, text, type CallbackOverrides} from './servers.js';
 
-// The reliability matrix of issue 6: every way a login goes wrong that a user meets, each with what
+// The reliability matrix: every way a login goes wrong that a user meets, each with what
 // they see (step, message, hint), the exit code with --json, and what the saved servers hold after.
 // matrix.test.ts runs every case through the built CLI; readme.md's Troubleshooting section is
 // rendered from this table and the expectations it recorded (expected.json).
