@@ -2,9 +2,9 @@
 // round trip away). Ours (discover() with the CLI's HTTP client) against the floor and against the
 // discovery functions of @modelcontextprotocol/client used as an SDK user would, on the same servers.
 import {discoverAuthorizationServerMetadata, discoverOAuthProtectedResourceMetadata, extractWWWAuthenticateParams} from '@modelcontextprotocol/client';
-import {discover, mcpProtocolVersion} from '../dist/core/discovery.js';
-import {createHttpClient} from '../dist/core/http.js';
-import {authorizationServerMetadataUrls, protectedResourceMetadataUrls} from '../dist/core/urls.js';
+import {discover, mcpProtocolVersion} from '../.build/modules/core/discovery.js';
+import {createHttpClient} from '../.build/modules/core/http.js';
+import {authorizationServerMetadataUrls, protectedResourceMetadataUrls} from '../.build/modules/core/urls.js';
 import {median} from './lib.js';
 import {startSandboxProcess} from './sandbox-process.js';
 

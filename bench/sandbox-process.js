@@ -33,7 +33,7 @@ export async function startSandboxProcess(profile, latencyMs) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-	const {startSandbox} = await import('../dist/sandbox/index.js');
+	const {startSandbox} = await import('../.build/modules/sandbox/index.js');
 	const [profile, latencyMs] = process.argv.slice(2);
 	const sandbox = await startSandbox({profile, latencyMs: Number(latencyMs)});
 	const {mcpUrl, issuer, resourceMetadataUrl, authorizationServerMetadataUrl} = sandbox;

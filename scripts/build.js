@@ -6,31 +6,15 @@
 // wizard and Ink, each command, the sandbox and oidc-provider, the MCP client, got) is a chunk that is
 // read only when that path runs. Two dependencies are patched on the way, each for a measured cost at
 // start (see `patches`).
-import {chmodSync, copyFileSync, readFileSync, readdirSync, rmSync} from 'node:fs';
+import {chmodSync, copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import {dirname, join, relative} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
+import {assertApplied, packageOf, patch} from './patches.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
-
-/**
- * A dependency's file as it is bundled: `from` replaced by `to`. A file without `from` (the dependency
- * changed) fails the build, so that the patch is looked at again rather than silently lost.
- */
-function patch(name, file, from, to) {
-	return {
-		name,
-		setup(builder) {
-			builder.onLoad({filter: file}, ({path}) => {
-				const source = readFileSync(path, 'utf8');
-				if (!source.includes(from)) throw new Error(`${path} changed: see the patch ${name} in scripts/build.js`);
-				return {contents: source.replace(from, to), loader: 'js'};
-			});
-		},
-	};
-}
 
 const patches = [
 	// meow's bundle sets up normalize-package-data (and spdx-correct's sorted tables) when it is
@@ -38,7 +22,7 @@ const patches = [
 	// Set up on first use instead.
 	patch(
 		'lazy-meow-package-data',
-		/[\\/]meow[\\/]build[\\/]dependencies\.js$/,
+		{file: /[\\/]meow[\\/]build[\\/]dependencies\.js$/, version: '14.1.0'},
 		'var normalizeExports = requireNormalize();\nconst normalizePackageData = getDefaultExportFromCjs(normalizeExports);',
 		'const normalizePackageData = (...args) => getDefaultExportFromCjs(requireNormalize())(...args);',
 	),
@@ -46,18 +30,12 @@ const patches = [
 	// through fetch() of a data: URL wherever fetch exists, which on Node loads undici first: 30 ms or
 	// more before the wizard's first frame. It decodes the base64 itself instead, the loader's own
 	// fallback when that fetch fails.
-	patch('yoga-inline-wasm', /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/, 'return w||"function"!=typeof fetch?', 'return true?'),
+	patch('yoga-inline-wasm', {file: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/, version: '3.2.1'}, 'return w||"function"!=typeof fetch?', 'return true?'),
 ];
 
-const {metafile} = await build({
+/** What both builds share: ESM for Node 20, every dependency bundled, split at each `await import()`. */
+const common = {
 	absWorkingDir: root,
-	entryPoints: {
-		cli: 'source/cli.tsx',
-		// Modules that tests and benchmarks load from dist/ on their own: the store (several processes
-		// at once), discovery and its HTTP client, the sandbox. They share their chunks with cli.js.
-		...Object.fromEntries(['store/conf-store', 'core/discovery', 'core/http', 'core/urls', 'sandbox/index'].map(name => [name, `source/${name}.ts`])),
-	},
-	outdir: 'dist',
 	// Chunks beside cli.js: `open` looks for its xdg-open next to the code that runs it (copied below).
 	chunkNames: 'chunk-[hash]',
 	bundle: true,
@@ -72,10 +50,21 @@ const {metafile} = await build({
 	// Ink imports it only with DEV=true, to connect to React DevTools (and says how to install it then).
 	external: ['react-devtools-core'],
 	plugins: patches,
+	// The licenses travel in dist/THIRD-PARTY-NOTICES.md instead, whole (see below).
 	legalComments: 'none',
 	logLevel: 'warning',
 	metafile: true,
-});
+};
+
+// What the package ships: the bin and the chunks it loads, nothing else.
+const {metafile} = await build({...common, entryPoints: {cli: 'source/cli.tsx'}, outdir: 'dist'});
+assertApplied(patches);
+
+// Modules that tests and benchmarks load on their own, in child processes (the store, several at
+// once; discovery and its HTTP client; the sandbox): built beside, never packed.
+await build({...common, plugins: [], entryPoints: Object.fromEntries(['store/conf-store', 'core/discovery', 'core/http', 'core/urls', 'sandbox/index'].map(name => [name, `source/${name}.ts`])), outdir: '.build/modules'});
+mkdirSync(join(root, '.build'), {recursive: true});
+writeFileSync(join(root, '.build', 'metafile.json'), JSON.stringify(metafile));
 
 // `open` runs the xdg-open it ships (xdg-utils' script) where the system has none, from beside its code.
 const openChunk = Object.entries(metafile.outputs).find(([, output]) => Object.keys(output.inputs).some(input => /node_modules\/open\/index\.js$/.test(input)));
@@ -84,9 +73,38 @@ const xdgOpen = join(dirname(createRequire(import.meta.url).resolve('open')), 'x
 copyFileSync(xdgOpen, join(dist, 'xdg-open'));
 chmodSync(join(dist, 'xdg-open'), 0o755);
 
+// The bundled packages' licenses ask for their texts (and NOTICE files, Apache-2.0 4(d)) to travel
+// with the code: dist/THIRD-PARTY-NOTICES.md has every package of the bundle, its version, its license
+// and the license and notice files it ships (also those beside its bundled files: meow's licenses.md
+// for what it bundles itself).
+const licenseFile = /^(licen[cs]es?|copying|notice|third[-_]party[-_]?notices?)([-.][\w.-]*)?$/i;
+const bundled = new Map();
+for (const input of Object.keys(metafile.inputs)) {
+	if (!input.includes('node_modules/')) continue;
+	const {folder, manifest} = packageOf(join(root, input));
+	const key = `${manifest.name}@${manifest.version}`;
+	const entry = bundled.get(key) ?? {manifest, folders: new Set([folder])};
+	entry.folders.add(dirname(join(root, input)));
+	bundled.set(key, entry);
+}
+
+const licenseName = manifest => (typeof manifest.license === 'string' ? manifest.license : Array.isArray(manifest.licenses) ? manifest.licenses.map(license => license.type ?? license).join(' OR ') : 'not stated');
+const sections = [...bundled.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, {manifest, folders}]) => {
+	const files = [...folders].flatMap(folder => readdirSync(folder).filter(name => licenseFile.test(name)).map(name => join(folder, name)));
+	const texts = files.map(file => {
+		const text = readFileSync(file, 'utf8').trim();
+		// A fence longer than any run of backticks in the text (some license files are Markdown with code).
+		const fence = '`'.repeat(Math.max(3, ...[...text.matchAll(/`+/g)].map(run => run[0].length + 1)));
+		return `${relative(root, file).replace(/^node_modules\//, '')}:\n\n${fence}text\n${text}\n${fence}`;
+	});
+	return [`## ${key}`, '', `License: ${licenseName(manifest)}`, '', ...(texts.length > 0 ? texts : ['The package ships no license file; its package.json names the license above.'])].join('\n');
+});
+const notices = ['# Third-party notices', '', `dist/ bundles these ${bundled.size} packages. Each is listed with its version, its license, and the license and notice texts it ships.`, '', ...sections, ''].join('\n');
+writeFileSync(join(dist, 'THIRD-PARTY-NOTICES.md'), notices);
+
 // Files of earlier builds go (they would be packed), but only after the new ones are written: dist/ is
 // never missing for a test or a wizard that runs while it is rebuilt.
-const built = new Set([...Object.keys(metafile.outputs).map(path => relative(root, join(root, path))), 'dist/xdg-open']);
+const built = new Set([...Object.keys(metafile.outputs).map(path => relative(root, join(root, path))), 'dist/xdg-open', 'dist/THIRD-PARTY-NOTICES.md']);
 for (const entry of readdirSync(dist, {recursive: true, withFileTypes: true})) {
 	const path = relative(root, join(entry.parentPath, entry.name));
 	if (entry.isFile() && !built.has(path)) rmSync(join(root, path));

@@ -6,8 +6,8 @@ import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import type {SavedServer} from '../../source/store/types.js';
 
-/** The built store, for child processes (tests run after `npm run build`). */
-export const builtStore = fileURLToPath(new URL('../../dist/store/conf-store.js', import.meta.url));
+/** The built store, for child processes (tests run after `npm run build`, which builds it beside dist/, never packed). */
+export const builtStore = fileURLToPath(new URL('../../.build/modules/store/conf-store.js', import.meta.url));
 export const storeWorker = fileURLToPath(new URL('store-worker.mjs', import.meta.url));
 
 /** A directory of its own for one test; `remove` deletes it. */

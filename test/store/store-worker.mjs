@@ -1,5 +1,5 @@
 // One process using the built store, for the tests that need several processes at once.
-// node store-worker.mjs <dist/store/conf-store.js> <home> <command> <worker> <count>
+// node store-worker.mjs <.build/modules/store/conf-store.js> <home> <command> <worker> <count>
 //   save:   saves <count> servers of its own (https://w<worker>-s<i>.example/mcp)
 //   append: appends "w<worker>-<i>" to the scopes of https://shared.example/mcp, <count> times
 // Prints one JSON line: what happened, and how long each locked update took.
