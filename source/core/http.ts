@@ -205,7 +205,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 			method,
 			url: redactUrl(input.url),
 			startedAt: startedAt.toISOString(),
-			request: {headers: redactHeaders(headers), body: input.body === undefined ? undefined : redactBody(input.body, headers['content-type'])},
+			request: {headers: redactHeaders(headers), body: input.body === undefined ? undefined : redactBody(input.body)},
 		};
 
 		const pending = got(input.url, {
@@ -238,7 +238,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 				...base,
 				status: response.statusCode,
 				timings: phases(response, ms),
-				response: {headers: redactHeaders(responseHeaders), body: redactBody(response.body, responseHeaders['content-type'])},
+				response: {headers: redactHeaders(responseHeaders), body: redactBody(response.body)},
 			});
 			return {url: response.url, status: response.statusCode, headers: responseHeaders, body: response.body, ms, exchange};
 		} catch (error) {

@@ -9,33 +9,27 @@ export function maskSecret(value: string): string {
 	return `${value.slice(0, shown)}…(${value.length} chars)`;
 }
 
-/** Field and parameter names whose values are secrets (RFC 6749, 7591, 7636). */
-const secretNames = new Set([
-	'access_token',
-	'refresh_token',
-	'id_token',
-	'client_secret',
-	'code',
-	'code_verifier',
-	'registration_access_token',
-	'device_code',
-	'assertion',
-	'client_assertion',
-	'subject_token',
-	'password',
-	// Our own objects (stored servers, results) spell them in camelCase.
-	'accesstoken',
-	'refreshtoken',
-	'clientsecret',
-	'codeverifier',
-	'idtoken',
-]);
-
+/**
+ * Whether a field, parameter or header name holds a secret, however it is spelled (snake_case,
+ * camelCase, kebab-case): OAuth's tokens, codes, verifiers and assertions (RFC 6749, 7591, 7636, 7523,
+ * 8628, 8693), passwords, client secrets and API keys. `token_type` or `token_endpoint` are not.
+ */
 export function isSecretName(name: string): boolean {
-	return secretNames.has(name.toLowerCase());
+	const folded = name.toLowerCase().replaceAll(/[-_]/g, '');
+	return folded === 'code' || folded === 'devicecode' || /(token|secret|password|passwd|apikey|assertion|verifier|cookie)$/.test(folded);
 }
 
-/** Redacts secret values in a JSON value, at any depth. */
+/** A JWT (RFC 7519: three base64url parts, the first a JSON header) or a bearer credential in free text. */
+const secretInText = /\beyJ[\w-]+\.[\w-]+\.[\w-]*|\b(Bearer|Basic|DPoP)\s+[\w.~+/-]{8,}=*(?![\w"=.~+/-])/g;
+
+/** Masks what looks like a secret wherever it stands in text: JWTs, bearer credentials, secret=value parameters. */
+export function redactText(text: string): string {
+	return text
+		.replaceAll(secretInText, (match, scheme: string | undefined) => (scheme === undefined ? maskSecret(match) : `${scheme} ${maskSecret(match.slice(scheme.length).trim())}`))
+		.replaceAll(/\b([\w-]+)=([^\s"&;,]{6,})/g, (match, name: string, value: string) => (isSecretName(name) && !value.includes('…(') ? `${name}=${maskSecret(value)}` : match));
+}
+
+/** Redacts secret values in a JSON value, at any depth: by their field's name, and JWTs wherever they are. */
 export function redactJson(value: unknown): unknown {
 	if (Array.isArray(value)) return value.map(item => redactJson(item));
 	if (value !== null && typeof value === 'object') {
@@ -47,29 +41,30 @@ export function redactJson(value: unknown): unknown {
 		);
 	}
 
-	return value;
+	return typeof value === 'string' ? redactText(value) : value;
 }
 
-function redactParameters(parameters: URLSearchParams): URLSearchParams {
-	const redacted = new URLSearchParams();
-	for (const [key, value] of parameters) redacted.append(key, isSecretName(key) ? maskSecret(value) : value);
-	return redacted;
-}
-
-/** Redacts secret query parameters (a callback URL carries the authorization code); the rest stays as sent. */
-export function redactUrl(url: string): string {
-	const queryStart = url.indexOf('?');
-	if (queryStart === -1) return url;
-	const hashStart = url.indexOf('#', queryStart);
-	const query = url.slice(queryStart + 1, hashStart === -1 ? undefined : hashStart);
-	const redacted = query
-		.split('&')
+/** `a=1&b=2` or `a=1;b=2` (some servers separate parameters so): secret values masked, the rest as sent. */
+function redactParameterString(parameters: string): string {
+	return parameters
+		.split(/([&;])/)
 		.map(part => {
-			const [key = '', value] = part.split('=', 2);
-			return value !== undefined && isSecretName(decodeURIComponentSafe(key)) ? `${key}=${maskSecret(decodeURIComponentSafe(value))}` : part;
+			if (part === '&' || part === ';') return part;
+			const separator = part.indexOf('=');
+			if (separator === -1) return part;
+			const key = part.slice(0, separator);
+			return isSecretName(decodeURIComponentSafe(key)) ? `${key}=${maskSecret(decodeURIComponentSafe(part.slice(separator + 1)))}` : redactText(part);
 		})
-		.join('&');
-	return `${url.slice(0, queryStart + 1)}${redacted}${hashStart === -1 ? '' : url.slice(hashStart)}`;
+		.join('');
+}
+
+/** Redacts secret parameters in a URL's query and fragment (a callback URL carries the code, an implicit one tokens). */
+export function redactUrl(url: string): string {
+	const hashStart = url.indexOf('#');
+	const beforeHash = hashStart === -1 ? url : url.slice(0, hashStart);
+	const queryStart = beforeHash.indexOf('?');
+	const base = queryStart === -1 ? beforeHash : `${beforeHash.slice(0, queryStart + 1)}${redactParameterString(beforeHash.slice(queryStart + 1))}`;
+	return hashStart === -1 ? base : `${base}#${redactParameterString(url.slice(hashStart + 1))}`;
 }
 
 function decodeURIComponentSafe(text: string): string {
@@ -80,31 +75,49 @@ function decodeURIComponentSafe(text: string): string {
 	}
 }
 
-/** Redacts a request or response body by its content type: JSON, form-encoded, or left as it is. */
-export function redactBody(body: string, contentType: string | undefined): string {
-	const type = (contentType ?? '').toLowerCase();
-	if (type.includes('json')) {
+/**
+ * Redacts a request or response body by what it holds, whatever its content type says (a token
+ * response may come as text/plain, or with none): JSON, form-encoded parameters, or other text.
+ */
+export function redactBody(body: string): string {
+	const trimmed = body.trim();
+	if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
 		try {
 			return JSON.stringify(redactJson(JSON.parse(body)));
 		} catch {
-			return body;
+			return redactText(body);
 		}
 	}
 
-	if (type.includes('application/x-www-form-urlencoded')) {
-		return redactParameters(new URLSearchParams(body)).toString();
-	}
-
-	return body;
+	if (/^[\w.%~+-]+=[^\s]*$/.test(trimmed)) return redactParameterString(trimmed);
+	return redactText(body);
 }
 
-/** Authorization headers carry a bearer token or Basic client credentials. */
+/** Set-Cookie and Cookie: each cookie's value masked, its name and attributes kept. */
+function redactCookies(value: string, header: string): string {
+	if (header === 'set-cookie') {
+		return value
+			.split(/,(?=\s*[^;=\s]+=)/)
+			.map(cookie => cookie.replace(/^(\s*[^=;]+=)([^;]*)/, (_match, name: string, cookieValue: string) => `${name}${maskSecret(cookieValue)}`))
+			.join(',');
+	}
+
+	return value.replaceAll(/([^=;\s]+=)([^;]*)/g, (_match, name: string, cookieValue: string) => `${name}${maskSecret(cookieValue)}`);
+}
+
+/** Credentials in headers: Authorization (bearer token, Basic client credentials), cookies, API keys, and any header named like a secret. */
 export function redactHeaders(headers: Record<string, string>): Record<string, string> {
 	return Object.fromEntries(
 		Object.entries(headers).map(([name, value]) => {
-			if (name.toLowerCase() !== 'authorization' && name.toLowerCase() !== 'dpop') return [name, value];
-			const [scheme, credentials] = value.split(/\s+/, 2);
-			return [name, credentials === undefined ? maskSecret(value) : `${scheme} ${maskSecret(credentials)}`];
+			const header = name.toLowerCase();
+			if (header === 'set-cookie' || header === 'cookie') return [name, redactCookies(value, header)];
+			if (header === 'authorization' || header === 'proxy-authorization' || header === 'dpop') {
+				const [scheme, credentials] = value.split(/\s+/, 2);
+				return [name, credentials === undefined ? maskSecret(value) : `${scheme} ${maskSecret(credentials)}`];
+			}
+
+			if (isSecretName(header)) return [name, maskSecret(value)];
+			return [name, redactText(value)];
 		}),
 	);
 }
