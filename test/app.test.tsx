@@ -6,7 +6,7 @@ import {frameWith, keys, press, render, unwrapped} from './helpers/ink.js';
 import {browse} from './helpers/scripted-browser.mjs';
 import {startJsonServer} from './helpers/json-server.js';
 import {prose} from './wizard/helpers.js';
-import {sandboxForFile, shownAuthorizationUrl, toLoginWait, wizardServices} from './helpers/wizard.js';
+import {registerAndLogIn, sandboxForFile, shownAuthorizationUrl, throughScopes, toLoginWait, wizardServices} from './helpers/wizard.js';
 import {waitLimit} from './helpers/wait.js';
 
 const mcpScope = 'https://www.fastmail.com/dev/mcp';
@@ -221,5 +221,32 @@ it('checks a URL given on the command line as the URL screen does, and never sho
 		expect(file.sandbox.requests.mcp).toHaveLength(probes);
 	} finally {
 		withPassword.unmount();
+	}
+});
+
+it('saves the exchanges of this login only, and keeps them (and the registration time) when the tokens are refreshed', async () => {
+	const wizard = services();
+	// An exchange of the session before this login: it is not this login's.
+	await wizard.http.request({url: `${new URL(file.sandbox.mcpUrl).origin}/.well-known/before-this-login`});
+	const {stdin, lastFrame, unmount} = await render(<App services={wizard} initialUrl={file.sandbox.mcpUrl} />);
+	try {
+		await throughScopes({stdin, lastFrame});
+		await registerAndLogIn({stdin, lastFrame});
+		const saved = wizard.store.find(file.sandbox.mcpUrl)!;
+		const trace = saved.lastLoginTrace ?? [];
+		expect(trace[0]).toMatchObject({step: 'probe', method: 'POST', url: file.sandbox.mcpUrl});
+		expect(trace.some(exchange => exchange.url.includes('before-this-login'))).toBe(false);
+		expect(trace.some(exchange => exchange.url.endsWith('/oauth/refresh') || exchange.url.endsWith('/token'))).toBe(true);
+
+		await press(stdin, 'r');
+		await frameWith(lastFrame, 'refreshed at');
+		await vi.waitFor(() => {
+			expect(wizard.store.find(file.sandbox.mcpUrl)!.tokens).not.toEqual(saved.tokens);
+		}, waitLimit);
+		const after = wizard.store.find(file.sandbox.mcpUrl)!;
+		expect(after.lastLoginTrace).toEqual(saved.lastLoginTrace);
+		expect(after.registration?.registeredAt).toBe(saved.registration?.registeredAt);
+	} finally {
+		unmount();
 	}
 });

@@ -2,10 +2,11 @@ import {type Dispatch, useCallback, useEffect, useRef} from 'react';
 import {type AuthorizationSession, defaultLoginTimeoutMs} from '../core/authorization-session.js';
 import type {CallbackServer} from '../core/callback-server.js';
 import {WizardError} from '../core/errors.js';
+import type {Exchange} from '../core/http.js';
 import {buildRegistrationRequest} from '../core/registration.js';
 import {startTimer} from '../core/timers.js';
 import {isRevokedGrant, refreshDueAt} from '../core/tokens.js';
-import {recordCheck} from '../store/changes.js';
+import {recordCheck, recordTokens} from '../store/changes.js';
 import {saveLogin} from '../store/saved-server.js';
 import {checkClientMetadataDocument, clientForDocument} from '../core/client-metadata-document.js';
 import type {WizardServices} from './services.js';
@@ -240,6 +241,15 @@ export function useLogin(step: Step, dispatch: Dispatch<Action>, services: Wizar
 	};
 }
 
+/**
+ * The exchanges of the login that just ended: from the probe of the discovery it started with. The
+ * session's client holds everything since the wizard started (other logins, checks, refreshes).
+ */
+function thisLoginsExchanges(exchanges: readonly Exchange[]): readonly Exchange[] {
+	const start = exchanges.findLastIndex(exchange => exchange.step === 'probe');
+	return start === -1 ? exchanges : exchanges.slice(start);
+}
+
 /** Saves the login, refreshes by itself shortly before expiry, and runs refreshes and checks on request. */
 export function useTokenLifecycle(step: Step, dispatch: Dispatch<Action>, services: WizardServices): void {
 	const tokensStep: TokensStep | undefined = step.name === 'tokens' ? step : undefined;
@@ -247,14 +257,19 @@ export function useTokenLifecycle(step: Step, dispatch: Dispatch<Action>, servic
 	latest.current = tokensStep;
 	const tokens = tokensStep?.tokens;
 
-	// Save the login, and again after each refresh.
+	// Save the login with its own exchanges; after a refresh, only the new tokens (the login, its
+	// registration time and its trace stay as they were).
 	useEffect(() => {
 		const current = latest.current;
 		if (!current || !tokens) return;
 		const context = loginContext(current.login.from);
-		saveLogin(services.store, {...context, client: current.login.client, registration: current.login.registration, tokens, trace: services.http.exchanges}, services.options.name).then(
+		const saving =
+			current.saved?.kind === 'saved'
+				? recordTokens(services.store, context.mcpUrl, tokens)
+				: saveLogin(services.store, {...context, client: current.login.client, registration: current.login.registration, tokens, trace: thisLoginsExchanges(services.http.exchanges)}, services.options.name);
+		saving.then(
 			saved => {
-				dispatch({type: 'saved', name: saved.name, path: services.store.path});
+				if (saved) dispatch({type: 'saved', name: saved.name, path: services.store.path});
 				dispatch({type: 'servers-loaded', servers: services.store.list()});
 			},
 			(error: unknown) => dispatch({type: 'save-failed', message: toErrorInfo(error).message}),
