@@ -35,7 +35,9 @@ const help = `
                            reauthorize: the scopes of the last login)
     --name <name>          login: the name to save the server under
     --client-id <id>       login: a pre-registered client id (skips registration)
-    --client-secret <s>    login: its secret, if it has one
+    --client-secret <s>    login: its secret, if it has one; - reads it from standard input (or set
+                           MCP_AUTH_WIZARD_CLIENT_SECRET): a secret on the command line is seen
+                           by ps and kept in your shell history
     --client-metadata-url <url>
                            login: a Client ID Metadata Document to use as the client id where the
                            authorization server supports them (https with a path; http on localhost)
@@ -58,6 +60,8 @@ const help = `
   Environment
     BROWSER                a program to open the login URL with (run with the URL as its one argument)
     MCP_AUTH_WIZARD_HOME   the directory of the saved-server store
+    MCP_AUTH_WIZARD_CLIENT_SECRET
+                           the client secret of --client-id, instead of --client-secret
 
   Exit codes: 0 success, 1 the login or check failed, 2 bad usage.
 
@@ -166,6 +170,45 @@ function parseTimeout(value: string | undefined, flag = 'timeout'): number | und
 	return Number(match[1]) * units[(match[2] ?? 's') as keyof typeof units];
 }
 
+/** The environment variable a client secret can come from, so that it lands in neither `ps` nor shell history. */
+const clientSecretVariable = 'MCP_AUTH_WIZARD_CLIENT_SECRET';
+
+/**
+ * `--client-secret -`: the secret from standard input, its first line (piped or redirected), or typed
+ * at a prompt that does not show it.
+ */
+async function readClientSecret(): Promise<string> {
+	let secret: string;
+	if (process.stdin.isTTY) {
+		const {createInterface} = await import('node:readline/promises');
+		const terminal = createInterface({input: process.stdin, output: process.stderr, terminal: true});
+		// Nothing typed is echoed: the prompt is written once, the keys go nowhere.
+		process.stderr.write('Client secret (not shown): ');
+		(terminal as unknown as {_writeToOutput: (text: string) => void})._writeToOutput = () => undefined;
+		try {
+			secret = await terminal.question('');
+		} finally {
+			terminal.close();
+			process.stderr.write('\n');
+		}
+	} else {
+		const chunks: Buffer[] = [];
+		for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+		secret = Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
+	}
+
+	if (secret === '') throw new UsageError('--client-secret - read no secret from standard input', `Pipe it in (… | mcp-auth-wizard login <url> --client-id <id> --client-secret -), or set ${clientSecretVariable}.`);
+	return secret;
+}
+
+/** The client secret: --client-secret <secret>, --client-secret - (standard input), or the environment. */
+async function clientSecretOf(flag: string | undefined, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+	if (flag === '-') return readClientSecret();
+	if (flag !== undefined) return flag;
+	const fromEnvironment = env[clientSecretVariable];
+	return fromEnvironment === undefined || fromEnvironment === '' ? undefined : fromEnvironment;
+}
+
 async function askInTerminal(question: string): Promise<boolean> {
 	const {createInterface} = await import('node:readline/promises');
 	const terminal = createInterface({input: process.stdin, output: process.stderr});
@@ -226,11 +269,12 @@ async function run(): Promise<number> {
 		},
 	};
 
+	let clientSecret: string | undefined;
 	const loginFlags = () => ({
 		scopes: flags.scopes === undefined ? undefined : flags.scopes.split(/[\s,]+/).filter(scope => scope !== ''),
 		name: flags.name,
 		clientId: flags.clientId,
-		clientSecret: flags.clientSecret,
+		clientSecret,
 		clientMetadataUrl: flags.clientMetadataUrl,
 		callbackPort: parsePort(flags.callbackPort, 'callback-port'),
 		open: flags.open,
@@ -290,6 +334,9 @@ async function run(): Promise<number> {
 		if (flags.clientSecret !== undefined && flags.clientId === undefined) {
 			throw new UsageError('--client-secret needs --client-id', 'Pass the client id that the secret belongs to.');
 		}
+
+		// Only with a pre-registered client id: the variable may be set for other uses of the tool.
+		clientSecret = flags.clientId === undefined ? undefined : await clientSecretOf(flags.clientSecret, process.env);
 
 		if (flags.clientMetadataUrl !== undefined) {
 			if (flags.clientId !== undefined) {

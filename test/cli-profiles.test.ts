@@ -1,6 +1,7 @@
+import {spawn} from 'node:child_process';
 import {afterAll, describe, expect, it} from 'vitest';
 import type {Sandbox, SandboxFaults, SandboxProfile} from '../source/sandbox/index.js';
-import {type CliRun, runCli, scriptedBrowser, temporaryHome} from './helpers/run-cli.js';
+import {type CliRun, cliPath, collectOutput, runCli, scriptedBrowser, temporaryHome} from './helpers/run-cli.js';
 import {startTestSandbox} from './helpers/secret-scan.js';
 
 // A login through the built CLI to every kind of server the spec allows, asserting what the servers
@@ -70,6 +71,36 @@ describe('a login to every kind of server', () => {
 		expect(sandbox.requests.token.at(-1)!.headers['authorization']).toMatch(/^Basic /);
 		expect(token.has('client_secret')).toBe(false);
 		expect(`${run.stdout}${run.stderr}`).not.toContain(clientSecret);
+	});
+
+	it('preregistered: the client secret from MCP_AUTH_WIZARD_CLIENT_SECRET or from standard input (--client-secret -), never the command line', async () => {
+		const sandbox = await sandboxFor('preregistered');
+		const {clientId, clientSecret} = sandbox.preregisteredClient!;
+		const basic = `Basic ${Buffer.from(`${new URLSearchParams({a: clientId}).toString().slice(2)}:${new URLSearchParams({a: clientSecret}).toString().slice(2)}`).toString('base64')}`;
+
+		const fromEnvironment = await runCli(['login', sandbox.mcpUrl, '--json', '--no-verify', '--timeout', '20s', '--client-id', clientId, '--name', 'env'], {MCP_AUTH_WIZARD_HOME: home.path, BROWSER: scriptedBrowser, MCP_AUTH_WIZARD_CLIENT_SECRET: clientSecret});
+		expect(fromEnvironment.code).toBe(0);
+		expect(sandbox.requests.token.at(-1)!.headers['authorization']).toBe(basic);
+
+		const child = spawn(process.execPath, [cliPath, 'login', sandbox.mcpUrl, '--json', '--no-verify', '--timeout', '20s', '--client-id', clientId, '--client-secret', '-', '--name', 'stdin'], {
+			env: {...process.env, MCP_AUTH_WIZARD_HOME: home.path, BROWSER: scriptedBrowser},
+			stdio: ['pipe', 'pipe', 'pipe'],
+		});
+		child.stdin.end(`${clientSecret}\n`);
+		const fromStdin = await collectOutput(child);
+		expect(fromStdin.code).toBe(0);
+		expect(sandbox.requests.token.at(-1)!.headers['authorization']).toBe(basic);
+		expect(child.spawnargs).not.toContain(clientSecret);
+	});
+
+	it('says what to do when --client-secret - gets nothing on standard input', async () => {
+		const sandbox = await sandboxFor('preregistered');
+		const child = spawn(process.execPath, [cliPath, 'login', sandbox.mcpUrl, '--json', '--client-id', 'x', '--client-secret', '-'], {env: {...process.env, MCP_AUTH_WIZARD_HOME: home.path}, stdio: ['pipe', 'pipe', 'pipe']});
+		child.stdin.end();
+		const run = await collectOutput(child);
+		expect(run.code).toBe(2);
+		expect(JSON.parse(run.stdout)).toMatchObject({ok: false, error: {step: 'usage', message: '--client-secret - read no secret from standard input'}});
+		expect(sandbox.requests.authorization).toHaveLength(0);
 	});
 
 	it('client-metadata-document: the document URL is the client id, no registration', async () => {

@@ -1,5 +1,5 @@
 import {type ChildProcessByStdio, spawn} from 'node:child_process';
-import type {Readable} from 'node:stream';
+import type {Readable, Writable} from 'node:stream';
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -29,7 +29,7 @@ export async function runCli(args: readonly string[], env: Record<string, string
 }
 
 /** Waits for a child process to end, with everything it printed (which goes to the secret scan). */
-export async function collectOutput(child: ChildProcessByStdio<null, Readable, Readable>, options: ScanOptions = {}): Promise<CliRun> {
+export async function collectOutput(child: ChildProcessByStdio<Writable | null, Readable, Readable>, options: ScanOptions = {}): Promise<CliRun> {
 	let stdout = '';
 	let stderr = '';
 	child.stdout.on('data', (chunk: Buffer) => {
