@@ -1,4 +1,5 @@
-import {Box, Text, useApp, useInput, useStdout} from 'ink';
+import {Box, useApp, useInput, useStdout} from 'ink';
+import {Text} from './components/text.js';
 import {useReducer, useSyncExternalStore} from 'react';
 import {KeyHints} from './components/key-hints.js';
 import {TracePanel} from './components/trace-panel.js';

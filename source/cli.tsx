@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import meow from 'meow';
 import {UsageError, WizardError} from './core/errors.js';
-import {describeFailure, exitCode} from './commands/output.js';
+import {describeFailure, exitCode, jsonText, terminalText} from './commands/output.js';
 
 const help = `
   Log in to a remote MCP server over OAuth, and see every step.
@@ -130,8 +130,8 @@ function parseFlags() {
 		});
 	} catch (error) {
 		const failure = describeFailure(new UsageError(error instanceof Error ? error.message : String(error), 'See mcp-auth-wizard --help for the flags.'));
-		if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify(failure.value, null, 2)}\n`);
-		process.stderr.write(`${failure.lines.join('\n')}\n`);
+		if (process.argv.includes('--json')) process.stdout.write(`${jsonText(failure.value, 2)}\n`);
+		process.stderr.write(terminalText(failure.lines));
 		process.exit(failure.code);
 	}
 }
@@ -237,8 +237,8 @@ async function run(): Promise<number> {
 	/** A failure as the user sees it; exit 130 after Ctrl-C, as shells expect of an interrupted program. */
 	const fail = (error: unknown): number => {
 		const failure = describeFailure(controller.signal.aborted ? controller.signal.reason : error);
-		if (flags.json) process.stdout.write(`${JSON.stringify(failure.value, null, 2)}\n`);
-		process.stderr.write(`${failure.lines.join('\n')}\n`);
+		if (flags.json) process.stdout.write(`${jsonText(failure.value, 2)}\n`);
+		process.stderr.write(terminalText(failure.lines));
 		return controller.signal.aborted ? 130 : failure.code;
 	};
 
@@ -447,7 +447,7 @@ async function run(): Promise<number> {
 		return fail(error);
 	} finally {
 		if (flags.trace) {
-			for (const exchange of http.exchanges) process.stderr.write(`${JSON.stringify(exchange)}\n`);
+			for (const exchange of http.exchanges) process.stderr.write(`${jsonText(exchange)}\n`);
 		}
 
 		process.off('SIGINT', onSignal);

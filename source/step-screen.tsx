@@ -1,4 +1,5 @@
-import {Box, Text, useInput} from 'ink';
+import {Box, useInput} from 'ink';
+import {Text} from './components/text.js';
 import type {Dispatch} from 'react';
 import {ErrorBox, type ErrorInfo} from './components/error-box.js';
 import {KeyHints, globalHints} from './components/key-hints.js';

@@ -17,14 +17,30 @@ export type Output = {
 	result(value: unknown, lines: () => readonly string[]): void;
 };
 
+/**
+ * Text for the terminal: every line through printable(), so that no control sequence a server put in a
+ * string reaches it (the one boundary of the CLI's text output).
+ */
+export function terminalText(lines: readonly string[]): string {
+	return `${lines.map(line => printable(line)).join('\n')}\n`;
+}
+
+/**
+ * A JSON document as text. JSON escapes C0 controls itself; DEL, the C1 controls (a lone 0x9B is a
+ * CSI to some terminals) and the bidi overrides are escaped too, as JSON allows (\uNNNN).
+ */
+export function jsonText(value: unknown, indent?: number): string {
+	return JSON.stringify(value, null, indent).replaceAll(/[\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, character => `\\u${character.codePointAt(0)!.toString(16).padStart(4, '0')}`);
+}
+
 export function createOutput(json: boolean, streams: {stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream} = process): Output {
 	return {
 		json,
 		note(line) {
-			streams.stderr.write(`${line}\n`);
+			streams.stderr.write(terminalText([line]));
 		},
 		result(value, lines) {
-			streams.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${lines().join('\n')}\n`);
+			streams.stdout.write(json ? `${jsonText(value, 2)}\n` : terminalText(lines()));
 		},
 	};
 }

@@ -1,4 +1,4 @@
-import {Text} from 'ink';
+import {Text} from './text.js';
 import {useClock} from './countdown.js';
 
 /** "0:07", "12:30", "1:05:00", "30d 0:00:00" (a --timeout may be hours or days). */

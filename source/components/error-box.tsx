@@ -1,5 +1,6 @@
 import {printable} from '../core/text.js';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from './text.js';
 import type {ServerAnswer} from '../core/errors.js';
 
 /** A failure as screens get it: a WizardError's message, hint and the server's answer. */

@@ -1,4 +1,5 @@
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from './text.js';
 
 /** One key and what it does, e.g. ['Enter', 'continue']. */
 export type KeyHint = readonly [key: string, label: string];

@@ -1,4 +1,5 @@
-import {Text, useInput} from 'ink';
+import {useInput} from 'ink';
+import {Text} from './text.js';
 import {useState} from 'react';
 import {redactUrl} from '../core/redact.js';
 

@@ -1,4 +1,5 @@
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from './text.js';
 import type {ReactNode} from 'react';
 import type {McpCheckResult} from '../core/mcp-check.js';
 import {printable, printableLine} from '../core/text.js';

@@ -1,4 +1,4 @@
-import {Text} from 'ink';
+import {Text} from './text.js';
 import type {Exchange, ExchangeTimings} from '../core/http.js';
 import {printable} from '../core/text.js';
 import {ScrollView} from './scroll-view.js';

@@ -1,10 +1,19 @@
 /**
- * Server-supplied text made safe for a terminal: control characters out (an OSC 52 sequence in an
- * error body could write to the user's clipboard, others move the cursor), line breaks and tabs kept.
+ * Text made safe for a terminal, shown rather than obeyed: every control character but the line break
+ * and the tab, ESC and the C1 controls among them, and the bidirectional overrides, appear as `\xNN`
+ * or `\uNNNN`. A server's string may carry OSC 52 (write the user's clipboard), OSC 8 (a link that
+ * shows other text), CSI (move the cursor, erase) or a bare CR (overwrite a line): none passes. Every
+ * line the CLI prints and every string the wizard draws goes through here.
  */
 export function printable(text: string): string {
-	return text.replaceAll('\r\n', '\n').replaceAll(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, '');
+	return text.replaceAll('\r\n', '\n').replaceAll(unsafeCharacters, character => {
+		const code = character.codePointAt(0)!;
+		return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+	});
 }
+
+/** C0 controls but \n and \t, DEL, C1 controls, and the bidi embeddings, overrides and isolates (Unicode 9). */
+const unsafeCharacters = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 
 /** printable() on one line, cut at `maxLength` characters. */
 export function printableLine(text: string, maxLength = 300): string {

@@ -1,5 +1,6 @@
 import {PasswordInput, TextInput} from '@inkjs/ui';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/text.js';
 import {KeyHints} from '../components/key-hints.js';
 
 export type ClientIdScreenProps = {

@@ -1,7 +1,9 @@
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/text.js';
 import SelectInput from 'ink-select-input';
 import {KeyHints, globalHints} from '../components/key-hints.js';
 import type {ClientWay} from '../core/client-way.js';
+import {printable} from '../core/text.js';
 
 /** A way the server supports, as the picker offers it. */
 export type ClientWayItem = {readonly way: Exclude<ClientWay, 'ask'>; readonly label: string; readonly why: string};
@@ -21,7 +23,7 @@ export function ClientWayScreen({items, current, onPick}: ClientWayScreenProps) 
 		<Box flexDirection="column">
 			<Text bold>How should this login get its client id?</Text>
 			<Box marginTop={1}>
-				<SelectInput items={items.map(item => ({key: item.way, value: item.way, label: `${item.label}${item.way === current ? ' (now)' : ''}: ${item.why}`}))} onSelect={item => onPick(item.value)} />
+				<SelectInput items={items.map(item => ({key: item.way, value: item.way, label: printable(`${item.label}${item.way === current ? ' (now)' : ''}: ${item.why}`)}))} onSelect={item => onPick(item.value)} />
 			</Box>
 			<KeyHints hints={[['Enter', 'use this way'], ...globalHints]} />
 		</Box>

@@ -1,5 +1,6 @@
 import {Spinner} from '@inkjs/ui';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/text.js';
 import type {Attempt, DiscoveryStage} from '../core/discovery.js';
 import {ErrorBox, type ErrorInfo} from '../components/error-box.js';
 import {printable} from '../core/text.js';
@@ -38,7 +39,7 @@ const outcomes: Record<Attempt['outcome'], {readonly mark: string; readonly word
 
 function Row({row}: {readonly row: DiscoveryRow}) {
 	const {attempt} = row;
-	if (!attempt) return <Spinner label={row.url}/>;
+	if (!attempt) return <Spinner label={printable(row.url)}/>;
 	const outcome = outcomes[attempt.outcome];
 	return (
 		<Text>

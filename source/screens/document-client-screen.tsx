@@ -1,5 +1,6 @@
 import {Spinner} from '@inkjs/ui';
-import {Box, Text, useInput} from 'ink';
+import {Box, useInput} from 'ink';
+import {Text} from '../components/text.js';
 import {KeyHints, globalHints} from '../components/key-hints.js';
 import type {ClientMetadataDocumentCheck} from '../core/client-metadata-document.js';
 import {printableLine} from '../core/text.js';

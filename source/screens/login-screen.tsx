@@ -1,5 +1,6 @@
 import {Spinner} from '@inkjs/ui';
-import {Box, Text, useInput} from 'ink';
+import {Box, useInput} from 'ink';
+import {Text} from '../components/text.js';
 import type {BrowserLaunch} from '../core/browser.js';
 import {useClock} from '../components/countdown.js';
 import {Elapsed, minutesSeconds} from '../components/elapsed.js';

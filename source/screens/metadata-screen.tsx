@@ -1,4 +1,5 @@
-import {Box, Text, useInput} from 'ink';
+import {Box, useInput} from 'ink';
+import {Text} from '../components/text.js';
 import type {ReactNode} from 'react';
 import type {Discovery, Finding} from '../core/discovery.js';
 import {printable} from '../core/text.js';

@@ -1,5 +1,7 @@
 import {Spinner, TextInput} from '@inkjs/ui';
-import {Box, Text, useInput} from 'ink';
+import {Box, useInput} from 'ink';
+import {Text} from '../components/text.js';
+import {printable} from '../core/text.js';
 import type {ReactNode} from 'react';
 import type {ClientCredentials} from '../core/client.js';
 import {maskSecret, redactJson} from '../core/redact.js';
@@ -117,7 +119,7 @@ export function RegistrationScreen({endpoint, request, phase, height, onEditName
 		}
 
 		case 'sending': {
-			body = <Spinner label={`Registering… POST ${endpoint}`}/>;
+			body = <Spinner label={printable(`Registering… POST ${endpoint}`)}/>;
 			break;
 		}
 

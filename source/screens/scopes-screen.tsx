@@ -1,7 +1,9 @@
 import {MultiSelect, TextInput} from '@inkjs/ui';
-import {Box, Text, useInput} from 'ink';
+import {Box, useInput} from 'ink';
+import {Text} from '../components/text.js';
 import {useCallback, useLayoutEffect, useMemo, useRef, useState} from 'react';
 import {type ScopeOption, type ScopeSource, scopeParameter} from '../core/scopes.js';
+import {printable} from '../core/text.js';
 import {type KeyHint, KeyHints, globalHints} from '../components/key-hints.js';
 
 export type ScopesScreenProps = {
@@ -46,8 +48,9 @@ type ChooserProps = Pick<ScopesScreenProps, 'options' | 'selected' | 'onChange' 
  * scope shows selected; the selection lives here so the scope line follows every toggle.
  */
 function ScopeChooser({options, selected, isDisabled, onChange, onSubmit}: ChooserProps) {
-	const width = Math.max(...options.map(option => option.scope.length));
-	const items = useMemo(() => options.map(option => ({value: option.scope, label: `${option.scope.padEnd(width)}   ${origin(option.sources)}`})), [options, width]);
+	const width = Math.max(...options.map(option => printable(option.scope).length));
+	// MultiSelect draws its labels itself: a scope is a server's string, made printable here.
+	const items = useMemo(() => options.map(option => ({value: option.scope, label: `${printable(option.scope).padEnd(width)}   ${origin(option.sources)}`})), [options, width]);
 	// The order of the options, so that the scope line does not depend on the order of the toggles.
 	const inOrder = (value: readonly string[]) => [...options.map(option => option.scope).filter(scope => value.includes(scope)), ...value.filter(scope => !options.some(option => option.scope === scope))];
 	const [current, setCurrent] = useState(() => inOrder(selected));

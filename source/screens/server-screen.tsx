@@ -1,5 +1,6 @@
 import {Spinner, TextInput} from '@inkjs/ui';
-import {Box, Text, useInput} from 'ink';
+import {Box, useInput} from 'ink';
+import {Text} from '../components/text.js';
 import type {ReactNode} from 'react';
 import {Confirm, confirmHints} from '../components/confirm.js';
 import {Countdown, clockTime, dateTime, useClock} from '../components/countdown.js';

@@ -1,4 +1,5 @@
-import {Box, Text, useInput} from 'ink';
+import {Box, useInput} from 'ink';
+import {Text} from '../components/text.js';
 import SelectInput from 'ink-select-input';
 import {createContext, useCallback, useContext, useMemo} from 'react';
 import {useClock} from '../components/countdown.js';

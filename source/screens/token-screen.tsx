@@ -1,5 +1,6 @@
 import {Spinner} from '@inkjs/ui';
-import {Box, Text, useInput} from 'ink';
+import {Box, useInput} from 'ink';
+import {Text} from '../components/text.js';
 import {Field, McpCheckLine, TokenFields} from '../components/token-fields.js';
 import type {ReactNode} from 'react';
 import type {McpCheckResult} from '../core/mcp-check.js';

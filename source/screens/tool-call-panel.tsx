@@ -1,5 +1,6 @@
 import {Spinner} from '@inkjs/ui';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/text.js';
 import SelectInput from 'ink-select-input';
 import {ErrorBox} from '../components/error-box.js';
 import {KeyHints} from '../components/key-hints.js';
@@ -34,7 +35,7 @@ export function ToolCallPanel({call, onPick}: ToolCallPanelProps) {
 		}
 
 		case 'running': {
-			return <Spinner label={`Calling ${call.tool}…`} />;
+			return <Spinner label={`Calling ${printableLine(call.tool)}…`} />;
 		}
 
 		case 'done': {

@@ -1,5 +1,6 @@
 import {TextInput} from '@inkjs/ui';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/text.js';
 import {useState} from 'react';
 import {WizardError} from '../core/errors.js';
 import {parseServerUrl} from '../core/urls.js';

@@ -31,14 +31,14 @@ describe('ErrorBox', () => {
 		unmount();
 	});
 
-	it('cuts a long body at 40 lines and drops terminal control sequences', async () => {
+	it('cuts a long body at 40 lines and shows terminal control sequences instead of obeying them', async () => {
 		const body = ['\u001B]52;c;ZXZpbA==\u0007<html>', ...Array.from({length: 59}, (_, index) => `line ${index + 2}`)].join('\n');
 		const {lastFrame, unmount} = await render(<ErrorBox message="HTTP 502" hint="Try later." answer={{url: 'https://as.example.com/token', status: 502, body}}/>);
 		const frame = await frameWith(lastFrame, 'line 40');
 		expect(frame).not.toContain('line 41');
 		expect(frame).toContain('… 20 more lines');
-		expect(frame).toContain(']52;c;ZXZpbA==<html>');
-		expect(frame).not.toContain('\u001B]52');
+		expect(frame).toContain('\\x1b]52;c;ZXZpbA==\\x07<html>');
+		expect(frame).not.toContain('\u001B');
 		unmount();
 	});
 });

@@ -296,7 +296,7 @@ describe('a URL that is not an MCP endpoint', () => {
 			{
 				level: 'error',
 				code: 'not-mcp-endpoint',
-				message: `${server.origin}/ does not look like an MCP endpoint: it answered the MCP request with HTTP 200 (an HTML page titled "Acme [31mMail"), and no OAuth metadata was found there`,
+				message: `${server.origin}/ does not look like an MCP endpoint: it answered the MCP request with HTTP 200 (an HTML page titled "Acme \\x1b[31mMail"), and no OAuth metadata was found there`,
 				hint: expect.stringContaining('not its website'),
 			},
 		]);

@@ -113,6 +113,21 @@ export function text(status: number, body: string, contentType = 'text/html'): R
 /** Query parameters the fake authorization endpoint sends back: a value, or null to leave it out. */
 export type CallbackOverrides = Readonly<Record<string, string | null>>;
 
+/** The chain's authorization-server metadata (RFC 8414), its issuer the origin. */
+export function chainMetadata(origin: string): Record<string, unknown> {
+	return {
+		issuer: origin,
+		authorization_endpoint: `${origin}/authorize`,
+		token_endpoint: `${origin}/token`,
+		registration_endpoint: `${origin}/register`,
+		response_types_supported: ['code'],
+		grant_types_supported: ['authorization_code', 'refresh_token'],
+		code_challenge_methods_supported: ['S256'],
+		token_endpoint_auth_methods_supported: ['none'],
+		scopes_supported: ['mcp', 'offline_access'],
+	};
+}
+
 /**
  * A whole MCP server with its own authorization server at one origin, every step answered as the specs
  * say, so that a test can break exactly one: the MCP URL is /mcp, the issuer the origin. The
@@ -123,17 +138,7 @@ export function oauthChain(origin: string, overrides: Record<string, RawRoute> =
 	const routes: Record<string, RawRoute> = {
 		'/mcp': json(401, {error: 'unauthorized'}, {'www-authenticate': `Bearer resource_metadata="${resourceMetadataUrl}", scope="mcp"`}),
 		'/.well-known/oauth-protected-resource/mcp': json(200, {resource: `${origin}/mcp`, authorization_servers: [origin], scopes_supported: ['mcp', 'offline_access']}),
-		'/.well-known/oauth-authorization-server': json(200, {
-			issuer: origin,
-			authorization_endpoint: `${origin}/authorize`,
-			token_endpoint: `${origin}/token`,
-			registration_endpoint: `${origin}/register`,
-			response_types_supported: ['code'],
-			grant_types_supported: ['authorization_code', 'refresh_token'],
-			code_challenge_methods_supported: ['S256'],
-			token_endpoint_auth_methods_supported: ['none'],
-			scopes_supported: ['mcp', 'offline_access'],
-		}),
+		'/.well-known/oauth-authorization-server': json(200, chainMetadata(origin)),
 		'/register': async (request, response) => {
 			const body = JSON.parse(await readText(request)) as Record<string, unknown>;
 			json(201, {...body, client_id: 'chain-client', client_id_issued_at: Math.floor(Date.now() / 1000), token_endpoint_auth_method: 'none'})(request, response, origin);
