@@ -44,6 +44,8 @@ describe('server text that carries terminal control sequences', () => {
 			await cli('status', 'hostile'),
 			await cli('verify', 'hostile'),
 			await cli('export', 'hostile', '--for', 'codex'),
+			await cli('refresh', 'hostile'),
+			await cli('reauthorize', 'hostile', '--no-verify', '--timeout', '20s'),
 			await cli('discover', mcpUrl, '--json'),
 			await cli('verify', 'hostile', '--json', '--trace'),
 		];
@@ -78,6 +80,29 @@ describe('server text that carries terminal control sequences', () => {
 		} finally {
 			unmount();
 			wizardHome.remove();
+		}
+	});
+
+	it('reaches no screen of the saved servers as a sequence: the list, a server, its registration and trace', async () => {
+		const savedHome = temporaryHome();
+		const login = await runCli(['login', await hostileServer(), '--no-verify', '--name', 'hostile', '--timeout', '20s'], {MCP_AUTH_WIZARD_HOME: savedHome.path, BROWSER: scriptedBrowser});
+		expect(login.code).toBe(0);
+		const {stdin, lastFrame, frames, unmount} = await render(<App services={wizardServices(savedHome.path)} />);
+		try {
+			await frameWith(lastFrame, 'hostile');
+			await press(stdin, keys.enter);
+			await frameWith(lastFrame, 'Registered');
+			await press(stdin, 'g');
+			await frameWith(lastFrame, 'client_name');
+			await press(stdin, keys.escape);
+			await frameWith(lastFrame, 'saved servers');
+			await press(stdin, keys.enter, 'l');
+			await frameWith(lastFrame, '/token');
+			expect(frames.some(frame => frame.includes('\\x1b'))).toBe(true);
+			for (const frame of frames) expect(frame).not.toMatch(controls);
+		} finally {
+			unmount();
+			savedHome.remove();
 		}
 	});
 });
