@@ -89,3 +89,16 @@ describe('a saved access token the MCP server refuses', () => {
 		expect(refreshes()).toBe(before + 1);
 	});
 });
+
+describe('two processes that need a token at once', () => {
+	it('refresh once between them (the refresh token rotates: used twice, the grant would be lost), and both get the new token', async () => {
+		setSavedExpiry(-60_000);
+		const before = refreshes();
+		const [first, second] = await Promise.all([cli(['status', 'mail', '--show-token'], {showsAccessToken: true}), cli(['status', 'mail', '--show-token'], {showsAccessToken: true})]);
+		expect(first.code).toBe(0);
+		expect(second.code).toBe(0);
+		expect(refreshes()).toBe(before + 1);
+		const shown = [first, second].map(run => run.stdout.trim().split('\n').at(-1));
+		expect(shown).toEqual([stored().accessToken, stored().accessToken]);
+	});
+});

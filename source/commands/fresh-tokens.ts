@@ -1,85 +1,57 @@
-import {WizardError} from '../core/errors.js';
 import {formatDuration} from '../core/text.js';
-import {refreshTokens, summarizeTokens} from '../core/tokens.js';
-import {recordRefreshFailure, recordTokens} from '../store/changes.js';
+import {summarizeTokens} from '../core/tokens.js';
+import {type KeepOptions, type TokenKeeperEvent, keepFresh, requireTokens, withFreshToken as keeperWithFreshToken} from '../store/token-keeper.js';
 import type {SavedServer, ServerStore} from '../store/types.js';
 import type {CommandContext} from './context.js';
 
-/** A token that expires within this is refreshed before it is used (a request may take that long). */
-export const refreshBeforeExpirySeconds = 60;
+export {requireTokens} from '../store/token-keeper.js';
 
-/** The saved tokens, or what to do without them: log in again. */
-export function requireTokens(server: SavedServer, step: 'token' | 'mcp-check'): NonNullable<SavedServer['tokens']> {
-	if (!server.tokens) {
-		throw new WizardError(step, `${server.name} has no access token`, `Log in again: mcp-auth-wizard reauthorize ${server.name}`);
-	}
+/** What the token keeper did, as lines on stderr. */
+function noteEvents(context: CommandContext, server: SavedServer): (event: TokenKeeperEvent) => void {
+	return event => {
+		switch (event.type) {
+			case 'refreshing': {
+				if (event.why !== 'asked for') context.output.note(`${event.why}: refreshing it first.`);
+				context.output.note(`Refreshing at ${event.tokenEndpoint}`);
+				break;
+			}
 
-	return server.tokens;
+			case 'refreshed':
+			case 'refreshed-elsewhere': {
+				const {expiresInSeconds} = summarizeTokens(event.tokens, server.scopes);
+				const valid = expiresInSeconds === undefined ? '' : `: valid for ${formatDuration(expiresInSeconds, {withSeconds: false})}`;
+				context.output.note(event.type === 'refreshed' ? `Refreshed${valid}.` : `Refreshed by another process meanwhile${valid}; using its tokens.`);
+				break;
+			}
+
+			case 'cannot-refresh': {
+				context.output.note(`${event.why}, and there is no refresh token: log in again with mcp-auth-wizard reauthorize ${server.name}`);
+				break;
+			}
+		}
+	};
 }
 
-/**
- * A refresh failed: an `invalid_grant` clears the saved tokens (see recordRefreshFailure), and the
- * error then says so; any other failure keeps them for the next try.
- */
-async function refreshFailed(store: ServerStore, server: SavedServer, error: unknown): Promise<unknown> {
-	const cleared = await recordRefreshFailure(store, server.mcpUrl, error);
-	if (!cleared || !(error instanceof WizardError)) return error;
-	const hint = `${error.hint} Its saved tokens were cleared (the client registration is kept): mcp-auth-wizard reauthorize ${server.name}`;
-	return new WizardError(error.step, error.message, hint, error.answer, {cause: error});
+function keeperOptions(context: CommandContext, server: SavedServer, extra: Pick<KeepOptions, 'force'> = {}): KeepOptions {
+	return {http: context.http, signal: context.signal, onEvent: noteEvents(context, server), ...extra};
 }
 
-/** Refreshes the saved tokens now (RFC 6749 6) and saves the new ones; the server as saved afterwards. */
+/** Refreshes the saved tokens now (the refresh command); the server as saved afterwards. */
 export async function refreshSaved(context: CommandContext, store: ServerStore, server: SavedServer): Promise<SavedServer> {
-	const refreshToken = server.tokens?.refreshToken;
-	// Tokens go with their client: forgetting the registration forgets both.
-	const {client} = server;
-	if (refreshToken === undefined || !client) {
-		throw new WizardError('refresh', `${server.name} has no refresh token`, `Log in again: mcp-auth-wizard reauthorize ${server.name}${server.scopes.includes('offline_access') ? '' : ' (add offline_access to the scopes for a refresh token)'}`);
-	}
-
-	context.output.note(`Refreshing at ${server.authorizationServer.token_endpoint ?? '?'}`);
-	const tokens = await refreshTokens({http: context.http, metadata: server.authorizationServer, client, refreshToken, resource: server.resource, signal: context.signal}).catch(async (error: unknown) => {
-		throw await refreshFailed(store, server, error);
-	});
-	return (await recordTokens(store, server.mcpUrl, tokens)) ?? {...server, tokens};
+	return (await keepFresh(store, server, keeperOptions(context, server, {force: true}))).server;
 }
 
-/** Why the saved access token should not be used as it is, or undefined when it is good for a while. */
-function whyNotUsable(server: SavedServer, now: number): string | undefined {
-	const {expiresInSeconds} = summarizeTokens(requireTokens(server, 'token'), server.scopes, now);
-	if (expiresInSeconds === undefined || expiresInSeconds > refreshBeforeExpirySeconds) return undefined;
-	return expiresInSeconds <= 0 ? `The access token of ${server.name} expired ${formatDuration(-expiresInSeconds)} ago` : `The access token of ${server.name} expires in ${formatDuration(expiresInSeconds)}`;
+/** The saved server with an access token to use now (see keepFresh), what was done said on stderr. */
+export async function usableServer(context: CommandContext, store: ServerStore, server: SavedServer): Promise<{server: SavedServer; refreshed: boolean}> {
+	return keepFresh(store, server, keeperOptions(context, server));
 }
 
-/**
- * The saved server with an access token to use now: refreshed first (and saved) when it has expired or
- * expires within a minute, or when the MCP server has just refused it (`rejected`: a 401, RFC 6750
- * 3.1 invalid_token). Said on stderr. Without a refresh token it is left as it is: the MCP server's
- * answer then says to log in again.
- */
-export async function usableServer(context: CommandContext, store: ServerStore, server: SavedServer, options: {readonly rejected?: boolean} = {}): Promise<{server: SavedServer; refreshed: boolean}> {
-	const why = options.rejected ? `${server.mcpUrl} refused the access token of ${server.name} (HTTP 401)` : whyNotUsable(server, Date.now());
-	if (why === undefined) return {server, refreshed: false};
-	if (server.tokens?.refreshToken === undefined || !server.client) {
-		context.output.note(`${why}, and there is no refresh token: log in again with mcp-auth-wizard reauthorize ${server.name}`);
-		return {server, refreshed: false};
-	}
-
-	context.output.note(`${why}: refreshing it first.`);
-	const refreshed = await refreshSaved(context, store, server);
-	const {expiresInSeconds} = summarizeTokens(refreshed.tokens!, refreshed.scopes);
-	context.output.note(`Refreshed${expiresInSeconds === undefined ? '' : `: valid for ${formatDuration(expiresInSeconds, {withSeconds: false})}`}.${options.rejected ? ' Trying again.' : ''}`);
-	return {server: refreshed, refreshed: true};
-}
-
-/**
- * Runs `use` with a fresh access token, and once more after a refresh when the MCP server answers 401
- * (unless the token was just refreshed: a new token refused again is not the token's age).
- */
+/** Runs `use` with a fresh access token, and once more after a refresh on a 401 (see the keeper). */
 export async function withFreshToken<T extends {readonly ok: boolean; readonly status?: number}>(context: CommandContext, store: ServerStore, server: SavedServer, use: (server: SavedServer) => Promise<T>): Promise<{result: T; server: SavedServer; refreshed: boolean}> {
-	const first = await usableServer(context, store, server);
-	const result = await use(first.server);
-	if (result.ok || result.status !== 401 || first.refreshed || first.server.tokens?.refreshToken === undefined) return {result, ...first};
-	const second = await usableServer(context, store, first.server, {rejected: true});
-	return {result: await use(second.server), server: second.server, refreshed: true};
+	requireTokens(server);
+	let calls = 0;
+	return keeperWithFreshToken(store, server, keeperOptions(context, server), async current => {
+		if (calls++ > 0) context.output.note('Trying again.');
+		return use(current);
+	});
 }

@@ -1,10 +1,11 @@
+import {createHash} from 'node:crypto';
 import {chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync} from 'node:fs';
 import {homedir} from 'node:os';
 import {basename, dirname, resolve} from 'node:path';
 import Conf from 'conf';
 import {WizardError} from '../core/errors.js';
-import {sameResource} from '../core/urls.js';
-import {LockTimeoutError, errorCode, tryFileLockSync, withFileLock} from './lock.js';
+import {canonicalResource, sameResource} from '../core/urls.js';
+import {LockTimeoutError, errorCode, tryFileLockSync, withFileLock, withFileLockAsync} from './lock.js';
 import {type ParsedStoreFile, type StoreFile, emptyStoreFile, parseStoreFile, serializeStoreFile, storeVersion} from './store-file.js';
 import type {SavedServer, ServerStore} from './types.js';
 
@@ -297,6 +298,22 @@ export function openConfStore(options: {readonly home?: string} = {}): ServerSto
 		update,
 		async save(server) {
 			await update(server.mcpUrl, () => server);
+		},
+		async exclusively(mcpUrl, body) {
+			// A lock of its own per server, beside the file: the store's lock is for quick writes only.
+			const lock = `${path}.${createHash('sha256').update(canonicalResource(mcpUrl)).digest('hex').slice(0, 16)}`;
+			let ran = false;
+			try {
+				mkdirSync(dir, {recursive: true, mode: 0o700});
+				return await withFileLockAsync(lock, async () => {
+					ran = true;
+					return body();
+				});
+			} catch (error) {
+				// A lock that cannot be had is the store's failure; what `body` threw stays as it was.
+				if (!ran && (errorCode(error) !== undefined || error instanceof LockTimeoutError)) throw cannotSave(path, error);
+				throw error;
+			}
 		},
 		async remove(mcpUrl) {
 			let removed = false;

@@ -64,6 +64,33 @@ export async function withFileLock<T>(file: string, body: () => T): Promise<T> {
 }
 
 /**
+ * Runs an asynchronous `body` (a refresh: a request of up to the HTTP timeout) holding the lock on
+ * `file`, waiting while another holder has it. proper-lockfile keeps a held lock's mtime fresh while
+ * the event loop runs, so a slow body is not taken for a crashed one.
+ */
+export async function withFileLockAsync<T>(file: string, body: () => Promise<T>): Promise<T> {
+	const started = Date.now();
+	let release: () => Promise<void>;
+	for (let attempt = 0; ; attempt++) {
+		try {
+			release = await lockfile.lock(file, options);
+			break;
+		} catch (error) {
+			if (errorCode(error) !== 'ELOCKED') throw error;
+			// A refresh takes a request: the wait allows one of up to the HTTP timeout (30 s by default).
+			if (Date.now() - started > 45_000) throw new LockTimeoutError(`${file}.lock`, Date.now() - started);
+			await delay(Math.min(2 * 1.5 ** attempt, 200) * (0.5 + Math.random()));
+		}
+	}
+
+	try {
+		return await body();
+	} finally {
+		await release().catch(() => undefined);
+	}
+}
+
+/**
  * The lock on `file` without leaving the current tick, for work done while a store opens; waits at
  * most `waitMs` for another holder. Undefined when the lock cannot be had (busy, or the directory is
  * read-only): the caller skips what needed it.

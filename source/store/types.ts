@@ -54,4 +54,9 @@ export type ServerStore = {
 	save(server: SavedServer): Promise<void>;
 	/** Whether there was a server to remove. */
 	remove(mcpUrl: string): Promise<boolean>;
+	/**
+	 * Runs `body` while no other process (or call) runs one for the same server: one refresh of its
+	 * tokens at a time, since a rotated refresh token used twice loses the grant (RFC 9700 4.14.2).
+	 */
+	exclusively<T>(mcpUrl: string, body: () => Promise<T>): Promise<T>;
 };

@@ -331,6 +331,9 @@ function commandContext(json: boolean) {
 		},
 		async save() {},
 		remove: async () => false,
+		async exclusively() {
+			throw new Error('export never refreshes');
+		},
 	};
 	const context: CommandContext = {
 		output: {

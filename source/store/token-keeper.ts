@@ -1,0 +1,114 @@
+import {WizardError} from '../core/errors.js';
+import type {HttpClient} from '../core/http.js';
+import {formatDuration} from '../core/text.js';
+import {refreshTokens, summarizeTokens, type TokenSet} from '../core/tokens.js';
+import {recordRefreshFailure, recordTokens} from './changes.js';
+import type {SavedServer, ServerStore} from './types.js';
+
+/** A token that expires within this is refreshed before it is used (a request may take that long). */
+export const refreshBeforeExpirySeconds = 60;
+
+/** What the keeper did, for the caller to tell the user. */
+export type TokenKeeperEvent =
+	/** `why`: expired, expiring, refused by the MCP server, or asked for. */
+	| {readonly type: 'refreshing'; readonly why: string; readonly tokenEndpoint: string}
+	| {readonly type: 'refreshed'; readonly tokens: TokenSet}
+	/** Another process refreshed while this one waited for its turn: its tokens are used. */
+	| {readonly type: 'refreshed-elsewhere'; readonly tokens: TokenSet}
+	/** Needed a refresh, but there is no refresh token (or no client): the user must log in again. */
+	| {readonly type: 'cannot-refresh'; readonly why: string};
+
+export type KeepOptions = {
+	readonly http: HttpClient;
+	readonly signal?: AbortSignal;
+	readonly onEvent?: (event: TokenKeeperEvent) => void;
+	/** The MCP server has just refused the access token (HTTP 401, RFC 6750 3.1 invalid_token). */
+	readonly rejected?: boolean;
+	/** Refresh now, whatever the expiry says (the refresh command, the token screen's r). */
+	readonly force?: boolean;
+};
+
+/** The saved tokens, or what to do without them: log in again. */
+export function requireTokens(server: SavedServer, step: 'token' | 'mcp-check' = 'token'): TokenSet {
+	if (!server.tokens) throw new WizardError(step, `${server.name} has no access token`, `Log in again: mcp-auth-wizard reauthorize ${server.name}`);
+	return server.tokens;
+}
+
+/** Why these tokens should not be used as they are, or undefined when they are good for a while. */
+function whyRefresh(server: SavedServer, tokens: TokenSet, options: KeepOptions): string | undefined {
+	if (options.force) return 'asked for';
+	if (options.rejected) return `${server.mcpUrl} refused the access token of ${server.name} (HTTP 401)`;
+	const {expiresInSeconds} = summarizeTokens(tokens, server.scopes);
+	if (expiresInSeconds === undefined || expiresInSeconds > refreshBeforeExpirySeconds) return undefined;
+	return expiresInSeconds <= 0 ? `The access token of ${server.name} expired ${formatDuration(-expiresInSeconds)} ago` : `The access token of ${server.name} expires in ${formatDuration(expiresInSeconds)}`;
+}
+
+/**
+ * The one place that keeps a saved server's tokens fresh: hands back the server with an access token to
+ * use now, refreshed first (RFC 6749 6, with `resource`, RFC 8707) when it has expired, expires within a
+ * minute, was refused by the MCP server, or `force`. One refresh at a time per server across processes
+ * (the store's `exclusively`): a process that waited finds the tokens another one saved meanwhile and
+ * uses them, so a rotated refresh token is never sent twice. An `invalid_grant` clears the saved tokens
+ * and keeps the client; any other failure keeps them. Without a refresh token the server is handed back
+ * as it is (the MCP server's answer then says to log in again).
+ */
+export async function keepFresh(store: ServerStore, server: SavedServer, options: KeepOptions): Promise<{server: SavedServer; refreshed: boolean}> {
+	const held = requireTokens(server);
+	const why = whyRefresh(server, held, options);
+	if (why === undefined) return {server, refreshed: false};
+	if (held.refreshToken === undefined || !server.client) {
+		options.onEvent?.({type: 'cannot-refresh', why});
+		if (options.force) {
+			throw new WizardError('refresh', `${server.name} has no refresh token`, `Log in again: mcp-auth-wizard reauthorize ${server.name}${server.scopes.includes('offline_access') ? '' : ' (add offline_access to the scopes for a refresh token)'}`);
+		}
+
+		return {server, refreshed: false};
+	}
+
+	return store.exclusively(server.mcpUrl, async () => {
+		// Read again now that it is our turn: another process may have refreshed while we waited.
+		const current = store.find(server.mcpUrl) ?? server;
+		const tokens = requireTokens(current);
+		if (tokens.accessToken !== held.accessToken && whyRefresh(current, tokens, {...options, force: false, rejected: false}) === undefined) {
+			options.onEvent?.({type: 'refreshed-elsewhere', tokens});
+			return {server: current, refreshed: true};
+		}
+
+		const {client} = current;
+		if (tokens.refreshToken === undefined || !client) throw new WizardError('refresh', `${current.name} has no refresh token`, `Log in again: mcp-auth-wizard reauthorize ${current.name}`);
+		options.onEvent?.({type: 'refreshing', why, tokenEndpoint: current.authorizationServer.token_endpoint ?? '?'});
+		let fresh: TokenSet;
+		try {
+			fresh = await refreshTokens({http: options.http, metadata: current.authorizationServer, client, refreshToken: tokens.refreshToken, resource: current.resource, signal: options.signal});
+		} catch (error) {
+			throw await refreshFailed(store, current, error);
+		}
+
+		const saved = (await recordTokens(store, current.mcpUrl, fresh)) ?? {...current, tokens: fresh};
+		options.onEvent?.({type: 'refreshed', tokens: fresh});
+		return {server: saved, refreshed: true};
+	});
+}
+
+/**
+ * A refresh failed: an `invalid_grant` clears the saved tokens (see recordRefreshFailure), and the
+ * error then says so; any other failure keeps them for the next try.
+ */
+async function refreshFailed(store: ServerStore, server: SavedServer, error: unknown): Promise<unknown> {
+	const cleared = await recordRefreshFailure(store, server.mcpUrl, error);
+	if (!cleared || !(error instanceof WizardError)) return error;
+	const hint = `${error.hint} Its saved tokens were cleared (the client registration is kept): mcp-auth-wizard reauthorize ${server.name}`;
+	return new WizardError(error.step, error.message, hint, error.answer, {cause: error});
+}
+
+/**
+ * Runs `use` with a fresh access token, and once more after a refresh when the MCP server answers 401
+ * (unless the token was just refreshed: a new token refused again is not the token's age).
+ */
+export async function withFreshToken<T extends {readonly ok: boolean; readonly status?: number}>(store: ServerStore, server: SavedServer, options: Omit<KeepOptions, 'rejected' | 'force'>, use: (server: SavedServer) => Promise<T>): Promise<{result: T; server: SavedServer; refreshed: boolean}> {
+	const first = await keepFresh(store, server, options);
+	const result = await use(first.server);
+	if (result.ok || result.status !== 401 || first.refreshed || first.server.tokens?.refreshToken === undefined) return {result, ...first};
+	const second = await keepFresh(store, first.server, {...options, rejected: true});
+	return {result: await use(second.server), server: second.server, refreshed: true};
+}

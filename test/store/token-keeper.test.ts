@@ -1,0 +1,62 @@
+import {afterEach, describe, expect, it} from 'vitest';
+import {createHttpClient} from '../../source/core/http.js';
+import {openConfStore} from '../../source/store/conf-store.js';
+import {type TokenKeeperEvent, keepFresh} from '../../source/store/token-keeper.js';
+import {closedAfterEach} from '../helpers/cleanup.js';
+import {asMetadata, startJsonServer} from '../helpers/json-server.js';
+import {temporaryHome} from '../helpers/run-cli.js';
+import {fastmailServer} from '../helpers/saved-servers.js';
+
+const track = closedAfterEach();
+const home = temporaryHome();
+afterEach(() => home.remove());
+
+/** A token endpoint that rotates its refresh token and answers slowly: a second use of an old one is refused. */
+async function rotatingAuthorizationServer() {
+	let current = 'refresh-0';
+	let issued = 0;
+	const server = track(
+		await startJsonServer(() => ({
+			'POST /token': async request => {
+				const presented = new URLSearchParams(request.body).get('refresh_token');
+				await new Promise(resolve => setTimeout(resolve, 300));
+				if (presented !== current) return {status: 400, body: {error: 'invalid_grant', error_description: 'refresh token already used'}};
+				issued += 1;
+				current = `refresh-${issued}`;
+				return {body: {access_token: `access-${issued}-0123456789`, token_type: 'Bearer', expires_in: 3600, refresh_token: current}};
+			},
+		})),
+	);
+	return {server, issued: () => issued};
+}
+
+describe('the token keeper', () => {
+	it('refreshes once for two callers at once: the second waits its turn and takes the tokens the first saved', async () => {
+		const {server, issued} = await rotatingAuthorizationServer();
+		const store = openConfStore({home: home.path});
+		const expired = fastmailServer({
+			authorizationServer: asMetadata(server.origin),
+			tokens: {accessToken: 'access-0-0123456789', tokenType: 'bearer', refreshToken: 'refresh-0', obtainedAt: new Date(Date.now() - 7200_000).toISOString(), expiresAt: new Date(Date.now() - 3600_000).toISOString()},
+		});
+		await store.save(expired);
+		const events: TokenKeeperEvent[][] = [[], []];
+		const [first, second] = await Promise.all(
+			[0, 1].map(async index => keepFresh(openConfStore({home: home.path}), expired, {http: createHttpClient(), onEvent: event => events[index]!.push(event)})),
+		);
+		expect(issued()).toBe(1);
+		expect(first!.server.tokens!.accessToken).toBe('access-1-0123456789');
+		expect(second!.server.tokens!.accessToken).toBe('access-1-0123456789');
+		expect(store.find(expired.mcpUrl)!.tokens).toMatchObject({accessToken: 'access-1-0123456789', refreshToken: 'refresh-1'});
+		expect(events.flat().map(event => event.type).sort()).toEqual(['refreshed', 'refreshed-elsewhere', 'refreshing']);
+	});
+
+	it('hands back tokens that are good for more than a minute as they are, and says when there is no refresh token', async () => {
+		const store = openConfStore({home: home.path});
+		const valid = fastmailServer({tokens: {accessToken: 'a-0123456789', tokenType: 'bearer', obtainedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 600_000).toISOString(), refreshToken: 'r'}});
+		expect(await keepFresh(store, valid, {http: createHttpClient()})).toEqual({server: valid, refreshed: false});
+		const events: TokenKeeperEvent[] = [];
+		const noRefresh = fastmailServer({tokens: {accessToken: 'a-0123456789', tokenType: 'bearer', obtainedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 10_000).toISOString()}});
+		expect(await keepFresh(store, noRefresh, {http: createHttpClient(), onEvent: event => events.push(event)})).toEqual({server: noRefresh, refreshed: false});
+		expect(events).toEqual([{type: 'cannot-refresh', why: expect.stringMatching(/^The access token of fastmail expires in \d+s$/)}]);
+	});
+});
