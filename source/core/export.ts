@@ -1,7 +1,22 @@
 import type {ClientCredentials} from './client.js';
 import {WizardError} from './errors.js';
 import {createHash} from 'node:crypto';
-import type {SavedServer} from '../store/types.js';
+import type {AuthorizationServerMetadata} from './metadata.js';
+import type {RegistrationRequest} from './registration.js';
+
+/**
+ * What an export needs of a logged-in server. Core knows nothing of the store: a saved server has
+ * these fields, and is passed as it is.
+ */
+export type ExportSource = {
+	readonly name: string;
+	readonly mcpUrl: string;
+	readonly resource: string;
+	readonly authorizationServer: AuthorizationServerMetadata;
+	readonly client?: ClientCredentials;
+	readonly registration?: {readonly request: RegistrationRequest; readonly response: Record<string, unknown>};
+	readonly scopes: readonly string[];
+};
 import {isLoopbackHost} from './urls.js';
 
 /*
@@ -26,7 +41,7 @@ export type ExportResult = {
 };
 
 /** A saved server that has a client to export. */
-type ServerWithClient = SavedServer & {readonly client: ClientCredentials};
+type ServerWithClient = ExportSource & {readonly client: ClientCredentials};
 
 export function isExportTarget(value: string): value is ExportTarget {
 	return (exportTargets as readonly string[]).includes(value);
@@ -49,7 +64,7 @@ const stringList = (value: unknown): readonly string[] | undefined => (Array.isA
  * 3.2.1), else the request's; the first http loopback one if there are several. Undefined for a
  * client registered elsewhere (--client-id), whose redirect URIs are not known here.
  */
-export function registeredRedirect(server: SavedServer): RegisteredRedirect | undefined {
+export function registeredRedirect(server: ExportSource): RegisteredRedirect | undefined {
 	const registration = server.registration;
 	if (!registration) return undefined;
 	const answered = stringList(registration.response['redirect_uris']);
@@ -68,7 +83,7 @@ function configName(name: string): string {
 	return safe === '' ? 'mcp-server' : safe;
 }
 
-function nameNotes(server: SavedServer, name: string, why: string): string[] {
+function nameNotes(server: ExportSource, name: string, why: string): string[] {
 	return name === server.name ? [] : [`The saved name "${server.name}" is "${name}" here: ${why}.`];
 }
 
@@ -76,7 +91,7 @@ const namesRefused = (client: string) => `${client} takes only letters, digits, 
 
 const secretWhere = 'The secret is not printed: it is client.clientSecret in the saved-server store, the file that `mcp-auth-wizard list --json` shows as storePath.';
 
-const scopeText = (server: SavedServer) => server.scopes.join(' ');
+const scopeText = (server: ExportSource) => server.scopes.join(' ');
 
 function unknownRedirectNote(server: ServerWithClient, client: string, uri: string): string {
 	return `This client was not registered by mcp-auth-wizard (${server.client.source}), so its redirect URIs are not known here: ${client} will send ${uri}, which must be registered for it.`;
@@ -296,7 +311,7 @@ function mcpRemote(server: ServerWithClient): ExportResult {
 	};
 }
 
-export function exportConfig(saved: SavedServer, target: ExportTarget): ExportResult {
+export function exportConfig(saved: ExportSource, target: ExportTarget): ExportResult {
 	const {client} = saved;
 	if (!client) {
 		throw new WizardError('client', `${saved.name} has no client: its registration was forgotten`, `Re-authorize it first (mcp-auth-wizard reauthorize ${saved.name}), then export.`);
