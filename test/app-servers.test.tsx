@@ -1,5 +1,5 @@
 import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest';
-import {App} from '../source/app.js';
+import {App} from '../source/wizard/app.js';
 import {createHttpClient} from '../source/core/http.js';
 import {login} from '../source/core/login.js';
 import {checkMcp} from '../source/core/mcp-check.js';

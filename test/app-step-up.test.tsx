@@ -1,5 +1,5 @@
 import {expect, it} from 'vitest';
-import {App} from '../source/app.js';
+import {App} from '../source/wizard/app.js';
 import {frameWith, keys, press, render} from './helpers/ink.js';
 import {registerAndLogIn, sandboxForFile, throughScopes, wizardServices} from './helpers/wizard.js';
 

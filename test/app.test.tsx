@@ -1,6 +1,6 @@
 import {fileURLToPath} from 'node:url';
 import {describe, expect, it, vi} from 'vitest';
-import {App} from '../source/app.js';
+import {App} from '../source/wizard/app.js';
 import type {WizardServices} from '../source/wizard/services.js';
 import {frameWith, keys, press, render, unwrapped} from './helpers/ink.js';
 import {browse} from './helpers/scripted-browser.mjs';

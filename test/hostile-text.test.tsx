@@ -1,5 +1,5 @@
 import {afterAll, describe, expect, it} from 'vitest';
-import {App} from '../source/app.js';
+import {App} from '../source/wizard/app.js';
 import {frameWith, keys, press, render} from './helpers/ink.js';
 import {runCli, scriptedBrowser, temporaryHome} from './helpers/run-cli.js';
 import {wizardServices} from './helpers/wizard.js';

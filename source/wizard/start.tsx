@@ -1,5 +1,5 @@
 import {render} from 'ink';
-import {App, interrupted} from '../app.js';
+import {App, interrupted} from './app.js';
 import type {CommandContext} from '../commands/context.js';
 import {type WizardOptions, coreSteps} from './services.js';
 

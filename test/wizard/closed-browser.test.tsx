@@ -1,5 +1,5 @@
 import {expect, it, vi} from 'vitest';
-import {App} from '../../source/app.js';
+import {App} from '../../source/wizard/app.js';
 import {frameWith, keys, press, render} from '../helpers/ink.js';
 import {fastmailServer} from '../helpers/saved-servers.js';
 import {sandboxForFile, toLoginWait, wizardServices} from '../helpers/wizard.js';

@@ -1,5 +1,5 @@
 import {afterAll, beforeAll, expect, it, vi} from 'vitest';
-import {App} from '../../source/app.js';
+import {App} from '../../source/wizard/app.js';
 import type {Sandbox} from '../../source/sandbox/index.js';
 import {openConfStore} from '../../source/store/conf-store.js';
 import type {SavedServer} from '../../source/store/types.js';

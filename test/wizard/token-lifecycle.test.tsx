@@ -1,6 +1,6 @@
 import {useReducer} from 'react';
 import {afterEach, expect, it, onTestFinished, vi} from 'vitest';
-import {StepScreen} from '../../source/step-screen.js';
+import {StepScreen} from '../../source/wizard/step-screen.js';
 import {createHttpClient} from '../../source/core/http.js';
 import type {TokenSet} from '../../source/core/tokens.js';
 import {openConfStore} from '../../source/store/conf-store.js';

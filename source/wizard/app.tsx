@@ -1,14 +1,14 @@
 import {Box, useApp, useInput, useStdout} from 'ink';
-import {Text} from './components/text.js';
+import {Text} from '../components/text.js';
 import {useReducer, useSyncExternalStore} from 'react';
-import {KeyHints} from './components/key-hints.js';
-import {TracePanel} from './components/trace-panel.js';
+import {KeyHints} from '../components/key-hints.js';
+import {TracePanel} from '../components/trace-panel.js';
 import {StepScreen, clientWayLabels, wayReason} from './step-screen.js';
-import type {WizardServices} from './wizard/services.js';
-import {type Step, assertNever, clientWayOf, globalKeys, initialState, reducer} from './wizard/state.js';
-import {useGlobalKeys} from './wizard/use-global-keys.js';
-import {useClientCheck, useServerActions} from './wizard/use-server-effects.js';
-import {useCallbackListener, useDiscovery, useDocumentCheck, useLogin, useRegistration, useTokenLifecycle, useToolCall} from './wizard/use-wizard-effects.js';
+import type {WizardServices} from './services.js';
+import {type Step, assertNever, clientWayOf, globalKeys, initialState, reducer} from './state.js';
+import {useGlobalKeys} from './use-global-keys.js';
+import {useClientCheck, useServerActions} from './use-server-effects.js';
+import {useCallbackListener, useDiscovery, useDocumentCheck, useLogin, useRegistration, useTokenLifecycle, useToolCall} from './use-wizard-effects.js';
 
 export type AppProps = {
 	/** Everything with side effects: HTTP, the store, the core steps. */
