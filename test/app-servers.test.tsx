@@ -160,6 +160,23 @@ describe('actions on a saved server', () => {
 		}
 	});
 
+	it('checks a server whose token has expired after refreshing it, through the token keeper', async () => {
+		const sandbox = sandboxes['refreshable']!;
+		const refreshes = () => sandbox.requests.token.filter(request => new URLSearchParams(request.body).get('grant_type') === 'refresh_token').length;
+		const before = refreshes();
+		// Its one-second tokens are always expired or about to: renamed by a test before, or not.
+		const {name} = store.find(sandbox.mcpUrl)!;
+		const {stdin, lastFrame, unmount} = await open(name);
+		try {
+			await press(stdin, 'v');
+			await frameWith(lastFrame, 'MCP check passed: sandbox-fastmail');
+			expect(refreshes()).toBe(before + 1);
+			expect(store.find(sandbox.mcpUrl)!.lastCheck!.result.ok).toBe(true);
+		} finally {
+			unmount();
+		}
+	});
+
 	it('re-authorizes with the saved client straight to the login when the server still knows it', async () => {
 		const {stdin, lastFrame, unmount} = await open('valid');
 		const sandbox = sandboxes['valid']!;

@@ -26,6 +26,13 @@ export type KeepOptions = {
 	readonly rejected?: boolean;
 	/** Refresh now, whatever the expiry says (the refresh command, the token screen's r). */
 	readonly force?: boolean;
+	/** The refresh itself (core's refreshTokens unless a caller, or its test, provides another). */
+	readonly refresh?: typeof refreshTokens;
+	/**
+	 * Turns a failed refresh into the error to throw, clearing the tokens on invalid_grant; each caller
+	 * words how to log in again. Default: the CLI's wording.
+	 */
+	readonly onRefreshFailure?: (error: unknown) => Promise<unknown>;
 };
 
 /** The saved tokens, or what to do without them: log in again. */
@@ -79,9 +86,9 @@ export async function keepFresh(store: ServerStore, server: SavedServer, options
 		options.onEvent?.({type: 'refreshing', why, tokenEndpoint: current.authorizationServer.token_endpoint ?? '?'});
 		let fresh: TokenSet;
 		try {
-			fresh = await refreshTokens({http: options.http, metadata: current.authorizationServer, client, refreshToken: tokens.refreshToken, resource: current.resource, signal: options.signal});
+			fresh = await (options.refresh ?? refreshTokens)({http: options.http, metadata: current.authorizationServer, client, refreshToken: tokens.refreshToken, resource: current.resource, signal: options.signal});
 		} catch (error) {
-			throw await refreshFailed(store, current, error);
+			throw await (options.onRefreshFailure ?? (async (failure: unknown) => refreshFailed(store, current, failure)))(error);
 		}
 
 		const saved = (await recordTokens(store, current.mcpUrl, fresh)) ?? {...current, tokens: fresh};

@@ -3,7 +3,8 @@ import {checkClientMetadataDocument, clientForDocument} from '../core/client-met
 import {checkRegisteredClient, decideClientReuse, registeredCallbackPort} from '../core/client-reuse.js';
 import {WizardError} from '../core/errors.js';
 import {isRevokedGrant} from '../core/tokens.js';
-import {applyChange, changeDone, recordCheck, recordRefreshFailure, recordTokens} from '../store/changes.js';
+import {applyChange, changeDone, recordCheck, recordRefreshFailure} from '../store/changes.js';
+import {keepFresh, requireTokens, withFreshToken} from '../store/token-keeper.js';
 import type {SavedServer, ServerStore} from '../store/types.js';
 import type {WizardServices} from './services.js';
 import {type Action, type ServerStep, type Step, toErrorInfo} from './state.js';
@@ -78,16 +79,16 @@ export function useServerActions(step: Step, dispatch: Dispatch<Action>, service
 		(async () => {
 			const saved = services.store.find(mcpUrl);
 			if (!saved?.tokens || !saved.client) throw new Error('This server has no tokens: re-authorize it (a).');
+			// The token keeper refreshes (one process at a time), and before a check too when the token has
+			// expired or is about to, and once after a 401.
+			const keeping = {http: services.http, signal, refresh: services.core.refreshTokens, onRefreshFailure: async (error: unknown) => refreshFailure(services.store, mcpUrl, error, 'press a to re-authorize')};
 			if (busy === 'refresh') {
 				if (!saved.tokens.refreshToken) throw new Error('No refresh token: re-authorize (a) to get new tokens.');
-				const tokens = await services.core.refreshTokens({http: services.http, metadata: saved.authorizationServer, client: saved.client, refreshToken: saved.tokens.refreshToken, resource: saved.resource, signal}).catch(async (error: unknown) => {
-					throw await refreshFailure(services.store, mcpUrl, error, 'press a to re-authorize');
-				});
-				await recordTokens(services.store, mcpUrl, tokens);
+				await keepFresh(services.store, saved, {...keeping, force: true});
 				return 'Refreshed.';
 			}
 
-			const result = await services.core.checkMcp(mcpUrl, saved.tokens.accessToken, {http: services.http, signal});
+			const {result} = await withFreshToken(services.store, saved, keeping, async current => services.core.checkMcp(mcpUrl, requireTokens(current).accessToken, {http: services.http, signal}));
 			await recordCheck(services.store, mcpUrl, result);
 			if (!result.ok) throw new WizardError('mcp-check', `MCP check failed: ${result.message}`, result.hint);
 			return `MCP check passed: ${result.serverName} ${result.serverVersion}, ${result.toolCount} tools.`;
