@@ -2,7 +2,7 @@ import {Text} from './text.js';
 import {useClock} from './countdown.js';
 
 /** "0:07", "12:30", "1:05:00", "30d 0:00:00" (a --timeout may be hours or days). */
-export function minutesSeconds(ms: number): string {
+export function clockDuration(ms: number): string {
 	const total = Math.max(0, Math.floor(ms / 1000));
 	const days = Math.floor(total / 86_400);
 	const hours = Math.floor((total % 86_400) / 3600);
@@ -27,8 +27,8 @@ export function Elapsed({since, limitMs, now}: ElapsedProps) {
 	const current = useClock(now);
 	return (
 		<Text>
-			{minutesSeconds(current - since)}
-			{limitMs === undefined ? '' : ` of ${minutesSeconds(limitMs)}`}
+			{clockDuration(current - since)}
+			{limitMs === undefined ? '' : ` of ${clockDuration(limitMs)}`}
 		</Text>
 	);
 }

@@ -25,7 +25,7 @@ export function ErrorBox({title, message, hint, answer}: ErrorBoxProps) {
 		<Box flexDirection="column" borderStyle="round" borderColor="red" paddingX={1}>
 			{title ? <Text bold color="red">{title}</Text> : undefined}
 			<Text color={title ? undefined : 'red'} bold={!title}>
-				{printable(message)}
+				{message}
 			</Text>
 			{answer ? (
 				<Box flexDirection="column" marginTop={1}>

@@ -1,10 +1,10 @@
 import {Text as InkText} from 'ink';
-import {Children, type ComponentProps, type ReactNode, isValidElement} from 'react';
+import {Children, type ComponentProps, type ReactNode} from 'react';
 import {printable} from '../core/text.js';
 
 /** Every string among the children made printable; elements (a nested Text) do their own. */
 function safe(children: ReactNode): ReactNode {
-	return Children.map(children, child => (typeof child === 'string' ? printable(child) : isValidElement(child) ? child : child));
+	return Children.map(children, child => (typeof child === 'string' ? printable(child) : child));
 }
 
 /**

@@ -2,7 +2,7 @@ import {Box} from 'ink';
 import {Text} from './text.js';
 import type {ReactNode} from 'react';
 import type {McpCheckResult} from '../core/mcp-check.js';
-import {printable, printableLine} from '../core/text.js';
+import {printableLine} from '../core/text.js';
 import type {TokenSummary} from '../core/tokens.js';
 import {Countdown} from './countdown.js';
 
@@ -86,7 +86,7 @@ export function McpCheckLine({result, prefix = 'MCP check'}: {readonly result: M
 				{prefix}: <Text color="red">✗ failed</Text> {result.status === undefined ? '' : `HTTP ${result.status}: `}
 				{printableLine(result.message)}
 			</Text>
-			{result.challenge ? <Text>WWW-Authenticate: {printable(result.challenge)}</Text> : undefined}
+			{result.challenge ? <Text>WWW-Authenticate: {result.challenge}</Text> : undefined}
 			<Text>Try: {result.hint}</Text>
 		</Box>
 	);

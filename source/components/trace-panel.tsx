@@ -1,6 +1,5 @@
 import {Text} from './text.js';
 import type {Exchange, ExchangeTimings} from '../core/http.js';
-import {printable} from '../core/text.js';
 import {ScrollView} from './scroll-view.js';
 
 const phaseNames = [
@@ -17,7 +16,7 @@ export function formatTimings(timings: ExchangeTimings): string {
 }
 
 function TraceLine({exchange}: {readonly exchange: Exchange}) {
-	const outcome = exchange.error === undefined ? String(exchange.status ?? '…') : `✗ ${printable(exchange.error)}`;
+	const outcome = exchange.error === undefined ? String(exchange.status ?? '…') : `✗ ${exchange.error}`;
 	const failed = exchange.error !== undefined || (exchange.status ?? 0) >= 400;
 	return (
 		<Text wrap="truncate-middle">

@@ -75,7 +75,6 @@ export const metadataMaxBytes = 1024 * 1024;
 
 /** What a request gets without options: the CLI and the wizard pass undefined for a flag not given. */
 export const httpDefaults = {connectTimeoutMs: 10_000, timeoutMs: 30_000, maxBytes: metadataMaxBytes} as const;
-const defaults = httpDefaults;
 
 /** Statuses whose Response may not have a body (Fetch standard "null body status"). */
 const nullBodyStatuses = new Set([101, 103, 204, 205, 304]);
@@ -163,12 +162,12 @@ function bodyToString(body: RequestInit['body']): string | undefined {
  * POSTs are never retried (they may have side effects, e.g. a second client registration).
  */
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
-	// Field by field: `{...defaults, ...options}` would let an explicit undefined (no --http-timeout)
+	// Field by field: `{...httpDefaults, ...options}` would let an explicit undefined (no --http-timeout)
 	// erase a default, and a request would then wait forever.
 	const settings = {
-		connectTimeoutMs: options.connectTimeoutMs ?? defaults.connectTimeoutMs,
-		timeoutMs: options.timeoutMs ?? defaults.timeoutMs,
-		maxBytes: options.maxBytes ?? defaults.maxBytes,
+		connectTimeoutMs: options.connectTimeoutMs ?? httpDefaults.connectTimeoutMs,
+		timeoutMs: options.timeoutMs ?? httpDefaults.timeoutMs,
+		maxBytes: options.maxBytes ?? httpDefaults.maxBytes,
 		userAgent: options.userAgent,
 	};
 	let exchanges: readonly Exchange[] = [];

@@ -47,7 +47,7 @@ function Row({row}: {readonly row: DiscoveryRow}) {
 				{outcome.mark} {String(attempt.status ?? '---')} {outcome.words.padEnd(9)}
 			</Text>{' '}
 			{row.url} <Text dimColor>{attempt.ms} ms</Text>
-			{attempt.note ? <Text dimColor> ({printable(attempt.note)})</Text> : undefined}
+			{attempt.note ? <Text dimColor> ({attempt.note})</Text> : undefined}
 		</Text>
 	);
 }

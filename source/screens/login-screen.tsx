@@ -3,7 +3,7 @@ import {Box, useInput} from 'ink';
 import {Text} from '../components/text.js';
 import type {BrowserLaunch} from '../core/browser.js';
 import {useClock} from '../components/countdown.js';
-import {Elapsed, minutesSeconds} from '../components/elapsed.js';
+import {Elapsed, clockDuration} from '../components/elapsed.js';
 import {ErrorBox, type ErrorInfo} from '../components/error-box.js';
 import {MaskedUrlInput} from '../components/masked-url-input.js';
 import {formatDuration} from '../core/text.js';
@@ -109,7 +109,7 @@ function Waiting({startedAt, timeoutMs}: {readonly startedAt: number; readonly t
 				<Elapsed since={startedAt} limitMs={timeoutMs} now={() => now}/>
 			</Box>
 			<Text dimColor>
-				{`Closed the browser, or lost the page? o opens the login page again; p takes the address the browser ended on; Esc goes back. Otherwise the wait ends in ${minutesSeconds(left)} and nothing is saved.`}
+				{`Closed the browser, or lost the page? o opens the login page again; p takes the address the browser ended on; Esc goes back. Otherwise the wait ends in ${clockDuration(left)} and nothing is saved.`}
 			</Text>
 		</>
 	);

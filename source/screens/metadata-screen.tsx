@@ -107,7 +107,7 @@ function findingLines(findings: readonly Finding[]): ReactNode[] {
 			<Text color={finding.level === 'error' ? 'red' : 'yellow'}>
 				{'  '}
 				{finding.level === 'error' ? '✗ error: ' : '! warning: '}
-				{printable(finding.message)}
+				{finding.message}
 			</Text>,
 			<Text dimColor>
 				{'    '}Try: {finding.hint}

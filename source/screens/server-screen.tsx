@@ -257,7 +257,7 @@ function ExportShown({exporting}: {readonly exporting: Extract<ServerExporting, 
 					))}
 			</Box>
 			{exporting.notes.map(note => (
-				<Text key={note}>• {printable(note)}</Text>
+				<Text key={note}>• {note}</Text>
 			))}
 		</Box>
 	);

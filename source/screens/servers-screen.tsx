@@ -4,7 +4,7 @@ import SelectInput from 'ink-select-input';
 import {createContext, useCallback, useContext, useMemo} from 'react';
 import {useClock} from '../components/countdown.js';
 import {KeyHints} from '../components/key-hints.js';
-import {printable, printableLine} from '../core/text.js';
+import {printableLine} from '../core/text.js';
 import {type ServerStatus, serverStatus, statusLabel} from '../store/status.js';
 import type {SavedServer} from '../store/types.js';
 
@@ -168,7 +168,7 @@ export function ServersScreen({servers, notices, initialSelection, now, onOpen, 
 				<Box flexDirection="column" marginTop={1}>
 					{notices.map(notice => (
 						<Text key={notice} color="yellow">
-							{printable(notice)}
+							{notice}
 						</Text>
 					))}
 				</Box>

@@ -41,6 +41,10 @@ export function requireTokens(server: SavedServer, step: 'token' | 'mcp-check' =
 	return server.tokens;
 }
 
+function noRefreshToken(server: SavedServer): WizardError {
+	return new WizardError('refresh', `${server.name} has no refresh token`, `Log in again: mcp-auth-wizard reauthorize ${server.name}${server.scopes.includes('offline_access') ? '' : ' (add offline_access to the scopes for a refresh token)'}`);
+}
+
 /** Why these tokens should not be used as they are, or undefined when they are good for a while. */
 function whyRefresh(server: SavedServer, tokens: TokenSet, options: KeepOptions): string | undefined {
 	if (options.force) return 'asked for';
@@ -65,9 +69,7 @@ export async function keepFresh(store: ServerStore, server: SavedServer, options
 	if (why === undefined) return {server, refreshed: false};
 	if (held.refreshToken === undefined || !server.client) {
 		options.onEvent?.({type: 'cannot-refresh', why});
-		if (options.force) {
-			throw new WizardError('refresh', `${server.name} has no refresh token`, `Log in again: mcp-auth-wizard reauthorize ${server.name}${server.scopes.includes('offline_access') ? '' : ' (add offline_access to the scopes for a refresh token)'}`);
-		}
+		if (options.force) throw noRefreshToken(server);
 
 		return {server, refreshed: false};
 	}
@@ -82,7 +84,7 @@ export async function keepFresh(store: ServerStore, server: SavedServer, options
 		}
 
 		const {client} = current;
-		if (tokens.refreshToken === undefined || !client) throw new WizardError('refresh', `${current.name} has no refresh token`, `Log in again: mcp-auth-wizard reauthorize ${current.name}`);
+		if (tokens.refreshToken === undefined || !client) throw noRefreshToken(current);
 		options.onEvent?.({type: 'refreshing', why, tokenEndpoint: current.authorizationServer.token_endpoint ?? '?'});
 		let fresh: TokenSet;
 		try {
