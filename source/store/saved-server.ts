@@ -42,34 +42,41 @@ export function uniqueServerName(store: ServerStore, mcpUrl: string): string {
 }
 
 /**
- * Saves a login, keyed by MCP URL: a new login replaces the old one's client and tokens but keeps its
- * name (unless one is given) and creation time. All of it in one locked update, so the name and
- * creation time kept, and the unique name chosen, are those on disk at that moment, not when the
+ * The saved form of a login: a new login replaces the old one's client and tokens but keeps its name
+ * (unless one is given), creation time and, for the same client, its registration.
+ */
+export function savedServerOf(store: ServerStore, outcome: LoginOutcome, previous: SavedServer | undefined, name?: string): SavedServer {
+	const now = new Date().toISOString();
+	return {
+		name: name ?? previous?.name ?? uniqueServerName(store, outcome.mcpUrl),
+		mcpUrl: outcome.mcpUrl,
+		resource: outcome.resource,
+		issuer: outcome.issuer,
+		authorizationServer: outcome.metadata,
+		client: outcome.client,
+		// A client logged in with again (re-authorization) keeps the registration it had.
+		registration: outcome.registration
+			? {request: outcome.registration.request, response: outcome.registration.response, registeredAt: now}
+			: previous?.client?.clientId === outcome.client.clientId
+				? previous.registration
+				: undefined,
+		scopes: outcome.scopes,
+		tokens: outcome.tokens,
+		lastLoginTrace: keptTrace(outcome.trace) ?? previous?.lastLoginTrace,
+		createdAt: previous?.createdAt ?? now,
+		updatedAt: now,
+	};
+}
+
+/**
+ * Saves a login, keyed by MCP URL (see savedServerOf). All of it in one locked update, so the name
+ * and creation time kept, and the unique name chosen, are those on disk at that moment, not when the
  * store was opened (another process may have saved since).
  */
 export async function saveLogin(store: ServerStore, outcome: LoginOutcome, name?: string): Promise<SavedServer> {
-	const now = new Date().toISOString();
 	let server: SavedServer | undefined;
 	await store.update(outcome.mcpUrl, previous => {
-		server = {
-			name: name ?? previous?.name ?? uniqueServerName(store, outcome.mcpUrl),
-			mcpUrl: outcome.mcpUrl,
-			resource: outcome.resource,
-			issuer: outcome.issuer,
-			authorizationServer: outcome.metadata,
-			client: outcome.client,
-			// A client logged in with again (re-authorization) keeps the registration it had.
-			registration: outcome.registration
-				? {request: outcome.registration.request, response: outcome.registration.response, registeredAt: now}
-				: previous?.client?.clientId === outcome.client.clientId
-					? previous.registration
-					: undefined,
-			scopes: outcome.scopes,
-			tokens: outcome.tokens,
-			lastLoginTrace: keptTrace(outcome.trace) ?? previous?.lastLoginTrace,
-			createdAt: previous?.createdAt ?? now,
-			updatedAt: now,
-		};
+		server = savedServerOf(store, outcome, previous, name);
 		return server;
 	});
 	// `update` resolved, so `change` ran and set it.

@@ -576,7 +576,8 @@ function reduceStep(step: Step, action: Action): Step {
 		}
 
 		case 'refresh-failed': {
-			return step.name === 'tokens' ? {...step, refresh: {kind: 'failed', error: action.error, revoked: action.revoked}} : step;
+			// A check or tool call that needed the refresh ends with it.
+			return step.name === 'tokens' ? {...step, refresh: {kind: 'failed', error: action.error, revoked: action.revoked}, check: step.check.kind === 'running' ? {kind: 'idle'} : step.check, call: step.call?.kind === 'running' ? undefined : step.call} : step;
 		}
 
 		case 'check-requested': {

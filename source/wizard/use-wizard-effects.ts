@@ -6,8 +6,10 @@ import type {Exchange} from '../core/http.js';
 import {buildRegistrationRequest} from '../core/registration.js';
 import {startTimer} from '../core/timers.js';
 import {isRevokedGrant, refreshDueAt} from '../core/tokens.js';
-import {recordCheck, recordTokens} from '../store/changes.js';
-import {saveLogin} from '../store/saved-server.js';
+import {recordCheck} from '../store/changes.js';
+import {saveLogin, savedServerOf} from '../store/saved-server.js';
+import {type KeepOptions, keepFresh, requireTokens, withFreshToken} from '../store/token-keeper.js';
+import type {SavedServer} from '../store/types.js';
 import {checkClientMetadataDocument, clientForDocument} from '../core/client-metadata-document.js';
 import type {WizardServices} from './services.js';
 import {refreshFailure} from './use-server-effects.js';
@@ -250,6 +252,16 @@ function thisLoginsExchanges(exchanges: readonly Exchange[]): readonly Exchange[
 	return start === -1 ? exchanges : exchanges.slice(start);
 }
 
+/**
+ * The saved server the token screen stands for, holding the tokens it shows: the keeper tells them
+ * from newer ones another process saved. A login that could not be saved is kept in memory only.
+ */
+function shownServer(services: WizardServices, current: TokensStep): SavedServer {
+	const context = loginContext(current.login.from);
+	const saved = services.store.find(context.mcpUrl) ?? savedServerOf(services.store, {...context, client: current.login.client, registration: current.login.registration, tokens: current.tokens}, undefined, services.options.name);
+	return {...saved, tokens: current.tokens};
+}
+
 /** Saves the login, refreshes by itself shortly before expiry, and runs refreshes and checks on request. */
 export function useTokenLifecycle(step: Step, dispatch: Dispatch<Action>, services: WizardServices): void {
 	const tokensStep: TokensStep | undefined = step.name === 'tokens' ? step : undefined;
@@ -257,19 +269,15 @@ export function useTokenLifecycle(step: Step, dispatch: Dispatch<Action>, servic
 	latest.current = tokensStep;
 	const tokens = tokensStep?.tokens;
 
-	// Save the login with its own exchanges; after a refresh, only the new tokens (the login, its
-	// registration time and its trace stay as they were).
+	// Save the login with its own exchanges. A refresh is saved by the token keeper (the login, its
+	// registration time and its trace stay as they were); a login that could not be saved is tried again.
 	useEffect(() => {
 		const current = latest.current;
-		if (!current || !tokens) return;
+		if (!current || !tokens || current.saved?.kind === 'saved') return;
 		const context = loginContext(current.login.from);
-		const saving =
-			current.saved?.kind === 'saved'
-				? recordTokens(services.store, context.mcpUrl, tokens)
-				: saveLogin(services.store, {...context, client: current.login.client, registration: current.login.registration, tokens, trace: thisLoginsExchanges(services.http.exchanges)}, services.options.name);
-		saving.then(
+		saveLogin(services.store, {...context, client: current.login.client, registration: current.login.registration, tokens, trace: thisLoginsExchanges(services.http.exchanges)}, services.options.name).then(
 			saved => {
-				if (saved) dispatch({type: 'saved', name: saved.name, path: services.store.path});
+				dispatch({type: 'saved', name: saved.name, path: services.store.path});
 				dispatch({type: 'servers-loaded', servers: services.store.list()});
 			},
 			(error: unknown) => dispatch({type: 'save-failed', message: toErrorInfo(error).message}),
@@ -289,19 +297,8 @@ export function useTokenLifecycle(step: Step, dispatch: Dispatch<Action>, servic
 		const current = latest.current;
 		if (!refreshing || !current?.tokens.refreshToken) return;
 		const controller = new AbortController();
-		const {metadata, resource, mcpUrl} = loginContext(current.login.from);
-		services.core.refreshTokens({http: services.http, metadata, client: current.login.client, refreshToken: current.tokens.refreshToken, resource, signal: controller.signal}).then(
-			refreshed => {
-				if (!controller.signal.aborted) dispatch({type: 'refresh-succeeded', tokens: refreshed});
-			},
-			async (error: unknown) => {
-				if (controller.signal.aborted) return;
-				const revoked = isRevokedGrant(error);
-				const failure = await refreshFailure(services.store, mcpUrl, error, 'press a to log in again');
-				dispatch({type: 'refresh-failed', error: toErrorInfo(failure), revoked});
-				if (revoked) dispatch({type: 'servers-loaded', servers: services.store.list()});
-			},
-		);
+		const keeper = tokenKeeperFor(current, services, dispatch, controller.signal);
+		keepFresh(services.store, shownServer(services, current), {...keeper.options, force: true}).then(({server}) => keeper.refreshed(server), keeper.failed);
 		return () => controller.abort();
 	}, [refreshing]);
 
@@ -311,16 +308,47 @@ export function useTokenLifecycle(step: Step, dispatch: Dispatch<Action>, servic
 		if (!checking || !current) return;
 		const controller = new AbortController();
 		const {mcpUrl} = loginContext(current.login.from);
-		services.core.checkMcp(mcpUrl, current.tokens.accessToken, {http: services.http, signal: controller.signal}).then(
-			result => {
-				if (controller.signal.aborted) return;
-				dispatch({type: 'check-finished', result});
-				recordCheck(services.store, mcpUrl, result).catch((error: unknown) => dispatch({type: 'save-failed', message: toErrorInfo(error).message}));
-			},
-			() => undefined,
-		);
+		const keeper = tokenKeeperFor(current, services, dispatch, controller.signal);
+		// An expired token is refreshed first, and once after a 401, as on the saved-server screen.
+		withFreshToken(services.store, shownServer(services, current), keeper.options, async server => services.core.checkMcp(mcpUrl, requireTokens(server).accessToken, {http: services.http, signal: controller.signal})).then(({result, server, refreshed}) => {
+			if (controller.signal.aborted) return;
+			if (refreshed) keeper.refreshed(server);
+			dispatch({type: 'check-finished', result});
+			recordCheck(services.store, mcpUrl, result).catch((error: unknown) => dispatch({type: 'save-failed', message: toErrorInfo(error).message}));
+		}, keeper.failed);
 		return () => controller.abort();
 	}, [checking]);
+}
+
+/**
+ * The token keeper as the token screen uses it (one refresh at a time across processes; tokens another
+ * process refreshed meanwhile are taken as they are), and what the screen shows of its outcome.
+ */
+function tokenKeeperFor(current: TokensStep, services: WizardServices, dispatch: Dispatch<Action>, signal: AbortSignal) {
+	const {mcpUrl} = loginContext(current.login.from);
+	let revoked = false;
+	const options: KeepOptions = {
+		http: services.http,
+		signal,
+		refresh: services.core.refreshTokens,
+		async onRefreshFailure(error) {
+			revoked = isRevokedGrant(error);
+			return refreshFailure(services.store, mcpUrl, error, 'press a to log in again');
+		},
+	};
+	return {
+		options,
+		refreshed(server: SavedServer) {
+			if (signal.aborted || !server.tokens) return;
+			dispatch({type: 'refresh-succeeded', tokens: server.tokens});
+			dispatch({type: 'servers-loaded', servers: services.store.list()});
+		},
+		failed(error: unknown) {
+			if (signal.aborted) return;
+			dispatch({type: 'refresh-failed', error: toErrorInfo(error), revoked});
+			if (revoked) dispatch({type: 'servers-loaded', servers: services.store.list()});
+		},
+	};
 }
 
 /** A Client ID Metadata Document is fetched and checked before it is used (MCP 2025-11-25, Client ID Metadata Documents). */
@@ -342,7 +370,7 @@ export function useDocumentCheck(step: Step, dispatch: Dispatch<Action>, service
 	}, [pending?.url]);
 }
 
-/** A tool called from the token screen, with the token it shows. */
+/** A tool called from the token screen, with the token it shows (refreshed first when needed). */
 export function useToolCall(step: Step, dispatch: Dispatch<Action>, services: WizardServices): void {
 	const running = step.name === 'tokens' && step.call?.kind === 'running' ? step : undefined;
 	const tool = running?.call?.kind === 'running' ? running.call.tool : undefined;
@@ -353,12 +381,13 @@ export function useToolCall(step: Step, dispatch: Dispatch<Action>, services: Wi
 		if (!current || tool === undefined) return;
 		const controller = new AbortController();
 		const {mcpUrl} = loginContext(current.login.from);
-		services.core.callTool(mcpUrl, current.tokens.accessToken, tool, {}, {http: services.http, signal: controller.signal}).then(
-			result => {
-				if (!controller.signal.aborted) dispatch({type: 'tool-call-finished', result});
-			},
-			() => undefined,
-		);
+		const keeper = tokenKeeperFor(current, services, dispatch, controller.signal);
+		// A 401 is refused before the tool runs: calling again with a refreshed token does not repeat it.
+		withFreshToken(services.store, shownServer(services, current), keeper.options, async server => services.core.callTool(mcpUrl, requireTokens(server).accessToken, tool, {}, {http: services.http, signal: controller.signal})).then(({result, server, refreshed}) => {
+			if (controller.signal.aborted) return;
+			if (refreshed) keeper.refreshed(server);
+			dispatch({type: 'tool-call-finished', result});
+		}, keeper.failed);
 		return () => controller.abort();
 	}, [tool]);
 }
