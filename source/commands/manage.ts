@@ -1,4 +1,4 @@
-import {checkRegisteredClient, decideClientReuse, registeredCallbackPort} from '../core/client-reuse.js';
+import {checkSavedClient} from '../core/client-reuse.js';
 import {discover} from '../core/discovery.js';
 import {UsageError, WizardError} from '../core/errors.js';
 import type {SavedServer} from '../store/types.js';
@@ -33,10 +33,9 @@ export async function runReauthorize(context: CommandContext, nameOrUrl: string 
 	} else if (!saved.client || issuer === undefined) {
 		decision = {text: 'Registering a new client: none is saved for this server.'};
 	} else {
-		const check = saved.client.source === 'registration' ? await checkRegisteredClient(context.http, saved.registration?.response, context.signal) : ({status: 'unknown', reason: 'pre-registered'} as const);
-		const reuse = decideClientReuse({savedIssuer: saved.issuer, issuer, client: saved.client, registeredScope: saved.registration?.response['scope'], scopes, check});
+		const {decision: reuse, check, callbackPort} = await checkSavedClient(context.http, {issuer: saved.issuer, client: saved.client, registration: saved.registration}, {issuer, scopes, signal: context.signal});
 		decision = reuse.reuse
-			? {client: reuse.client, text: `Reusing client ${reuse.client.clientId}${check.status === 'valid' ? ' (the authorization server still knows it)' : ''}.`, callbackPort: registeredCallbackPort(saved.registration?.response) ?? registeredCallbackPort(saved.registration?.request)}
+			? {client: reuse.client, text: `Reusing client ${reuse.client.clientId}${check.status === 'valid' ? ' (the authorization server still knows it)' : ''}.`, callbackPort}
 			: {text: `Registering a new client: ${reuse.reason}.`};
 	}
 

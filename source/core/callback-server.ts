@@ -1,7 +1,7 @@
 import {readFile} from 'node:fs/promises';
 import http from 'node:http';
 import type {AddressInfo} from 'node:net';
-import {WizardError} from './errors.js';
+import {CallbackTimeoutError, WizardError} from './errors.js';
 import {packageRoot} from './package-root.js';
 import {startTimer} from './timers.js';
 
@@ -281,7 +281,7 @@ export async function startCallbackServer(options: CallbackServerOptions = {}): 
 				const minutes = timeoutMs / 60_000;
 				const span = minutes >= 1 && Number.isInteger(minutes) ? `${minutes} minute${minutes === 1 ? '' : 's'}` : `${Math.round(timeoutMs / 1000)} s`;
 				const refused = strays.length === 0 ? '' : ` (${strays.length === 1 ? 'one request to it was' : `${strays.length} requests to it were`} refused as not this login's: ${strays.at(-1)!})`;
-				fail(new WizardError('callback', `No login callback from the browser within ${span}${refused}`, `Run the login again and finish it in the browser; the browser must be able to reach ${host}:${port}, so it has to run on this machine.`));
+				fail(new CallbackTimeoutError('callback', `No login callback from the browser within ${span}${refused}`, `Run the login again and finish it in the browser; the browser must be able to reach ${host}:${port}, so it has to run on this machine.`));
 			}, timeoutMs);
 
 			deliver = answer;

@@ -1,5 +1,6 @@
 import type {ClientCredentials} from './client.js';
 import type {HttpClient} from './http.js';
+import type {RegistrationRequest} from './registration.js';
 import {parseScopes} from './scopes.js';
 
 /** Whether the authorization server still knows a registered client. */
@@ -68,4 +69,23 @@ export function registeredCallbackPort(registration: Record<string, unknown> | u
 	if (typeof first !== 'string' || !URL.canParse(first)) return undefined;
 	const port = Number(new URL(first).port);
 	return Number.isInteger(port) && port > 0 ? port : undefined;
+}
+
+/** What a saved server keeps of its client. */
+export type SavedClient = {
+	readonly issuer: string;
+	readonly client: ClientCredentials;
+	readonly registration?: {readonly request: RegistrationRequest; readonly response: Record<string, unknown>};
+};
+
+/**
+ * Whether a saved registered or pre-registered client can log in again to `issuer` for `scopes` (a
+ * registered one is asked about first, RFC 7592), and the port of its registered redirect URI, which
+ * the login must listen on. The one decision behind `reauthorize` and the wizard's re-authorization.
+ */
+export async function checkSavedClient(http: HttpClient, saved: SavedClient, target: {readonly issuer: string; readonly scopes: readonly string[]; readonly signal?: AbortSignal}): Promise<{decision: ReuseDecision; check: ClientCheck; callbackPort?: number}> {
+	const {client, registration} = saved;
+	const check = client.source === 'registration' ? await checkRegisteredClient(http, registration?.response, target.signal) : ({status: 'unknown', reason: 'pre-registered'} as const);
+	const decision = decideClientReuse({savedIssuer: saved.issuer, issuer: target.issuer, client, registeredScope: registration?.response['scope'], scopes: target.scopes, check});
+	return {decision, check, callbackPort: registeredCallbackPort(registration?.response) ?? registeredCallbackPort(registration?.request)};
 }

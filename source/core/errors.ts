@@ -41,6 +41,9 @@ export class WizardError extends Error {
 	}
 }
 
+/** The browser never came back to the redirect URI in time: nothing went wrong but the wait. */
+export class CallbackTimeoutError extends WizardError {}
+
 /** Bad usage of the command line: exit code 2, never a flow failure. */
 export class UsageError extends Error {
 	override readonly name = 'UsageError';

@@ -1,12 +1,13 @@
-import {beginAuthorization, defaultLoginTimeoutMs} from './authorization-session.js';
+import {type AuthorizationSession, beginAuthorization, defaultLoginTimeoutMs} from './authorization-session.js';
 import {type BrowserLaunch, openBrowser} from './browser.js';
-import {startCallbackServer} from './callback-server.js';
+import {type CallbackServer, startCallbackServer} from './callback-server.js';
 import {type ClientCredentials, preRegisteredClient} from './client.js';
 import {type ClientMetadataDocumentCheck, checkClientMetadataDocument, clientForDocument, clientMetadataUrlProblem} from './client-metadata-document.js';
 import {type ClientWayChoice, chooseClientWay} from './client-way.js';
 import {type Discovery, type DiscoveryEvent, assertUsable, discover} from './discovery.js';
 import {WizardError} from './errors.js';
 import type {HttpClient} from './http.js';
+import type {AuthorizationServerMetadata} from './metadata.js';
 import {type RegistrationRequest, type RegistrationResult, buildRegistrationRequest, registerClient} from './registration.js';
 import {type ScopeChoice, chooseScopes} from './scopes.js';
 import {type TokenSet, exchangeCode} from './tokens.js';
@@ -143,16 +144,54 @@ export async function login(mcpUrl: string, options: LoginOptions): Promise<Logi
 			client = registration.client;
 		}
 
-		const timeoutMs = options.timeoutMs ?? defaultLoginTimeoutMs;
-		const session = await beginAuthorization({metadata, client, callbackServer, scopes, resource: discovery.resource, timeoutMs, signal, serverLabel: mcpUrl, onStray: message => onEvent?.({type: 'callback-refused', redirectUri, message})});
+		const tokens = await authorize({http, metadata, client, callbackServer, scopes, resource: discovery.resource, mcpUrl, timeoutMs: options.timeoutMs, signal, noOpen: options.noOpen, env: options.env, onEvent});
+		return {discovery, scopeChoice, scopes, registration, clientWay, clientMetadataDocument: documentCheck, client, redirectUri, tokens};
+	} finally {
+		await callbackServer.close();
+	}
+}
+
+export type AuthorizeInput = {
+	readonly http: HttpClient;
+	readonly metadata: AuthorizationServerMetadata;
+	readonly client: ClientCredentials;
+	/** The loopback listener the redirect URI names; closed when the authorization ends, however it ends. */
+	readonly callbackServer: CallbackServer;
+	readonly scopes: readonly string[];
+	/** The `resource` of the authorization and token requests (RFC 8707). */
+	readonly resource: string;
+	/** Named on the browser's success page. */
+	readonly mcpUrl: string;
+	/** Undefined: 5 minutes. */
+	readonly timeoutMs?: number;
+	readonly noOpen?: boolean;
+	readonly env?: NodeJS.ProcessEnv;
+	readonly signal?: AbortSignal;
+	readonly onEvent?: (event: LoginEvent) => void;
+	/** The session once its URL exists: to open it again, or to take a pasted redirect URL. */
+	readonly onSession?: (session: AuthorizationSession) => void;
+};
+
+/**
+ * The browser login and the code exchange, the part of a login both the CLI and the wizard run as it
+ * is: the authorization request with PKCE and `resource` (RFC 7636, RFC 8707), the browser opened (a
+ * browser that cannot be opened is no reason to stop: the URL is shown), the callback checked (state,
+ * issuer: RFC 9207), and the code exchanged. A wait that runs out rejects with a CallbackTimeoutError.
+ */
+export async function authorize(input: AuthorizeInput): Promise<TokenSet> {
+	const {http, metadata, client, callbackServer, signal, onEvent} = input;
+	const {redirectUri} = callbackServer;
+	try {
+		const timeoutMs = input.timeoutMs ?? defaultLoginTimeoutMs;
+		const session = await beginAuthorization({metadata, client, callbackServer, scopes: input.scopes, resource: input.resource, timeoutMs, signal, serverLabel: input.mcpUrl, onStray: message => onEvent?.({type: 'callback-refused', redirectUri, message})});
 		const {pending} = session;
+		input.onSession?.(session);
 		onEvent?.({type: 'authorization-started', url: pending.url, redirectUri, timeoutMs});
 		try {
 			// Opened before the event: `onEvent?.(...)` would skip evaluating its argument without a listener.
-			const launch = await openBrowser(pending.url, {noOpen: options.noOpen, env: options.env});
+			const launch = await openBrowser(pending.url, {noOpen: input.noOpen, env: input.env});
 			onEvent?.({type: 'browser', launch});
 		} catch (error) {
-			// No browser is no reason to stop: the URL is shown, and can be opened by hand.
 			if (!(error instanceof WizardError)) throw error;
 			onEvent?.({type: 'browser-failed', error});
 		}
@@ -161,7 +200,7 @@ export async function login(mcpUrl: string, options: LoginOptions): Promise<Logi
 		onEvent?.({type: 'callback-received'});
 		const tokens = await exchangeCode({http, metadata, client, pending, callbackParameters, signal});
 		onEvent?.({type: 'tokens-received'});
-		return {discovery, scopeChoice, scopes, registration, clientWay, clientMetadataDocument: documentCheck, client, redirectUri, tokens};
+		return tokens;
 	} finally {
 		await callbackServer.close();
 	}

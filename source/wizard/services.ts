@@ -1,4 +1,3 @@
-import {beginAuthorization} from '../core/authorization-session.js';
 import {openBrowser} from '../core/browser.js';
 import {startCallbackServer} from '../core/callback-server.js';
 import {discover} from '../core/discovery.js';
@@ -6,11 +5,12 @@ import type {HttpClient} from '../core/http.js';
 import {checkMcp} from '../core/mcp-check.js';
 import {callTool} from '../core/tool-call.js';
 import {registerClient} from '../core/registration.js';
-import {exchangeCode, refreshTokens} from '../core/tokens.js';
+import {refreshTokens} from '../core/tokens.js';
+import {authorize} from '../core/login.js';
 import type {ServerStore} from '../store/types.js';
 
 /** The core steps the wizard's hooks run; tests may replace one (e.g. refresh, under fake timers). */
-export const coreSteps = {discover, registerClient, startCallbackServer, beginAuthorization, openBrowser, exchangeCode, refreshTokens, checkMcp, callTool};
+export const coreSteps = {discover, registerClient, startCallbackServer, authorize, openBrowser, refreshTokens, checkMcp, callTool};
 
 export type CoreSteps = typeof coreSteps;
 

@@ -1,6 +1,6 @@
 import {type Dispatch, useEffect, useRef} from 'react';
 import {checkClientMetadataDocument, clientForDocument} from '../core/client-metadata-document.js';
-import {checkRegisteredClient, decideClientReuse, registeredCallbackPort} from '../core/client-reuse.js';
+import {checkSavedClient, decideClientReuse} from '../core/client-reuse.js';
 import {WizardError} from '../core/errors.js';
 import {isRevokedGrant} from '../core/tokens.js';
 import {applyChange, changeDone, recordCheck, recordRefreshFailure} from '../store/changes.js';
@@ -49,9 +49,7 @@ export function useClientCheck(step: Step, servers: readonly SavedServer[], disp
 				return {decision: decideClientReuse({savedIssuer: saved.issuer, issuer, client, scopes, check: {status: 'unknown', reason: 'a Client ID Metadata Document'}}), callbackPort};
 			}
 
-			const check = client.source === 'registration' ? await checkRegisteredClient(services.http, saved.registration?.response, controller.signal) : ({status: 'unknown', reason: 'pre-registered'} as const);
-			const callbackPort = registeredCallbackPort(saved.registration?.response) ?? registeredCallbackPort(saved.registration?.request);
-			return {decision: decideClientReuse({savedIssuer: saved.issuer, issuer, client, registeredScope: saved.registration?.response['scope'], scopes, check}), callbackPort};
+			return checkSavedClient(services.http, {issuer: saved.issuer, client, registration: saved.registration}, {issuer, scopes, signal: controller.signal});
 		})().then(
 			({decision, callbackPort}) => {
 				if (!controller.signal.aborted) dispatch({type: 'client-decided', decision, callbackPort});

@@ -1,8 +1,9 @@
 import {type Dispatch, useCallback, useEffect, useRef} from 'react';
-import {type AuthorizationSession, defaultLoginTimeoutMs} from '../core/authorization-session.js';
+import type {AuthorizationSession} from '../core/authorization-session.js';
 import type {CallbackServer} from '../core/callback-server.js';
-import {WizardError} from '../core/errors.js';
+import {CallbackTimeoutError, WizardError} from '../core/errors.js';
 import type {Exchange} from '../core/http.js';
+import type {LoginEvent} from '../core/login.js';
 import {buildRegistrationRequest} from '../core/registration.js';
 import {startTimer} from '../core/timers.js';
 import {isRevokedGrant, refreshDueAt} from '../core/tokens.js';
@@ -169,6 +170,35 @@ async function launchBrowser(url: string, services: WizardServices, send: (actio
 	}
 }
 
+/** What the wizard shows of the login's events (the tokens come with its result). */
+function loginAction(event: LoginEvent): Action | undefined {
+	switch (event.type) {
+		case 'authorization-started': {
+			return {type: 'authorization-started', url: event.url, startedAt: Date.now()};
+		}
+
+		case 'browser': {
+			return {type: 'browser-opened', launch: event.launch};
+		}
+
+		case 'browser-failed': {
+			return {type: 'browser-failed', message: `${event.error.message}. ${event.error.hint}`};
+		}
+
+		case 'callback-refused': {
+			return {type: 'callback-refused', message: event.message};
+		}
+
+		case 'callback-received': {
+			return {type: 'callback-received'};
+		}
+
+		default: {
+			return undefined;
+		}
+	}
+}
+
 export function useLogin(step: Step, dispatch: Dispatch<Action>, services: WizardServices, listener: CallbackListener): LoginControls {
 	const login: LoginStep | undefined = step.name === 'login' ? step : undefined;
 	const session = useRef<AuthorizationSession | undefined>(undefined);
@@ -185,44 +215,40 @@ export function useLogin(step: Step, dispatch: Dispatch<Action>, services: Wizar
 		};
 
 		const {metadata, resource, scopes, mcpUrl} = loginContext(current.from);
-		const timeoutMs = services.options.timeoutMs ?? defaultLoginTimeoutMs;
-		// The wizard's own deadline, the one the screen counts down to. Set before the listener's own timer
-		// (same length), it ends the wait first, so that a timeout is told apart from a bad callback.
-		const deadline = new AbortController();
-		let stopTimer = () => {};
-		let timedOut = false;
 		(async () => {
 			const callbackServer = await listener.take(current.from.name === 'reused' || current.from.name === 'client-metadata-document' ? current.from.callbackPort : undefined);
-			const startedAt = Date.now();
-			let started: AuthorizationSession;
-			try {
-				signal.throwIfAborted();
-				stopTimer = startTimer(() => deadline.abort(), timeoutMs);
-				started = await services.core.beginAuthorization({metadata, client: current.client, callbackServer, scopes, resource, timeoutMs, signal: AbortSignal.any([signal, deadline.signal]), serverLabel: mcpUrl, onStray: message => send({type: 'callback-refused', message})});
-			} catch (error) {
-				// Until a session waits on the listener (and closes it when done), closing it is ours to do.
+			if (signal.aborted) {
+				// Until the authorization takes the listener (and closes it when done), closing it is ours to do.
 				await callbackServer.close();
-				throw error;
+				return;
 			}
 
-			session.current = started;
-			send({type: 'authorization-started', url: started.pending.url, startedAt});
-			await launchBrowser(started.pending.url, services, send);
-			const callbackParameters = await started.callback.catch((error: unknown) => {
-				timedOut = deadline.signal.aborted;
-				throw error;
+			const tokens = await services.core.authorize({
+				http: services.http,
+				metadata,
+				client: current.client,
+				callbackServer,
+				scopes,
+				resource,
+				mcpUrl,
+				timeoutMs: services.options.timeoutMs,
+				noOpen: services.options.noOpen,
+				env: services.env,
+				signal,
+				onSession(started) {
+					session.current = started;
+				},
+				onEvent(event) {
+					const action = loginAction(event);
+					if (action) send(action);
+				},
 			});
-			stopTimer();
-			send({type: 'callback-received'});
-			const tokens = await services.core.exchangeCode({http: services.http, metadata, client: current.client, pending: started.pending, callbackParameters, signal});
 			send({type: 'tokens-received', tokens});
 		})().catch((error: unknown) => {
-			stopTimer();
-			send(timedOut ? {type: 'login-timed-out'} : {type: 'login-failed', error: toErrorInfo(error)});
+			send(error instanceof CallbackTimeoutError ? {type: 'login-timed-out'} : {type: 'login-failed', error: toErrorInfo(error)});
 		});
 
 		return () => {
-			stopTimer();
 			controller.abort();
 			session.current = undefined;
 		};
