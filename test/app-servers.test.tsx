@@ -75,6 +75,9 @@ describe('the saved-server list', () => {
 			expect(frame).toMatch(/expired\s+expired, needs login/);
 			expect(frame).toContain('last check failed (HTTP 401)');
 			expect(frame).toContain(sandboxes['valid']!.mcpUrl);
+			// The list is the first screen: no Esc is offered, as there is nothing to go back to.
+			expect(frame).toContain('↑↓ choose · Enter open · n new server · t trace · q quit');
+			expect(frame).not.toContain('Esc');
 		} finally {
 			unmount();
 		}

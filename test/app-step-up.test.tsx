@@ -12,7 +12,7 @@ it('offers step-up from the token screen when a tool needs another scope, and lo
 	const {stdin, lastFrame, unmount} = await render(<App services={services} initialUrl={file.sandbox.mcpUrl} />);
 	const toTool = async () => {
 		await press(stdin, 'v');
-		const checked = await frameWith(lastFrame, 'c: call a tool');
+		const checked = await frameWith(lastFrame, 'c call a tool');
 		const tools = /\(([^)]*)\), protocol/.exec(checked.replaceAll('\n', ' '))![1]!.split(', ');
 		await press(stdin, 'c');
 		await frameWith(lastFrame, 'Call which tool');

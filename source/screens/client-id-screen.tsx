@@ -1,7 +1,7 @@
 import {PasswordInput, TextInput} from '@inkjs/ui';
 import {Box} from 'ink';
 import {Text} from '../components/text.js';
-import {KeyHints} from '../components/key-hints.js';
+import {type Binding, KeyLine, useKeymap, useSharedKeys} from '../components/keymap.js';
 
 export type ClientIdScreenProps = {
 	/** Why a client id must be typed in (no registration endpoint, ...). */
@@ -20,10 +20,12 @@ export type ClientIdScreenProps = {
 
 /**
  * Asks for a pre-registered client (MCP 2025-11-25, Client Registration Approaches) when the server cannot give one otherwise. The
- * secret is typed masked and never shown. Esc is the App's: back to the scopes.
+ * secret is typed masked and never shown. Esc goes back to the scopes.
  */
 export function ClientIdScreen({reason, redirectUri, field, onClientId, onClientSecret, onDocumentUrl}: ClientIdScreenProps) {
 	const document = field === 'document-url';
+	const keymap: readonly Binding[] = [{key: 'return', shown: 'Enter', label: field === 'client-secret' ? 'use this client' : 'next'}, ...useSharedKeys('escape')];
+	useKeymap(keymap);
 	return (
 		<Box flexDirection="column">
 			<Text bold>{document ? 'A Client ID Metadata Document' : 'A client id is needed'}</Text>
@@ -60,7 +62,7 @@ export function ClientIdScreen({reason, redirectUri, field, onClientId, onClient
 					</>
 				)}
 			</Box>
-			<KeyHints hints={[['Enter', field === 'client-secret' ? 'use this client' : 'next'], ['Esc', 'back']]} />
+			<KeyLine bindings={keymap} />
 		</Box>
 	);
 }

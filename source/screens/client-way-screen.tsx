@@ -1,7 +1,7 @@
 import {Box} from 'ink';
 import {Text} from '../components/text.js';
 import SelectInput from 'ink-select-input';
-import {KeyHints, globalHints} from '../components/key-hints.js';
+import {type Binding, KeyLine, useKeymap, useSharedKeys} from '../components/keymap.js';
 import type {ClientWay} from '../core/client-way.js';
 import {printable} from '../core/text.js';
 
@@ -19,13 +19,15 @@ export type ClientWayScreenProps = {
 
 /** Lets the user pick another of the ways to a client id that the server supports (MCP 2025-11-25, Client Registration Approaches). */
 export function ClientWayScreen({items, current, onPick}: ClientWayScreenProps) {
+	const keymap: readonly Binding[] = [{key: 'return', shown: 'Enter', label: 'use this way'}, ...useSharedKeys()];
+	useKeymap(keymap);
 	return (
 		<Box flexDirection="column">
 			<Text bold>How should this login get its client id?</Text>
 			<Box marginTop={1}>
 				<SelectInput items={items.map(item => ({key: item.way, value: item.way, label: printable(`${item.label}${item.way === current ? ' (now)' : ''}: ${item.why}`)}))} onSelect={item => onPick(item.value)} />
 			</Box>
-			<KeyHints hints={[['Enter', 'use this way'], ...globalHints]} />
+			<KeyLine bindings={keymap} />
 		</Box>
 	);
 }

@@ -4,7 +4,7 @@ import {Text} from '../components/text.js';
 import type {Attempt, DiscoveryStage} from '../core/discovery.js';
 import {ErrorBox, type ErrorInfo} from '../components/error-box.js';
 import {printable} from '../core/text.js';
-import {KeyHints, globalHints} from '../components/key-hints.js';
+import {KeyLine, useKeymap, useSharedKeys} from '../components/keymap.js';
 
 /** One discovery request: running while `attempt` is undefined. */
 export type DiscoveryRow = {
@@ -54,6 +54,8 @@ function Row({row}: {readonly row: DiscoveryRow}) {
 
 /** The discovery requests as they run, grouped by stage, each with its status, outcome and time. */
 export function DiscoveryScreen({url, attempts, error}: DiscoveryScreenProps) {
+	const keymap = useSharedKeys();
+	useKeymap(keymap);
 	return (
 		<Box flexDirection="column">
 			<Text bold>Discovering how to log in to {url}</Text>
@@ -74,7 +76,7 @@ export function DiscoveryScreen({url, attempts, error}: DiscoveryScreenProps) {
 					<ErrorBox title="Discovery failed" {...error}/>
 				</Box>
 			) : undefined}
-			<KeyHints hints={globalHints}/>
+			<KeyLine bindings={keymap}/>
 		</Box>
 	);
 }

@@ -1,9 +1,10 @@
 import {Spinner} from '@inkjs/ui';
-import {Box, useInput} from 'ink';
+import {Box} from 'ink';
 import {Text} from '../components/text.js';
-import {KeyHints, globalHints} from '../components/key-hints.js';
+import {type Binding, KeyLine, useKeymap, useSharedKeys} from '../components/keymap.js';
 import type {ClientMetadataDocumentCheck} from '../core/client-metadata-document.js';
 import {printableLine} from '../core/text.js';
+import {otherWayKey} from './registration-screen.js';
 
 export type DocumentClientScreenProps = {
 	/** The Client ID Metadata Document's URL: the client id. */
@@ -12,6 +13,8 @@ export type DocumentClientScreenProps = {
 	readonly check?: ClientMetadataDocumentCheck;
 	/** Enter, when the document has no error. */
 	readonly onContinue: () => void;
+	/** `w`: another way to a client id. */
+	readonly onOtherWay?: () => void;
 };
 
 /**
@@ -19,11 +22,10 @@ export type DocumentClientScreenProps = {
  * and its redirect URIs cover the loopback callback, before any login. A document this machine cannot
  * fetch is a warning only: the authorization server fetches it, not us.
  */
-export function DocumentClientScreen({url, check, onContinue}: DocumentClientScreenProps) {
+export function DocumentClientScreen({url, check, onContinue, onOtherWay}: DocumentClientScreenProps) {
 	const usable = check !== undefined && check.errors.length === 0;
-	useInput((_input, key) => {
-		if (key.return && usable) onContinue();
-	});
+	const keymap: readonly Binding[] = [{key: 'return', shown: 'Enter', label: 'log in with the browser', when: usable, action: onContinue}, otherWayKey(onOtherWay), ...useSharedKeys()];
+	useKeymap(keymap);
 	return (
 		<Box flexDirection="column">
 			<Text bold>Client ID Metadata Document</Text>
@@ -44,7 +46,7 @@ export function DocumentClientScreen({url, check, onContinue}: DocumentClientScr
 				{usable && check.fetched ? <Text color="green">✓ client_id is the document&apos;s URL</Text> : undefined}
 				{usable && check.redirectUri ? <Text color="green">✓ redirect URI {check.redirectUri} covers the loopback callback</Text> : undefined}
 			</Box>
-			<KeyHints hints={[...(usable ? [['Enter', 'log in with the browser'] as const] : []), ...globalHints]} />
+			<KeyLine bindings={keymap} />
 		</Box>
 	);
 }

@@ -1,5 +1,5 @@
 import {Spinner} from '@inkjs/ui';
-import {Box, useInput} from 'ink';
+import {Box} from 'ink';
 import {Text} from '../components/text.js';
 import type {BrowserLaunch} from '../core/browser.js';
 import {useClock} from '../components/countdown.js';
@@ -7,7 +7,7 @@ import {Elapsed, clockDuration} from '../components/elapsed.js';
 import {ErrorBox, type ErrorInfo} from '../components/error-box.js';
 import {MaskedUrlInput} from '../components/masked-url-input.js';
 import {formatDuration} from '../core/text.js';
-import {type KeyHint, KeyHints, globalHints} from '../components/key-hints.js';
+import {type Binding, KeyLine, useKeymap, useSharedKeys} from '../components/keymap.js';
 
 export type LoginPhase =
 	| {readonly kind: 'waiting'}
@@ -72,26 +72,26 @@ function browserLine(browser: BrowserState | undefined): string {
 	}
 }
 
-function hintsFor(phase: LoginPhase): readonly KeyHint[] {
+/** The keys of each phase; the paste field takes every other key while it is open. */
+function useLoginKeys(props: LoginScreenProps): readonly Binding[] {
+	const {phase} = props;
+	const shared = useSharedKeys(phase.kind === 'pasting' ? 'none' : 'all');
 	switch (phase.kind) {
 		case 'waiting': {
-			return [['o', 'open browser again'], ['p', 'paste the redirect URL'], ...globalHints];
+			return [{key: 'o', label: 'open browser again', action: props.onReopen}, {key: 'p', label: 'paste the redirect URL', action: props.onStartPaste}, ...shared];
 		}
 
 		case 'pasting': {
-			return [['Enter', 'use this URL'], ['Esc', 'cancel']];
+			return [{key: 'return', shown: 'Enter', label: 'use this URL'}, {key: 'escape', shown: 'Esc', label: 'cancel', action: props.onCancelPaste}];
 		}
 
 		case 'exchanging': {
-			return globalHints;
+			return shared;
 		}
 
-		case 'failed': {
-			return [['Enter', 'try again'], ...globalHints];
-		}
-
+		case 'failed':
 		case 'timed-out': {
-			return [['Enter', 'log in again'], ...globalHints];
+			return [{key: 'return', shown: 'Enter', label: phase.kind === 'failed' ? 'try again' : 'log in again', action: props.onRetry}, {key: 'r', action: props.onRetry}, ...shared];
 		}
 	}
 }
@@ -127,13 +127,10 @@ function TimedOut({timeoutMs, redirectUri, strays}: {readonly timeoutMs: number;
 }
 
 /** The browser login: the URL to open, the wait for the redirect, and the way around a lost redirect. */
-export function LoginScreen({redirectUri, authorizationUrl, browser, startedAt, timeoutMs, phase, strays, onReopen, onStartPaste, onPaste, onCancelPaste, onRetry}: LoginScreenProps) {
-	useInput((input, key) => {
-		if (phase.kind === 'waiting' && input === 'o') onReopen();
-		else if (phase.kind === 'waiting' && input === 'p') onStartPaste();
-		else if (phase.kind === 'pasting' && key.escape) onCancelPaste();
-		else if ((phase.kind === 'failed' || phase.kind === 'timed-out') && (key.return || input === 'r')) onRetry();
-	});
+export function LoginScreen(props: LoginScreenProps) {
+	const {redirectUri, authorizationUrl, browser, startedAt, timeoutMs, phase, strays, onPaste} = props;
+	const keymap = useLoginKeys(props);
+	useKeymap(keymap);
 
 	return (
 		<Box flexDirection="column">
@@ -169,7 +166,7 @@ export function LoginScreen({redirectUri, authorizationUrl, browser, startedAt, 
 				{phase.kind === 'failed' ? <ErrorBox title="Login failed" {...phase.error}/> : undefined}
 				{phase.kind === 'timed-out' ? <TimedOut timeoutMs={timeoutMs} redirectUri={redirectUri} strays={strays}/> : undefined}
 			</Box>
-			<KeyHints hints={hintsFor(phase)}/>
+			<KeyLine bindings={keymap}/>
 		</Box>
 	);
 }

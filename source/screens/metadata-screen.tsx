@@ -1,10 +1,10 @@
-import {Box, useInput} from 'ink';
+import {Box} from 'ink';
 import {Text} from '../components/text.js';
 import type {ReactNode} from 'react';
 import type {Discovery, Finding} from '../core/discovery.js';
 import {printable} from '../core/text.js';
 import {jsonLines} from '../components/json-view.js';
-import {type KeyHint, KeyHints, globalHints} from '../components/key-hints.js';
+import {type Binding, KeyLine, useKeymap, useSharedKeys} from '../components/keymap.js';
 import {ScrollView} from '../components/scroll-view.js';
 
 export type MetadataScreenProps = {
@@ -119,13 +119,16 @@ function findingLines(findings: readonly Finding[]): ReactNode[] {
 /** The metadata that drives the login, its findings, and the gate: errors stop the wizard here. */
 export function MetadataScreen({discovery, showRaw, height, onToggleRaw, onContinue}: MetadataScreenProps) {
 	const canContinue = discovery.authorizationServer !== undefined && !discovery.findings.some(finding => finding.level === 'error');
-	useInput((input, key) => {
-		if (input === 'j') onToggleRaw();
-		else if (key.return && canContinue) onContinue();
-	});
+	const keymap: readonly Binding[] = [
+		{key: 'return', shown: 'Enter', label: 'choose scopes', when: canContinue, action: onContinue},
+		{key: 'j', label: showRaw ? 'key fields' : 'raw JSON', action: onToggleRaw},
+		// The scroll view takes the arrows.
+		{key: '', shown: '↑↓', label: 'scroll'},
+		...useSharedKeys(),
+	];
+	useKeymap(keymap);
 
 	const lines = [...(showRaw ? rawDocuments(discovery) : keyFields(discovery)), <Text> </Text>, ...findingLines(discovery.findings)];
-	const hints: KeyHint[] = [...(canContinue ? [['Enter', 'choose scopes'] as const] : []), ['j', showRaw ? 'key fields' : 'raw JSON'], ['↑↓', 'scroll'], ...globalHints];
 	return (
 		<Box flexDirection="column">
 			<ScrollView height={height - (canContinue ? 2 : 4)} lines={lines}/>
@@ -134,7 +137,7 @@ export function MetadataScreen({discovery, showRaw, height, onToggleRaw, onConti
 					<Text color="red">Cannot continue: fix the errors above{discovery.authorizationServer ? '' : ' (no authorization server was found)'}.</Text>
 				</Box>
 			)}
-			<KeyHints hints={hints}/>
+			<KeyLine bindings={keymap}/>
 		</Box>
 	);
 }

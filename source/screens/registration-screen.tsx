@@ -1,5 +1,5 @@
 import {Spinner, TextInput} from '@inkjs/ui';
-import {Box, useInput} from 'ink';
+import {Box} from 'ink';
 import {Text} from '../components/text.js';
 import {printable} from '../core/text.js';
 import type {ReactNode} from 'react';
@@ -8,7 +8,7 @@ import {maskSecret, redactJson} from '../core/redact.js';
 import type {RegistrationDifference, RegistrationRequest, RegistrationResult} from '../core/registration.js';
 import {ErrorBox, type ErrorInfo} from '../components/error-box.js';
 import {jsonLines} from '../components/json-view.js';
-import {type KeyHint, KeyHints, globalHints} from '../components/key-hints.js';
+import {type Binding, KeyLine, useKeymap, useSharedKeys} from '../components/keymap.js';
 import {ScrollView} from '../components/scroll-view.js';
 
 export type RegistrationPhase =
@@ -37,6 +37,8 @@ export type RegistrationScreenProps = {
 	readonly onSend: () => void;
 	/** Enter once registered: on to the browser login. */
 	readonly onContinue: () => void;
+	/** `w`, before the request is sent: another way to a client id. */
+	readonly onOtherWay?: () => void;
 };
 
 const statusWords: Record<number, string> = {200: 'OK', 201: 'Created'};
@@ -59,39 +61,44 @@ function ScopeNote({scope}: {readonly scope: string | undefined}) {
 	);
 }
 
-function hintsFor(phase: RegistrationPhase): readonly KeyHint[] {
+/** `w`: another way to a client id, where the screen offers one. */
+export function otherWayKey(onOtherWay: (() => void) | undefined, when = true): Binding {
+	return {key: 'w', label: 'another way', when: when && onOtherWay !== undefined, action: onOtherWay};
+}
+
+/** The keys of each phase; the name field takes every other key while it is open. */
+function useRegistrationKeys(phase: RegistrationPhase, props: RegistrationScreenProps): readonly Binding[] {
+	const shared = useSharedKeys(phase.kind === 'editing-name' ? 'none' : 'all');
+	const scroll: Binding = {key: '', shown: '↑↓', label: 'scroll'};
+	const otherWay = otherWayKey(props.onOtherWay);
 	switch (phase.kind) {
 		case 'preview': {
-			return [['Enter', 'send'], ['n', 'change client_name'], ['↑↓', 'scroll'], ...globalHints];
+			return [{key: 'return', shown: 'Enter', label: 'send', action: props.onSend}, {key: 'n', label: 'change client_name', action: props.onEditName}, scroll, otherWay, ...shared];
 		}
 
 		case 'editing-name': {
-			return [['Enter', 'use this name'], ['Esc', 'cancel']];
+			return [{key: 'return', shown: 'Enter', label: 'use this name'}, {key: 'escape', shown: 'Esc', label: 'cancel', action: props.onCancelEdit}];
 		}
 
 		case 'sending': {
-			return globalHints;
+			return shared;
 		}
 
 		case 'registered': {
-			return [['Enter', 'log in with the browser'], ['↑↓', 'scroll'], ...globalHints];
+			return [{key: 'return', shown: 'Enter', label: 'log in with the browser', action: props.onContinue}, scroll, ...shared];
 		}
 
 		case 'failed': {
-			return [['r', 'send again'], ...globalHints];
+			return [{key: 'r', label: 'send again', action: props.onSend}, otherWay, ...shared];
 		}
 	}
 }
 
 /** The registration request before it is sent, and what the server registered (or why not) after. */
-export function RegistrationScreen({endpoint, request, phase, height, onEditName, onNameSubmit, onCancelEdit, onSend, onContinue}: RegistrationScreenProps) {
-	useInput((input, key) => {
-		if (phase.kind === 'preview' && key.return) onSend();
-		else if (phase.kind === 'preview' && input === 'n') onEditName();
-		else if (phase.kind === 'editing-name' && key.escape) onCancelEdit();
-		else if (phase.kind === 'registered' && key.return) onContinue();
-		else if (phase.kind === 'failed' && input === 'r') onSend();
-	});
+export function RegistrationScreen(props: RegistrationScreenProps) {
+	const {endpoint, request, phase, height, onNameSubmit} = props;
+	const keymap = useRegistrationKeys(phase, props);
+	useKeymap(keymap);
 
 	let body: ReactNode;
 	switch (phase.kind) {
@@ -158,7 +165,7 @@ export function RegistrationScreen({endpoint, request, phase, height, onEditName
 			<Box flexDirection="column" marginTop={1}>
 				{body}
 			</Box>
-			<KeyHints hints={hintsFor(phase)}/>
+			<KeyLine bindings={keymap}/>
 		</Box>
 	);
 }
@@ -168,13 +175,14 @@ export type PreRegisteredScreenProps = {
 	readonly client: ClientCredentials;
 	/** Enter: on to the browser login. */
 	readonly onContinue: () => void;
+	/** `w`: another way to a client id. */
+	readonly onOtherWay?: () => void;
 };
 
 /** Instead of the registration: the client the user brought, its secret masked. */
-export function PreRegisteredScreen({client, onContinue}: PreRegisteredScreenProps) {
-	useInput((_input, key) => {
-		if (key.return) onContinue();
-	});
+export function PreRegisteredScreen({client, onContinue, onOtherWay}: PreRegisteredScreenProps) {
+	const keymap: readonly Binding[] = [{key: 'return', shown: 'Enter', label: 'log in with the browser', action: onContinue}, otherWayKey(onOtherWay), ...useSharedKeys()];
+	useKeymap(keymap);
 	const secret = client.clientSecret === undefined ? 'no secret' : `secret ${maskSecret(client.clientSecret)}`;
 	return (
 		<Box flexDirection="column">
@@ -185,7 +193,7 @@ export function PreRegisteredScreen({client, onContinue}: PreRegisteredScreenPro
 				</Text>
 				<Text>No registration is sent.</Text>
 			</Box>
-			<KeyHints hints={[['Enter', 'log in with the browser'], ...globalHints]}/>
+			<KeyLine bindings={keymap}/>
 		</Box>
 	);
 }

@@ -1,10 +1,10 @@
 import {MultiSelect, TextInput} from '@inkjs/ui';
-import {Box, useInput} from 'ink';
+import {Box} from 'ink';
 import {Text} from '../components/text.js';
 import {useCallback, useLayoutEffect, useMemo, useRef, useState} from 'react';
 import {type ScopeOption, type ScopeSource, scopeParameter} from '../core/scopes.js';
 import {printable} from '../core/text.js';
-import {type KeyHint, KeyHints, globalHints} from '../components/key-hints.js';
+import {type Binding, KeyLine, useKeymap, useSharedKeys} from '../components/keymap.js';
 
 export type ScopesScreenProps = {
 	/** Every scope to offer, the ones the user added included (source 'user'). */
@@ -84,27 +84,18 @@ function ScopeChooser({options, selected, isDisabled, onChange, onSubmit}: Choos
 
 /** Which scopes to ask for: the advertised ones with where each came from, and the exact `scope` to send. */
 export function ScopesScreen({options, selected, reason, adding, onChange, onStartAdding, onAdd, onCancelAdding, onSubmit}: ScopesScreenProps) {
-	useInput(
-		(input, key) => {
-			if (input === 'a') onStartAdding();
+	const shared = useSharedKeys();
+	// The scope field takes every other key; the list takes Space, the arrows and Enter.
+	const keymap: readonly Binding[] = adding
+		? [{key: 'return', shown: 'Enter', label: 'add'}, {key: 'escape', shown: 'Esc', label: 'cancel', action: onCancelAdding}]
+		: [
+			{key: '', shown: 'Space', label: 'toggle', when: options.length > 0},
+			{key: 'a', label: 'add a scope', action: onStartAdding},
 			// With no options there is no MultiSelect to take Enter.
-			else if (key.return && options.length === 0) onSubmit([]);
-		},
-		{isActive: !adding},
-	);
-	useInput(
-		(_input, key) => {
-			if (key.escape) onCancelAdding();
-		},
-		{isActive: adding},
-	);
-
-	const hints: readonly KeyHint[] = adding
-		? [
-			['Enter', 'add'],
-			['Esc', 'cancel'],
-		]
-		: [...(options.length > 0 ? [['Space', 'toggle'] as const] : []), ['a', 'add a scope'], ['Enter', 'preview registration'], ...globalHints];
+			{key: 'return', shown: 'Enter', label: 'preview registration', action: options.length === 0 ? () => onSubmit([]) : undefined},
+			...shared,
+		];
+	useKeymap(keymap);
 	return (
 		<Box flexDirection="column">
 			<Text bold>Which scopes should the login ask for?</Text>
@@ -129,7 +120,7 @@ export function ScopesScreen({options, selected, reason, adding, onChange, onSta
 					/>
 				</Box>
 			) : undefined}
-			<KeyHints hints={hints}/>
+			<KeyLine bindings={keymap}/>
 		</Box>
 	);
 }

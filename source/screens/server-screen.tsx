@@ -1,12 +1,12 @@
 import {Spinner, TextInput} from '@inkjs/ui';
-import {Box, useInput} from 'ink';
+import {Box} from 'ink';
 import {Text} from '../components/text.js';
 import type {ReactNode} from 'react';
-import {Confirm, confirmHints} from '../components/confirm.js';
+import {Confirm, confirmKeys} from '../components/confirm.js';
 import {Countdown, clockTime, dateTime, useClock} from '../components/countdown.js';
 import {ErrorBox, type ErrorInfo} from '../components/error-box.js';
 import {jsonLines} from '../components/json-view.js';
-import {type KeyHint, KeyHints} from '../components/key-hints.js';
+import {type Binding, KeyLine, useKeymap, useSharedKeys} from '../components/keymap.js';
 import {ScrollView} from '../components/scroll-view.js';
 import {Field, McpCheckLine, TokenFields} from '../components/token-fields.js';
 import {TracePanel} from '../components/trace-panel.js';
@@ -72,15 +72,6 @@ export type ServerScreenProps = {
 	/** 1-4 in the export picker. */
 	readonly onExport: (target: ExportTarget) => void;
 };
-
-/**
- * Whether the screen answers Esc itself (it cancels the rename, the y/n question, the export): the App
- * then leaves every key to it, q and t included (they are text in the rename field, and no answer to a
- * question). Otherwise, in every view, Esc is the App's "back to the list", with q quit and t trace.
- */
-export function isServerScreenCapturingEscape(modes: Pick<ServerScreenProps, 'confirming' | 'renaming' | 'exporting'>): boolean {
-	return modes.renaming || modes.confirming !== undefined || modes.exporting !== undefined;
-}
 
 /** The export picker's keys, in order. */
 export const exportChoices: ReadonlyArray<{readonly key: string; readonly target: ExportTarget; readonly label: string}> = [
@@ -263,117 +254,56 @@ function ExportShown({exporting}: {readonly exporting: Extract<ServerExporting, 
 	);
 }
 
-function summaryHints(server: SavedServer): readonly KeyHint[] {
+/** The keys of the screen in each of its modes; the rename field takes every other key while open. */
+function useServerKeys(props: ServerScreenProps): readonly Binding[] {
+	const {server, view, activity, confirming, renaming, exporting, onAction, onView, onCancel} = props;
+	const shared = useSharedKeys(renaming || confirming !== undefined || exporting !== undefined ? 'none' : 'all');
+	const toList = shared.map(binding => (binding.key === 'escape' ? {...binding, label: 'back to the list'} : binding));
+	const scroll: Binding = {key: '', shown: '↑↓', label: 'scroll'};
+	if (renaming) return [{key: 'return', shown: 'Enter', label: 'rename'}, {key: 'escape', shown: 'Esc', label: 'cancel', action: onCancel}];
+	if (confirming !== undefined) return confirmKeys(props.onConfirm, onCancel);
+	if (exporting?.kind === 'choosing') {
+		return [
+			...exportChoices.map(({key, target}) => ({key, action: () => props.onExport(target)})),
+			{key: '', shown: `1-${exportChoices.length}`, label: 'choose'},
+			{key: 'escape', shown: 'Esc', label: 'cancel', action: onCancel},
+		];
+	}
+
+	if (exporting?.kind === 'shown') return [{key: 'escape', shown: 'Esc', label: 'close', action: onCancel}];
+	if (view === 'registration') return [scroll, {key: 'l', label: 'last login trace', action: () => onView('trace')}, {key: 'g', label: 'back to the summary', action: () => onView('summary')}, ...toList];
+	if (view === 'trace') return [scroll, {key: 'g', label: 'registration JSON', action: () => onView('registration')}, {key: 'l', label: 'back to the summary', action: () => onView('summary')}, ...toList];
+	const busy = activity.kind === 'busy';
+	const canRefresh = server.tokens?.refreshToken !== undefined;
 	return [
-		['a', 're-authorize'],
-		server.tokens?.refreshToken === undefined ? ['', 'no refresh token'] : ['r', 'refresh now'],
-		['v', 'check with MCP'],
-		['n', 'rename'],
-		...(server.tokens === undefined ? [] : [['k', 'forget tokens'] as const]),
-		['g', 'registration JSON'],
-		['l', 'last login trace'],
-		['e', 'export'],
-		...(server.client?.source === 'registration' ? [['d', 'forget the registration'] as const] : []),
-		['x', 'remove'],
-		['Esc', 'back to the list'],
-		['q', 'quit'],
+		{key: 'a', label: 're-authorize', action: () => onAction('reauthorize')},
+		{key: 'r', label: 'refresh now', when: canRefresh, action: busy ? undefined : () => onAction('refresh')},
+		{key: '', label: 'no refresh token', when: !canRefresh},
+		{key: 'v', label: 'check with MCP', action: busy ? undefined : () => onAction('check')},
+		{key: 'n', label: 'rename', action: () => onAction('rename')},
+		{key: 'k', label: 'forget tokens', when: server.tokens !== undefined, action: () => onAction('forget-tokens')},
+		{key: 'g', label: 'registration JSON', action: () => onView('registration')},
+		{key: 'l', label: 'last login trace', action: () => onView('trace')},
+		{key: 'e', label: 'export', action: () => onAction('export')},
+		{key: 'd', label: 'forget the registration', when: server.client?.source === 'registration', action: () => onAction('forget-registration')},
+		{key: 'x', label: 'remove', action: () => onAction('remove')},
+		...toList,
 	];
 }
 
 /**
  * One saved server: its details and live status, the actions on it (some asking y/n first), the
- * registration JSON, the last login's trace, rename and export. Esc: see isServerScreenCapturingEscape.
+ * registration JSON, the last login's trace, rename and export. Esc goes back to the list, except where
+ * it cancels a field, a question or the export.
  */
-export function ServerScreen({server, view, activity, confirming, renaming, exporting, height, now, onAction, onView, onConfirm, onCancel, onRename, onExport}: ServerScreenProps) {
-	const busy = activity.kind === 'busy';
-	const canRefresh = server.tokens?.refreshToken !== undefined;
-	useInput((input, key) => {
-		// The rename field takes the keys, and the Confirm box its own.
-		if (renaming) {
-			if (key.escape) onCancel();
-			return;
-		}
-
-		if (confirming !== undefined) return;
-		if (exporting?.kind === 'choosing') {
-			const choice = exportChoices.find(target => target.key === input);
-			if (choice) onExport(choice.target);
-			else if (key.escape) onCancel();
-			return;
-		}
-
-		if (exporting?.kind === 'shown') {
-			if (key.escape) onCancel();
-			return;
-		}
-
-		if (view !== 'summary') {
-			if (input === 'g') onView(view === 'registration' ? 'summary' : 'registration');
-			else if (input === 'l') onView(view === 'trace' ? 'summary' : 'trace');
-			return;
-		}
-
-		switch (input) {
-			case 'a': {
-				onAction('reauthorize');
-				break;
-			}
-
-			case 'r': {
-				if (canRefresh && !busy) onAction('refresh');
-				break;
-			}
-
-			case 'v': {
-				if (!busy) onAction('check');
-				break;
-			}
-
-			case 'n': {
-				onAction('rename');
-				break;
-			}
-
-			case 'k': {
-				if (server.tokens !== undefined) onAction('forget-tokens');
-				break;
-			}
-
-			case 'g': {
-				onView('registration');
-				break;
-			}
-
-			case 'l': {
-				onView('trace');
-				break;
-			}
-
-			case 'e': {
-				onAction('export');
-				break;
-			}
-
-			case 'd': {
-				if (server.client?.source === 'registration') onAction('forget-registration');
-				break;
-			}
-
-			case 'x': {
-				onAction('remove');
-				break;
-			}
-
-			default: {
-				break;
-			}
-		}
-	});
+export function ServerScreen(props: ServerScreenProps) {
+	const {server, view, activity, confirming, renaming, exporting, height, now, onRename} = props;
+	const keymap = useServerKeys(props);
+	useKeymap(keymap);
 
 	const name = printableLine(server.name);
 	let title: ReactNode = <Text bold>{name}</Text>;
 	let body: ReactNode;
-	let hints: readonly KeyHint[];
 	if (renaming) {
 		body = (
 			<Box>
@@ -386,33 +316,16 @@ export function ServerScreen({server, view, activity, confirming, renaming, expo
 				/>
 			</Box>
 		);
-		hints = [
-			['Enter', 'rename'],
-			['Esc', 'cancel'],
-		];
 	} else if (confirming !== undefined) {
 		const {question, details} = confirmationFor(confirming, server);
-		body = <Confirm question={question} details={details} onConfirm={onConfirm} onCancel={onCancel}/>;
-		hints = confirmHints;
+		body = <Confirm question={question} details={details}/>;
 	} else if (exporting?.kind === 'choosing') {
 		body = <ExportChooser name={name}/>;
-		hints = [
-			['1-4', 'choose'],
-			['Esc', 'cancel'],
-		];
 	} else if (exporting?.kind === 'shown') {
 		body = <ExportShown exporting={exporting}/>;
-		hints = [['Esc', 'close']];
 	} else if (view === 'registration') {
 		title = <Text bold>{name} · client registration</Text>;
 		body = <RegistrationView server={server} height={height} now={now?.() ?? Date.now()}/>;
-		hints = [
-			['↑↓', 'scroll'],
-			['l', 'last login trace'],
-			['g', 'back to the summary'],
-			['Esc', 'back to the list'],
-			['q', 'quit'],
-		];
 	} else if (view === 'trace') {
 		const trace = server.lastLoginTrace;
 		title = (
@@ -421,16 +334,8 @@ export function ServerScreen({server, view, activity, confirming, renaming, expo
 			</Text>
 		);
 		body = <TraceView server={server} height={height}/>;
-		hints = [
-			['↑↓', 'scroll'],
-			['g', 'registration JSON'],
-			['l', 'back to the summary'],
-			['Esc', 'back to the list'],
-			['q', 'quit'],
-		];
 	} else {
 		body = <Summary server={server} activity={activity} now={now}/>;
-		hints = summaryHints(server);
 	}
 
 	return (
@@ -439,7 +344,7 @@ export function ServerScreen({server, view, activity, confirming, renaming, expo
 			<Box flexDirection="column" marginTop={1}>
 				{body}
 			</Box>
-			<KeyHints hints={hints}/>
+			<KeyLine bindings={keymap}/>
 		</Box>
 	);
 }

@@ -1,9 +1,9 @@
-import {Box, useInput} from 'ink';
+import {Box} from 'ink';
 import {Text} from '../components/text.js';
 import SelectInput from 'ink-select-input';
 import {createContext, useCallback, useContext, useMemo} from 'react';
 import {useClock} from '../components/countdown.js';
-import {KeyHints} from '../components/key-hints.js';
+import {type Binding, KeyLine, useKeymap, useSharedKeys} from '../components/keymap.js';
 import {printableLine} from '../core/text.js';
 import {type ServerStatus, serverStatus, statusLabel} from '../store/status.js';
 import type {SavedServer} from '../store/types.js';
@@ -126,9 +126,9 @@ function Header({table}: {readonly table: Table}) {
 export function ServersScreen({servers, notices, initialSelection, now, onOpen, onAdd}: ServersScreenProps) {
 	// The one clock of the screen: every status ticks with it, once a second.
 	const current = useClock(now);
-	useInput(input => {
-		if (input === 'n') onAdd();
-	});
+	const shared = useSharedKeys();
+	const keymap: readonly Binding[] = [{key: '', shown: '↑↓', label: 'choose'}, {key: 'return', shown: 'Enter', label: 'open'}, {key: 'n', label: 'new server', action: onAdd}, ...shared];
+	useKeymap(keymap);
 
 	const items = useMemo(() => [...servers.map(server => ({key: server.mcpUrl, label: server.mcpUrl, value: server.mcpUrl})), {key: 'add-server', label: addServerLabel, value: ''}], [servers]);
 	const handleSelect = useCallback(
@@ -179,14 +179,7 @@ export function ServersScreen({servers, notices, initialSelection, now, onOpen, 
 					<SelectInput items={items} initialIndex={initialIndex} itemComponent={ServerItem} onSelect={handleSelect}/>
 				</TableContext.Provider>
 			</Box>
-			<KeyHints
-				hints={[
-					['↑↓', 'choose'],
-					['Enter', 'open'],
-					['n', 'new server'],
-					['q', 'quit'],
-				]}
-			/>
+			<KeyLine bindings={keymap}/>
 		</Box>
 	);
 }

@@ -1,5 +1,5 @@
 import {Spinner} from '@inkjs/ui';
-import {Box, useInput} from 'ink';
+import {Box} from 'ink';
 import {Text} from '../components/text.js';
 import {Field, McpCheckLine, TokenFields} from '../components/token-fields.js';
 import type {ReactNode} from 'react';
@@ -8,7 +8,8 @@ import {type TokenSet, type TokenSummary, summarizeTokens} from '../core/tokens.
 import {Countdown, clockTime, dateTime} from '../components/countdown.js';
 import {ErrorBox, type ErrorInfo} from '../components/error-box.js';
 import {printable} from '../core/text.js';
-import {type KeyHint, KeyHints} from '../components/key-hints.js';
+import {type Binding, KeyLine, useKeymap, useSharedKeys} from '../components/keymap.js';
+import {type ToolCallState, ToolCallPanel} from './tool-call-panel.js';
 
 export type RefreshState =
 	| {readonly kind: 'idle'}
@@ -47,7 +48,57 @@ export type TokenScreenProps = {
 	readonly onCheck: () => void;
 	/** `a`, once the refresh token was revoked: log in again. */
 	readonly onLogInAgain: () => void;
+	/** A tool call from this screen: picking, running, or its result. */
+	readonly call?: ToolCallState;
+	/** `c` (after a passed check) and the tool-call panel's keys; without them no tool call is offered. */
+	readonly onToolCall?: ToolCallHandlers;
 };
+
+export type ToolCallHandlers = {
+	/** `c`: pick a tool. */
+	readonly open: () => void;
+	/** Enter on a tool in the list. */
+	readonly pick: (tool: string) => void;
+	/** Esc: close the panel (a call under way is abandoned). */
+	readonly close: () => void;
+	/** Enter on the step-up offer: log in again with the scopes the server asked for. */
+	readonly stepUp: () => void;
+};
+
+/** The keys of the screen, and of its tool-call panel while one is open (the tool list takes ↑↓ and Enter). */
+function useTokenKeys(props: TokenScreenProps): readonly Binding[] {
+	const {tokens, refresh, check, call, onToolCall} = props;
+	const shared = useSharedKeys(call === undefined ? 'all' : 'letters');
+	if (call && onToolCall) {
+		const close = {key: 'escape', shown: 'Esc', action: onToolCall.close};
+		switch (call.kind) {
+			case 'picking': {
+				return [{key: 'return', shown: 'Enter', label: 'call'}, {...close, label: 'cancel'}];
+			}
+
+			case 'running': {
+				return [{...close, label: 'cancel'}, ...shared];
+			}
+
+			case 'done': {
+				const stepUp = call.stepUpScopes === undefined ? [] : [{key: 'return', shown: 'Enter', label: `log in again with: ${call.stepUpScopes.join(' ')}`, action: onToolCall.stepUp}];
+				return [...stepUp, {...close, label: stepUp.length > 0 ? 'not now' : 'close'}, ...shared];
+			}
+		}
+	}
+
+	const revoked = refresh.kind === 'failed' && refresh.revoked === true;
+	const canRefresh = tokens.refreshToken !== undefined && !revoked;
+	return [
+		{key: 'r', label: 'refresh now', when: canRefresh, action: refresh.kind === 'refreshing' ? undefined : props.onRefresh},
+		{key: '', label: 'no refresh token: log in again to get one', when: tokens.refreshToken === undefined},
+		{key: 'a', label: 'log in again', when: revoked, action: props.onLogInAgain},
+		// Once the refresh token was refused the saved tokens are gone: nothing to check with.
+		{key: 'v', label: 'check with MCP', when: !revoked, action: check.kind === 'running' ? undefined : props.onCheck},
+		{key: 'c', label: 'call a tool with this token', when: onToolCall !== undefined && check.kind === 'done' && check.result.ok, action: onToolCall?.open},
+		...shared,
+	];
+}
 
 function RefreshLine({refresh}: {readonly refresh: RefreshState}) {
 	switch (refresh.kind) {
@@ -76,18 +127,14 @@ function CheckLine({check}: {readonly check: CheckState}) {
 }
 
 /** The end of the login: the token (masked), its expiry ticking, the scopes granted, refresh and check. */
-export function TokenScreen({serverName, mcpUrl, tokens, requestedScopes, refresh, nextRefreshAt, check, saved, now, onRefresh, onCheck, onLogInAgain}: TokenScreenProps) {
+export function TokenScreen(props: TokenScreenProps) {
+	const {serverName, mcpUrl, tokens, requestedScopes, refresh, nextRefreshAt, check, saved, now, call, onToolCall} = props;
 	const revoked = refresh.kind === 'failed' && refresh.revoked === true;
 	const canRefresh = tokens.refreshToken !== undefined && !revoked;
-	useInput(input => {
-		if (input === 'r' && canRefresh && refresh.kind !== 'refreshing') onRefresh();
-		else if (input === 'v' && check.kind !== 'running') onCheck();
-		else if (input === 'a' && revoked) onLogInAgain();
-	});
+	const keymap = useTokenKeys(props);
+	useKeymap(keymap);
 
 	const summary = summarizeTokens(tokens, requestedScopes, now?.());
-	const refreshHint: KeyHint = revoked ? ['a', 'log in again'] : canRefresh ? ['r', 'refresh now'] : ['', 'no refresh token: log in again to get one'];
-	const hints: readonly KeyHint[] = [refreshHint, ['v', 'check with MCP'], ['t', 'trace'], ['q', 'quit']];
 	return (
 		<Box flexDirection="column">
 			<Text bold color="green">
@@ -111,7 +158,8 @@ export function TokenScreen({serverName, mcpUrl, tokens, requestedScopes, refres
 					<Text color="red">Not saved: {saved.message}</Text>
 				) : undefined}
 			</Box>
-			<KeyHints hints={hints}/>
+			{call && onToolCall ? <ToolCallPanel call={call} onPick={onToolCall.pick} /> : undefined}
+			<KeyLine bindings={keymap}/>
 		</Box>
 	);
 }

@@ -3,7 +3,6 @@ import {Box} from 'ink';
 import {Text} from '../components/text.js';
 import SelectInput from 'ink-select-input';
 import {ErrorBox} from '../components/error-box.js';
-import {KeyHints} from '../components/key-hints.js';
 import {printable, printableLine} from '../core/text.js';
 import type {ToolCallResult} from '../core/tool-call.js';
 
@@ -29,7 +28,6 @@ export function ToolCallPanel({call, onPick}: ToolCallPanelProps) {
 				<Box flexDirection="column" marginTop={1}>
 					<Text bold>Call which tool (with no arguments)?</Text>
 					<SelectInput items={call.tools.map(tool => ({key: tool, value: tool, label: printableLine(tool)}))} onSelect={item => onPick(item.value)} />
-					<KeyHints hints={[['Enter', 'call'], ['Esc', 'cancel']]} />
 				</Box>
 			);
 		}
@@ -54,12 +52,7 @@ export function ToolCallPanel({call, onPick}: ToolCallPanelProps) {
 			return (
 				<Box flexDirection="column" marginTop={1}>
 					<ErrorBox title={`${call.tool} was refused`} message={result.message} hint={result.hint} />
-					{call.stepUpScopes ? (
-						<>
-							<Text>The server asks for: {printableLine(result.insufficientScope?.scopes.join(' ') ?? '')}</Text>
-							<KeyHints hints={[['Enter', `log in again with: ${printableLine(call.stepUpScopes.join(' '))}`], ['Esc', 'not now']]} />
-						</>
-					) : undefined}
+					{call.stepUpScopes ? <Text>The server asks for: {printableLine(result.insufficientScope?.scopes.join(' ') ?? '')}</Text> : undefined}
 				</Box>
 			);
 		}

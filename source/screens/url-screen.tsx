@@ -4,7 +4,7 @@ import {Text} from '../components/text.js';
 import {useState} from 'react';
 import {WizardError} from '../core/errors.js';
 import {parseServerUrl} from '../core/urls.js';
-import {KeyHints} from '../components/key-hints.js';
+import {type Binding, KeyLine, useKeymap, useSharedKeys} from '../components/keymap.js';
 
 export type UrlScreenProps = {
 	/** The URL to start from, e.g. the one whose discovery failed. */
@@ -30,6 +30,9 @@ function check(value: string): Check {
 export function UrlScreen({initialValue = '', error, onSubmit}: UrlScreenProps) {
 	const [value, setValue] = useState(initialValue);
 	const result = check(value);
+	// Every other key is text here, q and t too.
+	const keymap: readonly Binding[] = [{key: 'return', shown: 'Enter', label: 'discover'}, ...useSharedKeys('escape'), {key: '', shown: 'Ctrl-C', label: 'quit'}];
+	useKeymap(keymap);
 	return (
 		<Box flexDirection="column">
 			<Text bold>Which MCP server do you want to log in to?</Text>
@@ -57,12 +60,7 @@ export function UrlScreen({initialValue = '', error, onSubmit}: UrlScreenProps) 
 					<Text color="red">{error}</Text>
 				</Box>
 			) : undefined}
-			<KeyHints
-				hints={[
-					['Enter', 'discover'],
-					['Ctrl-C', 'quit'],
-				]}
-			/>
+			<KeyLine bindings={keymap} />
 		</Box>
 	);
 }

@@ -1,12 +1,13 @@
-import {Box, useApp, useInput, useStdout} from 'ink';
+import {Box, useApp, useStdout} from 'ink';
 import {Text} from '../components/text.js';
-import {useReducer, useSyncExternalStore} from 'react';
-import {KeyHints} from '../components/key-hints.js';
+import {useMemo, useReducer, useSyncExternalStore} from 'react';
+import {type Binding, KeyLine, type SharedKeys, SharedKeysContext, useKeymap} from '../components/keymap.js';
 import {TracePanel} from '../components/trace-panel.js';
 import {StepScreen, clientWayLabels, wayReason} from './step-screen.js';
+import type {Exchange} from '../core/http.js';
 import type {WizardServices} from './services.js';
-import {type Step, assertNever, clientWayOf, globalKeys, initialState, reducer} from './state.js';
-import {useGlobalKeys} from './use-global-keys.js';
+import {type Step, assertNever, canGoBack, clientWayOf, initialState, reducer} from './state.js';
+import {useInterruptKey} from './use-interrupt-key.js';
 import {useClientCheck, useServerActions} from './use-server-effects.js';
 import {useCallbackListener, useDiscovery, useDocumentCheck, useLogin, useRegistration, useTokenLifecycle, useToolCall} from './use-wizard-effects.js';
 
@@ -94,6 +95,19 @@ function Header({step}: {readonly step: Step}) {
 	);
 }
 
+/** The HTTP trace over the step: t or Esc goes back to it. */
+function Trace({exchanges, height, onClose, onQuit}: {readonly exchanges: readonly Exchange[]; readonly height: number; readonly onClose: () => void; readonly onQuit: () => void}) {
+	const keymap: readonly Binding[] = [{key: 't', label: 'back to the step', action: onClose}, {key: 'escape', action: onClose}, {key: 'q', label: 'quit', action: onQuit}];
+	useKeymap(keymap);
+	return (
+		<Box flexDirection="column">
+			<Text bold>HTTP trace ({exchanges.length} exchanges, secrets masked)</Text>
+			<TracePanel exchanges={exchanges} height={height - 2} isActive />
+			<KeyLine bindings={keymap} />
+		</Box>
+	);
+}
+
 /** The guided login: one reducer over the steps, effects in hooks, one screen at a time. */
 export function App({services, initialUrl, banner}: AppProps) {
 	const [state, dispatch] = useReducer(reducer, {url: initialUrl, servers: services.store.list()}, initialState);
@@ -111,33 +125,13 @@ export function App({services, initialUrl, banner}: AppProps) {
 	useServerActions(state.step, dispatch, services);
 	useDocumentCheck(state.step, dispatch, services);
 	useToolCall(state.step, dispatch, services);
-	const {step} = state;
-	const call = step.name === 'tokens' ? step.call : undefined;
-	useInput(
-		(input, key) => {
-			if (call === undefined && input === 'c' && !key.ctrl) dispatch({type: 'tool-call-opened'});
-			else if (call !== undefined && key.escape) dispatch({type: 'tool-call-closed'});
-			else if (call?.kind === 'done' && call.stepUpScopes && key.return) dispatch({type: 'step-up-accepted'});
-		},
-		{isActive: step.name === 'tokens' && !state.traceOpen && step.check.kind === 'done' && step.check.result.ok},
-	);
-	const keys = state.traceOpen ? 'all' : globalKeys(state.step);
-	const way = keys === 'all' ? clientWayOf(state.step) : undefined;
-	useInput(
-		input => {
-			if (input === 'w') dispatch({type: 'client-way-opened'});
-		},
-		{isActive: way !== undefined && !state.traceOpen},
-	);
-	useGlobalKeys({
-		scope: keys,
-		onBack: () => dispatch(state.traceOpen ? {type: 'trace-toggled'} : {type: 'back'}),
-		onQuit: () => exit(),
-		// Unmounting runs every effect's cleanup: requests aborted, the loopback listener closed. A store
-		// write under way finishes (each is one atomic rename), so the file is never left half-written.
-		onInterrupt: () => exit(interrupted),
-		onToggleTrace: () => dispatch({type: 'trace-toggled'}),
-	});
+	// Unmounting runs every effect's cleanup: requests aborted, the loopback listener closed. A store
+	// write under way finishes (each is one atomic rename), so the file is never left half-written.
+	useInterruptKey(() => exit(interrupted));
+	const back = canGoBack(state);
+	// The keys every screen offers (see useSharedKeys); each screen's keymap says when they apply.
+	const shared = useMemo<SharedKeys>(() => ({back: back ? () => dispatch({type: 'back'}) : undefined, quit: () => exit(), trace: () => dispatch({type: 'trace-toggled'})}), [back]);
+	const way = clientWayOf(state.step);
 
 	return (
 		<Box flexDirection="column">
@@ -149,16 +143,12 @@ export function App({services, initialUrl, banner}: AppProps) {
 			))}
 			<Header step={state.step} />
 			{state.traceOpen ? (
-				<Box flexDirection="column">
-					<Text bold>HTTP trace ({exchanges.length} exchanges, secrets masked)</Text>
-					<TracePanel exchanges={exchanges} height={height - 2} isActive />
-					<KeyHints hints={[['t', 'back to the step'], ['q', 'quit']]} />
-				</Box>
+				<Trace exchanges={exchanges} height={height} onClose={() => dispatch({type: 'trace-toggled'})} onQuit={() => exit()} />
 			) : (
-				<Box flexDirection="column">
-					{way ? <Text dimColor>{`Client: ${clientWayLabels[way]}, ${wayReason(state.step, way, services)}. w: another way`}</Text> : null}
+				<SharedKeysContext.Provider value={shared}>
+					{way ? <Text dimColor>{`Client: ${clientWayLabels[way]}, ${wayReason(state.step, way, services)}.`}</Text> : null}
 					<StepScreen state={state} dispatch={dispatch} services={services} height={height - (way ? 1 : 0)} login={login} />
-				</Box>
+				</SharedKeysContext.Provider>
 			)}
 		</Box>
 	);

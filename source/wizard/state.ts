@@ -19,7 +19,7 @@ import type {TokenSet} from '../core/tokens.js';
 import type {ReuseDecision} from '../core/client-reuse.js';
 import type {ServerChange} from '../store/changes.js';
 import type {SavedServer} from '../store/types.js';
-import {type ServerAction, type ServerActivity, type ServerScreenProps, type ServerView, isServerScreenCapturingEscape} from '../screens/server-screen.js';
+import {type ServerAction, type ServerActivity, type ServerScreenProps, type ServerView} from '../screens/server-screen.js';
 
 type Confirmable = NonNullable<ServerScreenProps['confirming']>;
 
@@ -227,44 +227,6 @@ function startingUrlStep(input: string): Step {
 		}
 
 		return {name: 'url', input: shown, error: `${error.message}. ${error.hint}`};
-	}
-}
-
-/**
- * Which global keys apply: all (Esc back, q quit, t trace), only Esc (a text field that has no use for
- * it), or none (a field or question that answers Esc itself).
- */
-export function globalKeys(step: Step): 'all' | 'escape' | 'none' {
-	switch (step.name) {
-		case 'url':
-		case 'client-id': {
-			return 'escape';
-		}
-
-		case 'scopes': {
-			return step.adding ? 'none' : 'all';
-		}
-
-		case 'registration': {
-			return step.phase.kind === 'editing-name' ? 'none' : 'all';
-		}
-
-		case 'login': {
-			return step.phase.kind === 'pasting' ? 'none' : 'all';
-		}
-
-		case 'server': {
-			return isServerScreenCapturingEscape(step) ? 'none' : 'all';
-		}
-
-		case 'tokens': {
-			// The tool list and the step-up offer answer Esc themselves.
-			return step.call && step.call.kind !== 'running' ? 'none' : 'all';
-		}
-
-		default: {
-			return 'all';
-		}
 	}
 }
 
@@ -704,6 +666,11 @@ function serverAction(step: ServerStep, action: ServerAction): Step {
 			return assertNever(action);
 		}
 	}
+}
+
+/** Whether Esc has a step to go back to. */
+export function canGoBack(state: WizardState): boolean {
+	return previousStep(state.step, state.home) !== undefined;
 }
 
 export function reducer(state: WizardState, action: Action): WizardState {

@@ -1,8 +1,8 @@
-import {Box, useInput} from 'ink';
+import {Box} from 'ink';
 import {Text} from '../components/text.js';
 import type {Dispatch} from 'react';
 import {ErrorBox, type ErrorInfo} from '../components/error-box.js';
-import {KeyHints, globalHints} from '../components/key-hints.js';
+import {type Binding, KeyLine, useKeymap, useSharedKeys} from '../components/keymap.js';
 import {defaultLoginTimeoutMs} from '../core/authorization-session.js';
 import {preRegisteredClient} from '../core/client.js';
 import {type ClientWay, chooseClientWay} from '../core/client-way.js';
@@ -20,7 +20,6 @@ import {ScopesScreen} from '../screens/scopes-screen.js';
 import {ServerScreen} from '../screens/server-screen.js';
 import {ServersScreen} from '../screens/servers-screen.js';
 import {TokenScreen} from '../screens/token-screen.js';
-import {ToolCallPanel} from '../screens/tool-call-panel.js';
 import {UrlScreen} from '../screens/url-screen.js';
 import type {WizardServices} from './services.js';
 import {type Action, type Step, type WizardState, assertNever, toErrorInfo} from './state.js';
@@ -57,13 +56,24 @@ function clientWayItems(metadata: AuthorizationServerMetadata): ClientWayItem[] 
 
 /** A step that failed before its screen had anything to show: the error, and r to try again. */
 function StepFailure({error, onRetry}: {readonly error: ErrorInfo; readonly onRetry: () => void}) {
-	useInput(input => {
-		if (input === 'r') onRetry();
-	});
+	const keymap: readonly Binding[] = [{key: 'r', label: 'try again', action: onRetry}, ...useSharedKeys()];
+	useKeymap(keymap);
 	return (
 		<Box flexDirection="column">
 			<ErrorBox message={error.message} hint={error.hint} answer={error.answer} />
-			<KeyHints hints={[['r', 'try again'], ...globalHints]} />
+			<KeyLine bindings={keymap} />
+		</Box>
+	);
+}
+
+/** A step with nothing to show yet but what it is doing; the shared keys still work. */
+function Pending({text}: {readonly text: string}) {
+	const keymap = useSharedKeys();
+	useKeymap(keymap);
+	return (
+		<Box flexDirection="column">
+			<Text>{text}</Text>
+			<KeyLine bindings={keymap} />
 		</Box>
 	);
 }
@@ -76,6 +86,13 @@ export function StepScreen({state, dispatch, services, height, login}: {
 	readonly login: LoginControls;
 }) {
 	const {step} = state;
+	const otherWay = () => dispatch({type: 'client-way-opened'});
+	const toolCall = {
+		open: () => dispatch({type: 'tool-call-opened'}),
+		pick: (tool: string) => dispatch({type: 'tool-picked', tool}),
+		close: () => dispatch({type: 'tool-call-closed'}),
+		stepUp: () => dispatch({type: 'step-up-accepted'}),
+	};
 	switch (step.name) {
 		case 'url': {
 			return <UrlScreen initialValue={step.input} error={step.error} onSubmit={url => dispatch({type: 'url-submitted', url})} />;
@@ -117,7 +134,7 @@ export function StepScreen({state, dispatch, services, height, login}: {
 
 		case 'registration': {
 			if (state.redirectUri === undefined) {
-				return step.phase.kind === 'failed' ? <StepFailure error={step.phase.error} onRetry={() => dispatch({type: 'registration-sent'})} /> : <Text>Starting the loopback listener for the redirect URI…</Text>;
+				return step.phase.kind === 'failed' ? <StepFailure error={step.phase.error} onRetry={() => dispatch({type: 'registration-sent'})} /> : <Pending text="Starting the loopback listener for the redirect URI…" />;
 			}
 
 			const {metadata} = loginContext(step);
@@ -134,13 +151,14 @@ export function StepScreen({state, dispatch, services, height, login}: {
 					onCancelEdit={() => dispatch({type: 'name-editing-cancelled'})}
 					onSend={() => dispatch({type: 'registration-sent'})}
 					onContinue={() => dispatch({type: 'client-accepted'})}
+					onOtherWay={otherWay}
 					/>
 				</Box>
 			);
 		}
 
 		case 'pre-registered': {
-			return <PreRegisteredScreen client={step.client} onContinue={() => dispatch({type: 'client-accepted'})} />;
+			return <PreRegisteredScreen client={step.client} onContinue={() => dispatch({type: 'client-accepted'})} onOtherWay={otherWay} />;
 		}
 
 		case 'client-id': {
@@ -162,12 +180,12 @@ export function StepScreen({state, dispatch, services, height, login}: {
 		}
 
 		case 'client-metadata-document': {
-			return <DocumentClientScreen url={step.url} check={step.check} onContinue={() => dispatch({type: 'client-accepted'})} />;
+			return <DocumentClientScreen url={step.url} check={step.check} onContinue={() => dispatch({type: 'client-accepted'})} onOtherWay={otherWay} />;
 		}
 
 		case 'client-check':
 		case 'reused': {
-			return <Text>Asking the authorization server whether the saved client still works…</Text>;
+			return <Pending text="Asking the authorization server whether the saved client still works…" />;
 		}
 
 		case 'servers': {
@@ -176,7 +194,7 @@ export function StepScreen({state, dispatch, services, height, login}: {
 
 		case 'server': {
 			const server = state.servers.find(saved => saved.mcpUrl === step.mcpUrl);
-			if (!server) return <Text>This server is no longer saved. Esc goes back to the list.</Text>;
+			if (!server) return <Pending text="This server is no longer saved." />;
 			return (
 				<ServerScreen
 					server={server}
@@ -206,7 +224,7 @@ export function StepScreen({state, dispatch, services, height, login}: {
 
 		case 'login': {
 			if (step.authorizationUrl === undefined || step.startedAt === undefined || state.redirectUri === undefined) {
-				return step.phase.kind === 'failed' ? <StepFailure error={step.phase.error} onRetry={() => dispatch({type: 'login-retried'})} /> : <Text>Preparing the authorization request…</Text>;
+				return step.phase.kind === 'failed' ? <StepFailure error={step.phase.error} onRetry={() => dispatch({type: 'login-retried'})} /> : <Pending text="Preparing the authorization request…" />;
 			}
 
 			return (
@@ -243,8 +261,9 @@ export function StepScreen({state, dispatch, services, height, login}: {
 					onRefresh={() => dispatch({type: 'refresh-requested'})}
 					onCheck={() => dispatch({type: 'check-requested'})}
 					onLogInAgain={() => dispatch({type: 'login-again'})}
+					call={step.call}
+					onToolCall={toolCall}
 					/>
-					{step.call ? <ToolCallPanel call={step.call} onPick={tool => dispatch({type: 'tool-picked', tool})} /> : step.check.kind === 'done' && step.check.result.ok ? <Text dimColor>c: call a tool with this token</Text> : null}
 				</Box>
 			);
 		}

@@ -1,7 +1,8 @@
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {clockTime} from '../../source/components/countdown.js';
 import type {ClientCredentials} from '../../source/core/client.js';
-import {type ServerActivity, ServerScreen, type ServerScreenProps, isServerScreenCapturingEscape} from '../../source/screens/server-screen.js';
+import {SharedKeysContext} from '../../source/components/keymap.js';
+import {type ServerActivity, ServerScreen, type ServerScreenProps} from '../../source/screens/server-screen.js';
 import {advanceClock, frameWith, keys, press, render, unwrapped} from '../helpers/ink.js';
 import {failedCheck, fastmailServer, loginTrace, passedCheck, serversInEveryStatus, start} from '../helpers/saved-servers.js';
 import {accessToken, fastmailMcpScope, registrationAccessToken} from '../helpers/screen-fixtures.js';
@@ -55,7 +56,7 @@ describe('summary', () => {
 		expect(frame).toContain(`Last MCP check  today ${clockTime(checkedAt)}: ✓ sandbox-fastmail 1.0.0, 2 tools`);
 		expect(frame).toMatch(new RegExp(`Registered +today ${clockTime(fastmail.registration!.registeredAt)}`));
 		expect(frame).toMatch(new RegExp(`Saved +today ${clockTime(fastmail.updatedAt)}`));
-		expect(flat(frame)).toContain('a re-authorize · r refresh now · v check with MCP · n rename · k forget tokens · g registration JSON · l last login trace · e export · d forget the registration · x remove · Esc back to the list · q quit');
+		expect(flat(frame)).toContain('a re-authorize · r refresh now · v check with MCP · n rename · k forget tokens · g registration JSON · l last login trace · e export · d forget the registration · x remove · Esc back to the list · t trace · q quit');
 		for (const secret of [accessToken, accessToken.slice(0, 20), refreshToken, refreshToken.slice(0, 10), registrationAccessToken]) expect(unwrapped(frame)).not.toContain(secret);
 		unmount();
 	});
@@ -304,7 +305,7 @@ describe('registration view', () => {
 		expect(frame).toContain('"client_id": "fm-client-7f3a"');
 		expect(frame).toContain('"registration_access_token": "rat-01…(36 chars)"');
 		expect(frame).not.toContain(registrationAccessToken);
-		expect(flat(frame)).toContain('↑↓ scroll · l last login trace · g back to the summary · Esc back to the list · q quit');
+		expect(flat(frame)).toContain('↑↓ scroll · l last login trace · g back to the summary · Esc back to the list · t trace · q quit');
 		// Esc is the App's here too (back to the list).
 		await press(stdin, 'a', 'x', keys.escape, 'g', 'l');
 		expect(calls.onView.mock.calls.map(([view]) => view)).toEqual(['summary', 'trace']);
@@ -336,7 +337,7 @@ describe('trace view', () => {
 		const frame = await frameWith(lastFrame, 'fastmail · last login trace (2 exchanges, secrets masked)');
 		expect(frame).toContain('probe POST https://api.fastmail.com/mcp 401 120 ms');
 		expect(frame).toContain('token POST https://api.fastmail.com/oauth/refresh 200 80 ms');
-		expect(flat(frame)).toContain('↑↓ scroll · g registration JSON · l back to the summary · Esc back to the list · q quit');
+		expect(flat(frame)).toContain('↑↓ scroll · g registration JSON · l back to the summary · Esc back to the list · t trace · q quit');
 		await press(stdin, keys.escape, 'l', 'g');
 		expect(calls.onView.mock.calls.map(([view]) => view)).toEqual(['summary', 'registration']);
 		expectOnly(calls, 'onView');
@@ -350,11 +351,24 @@ describe('trace view', () => {
 	});
 });
 
-it('tells the App when Esc is the screen\'s', () => {
-	const closed = {renaming: false} as const;
-	expect(isServerScreenCapturingEscape(closed)).toBe(false);
-	expect(isServerScreenCapturingEscape({...closed, confirming: 'remove'})).toBe(true);
-	expect(isServerScreenCapturingEscape({...closed, renaming: true})).toBe(true);
-	expect(isServerScreenCapturingEscape({...closed, exporting: {kind: 'choosing'}})).toBe(true);
-	expect(isServerScreenCapturingEscape({...closed, exporting: {kind: 'shown', target: 'codex', where: '', text: '', notes: []}})).toBe(true);
+it.each([
+	['the summary', {}, 'back'],
+	['the rename field', {renaming: true}, 'onCancel'],
+	['a question', {confirming: 'remove'}, 'onCancel'],
+	['the export picker', {exporting: {kind: 'choosing'}}, 'onCancel'],
+	['an export shown', {exporting: {kind: 'shown', target: 'codex', where: '', text: '', notes: []}}, 'onCancel'],
+] as const)('on %s, Esc goes where it says (back to the list, or cancels)', async (_name, mode, expected) => {
+	const back = vi.fn();
+	const shown = props(mode);
+	const {stdin, lastFrame, unmount} = await render(
+		<SharedKeysContext.Provider value={{back, quit: vi.fn(), trace: vi.fn()}}>
+			<ServerScreen {...shown}/>
+		</SharedKeysContext.Provider>,
+	);
+	await press(stdin, keys.escape);
+	expect(back).toHaveBeenCalledTimes(expected === 'back' ? 1 : 0);
+	expect(shown.onCancel).toHaveBeenCalledTimes(expected === 'onCancel' ? 1 : 0);
+	// The key line offers Esc with what it does there, once.
+	expect(flat(lastFrame()).match(/Esc/g)).toHaveLength(1);
+	unmount();
 });

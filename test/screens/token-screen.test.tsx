@@ -39,7 +39,7 @@ it('shows the token masked, never whole, the scopes granted and where it was sav
 	expect(frame).toContain('✓ offline_access granted');
 	expect(frame).toMatch(/Refresh token +yes/);
 	expect(frame).toContain(`Saved as api.fastmail.com in ${savedPath}`);
-	expect(frame).toContain('r refresh now · v check with MCP · t trace · q quit');
+	expect(frame).toContain('r refresh now · v check with MCP · Esc back · t trace · q quit');
 	unmount();
 });
 

@@ -112,7 +112,9 @@ it('on the token screen: a revoked refresh token clears the saved tokens, and a 
 		const failed = await frameWith(lastFrame, 'Refresh failed');
 		expect(failed).toContain('invalid_grant');
 		expect(prose(failed)).toContain('Try: The refresh token is expired or revoked, so the saved tokens were cleared: press a to log in again.');
-		expect(failed).toContain('a log in again · v check with MCP');
+		// The saved tokens are gone: only a new login is offered, no check with them.
+		expect(failed).toContain('a log in again · Esc back · t trace · q quit');
+		expect(failed).not.toContain('v check with MCP');
 		expect(failed).not.toContain('r refresh now');
 		expect(services.store.find(sandbox.mcpUrl)!.tokens).toBeUndefined();
 
