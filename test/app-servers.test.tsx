@@ -9,7 +9,7 @@ import {saveLogin} from '../source/store/saved-server.js';
 import {serverStatus} from '../source/store/status.js';
 import type {ServerStore} from '../source/store/types.js';
 import {coreSteps, type WizardServices} from '../source/wizard/services.js';
-import {frameWith, keys, press, render, unwrapped} from './helpers/ink.js';
+import {frameWith, keys, press, render} from './helpers/ink.js';
 import {scriptedBrowser, temporaryHome} from './helpers/run-cli.js';
 import {startTestSandbox} from './helpers/secret-scan.js';
 

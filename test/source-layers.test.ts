@@ -21,3 +21,13 @@ it('keeps core free of the store, the UI and conf, and the commands free of the 
 	const commands = importsOf('commands').filter(({module}) => /^\.\.\/(wizard|screens|components)\/|^(ink|react|@inkjs\/ui|ink-select-input)$/.test(module));
 	expect([...core, ...store, ...commands]).toEqual([]);
 });
+
+// The wizard's state owns its shapes: the screens import them from it, never the reverse, and the
+// reducers know nothing of Ink or React.
+it('keeps the wizard state free of the screens, the components and the UI', () => {
+	const state = importsOf('wizard')
+		.filter(({file}) => /(^|-)state\.ts$/.test(file.split('/').at(-1)!))
+		.filter(({module}) => /^\.\.\/(screens|components|store\/(?!types|changes))\/?|^(ink|react|@inkjs\/ui|ink-select-input)$/.test(module) || /^\.\/(app|step-screen|use-)/.test(module));
+	expect(state).toEqual([]);
+	expect(importsOf('wizard').filter(({file}) => /state\.ts$/.test(file)).map(({file}) => file).filter((file, index, all) => all.indexOf(file) === index).sort()).toEqual(['wizard/login-state.ts', 'wizard/server-state.ts', 'wizard/state.ts', 'wizard/token-state.ts']);
+});

@@ -1,14 +1,7 @@
 import {printable} from '../core/text.js';
 import {Box} from 'ink';
 import {Text} from './text.js';
-import type {ServerAnswer} from '../core/errors.js';
-
-/** A failure as screens get it: a WizardError's message, hint and the server's answer. */
-export type ErrorInfo = {
-	readonly message: string;
-	readonly hint: string;
-	readonly answer?: ServerAnswer;
-};
+import type {ErrorInfo} from '../core/errors.js';
 
 export type ErrorBoxProps = ErrorInfo & {
 	/** What was being done, e.g. "Registration failed"; the message alone when absent. */

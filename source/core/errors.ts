@@ -23,6 +23,13 @@ export type ServerAnswer = {
 	readonly body: string;
 };
 
+/** A failure as a screen shows it: a WizardError's message, hint and the server's answer. */
+export type ErrorInfo = {
+	readonly message: string;
+	readonly hint: string;
+	readonly answer?: ServerAnswer;
+};
+
 /**
  * Every failure the core reports: what failed (message), the server's own words (answer), and what to
  * try next (hint). Callers show all three and never a stack trace.
@@ -58,4 +65,9 @@ export class UsageError extends Error {
 
 export function isAbortError(error: unknown): boolean {
 	return error instanceof Error && (error.name === 'AbortError' || (error as {code?: string}).code === 'ABORT_ERR');
+}
+
+/** The default of a switch that handles every case: a compile error when one is added and not handled. */
+export function assertNever(value: never): never {
+	throw new Error(`Unexpected ${JSON.stringify(value)}`);
 }

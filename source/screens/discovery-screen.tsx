@@ -2,16 +2,11 @@ import {Spinner} from '@inkjs/ui';
 import {Box} from 'ink';
 import {Text} from '../components/text.js';
 import type {Attempt, DiscoveryStage} from '../core/discovery.js';
-import {ErrorBox, type ErrorInfo} from '../components/error-box.js';
+import {ErrorBox} from '../components/error-box.js';
+import type {ErrorInfo} from '../core/errors.js';
 import {printable} from '../core/text.js';
+import type {DiscoveryRow} from '../wizard/login-state.js';
 import {KeyLine, useKeymap, useSharedKeys} from '../components/keymap.js';
-
-/** One discovery request: running while `attempt` is undefined. */
-export type DiscoveryRow = {
-	readonly stage: DiscoveryStage;
-	readonly url: string;
-	readonly attempt?: Attempt;
-};
 
 export type DiscoveryScreenProps = {
 	/** The MCP server URL being discovered. */

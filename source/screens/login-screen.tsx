@@ -1,27 +1,16 @@
 import {Spinner} from '@inkjs/ui';
 import {Box} from 'ink';
 import {Text} from '../components/text.js';
-import type {BrowserLaunch} from '../core/browser.js';
 import {useClock} from '../components/countdown.js';
 import {Elapsed, clockDuration} from '../components/elapsed.js';
-import {ErrorBox, type ErrorInfo} from '../components/error-box.js';
+import {ErrorBox} from '../components/error-box.js';
 import {MaskedUrlInput} from '../components/masked-url-input.js';
 import {formatDuration} from '../core/text.js';
+import type {BrowserState, LoginPhase, StrayCallbacks} from '../wizard/login-state.js';
+
+/** The phases the screen shows: the authorization URL exists. */
+export type ShownLoginPhase = Exclude<LoginPhase, {readonly kind: 'starting'}>;
 import {type Binding, KeyLine, useKeymap, useSharedKeys} from '../components/keymap.js';
-
-export type LoginPhase =
-	| {readonly kind: 'waiting'}
-	| {readonly kind: 'pasting'; readonly error?: string}
-	| {readonly kind: 'exchanging'}
-	| {readonly kind: 'failed'; readonly error: ErrorInfo}
-	/** The wait ended without a callback: the browser never came back. */
-	| {readonly kind: 'timed-out'};
-
-/** Requests to the redirect URI refused as not this login's (an old tab, a stray request): how many, and why the last. */
-export type StrayCallbacks = {readonly count: number; readonly last: string};
-
-/** What became of opening the browser; undefined while it is being opened. */
-export type BrowserState = {readonly kind: 'opened'; readonly launch: BrowserLaunch} | {readonly kind: 'failed'; readonly message: string};
 
 export type LoginScreenProps = {
 	/** The loopback redirect URI the browser comes back to. */
@@ -35,7 +24,7 @@ export type LoginScreenProps = {
 	/** How long the callback is waited for. */
 	readonly timeoutMs: number;
 	/** Where the login is. */
-	readonly phase: LoginPhase;
+	readonly phase: ShownLoginPhase;
 	/** Requests to the redirect URI that were refused while the wait went on. */
 	readonly strays?: StrayCallbacks;
 	/** `o`: open the browser again. */

@@ -5,18 +5,12 @@ import {printable} from '../core/text.js';
 import type {ReactNode} from 'react';
 import type {ClientCredentials} from '../core/client.js';
 import {maskSecret, redactJson} from '../core/redact.js';
-import type {RegistrationDifference, RegistrationRequest, RegistrationResult} from '../core/registration.js';
-import {ErrorBox, type ErrorInfo} from '../components/error-box.js';
+import type {RegistrationDifference, RegistrationRequest} from '../core/registration.js';
+import {ErrorBox} from '../components/error-box.js';
 import {jsonLines} from '../components/json-view.js';
 import {type Binding, KeyLine, useKeymap, useSharedKeys} from '../components/keymap.js';
 import {ScrollView} from '../components/scroll-view.js';
-
-export type RegistrationPhase =
-	| {readonly kind: 'preview'}
-	| {readonly kind: 'editing-name'}
-	| {readonly kind: 'sending'}
-	| {readonly kind: 'registered'; readonly result: RegistrationResult}
-	| {readonly kind: 'failed'; readonly error: ErrorInfo};
+import type {RegistrationPhase} from '../wizard/login-state.js';
 
 export type RegistrationScreenProps = {
 	/** The registration_endpoint the request goes to. */

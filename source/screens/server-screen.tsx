@@ -3,44 +3,24 @@ import {Box} from 'ink';
 import {Text} from '../components/text.js';
 import type {ReactNode} from 'react';
 import {Confirm, confirmKeys} from '../components/confirm.js';
-import {Countdown, clockTime, dateTime, useClock} from '../components/countdown.js';
-import {ErrorBox, type ErrorInfo} from '../components/error-box.js';
+import {clockTime, dateTime, useClock} from '../components/countdown.js';
+import {ErrorBox} from '../components/error-box.js';
 import {jsonLines} from '../components/json-view.js';
 import {type Binding, KeyLine, useKeymap, useSharedKeys} from '../components/keymap.js';
 import {ScrollView} from '../components/scroll-view.js';
 import {Field, McpCheckLine, TokenFields} from '../components/token-fields.js';
 import {TracePanel} from '../components/trace-panel.js';
 import type {ExportTarget} from '../core/export.js';
-import type {Exchange} from '../core/http.js';
 import type {McpCheckResult} from '../core/mcp-check.js';
 import {clientSourceLabels} from '../core/client.js';
 import {maskSecret, redactJson} from '../core/redact.js';
 import {printable, printableLine} from '../core/text.js';
-import {type TokenSummary, summarizeTokens} from '../core/tokens.js';
+import {summarizeTokens} from '../core/tokens.js';
 import {serverStatus, statusLabel} from '../store/status.js';
 import type {SavedServer} from '../store/types.js';
 import {statusMark} from './servers-screen.js';
 import {confirmationFor} from '../store/what-is-lost.js';
-
-export type ServerAction = 'reauthorize' | 'refresh' | 'check' | 'rename' | 'forget-tokens' | 'forget-registration' | 'remove' | 'export';
-
-export type ServerView = 'summary' | 'registration' | 'trace';
-
-export type ServerActivity =
-	| {readonly kind: 'idle'}
-	| {readonly kind: 'busy'; readonly action: 'refresh' | 'check'}
-	| {readonly kind: 'done'; readonly message: string}
-	| {readonly kind: 'failed'; readonly error: ErrorInfo};
-
-/** The actions that ask y/n first. */
-export type ConfirmableAction = 'forget-tokens' | 'forget-registration' | 'remove';
-
-export type {ExportTarget} from '../core/export.js';
-
-/** The export picker, or what it produced. */
-export type ServerExporting =
-	| {readonly kind: 'choosing'}
-	| {readonly kind: 'shown'; readonly target: string; readonly where: string; readonly text: string; readonly notes: readonly string[]};
+import type {ConfirmableAction, ServerAction, ServerActivity, ServerExporting, ServerView} from '../wizard/server-state.js';
 
 export type ServerScreenProps = {
 	/** The server shown. */

@@ -2,26 +2,12 @@ import {Spinner} from '@inkjs/ui';
 import {Box} from 'ink';
 import {Text} from '../components/text.js';
 import {Field, McpCheckLine, TokenFields} from '../components/token-fields.js';
-import type {ReactNode} from 'react';
-import type {McpCheckResult} from '../core/mcp-check.js';
-import {type TokenSet, type TokenSummary, summarizeTokens} from '../core/tokens.js';
-import {Countdown, clockTime, dateTime} from '../components/countdown.js';
-import {ErrorBox, type ErrorInfo} from '../components/error-box.js';
-import {printable} from '../core/text.js';
+import {type TokenSet, summarizeTokens} from '../core/tokens.js';
+import {clockTime, dateTime} from '../components/countdown.js';
+import {ErrorBox} from '../components/error-box.js';
 import {type Binding, KeyLine, useKeymap, useSharedKeys} from '../components/keymap.js';
-import {type ToolCallState, ToolCallPanel} from './tool-call-panel.js';
-
-export type RefreshState =
-	| {readonly kind: 'idle'}
-	| {readonly kind: 'refreshing'}
-	| {readonly kind: 'refreshed'; readonly at: string}
-	/** `revoked`: the refresh token is no longer honoured (invalid_grant) and the saved tokens were cleared. */
-	| {readonly kind: 'failed'; readonly error: ErrorInfo; readonly revoked?: boolean};
-
-export type CheckState = {readonly kind: 'idle'} | {readonly kind: 'running'} | {readonly kind: 'done'; readonly result: McpCheckResult};
-
-/** Whether the login was stored. */
-export type SavedState = {readonly kind: 'saved'; readonly path: string} | {readonly kind: 'failed'; readonly message: string};
+import {ToolCallPanel} from './tool-call-panel.js';
+import type {CheckState, RefreshState, SaveState, ToolCallState} from '../wizard/token-state.js';
 
 export type TokenScreenProps = {
 	/** The name the server is saved under. */
@@ -39,7 +25,7 @@ export type TokenScreenProps = {
 	/** The MCP check. */
 	readonly check: CheckState;
 	/** Whether the tokens were saved; undefined while saving. */
-	readonly saved?: SavedState;
+	readonly saved?: SaveState;
 	/** The clock, for tests; Date.now by default. */
 	readonly now?: () => number;
 	/** `r`: refresh now (only offered with a refresh token). */

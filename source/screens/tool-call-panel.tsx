@@ -4,12 +4,7 @@ import {Text} from '../components/text.js';
 import SelectInput from 'ink-select-input';
 import {ErrorBox} from '../components/error-box.js';
 import {printable, printableLine} from '../core/text.js';
-import type {ToolCallResult} from '../core/tool-call.js';
-
-export type ToolCallState =
-	| {readonly kind: 'picking'; readonly tools: readonly string[]}
-	| {readonly kind: 'running'; readonly tool: string}
-	| {readonly kind: 'done'; readonly tool: string; readonly result: ToolCallResult; readonly stepUpScopes?: readonly string[]};
+import type {ToolCallState} from '../wizard/token-state.js';
 
 export type ToolCallPanelProps = {
 	readonly call: ToolCallState;

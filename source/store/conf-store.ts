@@ -7,7 +7,7 @@ import {WizardError} from '../core/errors.js';
 import {canonicalResource, sameResource} from '../core/urls.js';
 import {LockTimeoutError, errorCode, tryFileLockSync, withFileLock, withFileLockAsync} from './lock.js';
 import {type ParsedStoreFile, type StoreFile, emptyStoreFile, parseStoreFile, serializeStoreFile, storeVersion} from './store-file.js';
-import type {SavedServer, ServerStore} from './types.js';
+import type {ServerStore} from './types.js';
 
 const fileName = 'servers.json';
 

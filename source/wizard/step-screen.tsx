@@ -1,7 +1,8 @@
 import {Box} from 'ink';
 import {Text} from '../components/text.js';
 import type {Dispatch} from 'react';
-import {ErrorBox, type ErrorInfo} from '../components/error-box.js';
+import {ErrorBox} from '../components/error-box.js';
+import type {ErrorInfo} from '../core/errors.js';
 import {type Binding, KeyLine, useKeymap, useSharedKeys} from '../components/keymap.js';
 import {defaultLoginTimeoutMs} from '../core/authorization-session.js';
 import {preRegisteredClient} from '../core/client.js';
@@ -22,7 +23,8 @@ import {ServersScreen} from '../screens/servers-screen.js';
 import {TokenScreen} from '../screens/token-screen.js';
 import {UrlScreen} from '../screens/url-screen.js';
 import type {WizardServices} from './services.js';
-import {type Action, type Step, type WizardState, assertNever, toErrorInfo} from './state.js';
+import {assertNever} from '../core/errors.js';
+import {type Action, type Step, type WizardState, toErrorInfo} from './state.js';
 import {type LoginControls, loginContext, registrationRequestFor} from './use-wizard-effects.js';
 
 /*

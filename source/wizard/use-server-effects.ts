@@ -7,7 +7,8 @@ import {applyChange, changeDone, recordCheck, recordRefreshFailure} from '../sto
 import {keepFresh, requireTokens, withFreshToken} from '../store/token-keeper.js';
 import type {SavedServer, ServerStore} from '../store/types.js';
 import type {WizardServices} from './services.js';
-import {type Action, type ServerStep, type Step, toErrorInfo} from './state.js';
+import type {ServerStep} from './server-state.js';
+import {type Action, type Step, toErrorInfo} from './state.js';
 
 /**
  * The error to show for a failed refresh. Only invalid_grant (the refresh token expired or was revoked)

@@ -14,7 +14,9 @@ import type {SavedServer} from '../store/types.js';
 import {checkClientMetadataDocument, clientForDocument} from '../core/client-metadata-document.js';
 import type {WizardServices} from './services.js';
 import {refreshFailure} from './use-server-effects.js';
-import {type Action, type ClientStep, type LoginStep, type ScopesStep, type Step, type TokensStep, toErrorInfo} from './state.js';
+import type {ClientStep, LoginStep, ScopesStep} from './login-state.js';
+import {type Action, type Step, toErrorInfo} from './state.js';
+import type {TokensStep} from './token-state.js';
 
 /** What a login needs from the steps before it. */
 export function loginContext(from: ClientStep) {

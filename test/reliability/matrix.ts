@@ -2,7 +2,7 @@ import {chmodSync, chownSync, mkdirSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {type CliRun, scriptedBrowser} from '../helpers/run-cli.js';
 import {type SavedServerFixture, fastmailServer} from '../helpers/saved-servers.js';
-import {json, oauthChain, rawFaults, type RawRoute, text, type CallbackOverrides} from './servers.js';
+import {json, rawFaults, type RawRoute, text, type CallbackOverrides} from './servers.js';
 
 // The reliability matrix: every way a login goes wrong that a user meets, each with what
 // they see (step, message, hint), the exit code with --json, and what the saved servers hold after.

@@ -1,5 +1,6 @@
 import {expect, it} from 'vitest';
-import {type DiscoveryRow, DiscoveryScreen} from '../../source/screens/discovery-screen.js';
+import {DiscoveryScreen} from '../../source/screens/discovery-screen.js';
+import type {DiscoveryRow} from '../../source/wizard/login-state.js';
 import {frameWith, render} from '../helpers/ink.js';
 
 const mcpUrl = 'https://api.fastmail.com/mcp';

@@ -1,5 +1,5 @@
 import {expect, it, vi} from 'vitest';
-import {type LoginPhase, LoginScreen, type LoginScreenProps} from '../../source/screens/login-screen.js';
+import {LoginScreen, type LoginScreenProps, type ShownLoginPhase as LoginPhase} from '../../source/screens/login-screen.js';
 import {frameWith, keys, press, render, unwrapped} from '../helpers/ink.js';
 import {fastmailMcpScope, redirectUri} from '../helpers/screen-fixtures.js';
 import {prose} from '../wizard/helpers.js';

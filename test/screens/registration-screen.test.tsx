@@ -1,6 +1,7 @@
 import {expect, it, vi} from 'vitest';
 import type {ClientCredentials} from '../../source/core/client.js';
-import {PreRegisteredScreen, type RegistrationPhase, RegistrationScreen, type RegistrationScreenProps} from '../../source/screens/registration-screen.js';
+import {PreRegisteredScreen, RegistrationScreen, type RegistrationScreenProps} from '../../source/screens/registration-screen.js';
+import type {RegistrationPhase} from '../../source/wizard/login-state.js';
 import {frameWith, keys, press, render} from '../helpers/ink.js';
 import {fastmailMcpScope, fastmailRegistered, fastmailRequest, registrationAccessToken} from '../helpers/screen-fixtures.js';
 

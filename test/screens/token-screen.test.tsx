@@ -1,6 +1,7 @@
 import {afterEach, expect, it, vi} from 'vitest';
 import {clockTime} from '../../source/components/countdown.js';
-import {type CheckState, type RefreshState, TokenScreen, type TokenScreenProps} from '../../source/screens/token-screen.js';
+import {TokenScreen, type TokenScreenProps} from '../../source/screens/token-screen.js';
+import type {CheckState, RefreshState} from '../../source/wizard/token-state.js';
 import {advanceClock, frameWith, press, render} from '../helpers/ink.js';
 import {accessToken, fastmailMcpScope, fastmailTokens} from '../helpers/screen-fixtures.js';
 
@@ -15,7 +16,7 @@ function props(overrides: Partial<TokenScreenProps> = {}): TokenScreenProps {
 		requestedScopes: [fastmailMcpScope, 'offline_access'],
 		refresh: {kind: 'idle'},
 		check: {kind: 'idle'},
-		saved: {kind: 'saved', path: savedPath},
+		saved: {kind: 'saved', name: 'api.fastmail.com', path: savedPath},
 		onRefresh: vi.fn(),
 		onCheck: vi.fn(),
 		onLogInAgain: vi.fn(),

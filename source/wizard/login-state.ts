@@ -1,0 +1,402 @@
+import type {BrowserLaunch} from '../core/browser.js';
+import {type ClientCredentials, clientMetadataDocumentClient, preRegisteredClient} from '../core/client.js';
+import type {ClientMetadataDocumentCheck} from '../core/client-metadata-document.js';
+import type {ReuseDecision} from '../core/client-reuse.js';
+import type {ClientWay} from '../core/client-way.js';
+import type {Attempt, Discovery, DiscoveryStage} from '../core/discovery.js';
+import {type ErrorInfo, WizardError, assertNever} from '../core/errors.js';
+import {type RegistrationResult, defaultClientName} from '../core/registration.js';
+import {type ScopeOption, chooseScopes} from '../core/scopes.js';
+import type {TokenSet} from '../core/tokens.js';
+import {parseServerUrl} from '../core/urls.js';
+import type {Step} from './state.js';
+
+/*
+ * The login's steps, from the URL to the tokens (the order of the MCP authorization spec), and what
+ * happens on them.
+ */
+
+/** A re-authorization of a saved server: its URL, and the scopes of its last login to start from. */
+export type Reauthorization = {readonly mcpUrl: string; readonly scopes: readonly string[]};
+
+/** One discovery request: running while `attempt` is undefined. */
+export type DiscoveryRow = {
+	readonly stage: DiscoveryStage;
+	readonly url: string;
+	readonly attempt?: Attempt;
+};
+
+export type UrlStep = {readonly name: 'url'; readonly input: string; readonly error?: string};
+export type DiscoveryStep = {readonly name: 'discovery'; readonly url: string; readonly rows: readonly DiscoveryRow[]; readonly error?: ErrorInfo; readonly reauth?: Reauthorization};
+export type MetadataStep = {readonly name: 'metadata'; readonly url: string; readonly discovery: Discovery; readonly showRaw: boolean; readonly reauth?: Reauthorization};
+export type ScopesStep = {
+	readonly name: 'scopes';
+	readonly metadata: MetadataStep;
+	readonly options: readonly ScopeOption[];
+	readonly selected: readonly string[];
+	readonly reason: string;
+	readonly adding: boolean;
+};
+
+/** No way to get a client id but asking the user (MCP 2025-11-25, Client Registration Approaches: else prompt the user): a client id, then its secret. */
+export type ClientIdStep = {readonly name: 'client-id'; readonly scopes: ScopesStep; readonly reason: string; readonly field: 'client-id' | 'client-secret' | 'document-url'; readonly clientId?: string};
+
+/** The user picks another of the ways to a client id the server supports (w on a client step). */
+export type ClientWayStep = {readonly name: 'client-way'; readonly scopes: ScopesStep; readonly current?: ClientWay};
+
+/** A re-authorization asks the authorization server whether the saved client still works. */
+export type ClientCheckStep = {readonly name: 'client-check'; readonly scopes: ScopesStep; readonly reauth: Reauthorization};
+
+/** Where a registration is: its preview (and the client name being edited), sent, answered. */
+export type RegistrationPhase =
+	| {readonly kind: 'preview'}
+	| {readonly kind: 'editing-name'}
+	| {readonly kind: 'sending'}
+	| {readonly kind: 'registered'; readonly result: RegistrationResult}
+	| {readonly kind: 'failed'; readonly error: ErrorInfo};
+
+/**
+ * The client step: a registration to preview and send (with why, when a saved client could not be
+ * reused), a pre-registered client to show, or a saved client reused (no screen: straight to login).
+ */
+export type ClientStep =
+	| {readonly name: 'registration'; readonly scopes: ScopesStep; readonly clientName: string; readonly phase: RegistrationPhase; readonly notice?: string}
+	| {readonly name: 'pre-registered'; readonly scopes: ScopesStep; readonly client: ClientCredentials}
+	| {readonly name: 'reused'; readonly scopes: ScopesStep; readonly client: ClientCredentials; readonly callbackPort?: number}
+	| {readonly name: 'client-metadata-document'; readonly scopes: ScopesStep; readonly url: string; readonly check?: ClientMetadataDocumentCheck; readonly callbackPort?: number};
+
+/** Where the browser login is: 'starting' before the authorization URL exists, then its screen's phases. */
+export type LoginPhase =
+	| {readonly kind: 'starting'}
+	| {readonly kind: 'waiting'}
+	| {readonly kind: 'pasting'; readonly error?: string}
+	| {readonly kind: 'exchanging'}
+	| {readonly kind: 'failed'; readonly error: ErrorInfo}
+	/** The wait ended without a callback: the browser never came back. */
+	| {readonly kind: 'timed-out'};
+
+/** Requests to the redirect URI refused as not this login's (an old tab, a stray request): how many, and why the last. */
+export type StrayCallbacks = {readonly count: number; readonly last: string};
+
+/** What became of opening the browser; undefined while it is being opened. */
+export type BrowserState = {readonly kind: 'opened'; readonly launch: BrowserLaunch} | {readonly kind: 'failed'; readonly message: string};
+
+export type LoginStep = {
+	readonly name: 'login';
+	readonly from: ClientStep;
+	readonly client: ClientCredentials;
+	readonly registration?: RegistrationResult;
+	/** Bumped by a retry, so that the login effect starts over. */
+	readonly attempt: number;
+	readonly authorizationUrl?: string;
+	readonly startedAt?: number;
+	readonly browser?: BrowserState;
+	readonly phase: LoginPhase;
+	/** Requests to the redirect URI refused during this attempt's wait. */
+	readonly strays?: StrayCallbacks;
+};
+
+/** What happens on the way from the URL to the tokens. */
+export type LoginAction =
+	| {readonly type: 'url-submitted'; readonly url: string}
+	| {readonly type: 'attempt-started'; readonly stage: DiscoveryStage; readonly url: string}
+	| {readonly type: 'attempt-finished'; readonly attempt: Attempt}
+	| {readonly type: 'discovery-finished'; readonly discovery: Discovery}
+	| {readonly type: 'discovery-failed'; readonly error: ErrorInfo}
+	| {readonly type: 'raw-toggled'}
+	| {readonly type: 'metadata-accepted'}
+	| {readonly type: 'scopes-changed'; readonly selected: readonly string[]}
+	| {readonly type: 'scope-adding-started'}
+	| {readonly type: 'scope-adding-cancelled'}
+	| {readonly type: 'scope-added'; readonly scope: string}
+	/** With a pre-registered client or a Client ID Metadata Document (flags), the registration preview is skipped. */
+	| {readonly type: 'scopes-accepted'; readonly selected: readonly string[]; readonly preRegistered?: ClientCredentials; readonly documentUrl?: string}
+	| {readonly type: 'document-checked'; readonly check: ClientMetadataDocumentCheck; readonly callbackPort?: number}
+	| {readonly type: 'client-way-opened'}
+	| {readonly type: 'client-way-picked'; readonly way: Exclude<ClientWay, 'ask'>}
+	| {readonly type: 'document-url-entered'; readonly url: string}
+	| {readonly type: 'client-id-entered'; readonly clientId: string}
+	| {readonly type: 'client-secret-entered'; readonly clientSecret?: string}
+	| {readonly type: 'callback-server-failed'; readonly error: ErrorInfo}
+	| {readonly type: 'name-editing-started'}
+	| {readonly type: 'name-editing-cancelled'}
+	| {readonly type: 'name-changed'; readonly name: string}
+	| {readonly type: 'registration-sent'}
+	| {readonly type: 'registration-succeeded'; readonly result: RegistrationResult}
+	| {readonly type: 'registration-failed'; readonly error: ErrorInfo}
+	| {readonly type: 'client-accepted'}
+	| {readonly type: 'authorization-started'; readonly url: string; readonly startedAt: number}
+	| {readonly type: 'browser-opened'; readonly launch: BrowserLaunch}
+	| {readonly type: 'browser-failed'; readonly message: string}
+	| {readonly type: 'paste-started'}
+	| {readonly type: 'paste-cancelled'}
+	| {readonly type: 'paste-refused'; readonly message: string}
+	/** A request to the redirect URI without this login's state was refused; the wait goes on. */
+	| {readonly type: 'callback-refused'; readonly message: string}
+	| {readonly type: 'callback-received'}
+	| {readonly type: 'login-failed'; readonly error: ErrorInfo}
+	/** The wait for the browser reached its deadline: it never came back. */
+	| {readonly type: 'login-timed-out'}
+	| {readonly type: 'login-retried'}
+	| {readonly type: 'tokens-received'; readonly tokens: TokenSet}
+	/** With the port of the saved client's registered redirect URI, which a reused client must come back to. */
+	| {readonly type: 'client-decided'; readonly decision: ReuseDecision; readonly callbackPort?: number};
+
+/**
+ * `mcp-auth-wizard <url>`: discovery for a URL that passes the URL screen's checks, else the URL screen
+ * with why. A user name or password is taken out first: it is never shown, nor sent anywhere.
+ */
+export function startingUrlStep(input: string): Step {
+	try {
+		return {name: 'discovery', url: parseServerUrl(input).href, rows: []};
+	} catch (error) {
+		if (!(error instanceof WizardError)) throw error;
+		let shown = input.trim();
+		if (URL.canParse(shown)) {
+			const url = new URL(shown);
+			url.username = '';
+			url.password = '';
+			shown = url.href;
+		}
+
+		return {name: 'url', input: shown, error: `${error.message}. ${error.hint}`};
+	}
+}
+
+/** The way to a client id a client step stands for; undefined for other steps. */
+export function clientWayOf(step: Step): ClientWay | undefined {
+	switch (step.name) {
+		case 'registration': {
+			return 'dynamic-registration';
+		}
+
+		case 'pre-registered':
+		case 'reused': {
+			return step.client.source === 'client-metadata-document' ? 'client-metadata-document' : step.client.source === 'registration' ? 'dynamic-registration' : 'pre-registered';
+		}
+
+		case 'client-metadata-document': {
+			return 'client-metadata-document';
+		}
+
+		default: {
+			return undefined;
+		}
+	}
+}
+
+function scopesStep(metadata: MetadataStep): ScopesStep {
+	const choice = chooseScopes(metadata.discovery);
+	if (!metadata.reauth) return {name: 'scopes', metadata, options: choice.options, selected: choice.defaults, reason: choice.reason, adding: false};
+	// A re-authorization starts from the scopes of the last login, advertised or not.
+	const {scopes} = metadata.reauth;
+	const options = [...choice.options, ...scopes.filter(scope => !choice.options.some(option => option.scope === scope)).map(scope => ({scope, sources: ['user' as const]}))];
+	return {name: 'scopes', metadata, options, selected: scopes, reason: 'the scopes of your last login', adding: false};
+}
+
+/** The login again, from a new authorization request: the login effect starts over on a new attempt. */
+export function newAttempt(login: LoginStep): LoginStep {
+	return {...login, attempt: login.attempt + 1, authorizationUrl: undefined, startedAt: undefined, browser: undefined, phase: {kind: 'starting'}};
+}
+
+/** Applies a login action to the step it belongs to; one for another step (a late effect) is ignored. */
+export function reduceLoginStep(step: Step, action: LoginAction): Step {
+	switch (action.type) {
+		case 'url-submitted': {
+			return step.name === 'url' ? {name: 'discovery', url: action.url, rows: []} : step;
+		}
+
+		case 'attempt-started': {
+			return step.name === 'discovery' ? {...step, rows: [...step.rows, {stage: action.stage, url: action.url}]} : step;
+		}
+
+		case 'attempt-finished': {
+			if (step.name !== 'discovery') return step;
+			const index = step.rows.findIndex(row => row.url === action.attempt.url && row.stage === action.attempt.stage && row.attempt === undefined);
+			const rows = index === -1 ? [...step.rows, {stage: action.attempt.stage, url: action.attempt.url, attempt: action.attempt}] : step.rows.map((row, at) => (at === index ? {...row, attempt: action.attempt} : row));
+			return {...step, rows};
+		}
+
+		case 'discovery-finished': {
+			return step.name === 'discovery' ? {name: 'metadata', url: step.url, discovery: action.discovery, showRaw: false, reauth: step.reauth} : step;
+		}
+
+		case 'discovery-failed': {
+			return step.name === 'discovery' ? {...step, error: action.error} : step;
+		}
+
+		case 'raw-toggled': {
+			return step.name === 'metadata' ? {...step, showRaw: !step.showRaw} : step;
+		}
+
+		case 'metadata-accepted': {
+			return step.name === 'metadata' ? scopesStep(step) : step;
+		}
+
+		case 'scopes-changed': {
+			return step.name === 'scopes' ? {...step, selected: action.selected} : step;
+		}
+
+		case 'scope-adding-started': {
+			return step.name === 'scopes' ? {...step, adding: true} : step;
+		}
+
+		case 'scope-adding-cancelled': {
+			return step.name === 'scopes' ? {...step, adding: false} : step;
+		}
+
+		case 'scope-added': {
+			if (step.name !== 'scopes') return step;
+			const known = step.options.some(option => option.scope === action.scope);
+			return {
+				...step,
+				adding: false,
+				options: known ? step.options : [...step.options, {scope: action.scope, sources: ['user']}],
+				selected: step.selected.includes(action.scope) ? step.selected : [...step.selected, action.scope],
+			};
+		}
+
+		case 'scopes-accepted': {
+			if (step.name !== 'scopes') return step;
+			const scopes = {...step, selected: action.selected};
+			if (action.preRegistered) return {name: 'pre-registered', scopes, client: action.preRegistered};
+			if (action.documentUrl) return {name: 'client-metadata-document', scopes, url: action.documentUrl};
+			if (step.metadata.reauth) return {name: 'client-check', scopes, reauth: step.metadata.reauth};
+			const metadata = step.metadata.discovery.authorizationServer?.metadata;
+			if (metadata && !metadata.registration_endpoint) {
+				const reason = metadata.client_id_metadata_document_supported
+					? 'This authorization server registers no clients; it takes Client ID Metadata Documents (start with --client-metadata-url <url> for that) or a pre-registered client.'
+					: 'This authorization server offers no dynamic client registration (RFC 7591).';
+				return {name: 'client-id', scopes, reason, field: 'client-id'};
+			}
+
+			return {name: 'registration', scopes, clientName: defaultClientName, phase: {kind: 'preview'}};
+		}
+
+		case 'client-way-opened': {
+			const current = clientWayOf(step);
+			return current && (step.name !== 'registration' || step.phase.kind === 'preview' || step.phase.kind === 'failed') ? {name: 'client-way', scopes: (step as ClientStep).scopes, current} : step;
+		}
+
+		case 'client-way-picked': {
+			if (step.name !== 'client-way') return step;
+			if (action.way === 'dynamic-registration') return {name: 'registration', scopes: step.scopes, clientName: defaultClientName, phase: {kind: 'preview'}};
+			if (action.way === 'client-metadata-document') return {name: 'client-id', scopes: step.scopes, reason: 'The client id is the URL of a Client ID Metadata Document that lists this redirect URI.', field: 'document-url'};
+			return {name: 'client-id', scopes: step.scopes, reason: 'A client id (and secret) the server operator registered for you.', field: 'client-id'};
+		}
+
+		case 'document-url-entered': {
+			return step.name === 'client-id' && step.field === 'document-url' ? {name: 'client-metadata-document', scopes: step.scopes, url: action.url} : step;
+		}
+
+		case 'document-checked': {
+			return step.name === 'client-metadata-document' ? {...step, check: action.check, callbackPort: action.callbackPort} : step;
+		}
+
+		case 'client-id-entered': {
+			return step.name === 'client-id' ? {...step, field: 'client-secret', clientId: action.clientId} : step;
+		}
+
+		case 'client-secret-entered': {
+			const metadata = step.name === 'client-id' ? step.scopes.metadata.discovery.authorizationServer?.metadata : undefined;
+			if (step.name !== 'client-id' || step.clientId === undefined || !metadata) return step;
+			return {name: 'pre-registered', scopes: step.scopes, client: preRegisteredClient(metadata, step.clientId, action.clientSecret)};
+		}
+
+		case 'client-decided': {
+			if (step.name !== 'client-check') return step;
+			if (!action.decision.reuse) return {name: 'registration', scopes: step.scopes, clientName: defaultClientName, phase: {kind: 'preview'}, notice: `Registering a new client: ${action.decision.reason}.`};
+			const from: ClientStep = {name: 'reused', scopes: step.scopes, client: action.decision.client, callbackPort: action.callbackPort};
+			return {name: 'login', from, client: action.decision.client, attempt: 1, phase: {kind: 'starting'}};
+		}
+
+		case 'name-editing-started': {
+			return step.name === 'registration' && step.phase.kind === 'preview' ? {...step, phase: {kind: 'editing-name'}} : step;
+		}
+
+		case 'name-editing-cancelled': {
+			return step.name === 'registration' ? {...step, phase: {kind: 'preview'}} : step;
+		}
+
+		case 'name-changed': {
+			return step.name === 'registration' ? {...step, clientName: action.name.trim() || step.clientName, phase: {kind: 'preview'}} : step;
+		}
+
+		case 'registration-sent': {
+			return step.name === 'registration' && (step.phase.kind === 'preview' || step.phase.kind === 'failed') ? {...step, phase: {kind: 'sending'}} : step;
+		}
+
+		case 'registration-succeeded': {
+			return step.name === 'registration' ? {...step, phase: {kind: 'registered', result: action.result}} : step;
+		}
+
+		case 'registration-failed':
+		case 'callback-server-failed': {
+			return step.name === 'registration' ? {...step, phase: {kind: 'failed', error: action.error}} : step;
+		}
+
+		case 'client-accepted': {
+			if (step.name === 'pre-registered') return {name: 'login', from: step, client: step.client, attempt: 1, phase: {kind: 'starting'}};
+			if (step.name === 'client-metadata-document' && step.check && step.check.errors.length === 0) {
+				return {name: 'login', from: step, client: clientMetadataDocumentClient(step.url), attempt: 1, phase: {kind: 'starting'}};
+			}
+			if (step.name === 'registration' && step.phase.kind === 'registered') {
+				return {name: 'login', from: step, client: step.phase.result.client, registration: step.phase.result, attempt: 1, phase: {kind: 'starting'}};
+			}
+
+			return step;
+		}
+
+		case 'authorization-started': {
+			return step.name === 'login' ? {...step, authorizationUrl: action.url, startedAt: action.startedAt, phase: {kind: 'waiting'}, strays: undefined} : step;
+		}
+
+		case 'browser-opened': {
+			return step.name === 'login' ? {...step, browser: {kind: 'opened', launch: action.launch}} : step;
+		}
+
+		case 'browser-failed': {
+			return step.name === 'login' ? {...step, browser: {kind: 'failed', message: action.message}} : step;
+		}
+
+		case 'paste-started': {
+			return step.name === 'login' && step.phase.kind === 'waiting' ? {...step, phase: {kind: 'pasting'}} : step;
+		}
+
+		case 'paste-cancelled': {
+			return step.name === 'login' && step.phase.kind === 'pasting' ? {...step, phase: {kind: 'waiting'}} : step;
+		}
+
+		case 'paste-refused': {
+			return step.name === 'login' && step.phase.kind === 'pasting' ? {...step, phase: {kind: 'pasting', error: action.message}} : step;
+		}
+
+		case 'callback-refused': {
+			return step.name === 'login' ? {...step, strays: {count: (step.strays?.count ?? 0) + 1, last: action.message}} : step;
+		}
+
+		case 'callback-received': {
+			return step.name === 'login' ? {...step, phase: {kind: 'exchanging'}} : step;
+		}
+
+		case 'login-failed': {
+			return step.name === 'login' ? {...step, phase: {kind: 'failed', error: action.error}} : step;
+		}
+
+		case 'login-timed-out': {
+			return step.name === 'login' && (step.phase.kind === 'waiting' || step.phase.kind === 'pasting') ? {...step, phase: {kind: 'timed-out'}} : step;
+		}
+
+		case 'login-retried': {
+			return step.name === 'login' && (step.phase.kind === 'failed' || step.phase.kind === 'timed-out') ? newAttempt(step) : step;
+		}
+
+		case 'tokens-received': {
+			return step.name === 'login' ? {name: 'tokens', login: step, tokens: action.tokens, refresh: {kind: 'idle'}, check: {kind: 'idle'}} : step;
+		}
+
+		default: {
+			return assertNever(action);
+		}
+	}
+}
