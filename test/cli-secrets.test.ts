@@ -92,7 +92,7 @@ describe('a failed refresh', () => {
 		expect(run.code).toBe(1);
 		expect(run.stderr).toContain('invalid_grant');
 		expect(run.stderr).toContain(`The server said (HTTP 400 from ${sandbox.endpoints.token}):`);
-		expect(run.stderr).toMatch(/Try: The refresh token is expired or revoked: log in again\. Its saved tokens were cleared \(the client registration is kept\): mcp-auth-wizard reauthorize mail/);
+		expect(run.stderr).toContain('Try: The refresh token is expired or revoked, so the saved tokens were cleared (the client registration is kept): mcp-auth-wizard reauthorize mail.');
 		expect(saved().tokens).toBeUndefined();
 		expect(saved().client).toEqual(client);
 		expect(json(await cli(['status', 'mail', '--json']))['status']).toBe('needs login');

@@ -1,7 +1,7 @@
 import {WizardError} from '../core/errors.js';
 import type {HttpClient} from '../core/http.js';
 import {formatDuration} from '../core/text.js';
-import {refreshTokens, summarizeTokens, type TokenSet} from '../core/tokens.js';
+import {isRevokedGrant, refreshTokens, summarizeTokens, type TokenSet} from '../core/tokens.js';
 import {recordRefreshFailure, recordTokens} from './changes.js';
 import type {SavedServer, ServerStore} from './types.js';
 
@@ -28,11 +28,8 @@ export type KeepOptions = {
 	readonly force?: boolean;
 	/** The refresh itself (core's refreshTokens unless a caller, or its test, provides another). */
 	readonly refresh?: typeof refreshTokens;
-	/**
-	 * Turns a failed refresh into the error to throw, clearing the tokens on invalid_grant; each caller
-	 * words how to log in again. Default: the CLI's wording.
-	 */
-	readonly onRefreshFailure?: (error: unknown) => Promise<unknown>;
+	/** How to log in again once the refresh token was refused, as the caller words it; default: the reauthorize command. */
+	readonly logInAgain?: string;
 };
 
 /** The saved tokens, or what to do without them: log in again. */
@@ -90,7 +87,7 @@ export async function keepFresh(store: ServerStore, server: SavedServer, options
 		try {
 			fresh = await (options.refresh ?? refreshTokens)({http: options.http, metadata: current.authorizationServer, client, refreshToken: tokens.refreshToken, resource: current.resource, signal: options.signal});
 		} catch (error) {
-			throw await (options.onRefreshFailure ?? (async (failure: unknown) => refreshFailed(store, current, failure)))(error);
+			throw await refreshFailed(store, current, error, options.logInAgain ?? `mcp-auth-wizard reauthorize ${current.name}`);
 		}
 
 		const saved = (await recordTokens(store, current.mcpUrl, fresh)) ?? {...current, tokens: fresh};
@@ -100,13 +97,20 @@ export async function keepFresh(store: ServerStore, server: SavedServer, options
 }
 
 /**
- * A refresh failed: an `invalid_grant` clears the saved tokens (see recordRefreshFailure), and the
- * error then says so; any other failure keeps them for the next try.
+ * A refresh failed: an `invalid_grant` (RFC 6749 5.2: the refresh token expired or was revoked) clears
+ * the saved tokens and keeps the client (see recordRefreshFailure), and the error then says so and how
+ * to log in again; any other failure keeps them for the next try.
  */
-async function refreshFailed(store: ServerStore, server: SavedServer, error: unknown): Promise<unknown> {
-	const cleared = await recordRefreshFailure(store, server.mcpUrl, error);
-	if (!cleared || !(error instanceof WizardError)) return error;
-	const hint = `${error.hint} Its saved tokens were cleared (the client registration is kept): mcp-auth-wizard reauthorize ${server.name}`;
+async function refreshFailed(store: ServerStore, server: SavedServer, error: unknown, logInAgain: string): Promise<unknown> {
+	if (!isRevokedGrant(error) || !(error instanceof WizardError)) return error;
+	let hint: string;
+	try {
+		const cleared = await recordRefreshFailure(store, server.mcpUrl, error);
+		hint = cleared ? `The refresh token is expired or revoked, so the saved tokens were cleared (the client registration is kept): ${logInAgain}.` : `The refresh token is expired or revoked: ${logInAgain}.`;
+	} catch (storeError) {
+		hint = `The refresh token is expired or revoked: ${logInAgain}. The saved tokens could not be cleared: ${storeError instanceof Error ? storeError.message : String(storeError)}.`;
+	}
+
 	return new WizardError(error.step, error.message, hint, error.answer, {cause: error});
 }
 

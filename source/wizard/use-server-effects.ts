@@ -2,30 +2,12 @@ import {type Dispatch, useEffect, useRef} from 'react';
 import {checkClientMetadataDocument, clientForDocument} from '../core/client-metadata-document.js';
 import {checkSavedClient, decideClientReuse} from '../core/client-reuse.js';
 import {WizardError} from '../core/errors.js';
-import {isRevokedGrant} from '../core/tokens.js';
-import {applyChange, changeDone, recordCheck, recordRefreshFailure} from '../store/changes.js';
+import {applyChange, changeDone, recordCheck} from '../store/changes.js';
 import {keepFresh, requireTokens, withFreshToken} from '../store/token-keeper.js';
-import type {SavedServer, ServerStore} from '../store/types.js';
+import type {SavedServer} from '../store/types.js';
 import type {WizardServices} from './services.js';
 import type {ServerStep} from './server-state.js';
 import {type Action, type Step, toErrorInfo} from './state.js';
-
-/**
- * The error to show for a failed refresh. Only invalid_grant (the refresh token expired or was revoked)
- * clears the saved tokens, so that the server then needs a login; its hint says how to log in again.
- */
-export async function refreshFailure(store: ServerStore, mcpUrl: string, error: unknown, logInAgain: string): Promise<unknown> {
-	if (!isRevokedGrant(error)) return error;
-	const {message, answer} = error as WizardError;
-	let hint = `The refresh token is expired or revoked, so the saved tokens were cleared: ${logInAgain}.`;
-	try {
-		await recordRefreshFailure(store, mcpUrl, error);
-	} catch (storeError) {
-		hint = `The refresh token is expired or revoked: ${logInAgain}. The saved tokens could not be cleared: ${toErrorInfo(storeError).message}.`;
-	}
-
-	return new WizardError('refresh', message, hint, answer, {cause: error});
-}
 
 /** A re-authorization decides whether the saved client can log in again (RFC 7592 read, issuer, scopes). */
 export function useClientCheck(step: Step, servers: readonly SavedServer[], dispatch: Dispatch<Action>, services: WizardServices): void {
@@ -80,7 +62,7 @@ export function useServerActions(step: Step, dispatch: Dispatch<Action>, service
 			if (!saved?.tokens || !saved.client) throw new Error('This server has no tokens: re-authorize it (a).');
 			// The token keeper refreshes (one process at a time), and before a check too when the token has
 			// expired or is about to, and once after a 401.
-			const keeping = {http: services.http, signal, refresh: services.core.refreshTokens, onRefreshFailure: async (error: unknown) => refreshFailure(services.store, mcpUrl, error, 'press a to re-authorize')};
+			const keeping = {http: services.http, signal, refresh: services.core.refreshTokens, logInAgain: 'press a to re-authorize'};
 			if (busy === 'refresh') {
 				if (!saved.tokens.refreshToken) throw new Error('No refresh token: re-authorize (a) to get new tokens.');
 				await keepFresh(services.store, saved, {...keeping, force: true});

@@ -13,7 +13,6 @@ import {type KeepOptions, keepFresh, requireTokens, withFreshToken} from '../sto
 import type {SavedServer} from '../store/types.js';
 import {checkClientMetadataDocument, clientForDocument} from '../core/client-metadata-document.js';
 import type {WizardServices} from './services.js';
-import {refreshFailure} from './use-server-effects.js';
 import type {ClientStep, LoginStep, ScopesStep} from './login-state.js';
 import {type Action, type Step, toErrorInfo} from './state.js';
 import type {TokensStep} from './token-state.js';
@@ -353,17 +352,7 @@ export function useTokenLifecycle(step: Step, dispatch: Dispatch<Action>, servic
  * process refreshed meanwhile are taken as they are), and what the screen shows of its outcome.
  */
 function tokenKeeperFor(current: TokensStep, services: WizardServices, dispatch: Dispatch<Action>, signal: AbortSignal) {
-	const {mcpUrl} = loginContext(current.login.from);
-	let revoked = false;
-	const options: KeepOptions = {
-		http: services.http,
-		signal,
-		refresh: services.core.refreshTokens,
-		async onRefreshFailure(error) {
-			revoked = isRevokedGrant(error);
-			return refreshFailure(services.store, mcpUrl, error, 'press a to log in again');
-		},
-	};
+	const options: KeepOptions = {http: services.http, signal, refresh: services.core.refreshTokens, logInAgain: 'press a to log in again'};
 	return {
 		options,
 		refreshed(server: SavedServer) {
@@ -373,6 +362,8 @@ function tokenKeeperFor(current: TokensStep, services: WizardServices, dispatch:
 		},
 		failed(error: unknown) {
 			if (signal.aborted) return;
+			// invalid_grant: the keeper cleared the saved tokens, and only a new login helps.
+			const revoked = isRevokedGrant(error);
 			dispatch({type: 'refresh-failed', error: toErrorInfo(error), revoked});
 			if (revoked) dispatch({type: 'servers-loaded', servers: services.store.list()});
 		},

@@ -58,7 +58,7 @@ describe('a saved server whose refresh token was revoked', () => {
 			await press(stdin, 'r');
 			const failed = await frameWith(lastFrame, 'invalid_grant');
 			expect(failed).toContain('"error":"invalid_grant"');
-			expect(prose(failed)).toContain('Try: The refresh token is expired or revoked, so the saved tokens were cleared: press a to re-authorize.');
+			expect(prose(failed)).toContain('Try: The refresh token is expired or revoked, so the saved tokens were cleared (the client registration is kept): press a to re-authorize.');
 			expect(failed).toContain('needs login');
 			const after = services.store.find(sandbox.mcpUrl)!;
 			expect(after.tokens).toBeUndefined();
@@ -111,7 +111,7 @@ it('on the token screen: a revoked refresh token clears the saved tokens, and a 
 		await press(stdin, 'r');
 		const failed = await frameWith(lastFrame, 'Refresh failed');
 		expect(failed).toContain('invalid_grant');
-		expect(prose(failed)).toContain('Try: The refresh token is expired or revoked, so the saved tokens were cleared: press a to log in again.');
+		expect(prose(failed)).toContain('Try: The refresh token is expired or revoked, so the saved tokens were cleared (the client registration is kept): press a to log in again.');
 		// The saved tokens are gone: only a new login is offered, no check with them.
 		expect(failed).toContain('a log in again · Esc back · t trace · q quit');
 		expect(failed).not.toContain('v check with MCP');
