@@ -300,9 +300,9 @@ async function run(): Promise<number> {
 
 		const {startWizard} = await import('./wizard/start.js');
 		if (!wizard.demo) return startWizard(commandContext, {url: wizard.url, options: wizard.options});
-		const {withDemoSandbox, sandboxLines} = await import('./commands/sandbox.js');
+		const {withDemoSandbox, demoBanner} = await import('./commands/sandbox.js');
 		return withDemoSandbox(commandContext, await sandboxChoice(), async (sandbox, demoContext) =>
-			startWizard(demoContext, {url: sandbox.mcpUrl, options: wizard.options, banner: [...sandboxLines(sandbox), 'It runs until you quit. Any user name works on its login page.'].join('\n')}),
+			startWizard(demoContext, {url: sandbox.mcpUrl, options: wizard.options, banner: demoBanner(sandbox, flags.fault ?? [])}),
 		);
 	}
 

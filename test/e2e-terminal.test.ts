@@ -1,36 +1,18 @@
-import {execFile} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {promisify} from 'node:util';
 import {afterAll, expect, it, vi} from 'vitest';
 import {openConfStore} from '../source/store/conf-store.js';
 import {cliPath, scriptedBrowser, temporaryHome} from './helpers/run-cli.js';
 import {fastmailServer} from './helpers/saved-servers.js';
+import {tmuxServer} from './helpers/tmux.js';
 import {closedBrowser, storeSnapshot} from './wizard/helpers.js';
 
 // The built binary in a real pseudo-terminal (tmux), as a person runs it: `mcp-auth-wizard --demo`.
-const run = promisify(execFile);
-const socket = `maw-e2e-${process.pid}`;
+const {tmux, paneWith, keys, kill} = tmuxServer('e2e');
 const home = temporaryHome();
 const exitFile = join(home.path, 'exit-code');
-const tmux = async (...args: string[]) => (await run('tmux', ['-L', socket, ...args])).stdout;
-const screen = async (session: string) => tmux('capture-pane', '-p', '-t', session);
-
-async function screenWith(text: string, session = 'wizard'): Promise<string> {
-	let last = '';
-	await vi.waitFor(
-		async () => {
-			last = await screen(session);
-			expect(last).toContain(text);
-		},
-		{timeout: 20_000, interval: 100},
-	);
-	return last;
-}
-
-async function key(name: string, session = 'wizard'): Promise<void> {
-	await tmux('send-keys', '-t', session, name);
-}
+const screenWith = async (text: string, session = 'wizard') => paneWith(session, text);
+const key = async (name: string, session = 'wizard') => keys(session, name);
 
 async function exitCodeIn(file: string): Promise<string> {
 	let code = '';
@@ -51,7 +33,7 @@ async function startDemo(session: string, env: {readonly home: string; readonly 
 const interruptedHome = temporaryHome();
 
 afterAll(async () => {
-	await tmux('kill-server').catch(() => undefined);
+	await kill();
 	home.remove();
 	interruptedHome.remove();
 });
@@ -60,7 +42,7 @@ it('runs the demo in a terminal from discovery to the live token status, and qui
 	await startDemo('wizard', {home: home.path, browser: scriptedBrowser, exitFile});
 
 	const metadata = await screenWith('authorization_endpoint');
-	expect(metadata).toContain('Sandbox running, profile fastmail');
+	expect(metadata).toContain('Sandbox "fastmail" runs on loopback until you quit.');
 	await key('Enter');
 	await screenWith('Which scopes');
 	await key('Enter');

@@ -31,6 +31,21 @@ function sandboxLines(sandbox: Sandbox): string[] {
 	return lines;
 }
 
+/**
+ * The lines above the demo wizard, short enough for an 80-column terminal: which sandbox runs (and
+ * with which --fault), what its login page takes, and what a profile needs typed in the wizard.
+ */
+export function demoBanner(sandbox: Sandbox, faults: readonly string[]): string {
+	const lines = [
+		`Sandbox "${sandbox.profile}"${faults.length > 0 ? ` with --fault ${faults.join(', ')}` : ''} runs on loopback until you quit.`,
+		'Its login page takes any user name and password.',
+	];
+	if (sandbox.preregisteredClient) lines.push(`Its pre-registered client: id ${sandbox.preregisteredClient.clientId}, secret ${sandbox.preregisteredClient.clientSecret}`);
+	if (sandbox.clientMetadataDocumentUrl) lines.push(`Its client metadata document: ${sandbox.clientMetadataDocumentUrl}`);
+	if (sandbox.stepUp) lines.push(`Step-up: the tool ${sandbox.stepUp.tool} needs scope ${sandbox.stepUp.scope} too.`);
+	return lines.join('\n');
+}
+
 /** `mcp-auth-wizard sandbox`: the sandbox servers on loopback until Ctrl-C. */
 export async function runSandbox(context: CommandContext, options: SandboxChoice & {port?: number}): Promise<number> {
 	const sandbox = await startSandbox({port: options.port, profile: options.profile, faults: options.faults});
@@ -38,7 +53,7 @@ export async function runSandbox(context: CommandContext, options: SandboxChoice
 		// The sandbox's own client secret is a test fixture, printed so that it can be used.
 		context.output.result(
 			{ok: true, profile: sandbox.profile, mcpUrl: sandbox.mcpUrl, issuer: sandbox.issuer, mcpScope: sandbox.mcpScope, preregisteredClient: sandbox.preregisteredClient, clientMetadataDocumentUrl: sandbox.clientMetadataDocumentUrl, stepUp: sandbox.stepUp, faults: sandbox.faults},
-			() => [...sandboxLines(sandbox), '', `Log in to it from another terminal: mcp-auth-wizard login ${sandbox.mcpUrl}`, 'Any user name works on its login page. Press Ctrl-C to stop.'],
+			() => [...sandboxLines(sandbox), '', `Log in to it from another terminal: mcp-auth-wizard login ${sandbox.mcpUrl}`, 'Its login page takes any user name and password. Press Ctrl-C to stop.'],
 		);
 		await waitForAbort(context.signal);
 		return exitCode.ok;
@@ -52,8 +67,6 @@ export async function runSandbox(context: CommandContext, options: SandboxChoice
  * `mcp-auth-wizard --demo`: the sandbox in-process for `run`, with a throwaway store (unless
  * MCP_AUTH_WIZARD_HOME names one), so that a try-out leaves nothing behind; stopped when `run` ends.
  */
-export {sandboxLines};
-
 export async function withDemoSandbox(context: CommandContext, choice: SandboxChoice, run: (sandbox: Sandbox, demoContext: CommandContext) => Promise<number>): Promise<number> {
 	const sandbox = await startSandbox({profile: choice.profile, faults: choice.faults});
 	const home = context.env['MCP_AUTH_WIZARD_HOME'] ? undefined : mkdtempSync(join(tmpdir(), 'mcp-auth-wizard-demo-'));

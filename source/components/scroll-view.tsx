@@ -3,7 +3,7 @@ import {Text} from './text.js';
 import {type ReactNode, useState} from 'react';
 
 export type ScrollViewProps = {
-	/** The content, one terminal row a line; strings are cut at the terminal width. */
+	/** The content, one terminal row a line (a longer one is clipped: cut it into rows first); strings are cut at the terminal width. */
 	readonly lines: readonly ReactNode[];
 	/** The rows it takes, the "↓ 12 more lines" row included when the content is clipped. */
 	readonly height: number;
@@ -42,7 +42,8 @@ export function ScrollView({lines, height, isActive = true, followEnd = false}: 
 	return (
 		<Box flexDirection="column">
 			{lines.slice(offset, offset + rows).map((line, index) => (
-				<Box key={offset + index} flexShrink={0}>
+				// One terminal row a line, whatever the line holds: the height above counts on it.
+				<Box key={offset + index} flexShrink={0} height={1} overflow="hidden">
 					{typeof line === 'string' ? <Text wrap="truncate-end">{line}</Text> : line}
 				</Box>
 			))}

@@ -6,6 +6,8 @@ import {printable} from '../core/text.js';
 import {jsonLines} from '../components/json-view.js';
 import {type Binding, KeyLine, useKeymap, useSharedKeys} from '../components/keymap.js';
 import {ScrollView} from '../components/scroll-view.js';
+import {useColumns} from '../components/columns.js';
+import {cutRows, wrapWords} from '../components/rows.js';
 
 export type MetadataScreenProps = {
 	/** What discovery found. */
@@ -28,26 +30,37 @@ function show(value: unknown): string {
 }
 
 function heading(text: string): ReactNode {
-	return <Text bold>{text}</Text>;
+	return <Text bold wrap="truncate-middle">{text}</Text>;
 }
 
-/** A heading, then a label column and a value column, so that a long value wraps in its own column. */
-function section(title: string, fields: ReadonlyArray<readonly [label: string, value: unknown]>): ReactNode[] {
+/**
+ * A heading, then each field: its label and value on one row where the value fits beside the label
+ * column, else the label on a row and the value whole under it, on as many rows as it takes. Every
+ * line is one terminal row, as the scroll view counts them.
+ */
+function section(title: string, fields: ReadonlyArray<readonly [label: string, value: unknown]>, columns: number): ReactNode[] {
 	const width = Math.max(0, ...fields.map(([label]) => label.length)) + 4;
 	return [
 		heading(title),
-		...fields.map(([label, value]) => (
-			<Box>
-				<Box width={width} flexShrink={0} paddingLeft={2}>
-					<Text dimColor>{label}</Text>
-				</Box>
-				<Text>{show(value)}</Text>
-			</Box>
-		)),
+		...fields.flatMap(([label, field]) => {
+			const value = show(field);
+			if (width + [...value].length <= columns) {
+				return [
+					<Box>
+						<Box width={width} flexShrink={0} paddingLeft={2}>
+							<Text dimColor>{label}</Text>
+						</Box>
+						<Text>{value}</Text>
+					</Box>,
+				];
+			}
+
+			return [<Text dimColor wrap="truncate-end">{`  ${label}`}</Text>, ...cutRows(value, Math.max(1, columns - 4)).map(row => <Text>{`    ${row}`}</Text>)];
+		}),
 	];
 }
 
-function keyFields(discovery: Discovery): ReactNode[] {
+function keyFields(discovery: Discovery, columns: number): ReactNode[] {
 	const {probe, resourceMetadata, authorizationServer} = discovery;
 	const prm = resourceMetadata?.document;
 	const as = authorizationServer?.metadata;
@@ -57,7 +70,7 @@ function keyFields(discovery: Discovery): ReactNode[] {
 			['URL', discovery.mcpUrl],
 			['resource (sent to the authorization server)', discovery.resource],
 			['challenge (WWW-Authenticate)', challenge],
-		]),
+		], columns),
 		...section(
 			resourceMetadata ? `Resource metadata from ${resourceMetadata.url}` : 'Resource metadata: none found',
 			prm
@@ -68,6 +81,7 @@ function keyFields(discovery: Discovery): ReactNode[] {
 					['bearer_methods_supported', prm.bearer_methods_supported],
 				]
 				: [],
+			columns,
 		),
 		...section(
 			authorizationServer ? `Authorization server ${authorizationServer.issuer}` : 'Authorization server: none found',
@@ -84,34 +98,29 @@ function keyFields(discovery: Discovery): ReactNode[] {
 					['client_id_metadata_document_supported', as.client_id_metadata_document_supported],
 				]
 				: [],
+			columns,
 		),
 	];
 }
 
-function rawDocuments(discovery: Discovery): ReactNode[] {
+function rawDocuments(discovery: Discovery, columns: number): ReactNode[] {
 	const {resourceMetadata, authorizationServer} = discovery;
 	return [
 		heading(resourceMetadata ? `Resource metadata (${resourceMetadata.url})` : 'Resource metadata: none found'),
-		...(resourceMetadata ? jsonLines(resourceMetadata.document) : []),
+		...(resourceMetadata ? jsonLines(resourceMetadata.document, [], columns) : []),
 		heading(authorizationServer ? `Authorization server metadata (${authorizationServer.url ?? 'default endpoints, no document'})` : 'Authorization server metadata: none found'),
-		...(authorizationServer ? jsonLines(authorizationServer.metadata) : []),
+		...(authorizationServer ? jsonLines(authorizationServer.metadata, [], columns) : []),
 	];
 }
 
-function findingLines(findings: readonly Finding[]): ReactNode[] {
+function findingLines(findings: readonly Finding[], columns: number): ReactNode[] {
 	if (findings.length === 0) return [heading('Findings'), <Text>  ✓ nothing wrong found</Text>];
 	const sorted = [...findings.filter(finding => finding.level === 'error'), ...findings.filter(finding => finding.level === 'warning')];
 	return [
 		heading('Findings'),
 		...sorted.flatMap(finding => [
-			<Text color={finding.level === 'error' ? 'red' : 'yellow'}>
-				{'  '}
-				{finding.level === 'error' ? '✗ error: ' : '! warning: '}
-				{finding.message}
-			</Text>,
-			<Text dimColor>
-				{'    '}Try: {finding.hint}
-			</Text>,
+			...wrapWords(`  ${finding.level === 'error' ? '✗ error: ' : '! warning: '}${finding.message}`, columns, '    ').map(row => <Text color={finding.level === 'error' ? 'red' : 'yellow'}>{row}</Text>),
+			...wrapWords(`    Try: ${finding.hint}`, columns, '    ').map(row => <Text dimColor>{row}</Text>),
 		]),
 	];
 }
@@ -128,7 +137,8 @@ export function MetadataScreen({discovery, showRaw, height, onToggleRaw, onConti
 	];
 	useKeymap(keymap);
 
-	const lines = [...(showRaw ? rawDocuments(discovery) : keyFields(discovery)), <Text> </Text>, ...findingLines(discovery.findings)];
+	const columns = useColumns();
+	const lines = [...(showRaw ? rawDocuments(discovery, columns) : keyFields(discovery, columns)), <Text> </Text>, ...findingLines(discovery.findings, columns)];
 	return (
 		<Box flexDirection="column">
 			<ScrollView height={height - (canContinue ? 2 : 4)} lines={lines}/>

@@ -10,6 +10,7 @@ import {ErrorBox} from '../components/error-box.js';
 import {jsonLines} from '../components/json-view.js';
 import {type Binding, KeyLine, useKeymap, useSharedKeys} from '../components/keymap.js';
 import {ScrollView} from '../components/scroll-view.js';
+import {useColumns} from '../components/columns.js';
 import type {RegistrationPhase} from '../wizard/login-state.js';
 
 export type RegistrationScreenProps = {
@@ -92,6 +93,7 @@ function useRegistrationKeys(phase: RegistrationPhase, props: RegistrationScreen
 export function RegistrationScreen(props: RegistrationScreenProps) {
 	const {endpoint, request, phase, height, onNameSubmit} = props;
 	const keymap = useRegistrationKeys(phase, props);
+	const columns = useColumns();
 	useKeymap(keymap);
 
 	let body: ReactNode;
@@ -112,7 +114,7 @@ export function RegistrationScreen(props: RegistrationScreenProps) {
 						</Box>
 					) : undefined}
 					<Text bold>POST {endpoint}</Text>
-					<ScrollView height={height - 7} isActive={phase.kind === 'preview'} lines={jsonLines(request, ['scope'])}/>
+					<ScrollView height={height - 7} isActive={phase.kind === 'preview'} lines={jsonLines(request, ['scope'], columns)}/>
 					<ScopeNote scope={request.scope}/>
 				</>
 			);
@@ -132,7 +134,7 @@ export function RegistrationScreen(props: RegistrationScreenProps) {
 					<Text bold>
 						{result.status} {statusWords[result.status] ?? ''}: registered as client {result.client.clientId}
 					</Text>
-					<ScrollView height={height - 5 - Math.max(1, differences.length)} lines={jsonLines(redactJson(result.response), differences.map(difference => difference.field))}/>
+					<ScrollView height={height - 5 - Math.max(1, differences.length)} lines={jsonLines(redactJson(result.response), differences.map(difference => difference.field), columns)}/>
 					{differences.length === 0 ? (
 						<Text color="green">✓ registered exactly what was asked</Text>
 					) : (

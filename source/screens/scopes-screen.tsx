@@ -5,6 +5,7 @@ import {useCallback, useLayoutEffect, useMemo, useRef, useState} from 'react';
 import {type ScopeOption, type ScopeSource, scopeParameter} from '../core/scopes.js';
 import {printable} from '../core/text.js';
 import {type Binding, KeyLine, useKeymap, useSharedKeys} from '../components/keymap.js';
+import {useColumns} from '../components/columns.js';
 
 export type ScopesScreenProps = {
 	/** Every scope to offer, the ones the user added included (source 'user'). */
@@ -41,6 +42,12 @@ function origin(sources: readonly ScopeSource[]): string {
 
 const visibleScopes = 10;
 
+/** A label cut to `room` characters, with … where it was cut. */
+function oneRow(label: string, room: number): string {
+	const chars = [...label];
+	return chars.length <= room ? label : `${chars.slice(0, Math.max(0, room - 1)).join('')}…`;
+}
+
 type ChooserProps = Pick<ScopesScreenProps, 'options' | 'selected' | 'onChange' | 'onSubmit'> & {readonly isDisabled: boolean};
 
 /**
@@ -49,8 +56,10 @@ type ChooserProps = Pick<ScopesScreenProps, 'options' | 'selected' | 'onChange' 
  */
 function ScopeChooser({options, selected, isDisabled, onChange, onSubmit}: ChooserProps) {
 	const width = Math.max(...options.map(option => printable(option.scope).length));
-	// MultiSelect draws its labels itself: a scope is a server's string, made printable here.
-	const items = useMemo(() => options.map(option => ({value: option.scope, label: `${printable(option.scope).padEnd(width)}   ${origin(option.sources)}`})), [options, width]);
+	// MultiSelect draws its labels itself, between its pointer and its ✔: a scope is a server's string,
+	// made printable here, and each label one row of the terminal (an item it wraps is left behind).
+	const room = useColumns() - 4;
+	const items = useMemo(() => options.map(option => ({value: option.scope, label: oneRow(`${printable(option.scope).padEnd(width)}   ${origin(option.sources)}`, room)})), [options, width, room]);
 	// The order of the options, so that the scope line does not depend on the order of the toggles.
 	const inOrder = (value: readonly string[]) => [...options.map(option => option.scope).filter(scope => value.includes(scope)), ...value.filter(scope => !options.some(option => option.scope === scope))];
 	const [current, setCurrent] = useState(() => inOrder(selected));

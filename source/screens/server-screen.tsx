@@ -8,6 +8,7 @@ import {ErrorBox} from '../components/error-box.js';
 import {jsonLines} from '../components/json-view.js';
 import {type Binding, KeyLine, useKeymap, useSharedKeys} from '../components/keymap.js';
 import {ScrollView} from '../components/scroll-view.js';
+import {useColumns} from '../components/columns.js';
 import {Field, McpCheckLine, TokenFields} from '../components/token-fields.js';
 import {TracePanel} from '../components/trace-panel.js';
 import type {ExportTarget} from '../core/export.js';
@@ -181,13 +182,14 @@ function RegistrationView({server, height, now}: {readonly server: SavedServer; 
 	}
 
 	const endpoint = server.authorizationServer.registration_endpoint;
+	const columns = useColumns();
 	// Both through redactJson: the response carries registration_access_token, maybe client_secret.
 	const lines: ReactNode[] = [
-		<Text bold>Request{endpoint === undefined ? '' : ` (POST ${printableLine(endpoint)})`}</Text>,
-		...jsonLines(redactJson(registration.request)),
+		<Text bold wrap="truncate-middle">Request{endpoint === undefined ? '' : ` (POST ${printableLine(endpoint)})`}</Text>,
+		...jsonLines(redactJson(registration.request), [], columns),
 		' ',
 		<Text bold>Response (registered {when(registration.registeredAt, now)})</Text>,
-		...jsonLines(redactJson(registration.response)),
+		...jsonLines(redactJson(registration.response), [], columns),
 	];
 	return <ScrollView height={Math.max(3, height - viewChrome)} lines={lines}/>;
 }

@@ -2,6 +2,7 @@ import {Box} from 'ink';
 import {Text} from '../components/text.js';
 import SelectInput from 'ink-select-input';
 import {createContext, useCallback, useContext, useMemo} from 'react';
+import {useColumns} from '../components/columns.js';
 import {useClock} from '../components/countdown.js';
 import {type Binding, KeyLine, useKeymap, useSharedKeys} from '../components/keymap.js';
 import {printableLine} from '../core/text.js';
@@ -64,12 +65,17 @@ type Table = {
 	readonly nameWidth: number;
 	readonly statusWidth: number;
 	readonly issuerWidth: number;
+	/** What is left of the terminal's width for the MCP URL, and for the issuer line. */
+	readonly urlWidth: number;
+	readonly lineWidth: number;
 };
 
 // ink-select-input gives its item component only the label: the rows reach it through a context, so
 // that the component stays one function (a new one a second would remount every row).
 const TableContext = createContext<Table | undefined>(undefined);
 
+/** ink-select-input's indicator ("❯ ") before each row. */
+const selectIndicatorWidth = 2;
 const markWidth = 2;
 const gap = 2;
 
@@ -95,9 +101,11 @@ function ServerItem({isSelected = false, label}: {readonly isSelected?: boolean;
 				<Box width={table.statusWidth} marginRight={gap} flexShrink={0}>
 					<Text wrap="truncate-end">{row.status}</Text>
 				</Box>
-				<Text wrap="truncate-middle">{row.url}</Text>
+				<Box width={table.urlWidth} flexShrink={0}>
+					<Text wrap="truncate-middle">{row.url}</Text>
+				</Box>
 			</Box>
-			<Box paddingLeft={markWidth}>
+			<Box paddingLeft={markWidth} width={table.lineWidth} flexShrink={0}>
 				<Text dimColor wrap="truncate-end">
 					issuer {row.issuer.padEnd(table.issuerWidth)}
 					{'  '}scopes {row.scopes}
@@ -126,6 +134,7 @@ function Header({table}: {readonly table: Table}) {
 export function ServersScreen({servers, notices, initialSelection, now, onOpen, onAdd}: ServersScreenProps) {
 	// The one clock of the screen: every status ticks with it, once a second.
 	const current = useClock(now);
+	const columns = useColumns();
 	const shared = useSharedKeys();
 	const keymap: readonly Binding[] = [{key: '', shown: '↑↓', label: 'choose'}, {key: 'return', shown: 'Enter', label: 'open'}, {key: 'n', label: 'new server', action: onAdd}, ...shared];
 	useKeymap(keymap);
@@ -153,11 +162,17 @@ export function ServersScreen({servers, notices, initialSelection, now, onOpen, 
 	}
 
 	const values = [...rows.values()];
+	const nameWidth = widthOf(values.map(row => row.name), 4, Math.min(24, Math.floor(columns / 6)));
+	const statusWidth = widthOf(values.map(row => row.status), 6, Math.min(40, Math.floor(columns / 3)));
+	// The widths are set, not left to the layout: a row that does not shrink would overflow the terminal.
+	const lineWidth = columns - selectIndicatorWidth;
 	const table: Table = {
 		rows,
-		nameWidth: widthOf(values.map(row => row.name), 4, 24),
-		statusWidth: widthOf(values.map(row => row.status), 6, 40),
+		nameWidth,
+		statusWidth,
 		issuerWidth: widthOf(values.map(row => row.issuer), 0, 40),
+		urlWidth: Math.max(1, lineWidth - markWidth - nameWidth - gap - statusWidth - gap),
+		lineWidth,
 	};
 	const initialIndex = Math.max(0, servers.findIndex(server => server.mcpUrl === initialSelection));
 

@@ -3,6 +3,7 @@ import {Text} from '../components/text.js';
 import {useMemo, useReducer, useSyncExternalStore} from 'react';
 import {type Binding, KeyLine, type SharedKeys, SharedKeysContext, useKeymap} from '../components/keymap.js';
 import {TracePanel} from '../components/trace-panel.js';
+import {useColumns} from '../components/columns.js';
 import {StepScreen, clientWayLabels, wayReason} from './step-screen.js';
 import type {Exchange} from '../core/http.js';
 import type {WizardServices} from './services.js';
@@ -74,8 +75,26 @@ function stepNumber(step: Step): number {
 	}
 }
 
+/**
+ * The steps as the header shows them within `columns`: every title where they fit (91 columns), else
+ * the current one's alone, else "step 4 of 7".
+ */
+export function headerSteps(current: number, columns: number): ReadonlyArray<{readonly text: string; readonly current: boolean}> {
+	const last = stepTitles.length;
+	const forms = [
+		stepTitles.map((title, index) => ` ${index + 1} ${title}${index + 1 < last ? ' ›' : ''}`),
+		stepTitles.map((title, index) => ` ${index + 1}${index + 1 === current ? ` ${title}` : ''}${index + 1 < last ? ' ›' : ''}`),
+	];
+	const fits = forms.find(form => appName.length + form.join('').length <= columns);
+	if (fits) return fits.map((text, index) => ({text, current: index + 1 === current}));
+	return [{text: ` ${current}/${last} ${stepTitles[current - 1] ?? ''}`, current: true}];
+}
+
+const appName = 'mcp-auth-wizard';
+
 function Header({step}: {readonly step: Step}) {
 	const current = stepNumber(step);
+	const columns = useColumns();
 	if (current === 0) {
 		return (
 			<Box marginBottom={1}>
@@ -85,12 +104,13 @@ function Header({step}: {readonly step: Step}) {
 		);
 	}
 
+	// One line that fits: a header the terminal wraps is a header Ink leaves behind on every redraw.
 	return (
 		<Box marginBottom={1}>
-			<Text bold>mcp-auth-wizard </Text>
-			{stepTitles.map((title, index) => (
-				<Text key={title} bold={index + 1 === current} color={index + 1 === current ? 'cyan' : undefined} dimColor={index + 1 !== current}>
-					{` ${index + 1} ${title}${index + 1 < stepTitles.length ? ' ›' : ''}`}
+			<Text bold>{appName}</Text>
+			{headerSteps(current, columns).map(({text, current: here}) => (
+				<Text key={text} bold={here} color={here ? 'cyan' : undefined} dimColor={!here}>
+					{text}
 				</Text>
 			))}
 		</Box>
@@ -115,7 +135,10 @@ export function App({services, initialUrl, banner}: AppProps) {
 	const [state, dispatch] = useReducer(reducer, {url: initialUrl, servers: services.store.list()}, initialState);
 	const {exit} = useApp();
 	const {stdout} = useStdout();
-	const height = Math.max(8, (stdout.rows || 24) - 5 - (banner ? banner.split('\n').length : 0) - services.store.notices.length);
+	const columns = useColumns();
+	// The rows the banner and the notices take once the terminal has wrapped them.
+	const above = [...(banner ? banner.split('\n') : []), ...services.store.notices].reduce((rows, line) => rows + Math.max(1, Math.ceil(line.length / columns)), 0);
+	const height = Math.max(8, (stdout.rows || 24) - 5 - above);
 	const exchanges = useSyncExternalStore(services.http.subscribe, () => services.http.exchanges);
 
 	const listener = useCallbackListener(state.step, dispatch, services);

@@ -26,7 +26,7 @@ it('shows every server with its status as a label and a mark, its URL, issuer an
 		expect(frame).toContain(`issuer ${server.issuer}`);
 	}
 
-	expect(frame).toContain('scopes https://www.fastmail.com/dev/mcp offline_access');
+	expect(frame).toContain('scopes https://www.fastmail.com/dev/mcp');
 	expect(frame).toContain('scopes read offline_access');
 	expect(frame).toContain('+ Log in to a new server');
 	expect(frame).toContain('↑↓ choose · Enter open · n new server · Esc back · t trace · q quit');

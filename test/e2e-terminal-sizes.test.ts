@@ -1,0 +1,77 @@
+import {afterAll, describe, expect, it, vi} from 'vitest';
+import {openConfStore} from '../source/store/conf-store.js';
+import {cliPath, scriptedBrowser, temporaryHome} from './helpers/run-cli.js';
+import {fastmailServer, serversInEveryStatus} from './helpers/saved-servers.js';
+import {fastmailTokens} from './helpers/screen-fixtures.js';
+import {tmuxServer} from './helpers/tmux.js';
+
+// The built binary in real terminals of small sizes (tmux): no line of any screen may be wider than
+// the terminal, or Ink, erasing the lines it drew, leaves the ones the terminal wrapped on screen.
+const {tmux, pane, paneWith: waitFor, keys, kill} = tmuxServer('sizes');
+const homes: Array<ReturnType<typeof temporaryHome>> = [];
+
+afterAll(async () => {
+	await kill();
+	for (const home of homes) home.remove();
+});
+
+const paneWith = async (session: string, text: string) => waitFor(session, text, true);
+
+function count(text: string, line: RegExp): number {
+	return text.split('\n').filter(row => line.test(row)).length;
+}
+
+async function start(session: string, size: readonly [number, number], args: string[], home: string): Promise<void> {
+	const command = `env -u CI MCP_AUTH_WIZARD_HOME='${home}' BROWSER='${scriptedBrowser}' '${process.execPath}' '${cliPath}' ${args.join(' ')}`;
+	await tmux('new-session', '-d', '-s', session, '-x', String(size[0]), '-y', String(size[1]), command);
+}
+
+describe.each([
+	[80, 24],
+	[60, 20],
+] as const)('at %dx%d', (columns, rows) => {
+	it('keeps one copy of the saved-server list, its title once, while the cursor moves and the clock ticks', async () => {
+		const home = temporaryHome();
+		homes.push(home);
+		const store = openConfStore({home: home.path});
+		for (const {server} of serversInEveryStatus) await store.save(server);
+		// One whose status ticks every second: "expires in 50s", "49s"…
+		await store.save(fastmailServer({name: 'ticking', mcpUrl: 'https://ticking.example.com/mcp', tokens: fastmailTokens(Date.now(), {expiresAt: new Date(Date.now() + 50_000).toISOString()})}));
+		const session = `list-${columns}`;
+		await start(session, [columns, rows], [], home.path);
+		await paneWith(session, 'Log in to a new server');
+		for (let index = 0; index < 8; index++) await keys(session, index < 4 ? 'Down' : 'Up');
+		// Two ticks of the status clock, each a redraw of the whole list.
+		const seconds = async () => Number(/expires in (\d+)s/.exec(await pane(session, true))?.[1]);
+		const before = await seconds();
+		await vi.waitFor(async () => {
+			expect(await seconds()).toBeLessThanOrEqual(before - 2);
+		}, {timeout: 20_000, interval: 200});
+		const shown = await paneWith(session, 'Log in to a new server');
+		expect(count(shown, /mcp-auth-wizard saved servers/), shown).toBe(1);
+		await keys(session, 'q');
+	});
+
+	it('keeps one header on every step of the demo', async () => {
+		const home = temporaryHome();
+		homes.push(home);
+		const session = `demo-${columns}`;
+		await start(session, [columns, rows], ['--demo'], home.path);
+		const seen: string[] = [];
+		const step = async (text: string, key?: string) => {
+			const shown = await paneWith(session, text);
+			seen.push(shown);
+			expect(count(shown, /^mcp-auth-wizard/), shown).toBe(1);
+			if (key) await keys(session, key);
+		};
+
+		await step('choose scopes', 'Enter');
+		await step('Which scopes', 'Enter');
+		await step('"scope"', 'Enter');
+		await step('201 Created', 'Enter');
+		await step('Logged in', 'v');
+		await step('sandbox-fastmail', 'q');
+		// The banner says what to type on the sandbox's login page, whole.
+		expect(seen[0]).toContain('any user name and password');
+	});
+});
