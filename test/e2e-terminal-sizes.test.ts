@@ -17,6 +17,19 @@ afterAll(async () => {
 
 const paneWith = async (session: string, text: string) => waitFor(session, text, true);
 
+/**
+ * Sends a key that changes the screen, and waits until it has (a key sent before Ink read the last may
+ * be merged with it). Digits do not count: the clock changes them every second.
+ */
+async function moved(session: string, key: string): Promise<void> {
+	const screen = async () => (await pane(session)).replaceAll(/\d/g, '');
+	const before = await screen();
+	await keys(session, key);
+	await vi.waitFor(async () => {
+		expect(await screen()).not.toBe(before);
+	}, {timeout: 20_000, interval: 50});
+}
+
 function count(text: string, line: RegExp): number {
 	return text.split('\n').filter(row => line.test(row)).length;
 }
@@ -39,16 +52,26 @@ describe.each([
 		await store.save(fastmailServer({name: 'ticking', mcpUrl: 'https://ticking.example.com/mcp', tokens: fastmailTokens(Date.now(), {expiresAt: new Date(Date.now() + 50_000).toISOString()})}));
 		const session = `list-${columns}`;
 		await start(session, [columns, rows], [], home.path);
-		await paneWith(session, 'Log in to a new server');
-		for (let index = 0; index < 8; index++) await keys(session, index < 4 ? 'Down' : 'Up');
+		await paneWith(session, 'Saved servers (7)');
+		// Down to the last server and back: the list scrolls where the terminal is too short for it.
+		for (const key of ['Down', 'Down', 'Down', 'Down', 'Down', 'Down', 'Up', 'Up', 'Up', 'Up', 'Down', 'Down', 'Down', 'Down']) await moved(session, key);
+		await paneWith(session, '❯ ! ticking');
 		// Two ticks of the status clock, each a redraw of the whole list.
 		const seconds = async () => Number(/expires in (\d+)s/.exec(await pane(session, true))?.[1]);
 		const before = await seconds();
 		await vi.waitFor(async () => {
 			expect(await seconds()).toBeLessThanOrEqual(before - 2);
 		}, {timeout: 20_000, interval: 200});
-		const shown = await paneWith(session, 'Log in to a new server');
+		const shown = await paneWith(session, 'ticking');
 		expect(count(shown, /mcp-auth-wizard saved servers/), shown).toBe(1);
+
+		// A server's details, its registration JSON, its last login's trace, an export, the HTTP trace.
+		for (const [key, text] of [['Enter', 'Scopes asked'], ['g', 'client registration'], ['l', 'last login trace'], ['l', 'Access token'], ['e', 'Export'], ['2', 'Claude Code'], ['Escape', 'Access token'], ['t', 'HTTP trace'], ['t', 'Access token'], ['Escape', 'Saved servers (7)']] as const) {
+			await moved(session, key);
+			const screen = await paneWith(session, text);
+			expect(count(screen, /^mcp-auth-wizard/), screen).toBe(1);
+		}
+
 		await keys(session, 'q');
 	});
 

@@ -16,6 +16,8 @@ export type ServersScreenProps = {
 	readonly notices: readonly string[];
 	/** The server to have the cursor on at first (an MCP URL). */
 	readonly initialSelection?: string;
+	/** The rows the screen may take, key hints included; the list scrolls within them. */
+	readonly height?: number;
 	/** The clock, for tests. */
 	readonly now?: () => number;
 	/** Enter on a server: its details. */
@@ -131,7 +133,7 @@ function Header({table}: {readonly table: Table}) {
 }
 
 /** The saved servers, each with its live status, and a row to log in to a new one. */
-export function ServersScreen({servers, notices, initialSelection, now, onOpen, onAdd}: ServersScreenProps) {
+export function ServersScreen({servers, notices, initialSelection, height, now, onOpen, onAdd}: ServersScreenProps) {
 	// The one clock of the screen: every status ticks with it, once a second.
 	const current = useClock(now);
 	const columns = useColumns();
@@ -175,6 +177,8 @@ export function ServersScreen({servers, notices, initialSelection, now, onOpen, 
 		lineWidth,
 	};
 	const initialIndex = Math.max(0, servers.findIndex(server => server.mcpUrl === initialSelection));
+	// Two rows a server; the title, the column names, the margins and a key line of up to two rows around them.
+	const limit = height === undefined ? undefined : Math.max(1, Math.floor((height - notices.length - 7) / 2));
 
 	return (
 		<Box flexDirection="column">
@@ -191,7 +195,7 @@ export function ServersScreen({servers, notices, initialSelection, now, onOpen, 
 			<Box flexDirection="column" marginTop={1}>
 				{servers.length === 0 ? <Text>No saved servers yet.</Text> : <Header table={table}/>}
 				<TableContext.Provider value={table}>
-					<SelectInput items={items} initialIndex={initialIndex} itemComponent={ServerItem} onSelect={handleSelect}/>
+					<SelectInput items={items} initialIndex={initialIndex} itemComponent={ServerItem} limit={limit} onSelect={handleSelect}/>
 				</TableContext.Provider>
 			</Box>
 			<KeyLine bindings={keymap}/>

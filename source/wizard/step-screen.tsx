@@ -191,7 +191,7 @@ export function StepScreen({state, dispatch, services, height, login}: {
 		}
 
 		case 'servers': {
-			return <ServersScreen servers={state.servers} notices={[]} initialSelection={step.selection} onOpen={mcpUrl => dispatch({type: 'server-opened', mcpUrl})} onAdd={() => dispatch({type: 'server-add'})} />;
+			return <ServersScreen servers={state.servers} notices={[]} initialSelection={step.selection} height={height} onOpen={mcpUrl => dispatch({type: 'server-opened', mcpUrl})} onAdd={() => dispatch({type: 'server-add'})} />;
 		}
 
 		case 'server': {
