@@ -60,6 +60,14 @@ it('walks every step against the sandbox, from the URL to the live token status'
 		expect(trace).toContain('/oauth/register');
 		await press(stdin, 't');
 		await frameWith(lastFrame, 'sandbox-fastmail');
+
+		// The saved server's details show that check, and when the client was registered.
+		await press(stdin, keys.escape);
+		await frameWith(lastFrame, 'Log in to a new server');
+		await press(stdin, keys.enter);
+		const details = await frameWith(lastFrame, 'Last MCP check');
+		expect(details).toMatch(/Last MCP check +today \d\d:\d\d:\d\d: ✓ sandbox-fastmail/);
+		expect(details).toMatch(/Registered +today \d\d:\d\d:\d\d/);
 	} finally {
 		unmount();
 	}
@@ -95,6 +103,31 @@ describe('the wizard on the way', () => {
 			await press(stdin, keys.enter);
 			await frameWith(lastFrame, '201');
 			expect(JSON.parse(file.sandbox.requests.registration.at(-1)!.body).scope).toBe(mcpScope);
+		} finally {
+			unmount();
+		}
+	});
+
+	it('keeps the client name chosen with n after Esc, after another way and back, and registers under it', async () => {
+		const {stdin, lastFrame, unmount} = await toScopes(services());
+		try {
+			await press(stdin, keys.enter);
+			await frameWith(lastFrame, '"client_name": "mcp-auth-wizard"');
+			await press(stdin, 'n', ...'-laptop', keys.enter);
+			await frameWith(lastFrame, '"client_name": "mcp-auth-wizard-laptop"');
+
+			await press(stdin, keys.escape);
+			await frameWith(lastFrame, 'Which scopes');
+			await press(stdin, keys.enter);
+			await frameWith(lastFrame, '"client_name": "mcp-auth-wizard-laptop"');
+
+			await press(stdin, 'w');
+			await frameWith(lastFrame, 'How should this login get its client id?');
+			await press(stdin, keys.enter);
+			await frameWith(lastFrame, '"client_name": "mcp-auth-wizard-laptop"');
+			await press(stdin, keys.enter);
+			await frameWith(lastFrame, '201');
+			expect(JSON.parse(file.sandbox.requests.registration.at(-1)!.body).client_name).toBe('mcp-auth-wizard-laptop');
 		} finally {
 			unmount();
 		}

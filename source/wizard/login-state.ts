@@ -36,6 +36,8 @@ export type ScopesStep = {
 	readonly selected: readonly string[];
 	readonly reason: string;
 	readonly adding: boolean;
+	/** The client name chosen on a registration preview (n), for the next preview. */
+	readonly clientName?: string;
 };
 
 /** No way to get a client id but asking the user (MCP 2025-11-25, Client Registration Approaches: else prompt the user): a client id, then its secret. */
@@ -199,6 +201,11 @@ export function newAttempt(login: LoginStep): LoginStep {
 	return {...login, attempt: login.attempt + 1, authorizationUrl: undefined, startedAt: undefined, browser: undefined, phase: {kind: 'starting'}};
 }
 
+/** A registration preview, with the client name chosen before, if any. */
+function registrationStep(scopes: ScopesStep, notice?: string): ClientStep {
+	return {name: 'registration', scopes, clientName: scopes.clientName ?? defaultClientName, phase: {kind: 'preview'}, notice};
+}
+
 /** Applies a login action to the step it belongs to; one for another step (a late effect) is ignored. */
 export function reduceLoginStep(step: Step, action: LoginAction): Step {
 	switch (action.type) {
@@ -270,7 +277,7 @@ export function reduceLoginStep(step: Step, action: LoginAction): Step {
 				return {name: 'client-id', scopes, reason, field: 'client-id'};
 			}
 
-			return {name: 'registration', scopes, clientName: defaultClientName, phase: {kind: 'preview'}};
+			return registrationStep(scopes);
 		}
 
 		case 'client-way-opened': {
@@ -280,7 +287,7 @@ export function reduceLoginStep(step: Step, action: LoginAction): Step {
 
 		case 'client-way-picked': {
 			if (step.name !== 'client-way') return step;
-			if (action.way === 'dynamic-registration') return {name: 'registration', scopes: step.scopes, clientName: defaultClientName, phase: {kind: 'preview'}};
+			if (action.way === 'dynamic-registration') return registrationStep(step.scopes);
 			if (action.way === 'client-metadata-document') return {name: 'client-id', scopes: step.scopes, reason: 'The client id is the URL of a Client ID Metadata Document that lists this redirect URI.', field: 'document-url'};
 			return {name: 'client-id', scopes: step.scopes, reason: 'A client id (and secret) the server operator registered for you.', field: 'client-id'};
 		}
@@ -305,7 +312,7 @@ export function reduceLoginStep(step: Step, action: LoginAction): Step {
 
 		case 'client-decided': {
 			if (step.name !== 'client-check') return step;
-			if (!action.decision.reuse) return {name: 'registration', scopes: step.scopes, clientName: defaultClientName, phase: {kind: 'preview'}, notice: `Registering a new client: ${action.decision.reason}.`};
+			if (!action.decision.reuse) return registrationStep(step.scopes, `Registering a new client: ${action.decision.reason}.`);
 			const from: ClientStep = {name: 'reused', scopes: step.scopes, client: action.decision.client, callbackPort: action.callbackPort};
 			return {name: 'login', from, client: action.decision.client, attempt: 1, phase: {kind: 'starting'}};
 		}
@@ -319,7 +326,10 @@ export function reduceLoginStep(step: Step, action: LoginAction): Step {
 		}
 
 		case 'name-changed': {
-			return step.name === 'registration' ? {...step, clientName: action.name.trim() || step.clientName, phase: {kind: 'preview'}} : step;
+			if (step.name !== 'registration') return step;
+			// Kept with the scopes too: Esc, another way and back, or a new preview keep the name.
+			const clientName = action.name.trim() || step.clientName;
+			return {...step, clientName, scopes: {...step.scopes, clientName}, phase: {kind: 'preview'}};
 		}
 
 		case 'registration-sent': {

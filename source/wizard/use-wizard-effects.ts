@@ -341,7 +341,11 @@ export function useTokenLifecycle(step: Step, dispatch: Dispatch<Action>, servic
 			if (controller.signal.aborted) return;
 			if (refreshed) keeper.refreshed(server);
 			dispatch({type: 'check-finished', result});
-			recordCheck(services.store, mcpUrl, result).catch((error: unknown) => dispatch({type: 'save-failed', message: toErrorInfo(error).message}));
+			// Saved with the server, and read again, so that its details show it.
+			recordCheck(services.store, mcpUrl, result).then(
+				() => dispatch({type: 'servers-loaded', servers: services.store.list()}),
+				(error: unknown) => dispatch({type: 'save-failed', message: toErrorInfo(error).message}),
+			);
 		}, keeper.failed);
 		return () => controller.abort();
 	}, [checking]);
