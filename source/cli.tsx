@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import meow from 'meow';
 import {UsageError, WizardError} from './core/errors.js';
+import {scopeTokenProblem} from './core/scopes.js';
 import {describeFailure, exitCode, jsonText, terminalText} from './commands/output.js';
 
 const help = `
@@ -96,6 +97,18 @@ const knownFlags = {
 
 /** meow throws for a flag given twice or a value of the wrong type: a usage error, not a stack trace. */
 const kebab = (name: string) => name.replaceAll(/[A-Z]/g, letter => `-${letter.toLowerCase()}`);
+
+/** --scopes: scopes separated by spaces or commas, each one a scope token (RFC 6749 3.3). */
+function parseScopeFlag(text: string | undefined): string[] | undefined {
+	if (text === undefined) return undefined;
+	const scopes = text.split(/[\s,]+/).filter(scope => scope !== '');
+	for (const scope of scopes) {
+		const problem = scopeTokenProblem(scope);
+		if (problem !== undefined) throw new UsageError(`--scopes: ${problem}`, 'Pass scopes separated by spaces or commas, e.g. --scopes "mail offline_access".');
+	}
+
+	return scopes;
+}
 
 /**
  * A value flag's value may start with "-" (a client secret often does): `--client-secret -x1` means
@@ -271,7 +284,7 @@ async function run(): Promise<number> {
 
 	let clientSecret: string | undefined;
 	const loginFlags = () => ({
-		scopes: flags.scopes === undefined ? undefined : flags.scopes.split(/[\s,]+/).filter(scope => scope !== ''),
+		scopes: parseScopeFlag(flags.scopes),
 		name: flags.name,
 		clientId: flags.clientId,
 		clientSecret,

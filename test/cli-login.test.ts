@@ -61,6 +61,15 @@ describe('login against the Fastmail-like sandbox', () => {
 		expect(json(run)['tokens']).toMatchObject({hasRefreshToken: false, missingScopes: []});
 	});
 
+	it('refuses --scopes with a character a scope cannot hold (RFC 6749 3.3), before any request', async () => {
+		const registrations = sandbox.requests.registration.length;
+		const run = await cli(['login', sandbox.mcpUrl, '--scopes', 'mail "read"']);
+		expect(run.code).toBe(2);
+		expect(run.stderr).toContain('--scopes: "\\"read\\"" holds a double quote, which a scope cannot hold');
+		expect(run.stderr).toContain('RFC 6749 3.3');
+		expect(sandbox.requests.registration).toHaveLength(registrations);
+	});
+
 	it('refuses a stray request to the redirect URI (an old tab) with a 400, says so, and goes on waiting for the real one', async () => {
 		const run = await cli(['login', sandbox.mcpUrl, '--json', '--no-verify', '--name', 'old-tab'], {MCP_AUTH_WIZARD_HOME: otherHome.path, BROWSER: strayCallbackBrowser});
 		expect(run.stderr).toMatch(/Refused a request to http:\/\/127\.0\.0\.1:\d+\/callback that is not this login's \(an old tab\?\): The callback carries a different state than the login started with\. Still waiting for this login's callback\./);
@@ -83,7 +92,8 @@ describe('login against the Fastmail-like sandbox', () => {
 		expect(JSON.parse(sandbox.requests.registration.at(-1)!.body)).not.toHaveProperty('scope');
 		expect(run.stderr).toContain('{"error_description":"invalid_request no scope","error":"invalid_request"}');
 		expect(run.stderr).toContain('HTTP 400');
-		expect(run.stderr).toMatch(/Try: .*choose at least one/);
+		expect(run.stderr).toMatch(/Try: This server wants a scope in the registration: choose at least one of the scopes it advertises/);
+		expect(run.stderr).not.toContain('--scopes, or the defaults');
 		expect(run.stderr).not.toMatch(/\n\s+at /); // No stack trace.
 	});
 

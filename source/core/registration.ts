@@ -89,10 +89,12 @@ export function registrationDifferences(request: RegistrationRequest, response: 
 	return differences;
 }
 
-/** What to try next for each RFC 7591 3.2.2 error code. */
-function registrationHint(error: string | undefined, description: string | undefined): string {
-	if (/scope/i.test(description ?? '')) {
-		return 'This server wants scopes at registration: choose at least one (--scopes, or the defaults) and try again.';
+/** What to try next for each RFC 7591 3.2.2 error code, and for the server's words about the scope. */
+function registrationHint(error: string | undefined, description: string | undefined, scope: string | undefined): string {
+	if (/scope/i.test(`${error ?? ''} ${description ?? ''}`)) {
+		return scope === undefined
+			? 'This server wants a scope in the registration: choose at least one of the scopes it advertises and try again.'
+			: `This server refused the scope "${scope}" (see its answer): choose only scopes it advertises and try again.`;
 	}
 
 	switch (error) {
@@ -148,7 +150,7 @@ export async function registerClient(
 		const error = parsed.ok && typeof parsed.value['error'] === 'string' ? parsed.value['error'] : undefined;
 		const description = parsed.ok && typeof parsed.value['error_description'] === 'string' ? parsed.value['error_description'] : undefined;
 		const words = error ? `: ${error}${description ? ` (${description})` : ''}` : '';
-		throw new WizardError('registration', `Registration refused with HTTP ${response.status}${words}`, registrationHint(error, description), answer);
+		throw new WizardError('registration', `Registration refused with HTTP ${response.status}${words}`, registrationHint(error, description, request.scope), answer);
 	}
 
 	if (!parsed.ok || typeof parsed.value['client_id'] !== 'string') {

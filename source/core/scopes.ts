@@ -17,6 +17,20 @@ export type ScopeChoice = {
 	readonly reason: string;
 };
 
+/**
+ * Why a string cannot be one scope, or undefined when it can: a scope token is printable ASCII without
+ * space, `"` or `\\` (RFC 6749 3.3), as the `scope` parameter separates scopes by spaces.
+ */
+export function scopeTokenProblem(scope: string): string | undefined {
+	if (scope === '') return 'a scope cannot be empty';
+	const shown = JSON.stringify(scope);
+	if (/\s/.test(scope)) return `${shown} has a space, and would be sent as ${scope.split(/\s+/).filter(Boolean).length} scopes: a scope has none (RFC 6749 3.3)`;
+	const bad = [...scope].find(char => !/^[\u0021\u0023-\u005B\u005D-\u007E]$/.test(char));
+	if (bad === undefined) return undefined;
+	const named = bad === '"' ? 'a double quote' : bad === '\\' ? 'a backslash' : JSON.stringify(bad);
+	return `${shown} holds ${named}, which a scope cannot hold: only printable ASCII without space, double quote or backslash (RFC 6749 3.3)`;
+}
+
 /** Splits a scope list typed by a user or sent by a server: spaces or commas (RFC 6749 3.3 uses spaces). */
 export function parseScopes(text: string | undefined): string[] {
 	if (!text) return [];

@@ -1,8 +1,8 @@
 import {MultiSelect, TextInput} from '@inkjs/ui';
 import {Box} from 'ink';
 import {Text} from '../components/text.js';
-import {useCallback, useLayoutEffect, useMemo, useRef, useState} from 'react';
-import {type ScopeOption, type ScopeSource, scopeParameter} from '../core/scopes.js';
+import {useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState} from 'react';
+import {type ScopeOption, type ScopeSource, scopeParameter, scopeTokenProblem} from '../core/scopes.js';
 import {printable} from '../core/text.js';
 import {type Binding, KeyLine, useKeymap, useSharedKeys} from '../components/keymap.js';
 import {useColumns} from '../components/columns.js';
@@ -94,6 +94,11 @@ function ScopeChooser({options, selected, isDisabled, onChange, onSubmit}: Choos
 /** Which scopes to ask for: the advertised ones with where each came from, and the exact `scope` to send. */
 export function ScopesScreen({options, selected, reason, adding, onChange, onStartAdding, onAdd, onCancelAdding, onSubmit}: ScopesScreenProps) {
 	const shared = useSharedKeys();
+	// Why the scope typed last was refused; gone when the field closes.
+	const [addProblem, setAddProblem] = useState<string | undefined>();
+	useEffect(() => {
+		if (!adding) setAddProblem(undefined);
+	}, [adding]);
 	// The scope field takes every other key; the list takes Space, the arrows and Enter.
 	const keymap: readonly Binding[] = adding
 		? [{key: 'return', shown: 'Enter', label: 'add'}, {key: 'escape', shown: 'Esc', label: 'cancel', action: onCancelAdding}]
@@ -120,13 +125,19 @@ export function ScopesScreen({options, selected, reason, adding, onChange, onSta
 				)}
 			</Box>
 			{adding ? (
-				<Box marginTop={1}>
-					<Text>Add a scope: </Text>
-					<TextInput
-						onSubmit={value => {
-							if (value.trim() !== '') onAdd(value.trim());
-						}}
-					/>
+				<Box marginTop={1} flexDirection="column">
+					<Box>
+						<Text>Add a scope: </Text>
+						<TextInput
+							onSubmit={value => {
+								const scope = value.trim();
+								const problem = scope === '' ? undefined : scopeTokenProblem(scope);
+								if (problem !== undefined) setAddProblem(`${problem}. Add one scope at a time.`);
+								else if (scope !== '') onAdd(scope);
+							}}
+						/>
+					</Box>
+					{addProblem === undefined ? undefined : <Text color="red">{addProblem}</Text>}
 				</Box>
 			) : undefined}
 			<KeyLine bindings={keymap}/>

@@ -88,4 +88,12 @@ describe('registerClient', () => {
 		expect(error.answer?.body).toBe('<h1>Service Unavailable</h1>');
 		expect(error.message).toContain('HTTP 503');
 	});
+
+	it('words the hint from the server\'s words and the request: a scope refused is not a scope missing', async () => {
+		server = await startJsonServer(() => ({'POST /register': {status: 400, body: JSON.stringify({error: 'invalid_client_metadata', error_description: 'unknown scope: my'})}}));
+		const refused = (await registerClient(createHttpClient(), asMetadata(server.origin), buildRegistrationRequest({metadata: asMetadata(server.origin), redirectUri: 'http://127.0.0.1:9/callback', scopes: ['my', 'scope']})).catch((error_: unknown) => error_)) as WizardError;
+		expect(refused.hint).toBe('This server refused the scope "my scope" (see its answer): choose only scopes it advertises and try again.');
+		const missing = (await registerClient(createHttpClient(), asMetadata(server.origin), buildRegistrationRequest({metadata: asMetadata(server.origin), redirectUri: 'http://127.0.0.1:9/callback', scopes: []})).catch((error_: unknown) => error_)) as WizardError;
+		expect(missing.hint).toMatch(/^This server wants a scope in the registration: choose at least one/);
+	});
 });

@@ -62,6 +62,23 @@ it('asks to add a scope with a, and adds what is typed', async () => {
 	unmount();
 });
 
+it('refuses a scope with a space or a character RFC 6749 3.3 does not allow, and says why', async () => {
+	const onAdd = vi.fn();
+	const {lastFrame, stdin, unmount} = await render(<ScopesScreen {...props({adding: true, onAdd})}/>);
+	await frameWith(lastFrame, 'Add a scope:');
+	await press(stdin, 'my scope', keys.enter);
+	expect(await frameWith(lastFrame, 'has a space')).toContain('would be sent as 2 scopes');
+	expect(onAdd).not.toHaveBeenCalled();
+	unmount();
+
+	const quoted = await render(<ScopesScreen {...props({adding: true, onAdd})}/>);
+	await frameWith(quoted.lastFrame, 'Add a scope:');
+	await press(quoted.stdin, 'mail"read', keys.enter);
+	await frameWith(quoted.lastFrame, 'holds a double quote, which a scope cannot hold');
+	expect(onAdd).not.toHaveBeenCalled();
+	quoted.unmount();
+});
+
 it('ignores an empty scope and cancels adding with Esc', async () => {
 	const onAdd = vi.fn();
 	const onCancelAdding = vi.fn();
