@@ -135,6 +135,12 @@ describe('actions on a saved server', () => {
 			await frameWith(lastFrame, 'Forgot the tokens');
 			expect(store.find('expiring')!.tokens).toBeUndefined();
 			expect(store.find('expiring')!.registration).toBeDefined();
+			// Without tokens there is nothing to refresh or check with: neither is offered, nor done.
+			const forgotten = lastFrame()!;
+			expect(forgotten).not.toContain('v check with MCP');
+			expect(forgotten).not.toContain('r refresh now');
+			await press(stdin, 'v');
+			expect(lastFrame()).not.toMatch(/unexpected|Checking/i);
 
 			await press(stdin, 'd');
 			await frameWith(lastFrame, 'Forget the client registration');

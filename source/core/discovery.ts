@@ -358,7 +358,7 @@ export async function discover(mcpUrl: string, options: DiscoverOptions): Promis
 			}
 
 			if (!allowed.includes(documentResource)) {
-				findings.push({level: 'error', code: 'resource-mismatch', message: `The resource metadata at ${url} is for "${document.resource}", not "${resourceId}"`, hint: 'RFC 9728 3.3 forbids using it: check the MCP URL (a trailing slash counts), or report the mismatch to the server operator.'});
+				findings.push({level: 'error', code: 'resource-mismatch', message: `The resource metadata at ${url} is for "${document.resource}", not "${resourceId}"`, hint: `RFC 9728 3.3 forbids using it: the server describes another resource than the one asked for. If ${resourceId} is the URL its documentation gives, report the mismatch to the server operator.`});
 				return {reject: `resource "${document.resource}" is not "${resourceId}"`};
 			}
 

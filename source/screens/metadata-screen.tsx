@@ -29,8 +29,9 @@ function show(value: unknown): string {
 	return printable(String(value));
 }
 
-function heading(text: string): ReactNode {
-	return <Text bold wrap="truncate-middle">{text}</Text>;
+/** A heading, on as many rows as it takes. */
+function heading(text: string, columns = Number.POSITIVE_INFINITY): ReactNode[] {
+	return wrapWords(text, columns, '  ').map(row => <Text bold>{row}</Text>);
 }
 
 /**
@@ -41,7 +42,7 @@ function heading(text: string): ReactNode {
 function section(title: string, fields: ReadonlyArray<readonly [label: string, value: unknown]>, columns: number): ReactNode[] {
 	const width = Math.max(0, ...fields.map(([label]) => label.length)) + 4;
 	return [
-		heading(title),
+		...heading(title, columns),
 		...fields.flatMap(([label, field]) => {
 			const value = show(field);
 			if (width + [...value].length <= columns) {
@@ -64,6 +65,8 @@ function keyFields(discovery: Discovery, columns: number): ReactNode[] {
 	const {probe, resourceMetadata, authorizationServer} = discovery;
 	const prm = resourceMetadata?.document;
 	const as = authorizationServer?.metadata;
+	// A document found and refused (RFC 9728 3.3) is shown as such, not as none found.
+	const rejected = resourceMetadata ? undefined : discovery.attempts.find(attempt => attempt.stage === 'resource-metadata' && attempt.outcome === 'rejected');
 	const challenge = probe.wwwAuthenticate ?? (probe.status === 401 ? 'none: the 401 has no WWW-Authenticate header' : `none: the probe was answered HTTP ${probe.status ?? '(no answer)'}`);
 	return [
 		...section('MCP server', [
@@ -72,7 +75,7 @@ function keyFields(discovery: Discovery, columns: number): ReactNode[] {
 			['challenge (WWW-Authenticate)', challenge],
 		], columns),
 		...section(
-			resourceMetadata ? `Resource metadata from ${resourceMetadata.url}` : 'Resource metadata: none found',
+			resourceMetadata ? `Resource metadata from ${resourceMetadata.url}` : rejected ? `Resource metadata from ${rejected.url}: refused, ${rejected.note ?? 'not usable'}` : 'Resource metadata: none found',
 			prm
 				? [
 					['resource', prm.resource],
@@ -84,7 +87,7 @@ function keyFields(discovery: Discovery, columns: number): ReactNode[] {
 			columns,
 		),
 		...section(
-			authorizationServer ? `Authorization server ${authorizationServer.issuer}` : 'Authorization server: none found',
+			authorizationServer ? `Authorization server ${authorizationServer.issuer}` : rejected ? 'Authorization server: not looked for, as the resource metadata naming it was refused' : 'Authorization server: none found',
 			as && authorizationServer
 				? [
 					['metadata', authorizationServer.url ?? 'none: the default endpoints of MCP 2025-03-26'],
@@ -106,18 +109,18 @@ function keyFields(discovery: Discovery, columns: number): ReactNode[] {
 function rawDocuments(discovery: Discovery, columns: number): ReactNode[] {
 	const {resourceMetadata, authorizationServer} = discovery;
 	return [
-		heading(resourceMetadata ? `Resource metadata (${resourceMetadata.url})` : 'Resource metadata: none found'),
+		...heading(resourceMetadata ? `Resource metadata (${resourceMetadata.url})` : 'Resource metadata: none found', columns),
 		...(resourceMetadata ? jsonLines(resourceMetadata.document, [], columns) : []),
-		heading(authorizationServer ? `Authorization server metadata (${authorizationServer.url ?? 'default endpoints, no document'})` : 'Authorization server metadata: none found'),
+		...heading(authorizationServer ? `Authorization server metadata (${authorizationServer.url ?? 'default endpoints, no document'})` : 'Authorization server metadata: none found', columns),
 		...(authorizationServer ? jsonLines(authorizationServer.metadata, [], columns) : []),
 	];
 }
 
 function findingLines(findings: readonly Finding[], columns: number): ReactNode[] {
-	if (findings.length === 0) return [heading('Findings'), <Text>  ✓ nothing wrong found</Text>];
+	if (findings.length === 0) return [...heading('Findings'), <Text>  ✓ nothing wrong found</Text>];
 	const sorted = [...findings.filter(finding => finding.level === 'error'), ...findings.filter(finding => finding.level === 'warning')];
 	return [
-		heading('Findings'),
+		...heading('Findings'),
 		...sorted.flatMap(finding => [
 			...wrapWords(`  ${finding.level === 'error' ? '✗ error: ' : '! warning: '}${finding.message}`, columns, '    ').map(row => <Text color={finding.level === 'error' ? 'red' : 'yellow'}>{row}</Text>),
 			...wrapWords(`    Try: ${finding.hint}`, columns, '    ').map(row => <Text dimColor>{row}</Text>),
@@ -144,7 +147,7 @@ export function MetadataScreen({discovery, showRaw, height, onToggleRaw, onConti
 			<ScrollView height={height - (canContinue ? 2 : 4)} lines={lines}/>
 			{canContinue ? undefined : (
 				<Box marginTop={1}>
-					<Text color="red">Cannot continue: fix the errors above{discovery.authorizationServer ? '' : ' (no authorization server was found)'}.</Text>
+					<Text color="red">Cannot continue: fix the errors above{discovery.authorizationServer || discovery.findings.some(finding => finding.code === 'resource-mismatch') ? '' : ' (no authorization server was found)'}.</Text>
 				</Box>
 			)}
 			<KeyLine bindings={keymap}/>

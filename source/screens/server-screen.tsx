@@ -155,7 +155,7 @@ function Summary({server, activity, now}: {readonly server: SavedServer; readonl
 				)}
 			</Box>
 			<Box marginTop={1} flexDirection="column">
-				<Field label="Last MCP check">{lastCheck ? <CheckResult at={lastCheck.at} result={lastCheck.result} now={current}/> : <Text>never: v checks</Text>}</Field>
+				<Field label="Last MCP check">{lastCheck ? <CheckResult at={lastCheck.at} result={lastCheck.result} now={current}/> : <Text>{server.tokens ? 'never: v checks' : 'never'}</Text>}</Field>
 				<Field label="Registered">
 					<Text>{registration ? when(registration.registeredAt, current) : client && client.source !== 'registration' ? `${clientSourceLabels[client.source]}: not registered here` : 'not saved'}</Text>
 				</Field>
@@ -260,8 +260,9 @@ function useServerKeys(props: ServerScreenProps): readonly Binding[] {
 	return [
 		{key: 'a', label: 're-authorize', action: () => onAction('reauthorize')},
 		{key: 'r', label: 'refresh now', when: canRefresh, action: busy ? undefined : () => onAction('refresh')},
-		{key: '', label: 'no refresh token', when: !canRefresh},
-		{key: 'v', label: 'check with MCP', action: busy ? undefined : () => onAction('check')},
+		{key: '', label: 'no refresh token', when: server.tokens !== undefined && !canRefresh},
+		// Without tokens there is nothing to check with: a logs in again.
+		{key: 'v', label: 'check with MCP', when: server.tokens !== undefined, action: busy ? undefined : () => onAction('check')},
 		{key: 'n', label: 'rename', action: () => onAction('rename')},
 		{key: 'k', label: 'forget tokens', when: server.tokens !== undefined, action: () => onAction('forget-tokens')},
 		{key: 'g', label: 'registration JSON', action: () => onView('registration')},

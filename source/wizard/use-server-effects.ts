@@ -59,12 +59,12 @@ export function useServerActions(step: Step, dispatch: Dispatch<Action>, service
 		const {signal} = controller;
 		(async () => {
 			const saved = services.store.find(mcpUrl);
-			if (!saved?.tokens || !saved.client) throw new Error('This server has no tokens: re-authorize it (a).');
+			if (!saved?.tokens || !saved.client) throw new WizardError(busy === 'refresh' ? 'refresh' : 'mcp-check', `${saved?.name ?? mcpUrl} has no tokens`, 'Press a to log in again (re-authorize).');
 			// The token keeper refreshes (one process at a time), and before a check too when the token has
 			// expired or is about to, and once after a 401.
 			const keeping = {http: services.http, signal, refresh: services.core.refreshTokens, logInAgain: 'press a to re-authorize'};
 			if (busy === 'refresh') {
-				if (!saved.tokens.refreshToken) throw new Error('No refresh token: re-authorize (a) to get new tokens.');
+				if (!saved.tokens.refreshToken) throw new WizardError('refresh', `${saved.name} has no refresh token`, 'Press a to log in again (re-authorize) for new tokens.');
 				await keepFresh(services.store, saved, {...keeping, force: true});
 				return 'Refreshed.';
 			}

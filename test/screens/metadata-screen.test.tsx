@@ -53,6 +53,24 @@ it('cannot continue without an authorization server', async () => {
 	unmount();
 });
 
+it('shows resource metadata that was found and refused as refused, with why, not as none found', async () => {
+	const prmUrl = 'https://api.fastmail.com/.well-known/oauth-protected-resource/mcp';
+	const refused: Discovery = {
+		...fastmailDiscovery,
+		resourceMetadata: undefined,
+		authorizationServer: undefined,
+		attempts: [{stage: 'resource-metadata', url: prmUrl, status: 200, ms: 3, outcome: 'rejected', note: 'its resource is "https://api.fastmail.com/mcp/", not "https://api.fastmail.com/mcp"'}],
+		findings: [{level: 'error', code: 'resource-mismatch', message: 'The resource metadata is for another resource', hint: 'Report it.'}],
+	};
+	const {lastFrame, unmount} = await render(<MetadataScreen discovery={refused} showRaw={false} height={40} onToggleRaw={noop} onContinue={noop}/>);
+	const frame = (await frameWith(lastFrame, 'Findings')).replaceAll(/\s+/g, ' ');
+	expect(frame).toContain(`Resource metadata from ${prmUrl}: refused, its resource is "https://api.fastmail.com/mcp/"`);
+	expect(frame).toContain('Authorization server: not looked for, as the resource metadata naming it was refused');
+	expect(frame).not.toContain('none found');
+	expect(frame).not.toContain('no authorization server was found');
+	unmount();
+});
+
 it('asks for raw JSON with j and shows both documents raw', async () => {
 	const onToggleRaw = vi.fn();
 	const {lastFrame, stdin, rerender, unmount} = await render(<MetadataScreen discovery={fastmailDiscovery} showRaw={false} height={60} onToggleRaw={onToggleRaw} onContinue={noop}/>);

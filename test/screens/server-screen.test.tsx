@@ -71,9 +71,10 @@ describe('summary', () => {
 		expect(frame).toMatch(/Status +✗ needs login/);
 		expect(frame).toMatch(/Tokens +none saved: a re-authorizes/);
 		expect(frame).toMatch(/Registered +pre-registered: not registered here/);
-		expect(frame).toMatch(/Last MCP check +never: v checks/);
+		expect(frame).toMatch(/Last MCP check +never\n/);
 		const hints = flat(frame);
-		expect(hints).toContain('a re-authorize · no refresh token · v check with MCP · n rename · g registration JSON');
+		expect(hints).toContain('a re-authorize · n rename · g registration JSON');
+		expect(hints).not.toContain('v check with MCP');
 		expect(hints).not.toContain('k forget tokens');
 		expect(hints).not.toContain('d forget the registration');
 		unmount();
