@@ -59,7 +59,7 @@ const help = `
                            with more scopes): no question (needed without a terminal)
 
   Environment
-    BROWSER                a program to open the login URL with (run with the URL as its one argument)
+    BROWSER                the browser: commands separated by : tried in turn, %s for the URL (no shell)
     MCP_AUTH_WIZARD_HOME   the directory of the saved-server store
     MCP_AUTH_WIZARD_CLIENT_SECRET
                            the client secret of --client-id, instead of --client-secret

@@ -1,4 +1,4 @@
-import {readFileSync, statSync} from 'node:fs';
+import {existsSync, readFileSync, statSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {Sandbox} from '../source/sandbox/index.js';
@@ -13,6 +13,11 @@ const otherHome = temporaryHome();
 const env = () => ({MCP_AUTH_WIZARD_HOME: home.path, BROWSER: scriptedBrowser});
 // Every output is scanned for the sandbox's tokens, codes, verifiers and secrets (helpers/secret-scan.ts).
 const cli = async (args: string[], extraEnv: Record<string, string> = {}): Promise<CliRun> => runCli(args, {...env(), ...extraEnv});
+
+/** Whether a browser xdg-open would find is installed (then the no-browser case cannot be shown here). */
+function hasBrowser(): boolean {
+	return ['www-browser', 'x-www-browser', 'links2', 'elinks', 'links', 'lynx', 'w3m', 'firefox', 'chromium', 'google-chrome'].some(name => (process.env['PATH'] ?? '').split(':').some(directory => existsSync(`${directory}/${name}`)));
+}
 
 const json = (run: CliRun) => JSON.parse(run.stdout) as Record<string, any>;
 const storeFile = () => `${home.path}/servers.json`;
@@ -68,6 +73,14 @@ describe('login against the Fastmail-like sandbox', () => {
 		expect(run.stderr).toContain('--scopes: "\\"read\\"" holds a double quote, which a scope cannot hold');
 		expect(run.stderr).toContain('RFC 6749 3.3');
 		expect(sandbox.requests.registration).toHaveLength(registrations);
+	});
+
+	// This machine (and CI) has no browser: the xdg-open that ships in dist/ finds none and exits 3.
+	it.skipIf(hasBrowser())('says that no browser was opened where the system\'s opener finds none, and keeps waiting for the URL to be opened', async () => {
+		const run = await runCli(['login', sandbox.mcpUrl, '--timeout', '2s'], {MCP_AUTH_WIZARD_HOME: home.path, BROWSER: undefined, DISPLAY: undefined, WAYLAND_DISPLAY: undefined});
+		expect(run.stderr).toContain('Could not open a browser (the system\'s opener exited with 3: no method available: no browser is set up)');
+		expect(run.stderr).not.toContain('Browser opened');
+		expect(run.stderr).toContain('No login callback from the browser within 2 s');
 	});
 
 	it('refuses a stray request to the redirect URI (an old tab) with a 400, says so, and goes on waiting for the real one', async () => {

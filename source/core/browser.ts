@@ -1,4 +1,5 @@
 import {spawn, type ChildProcess} from 'node:child_process';
+import {delimiter} from 'node:path';
 import {WizardError} from './errors.js';
 
 /** How the authorization URL was handed to a browser: the `open` package, the BROWSER command, or not at all. */
@@ -29,17 +30,32 @@ function checkUrl(url: string): string {
 	return parsed.href;
 }
 
+/** How long an opener may run before it counts as a browser that started: xdg-open and `open` exit at once, a browser run directly stays. */
+export const openerGraceMs = 3000;
+
+/** What xdg-open's exit codes mean (its manual page). */
+const xdgOpenExits: Record<number, string> = {1: 'a syntax error', 2: 'a file that does not exist', 3: 'no method available: no browser is set up', 4: 'the action failed'};
+
 /**
- * Resolves once the child has started, or rejects with its spawn error (ENOENT, EACCES, ...). Whether
- * it started is known from its pid; the 'error' listener also keeps a late failure from crashing us.
+ * What became of a started opener: it failed to start (ENOENT, EACCES, ...), exited with a failure
+ * within the grace time (xdg-open's 3: no browser), or exited 0 or is still running (a browser).
  */
-function started(child: ChildProcess): Promise<void> {
-	return new Promise((resolve, reject) => {
-		child.once('error', reject);
-		if (child.pid === undefined) return;
-		// The browser outlives us; the child is still reaped when it exits (libuv watches SIGCHLD).
-		child.unref();
-		resolve();
+function outcome(child: ChildProcess): Promise<string | undefined> {
+	return new Promise<string | undefined>(resolve => {
+		// Both keep the process alive while the opener is watched (the login may have nothing else yet).
+		const timer = setTimeout(() => resolve(undefined), openerGraceMs);
+		child.once('error', error => {
+			clearTimeout(timer);
+			resolve(describeSpawnError(error));
+		});
+		child.once('exit', (code, signal) => {
+			clearTimeout(timer);
+			if (code === 0) resolve(undefined);
+			else resolve(code === null ? `ended by ${signal ?? 'a signal'}` : `exited with ${code}${xdgOpenExits[code] && /xdg-open/.test(child.spawnfile) ? `: ${xdgOpenExits[code]}` : ''}`);
+		});
+	}).finally(() => {
+		// A browser that is still running outlives us.
+		if (child.pid !== undefined) child.unref();
 	});
 }
 
@@ -49,33 +65,56 @@ function describeSpawnError(error: unknown): string {
 }
 
 /**
- * Opens the authorization URL. BROWSER, when set, is one executable run with the URL as its only
- * argument, never through a shell: the URL comes from a server and may hold `;`, `$(...)` or quotes.
- * Failing to start a browser is an error with a hint, never a lost URL: the caller prints it anyway.
+ * The commands of BROWSER, tried in turn (the convention: a list separated like PATH, each entry a
+ * command and its words, with %s replaced by the URL, or the URL added as the last word). Words are
+ * split at spaces, and quotes keep one together; no shell ever runs them: the URL comes from a server
+ * and may hold `;`, `$(...)` or quotes.
+ */
+export function browserCommands(value: string, url: string): Array<{readonly file: string; readonly args: readonly string[]}> {
+	return value
+		.split(delimiter)
+		.map(entry => words(entry))
+		.filter(entry => entry.length > 0)
+		.map(([file, ...args]) => ({file: file!, args: args.some(arg => arg.includes('%s')) ? args.map(arg => arg.replaceAll('%s', url)) : [...args, url]}));
+}
+
+/** An entry's words: split at whitespace outside quotes, quotes removed. */
+function words(entry: string): string[] {
+	return [...entry.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map(match => match[1] ?? match[2] ?? match[3] ?? '');
+}
+
+/**
+ * Opens the authorization URL and says how: BROWSER's commands in turn, else the system's opener (the
+ * `open` package: xdg-open, open, start). An opener that exits with a failure (xdg-open's 3 where no
+ * browser is set up) is a failure, not "opened". A failure is an error with a hint, never a lost URL:
+ * the caller shows it anyway.
  */
 export async function openBrowser(url: string, options: OpenBrowserOptions = {}): Promise<BrowserLaunch> {
 	const target = checkUrl(url);
 	if (options.noOpen) return {method: 'none'};
 
 	const env = options.env ?? process.env;
-	const command = env['BROWSER']?.trim();
-	if (command) {
-		try {
-			await started(spawn(command, [target], {stdio: 'ignore', detached: true, shell: false, env}));
-		} catch (error) {
-			throw new WizardError('authorization', `Could not start the browser command "${command}" from BROWSER (${describeSpawnError(error)})`, `Set BROWSER to the path of a browser executable (one command, no arguments), unset it, or use --no-open. ${stillPrinted}.`, undefined, {cause: error});
+	const browser = env['BROWSER']?.trim();
+	if (browser) {
+		const failures: string[] = [];
+		for (const {file, args} of browserCommands(browser, target)) {
+			const failure = await outcome(spawn(file, args, {stdio: 'ignore', detached: true, shell: false, env}));
+			if (failure === undefined) return {method: 'BROWSER', command: file};
+			failures.push(`"${file}": ${failure}`);
 		}
 
-		return {method: 'BROWSER', command};
+		throw new WizardError('authorization', `Could not open a browser with BROWSER (${failures.join('; ') || 'no command in it'})`, `Set BROWSER to a browser command (a list separated by "${delimiter}", %s for the URL), unset it, or use --no-open. ${stillPrinted}.`);
 	}
 
 	// Loaded only when needed: it probes the platform (WSL, default browser) on import.
 	const {default: open} = await import('open');
+	let failure: string | undefined;
 	try {
-		await started(await open(target));
+		failure = await outcome(await open(target));
 	} catch (error) {
-		throw new WizardError('authorization', `Could not open the browser (${describeSpawnError(error)})`, `Set BROWSER to your browser's executable, or use --no-open. ${stillPrinted}.`, undefined, {cause: error});
+		failure = describeSpawnError(error);
 	}
 
+	if (failure !== undefined) throw new WizardError('authorization', `Could not open a browser (the system's opener ${failure})`, `No browser here? ${stillPrinted} on any device, then paste back the address it ends on. Or set BROWSER to your browser's command.`);
 	return {method: 'open'};
 }

@@ -45,7 +45,7 @@ function strayLine({count, last}: StrayCallbacks): string {
 
 function browserLine(browser: BrowserState | undefined): string {
 	if (!browser) return 'Opening the browser…';
-	if (browser.kind === 'failed') return `Open the URL yourself: ${browser.message}`;
+	if (browser.kind === 'failed') return `No browser opened here: ${browser.message}. Open the URL above on any device; if that browser cannot reach this machine, press p and paste the address it ends on.`;
 	switch (browser.launch.method) {
 		case 'open': {
 			return 'Browser opened: log in there.';

@@ -167,7 +167,7 @@ async function launchBrowser(url: string, services: WizardServices, send: (actio
 	try {
 		send({type: 'browser-opened', launch: await services.core.openBrowser(url, {noOpen: services.options.noOpen, env: services.env})});
 	} catch (error) {
-		send({type: 'browser-failed', message: error instanceof WizardError ? `${error.message}. ${error.hint}` : String(error)});
+		send({type: 'browser-failed', message: error instanceof WizardError ? error.message : String(error)});
 	}
 }
 
@@ -183,7 +183,8 @@ function loginAction(event: LoginEvent): Action | undefined {
 		}
 
 		case 'browser-failed': {
-			return {type: 'browser-failed', message: `${event.error.message}. ${event.error.hint}`};
+			// The screen says what to do instead (the URL, p): the error's own hint is the CLI's.
+			return {type: 'browser-failed', message: event.error.message};
 		}
 
 		case 'callback-refused': {

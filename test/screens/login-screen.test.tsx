@@ -39,7 +39,7 @@ it('shows the redirect URI, the whole authorization URL and the wait', async () 
 it.each([
 	[{kind: 'opened', launch: {method: 'BROWSER', command: '/usr/bin/firefox'}}, 'Opened with BROWSER=/usr/bin/firefox'],
 	[{kind: 'opened', launch: {method: 'none'}}, '--no-open: open the URL yourself'],
-	[{kind: 'failed', message: 'Could not open the browser (ENOENT)'}, 'Open the URL yourself: Could not open the browser (ENOENT)'],
+	[{kind: 'failed', message: 'Could not open the browser (ENOENT)'}, 'No browser opened here: Could not open the browser (ENOENT). Open the URL above on any device'],
 	[undefined, 'Opening the browser…'],
 ] as const)('says what became of the browser: %j', async (browser, text) => {
 	const {lastFrame, unmount} = await render(<LoginScreen {...props({kind: 'waiting'}, {browser})}/>);

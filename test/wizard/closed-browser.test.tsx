@@ -15,8 +15,9 @@ it('says what to do when the browser tab is closed, and after the timeout that n
 	const before = storeSnapshot(home.path);
 	const {stdin, lastFrame, unmount} = await render(<App services={services} initialUrl={file.sandbox.mcpUrl} />);
 	try {
-		const waiting = prose(await toLoginWait({stdin, lastFrame}));
-		expect(waiting).toContain('Opened with BROWSER=');
+		await toLoginWait({stdin, lastFrame});
+		// Said once the opener has exited 0 (one that fails says so instead).
+		const waiting = prose(await frameWith(lastFrame, 'Opened with BROWSER='));
 		expect(waiting).toContain('Closed the browser, or lost the page? o opens the login page again; p takes the address the browser ended on; Esc goes back.');
 		expect(waiting).toMatch(/Otherwise the wait ends in 0:0[0-3] and nothing is saved\./);
 		const redirectUri = /Redirect URI (http:\/\/127\.0\.0\.1:\d+\/callback)/.exec(waiting)![1]!;
