@@ -62,13 +62,14 @@ function useTokenKeys(props: TokenScreenProps): readonly Binding[] {
 				return [{key: 'return', shown: 'Enter', label: 'call'}, {...close, label: 'cancel'}];
 			}
 
+			case 'listing':
 			case 'running': {
 				return [{...close, label: 'cancel'}, ...shared];
 			}
 
 			case 'done': {
 				const stepUp = call.stepUpScopes === undefined ? [] : [{key: 'return', shown: 'Enter', label: `log in again with: ${call.stepUpScopes.join(' ')}`, action: onToolCall.stepUp}];
-				return [...stepUp, {...close, label: stepUp.length > 0 ? 'not now' : 'close'}, ...shared];
+				return [...stepUp, {key: 'c', label: 'call another tool', action: onToolCall.open}, {...close, label: stepUp.length > 0 ? 'not now' : 'close'}, ...shared];
 			}
 		}
 	}
@@ -81,7 +82,8 @@ function useTokenKeys(props: TokenScreenProps): readonly Binding[] {
 		{key: 'a', label: 'log in again', when: revoked, action: props.onLogInAgain},
 		// Once the refresh token was refused the saved tokens are gone: nothing to check with.
 		{key: 'v', label: 'check with MCP', when: !revoked, action: check.kind === 'running' ? undefined : props.onCheck},
-		{key: 'c', label: 'call a tool with this token', when: onToolCall !== undefined && check.kind === 'done' && check.result.ok, action: onToolCall?.open},
+		// The tools are listed first where no check has yet.
+		{key: 'c', label: 'call a tool with this token', when: onToolCall !== undefined && !revoked, action: check.kind === 'running' ? undefined : onToolCall?.open},
 		...shared,
 	];
 }

@@ -27,6 +27,10 @@ export function ToolCallPanel({call, onPick}: ToolCallPanelProps) {
 			);
 		}
 
+		case 'listing': {
+			return <Spinner label="Listing the tools (the MCP check)…" />;
+		}
+
 		case 'running': {
 			return <Spinner label={`Calling ${printableLine(call.tool)}…`} />;
 		}

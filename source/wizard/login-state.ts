@@ -38,6 +38,8 @@ export type ScopesStep = {
 	readonly adding: boolean;
 	/** The client name chosen on a registration preview (n), for the next preview. */
 	readonly clientName?: string;
+	/** A step-up login: the tool the server refused, called again once the login has its tokens. */
+	readonly stepUpTool?: string;
 };
 
 /** No way to get a client id but asking the user (MCP 2025-11-25, Client Registration Approaches: else prompt the user): a client id, then its secret. */
@@ -402,7 +404,10 @@ export function reduceLoginStep(step: Step, action: LoginAction): Step {
 		}
 
 		case 'tokens-received': {
-			return step.name === 'login' ? {name: 'tokens', login: step, tokens: action.tokens, refresh: {kind: 'idle'}, check: {kind: 'idle'}} : step;
+			if (step.name !== 'login') return step;
+			const {stepUpTool} = step.from.scopes;
+			// After a step-up (MCP 2025-11-25, Step-Up Authorization Flow) the refused call is made again.
+			return {name: 'tokens', login: step, tokens: action.tokens, refresh: {kind: 'idle'}, check: {kind: 'idle'}, call: stepUpTool === undefined ? undefined : {kind: 'running', tool: stepUpTool}};
 		}
 
 		default: {

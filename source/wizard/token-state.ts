@@ -18,6 +18,8 @@ export type CheckState = {readonly kind: 'idle'} | {readonly kind: 'running'} | 
 
 /** A tool call from the token screen: picking the tool, calling it, its result (and the step-up it may offer). */
 export type ToolCallState =
+	/** `c` before a check: the tools are listed first (the MCP check), then picked. */
+	| {readonly kind: 'listing'}
 	| {readonly kind: 'picking'; readonly tools: readonly string[]}
 	| {readonly kind: 'running'; readonly tool: string}
 	| {readonly kind: 'done'; readonly tool: string; readonly result: ToolCallResult; readonly stepUpScopes?: readonly string[]};
@@ -79,7 +81,7 @@ export function reduceTokenStep(step: Step, action: TokenAction): Step {
 
 		case 'refresh-failed': {
 			// A check or tool call that needed the refresh ends with it.
-			return step.name === 'tokens' ? {...step, refresh: {kind: 'failed', error: action.error, revoked: action.revoked}, check: step.check.kind === 'running' ? {kind: 'idle'} : step.check, call: step.call?.kind === 'running' ? undefined : step.call} : step;
+			return step.name === 'tokens' ? {...step, refresh: {kind: 'failed', error: action.error, revoked: action.revoked}, check: step.check.kind === 'running' ? {kind: 'idle'} : step.check, call: step.call?.kind === 'running' || step.call?.kind === 'listing' ? undefined : step.call} : step;
 		}
 
 		case 'check-requested': {
@@ -87,12 +89,17 @@ export function reduceTokenStep(step: Step, action: TokenAction): Step {
 		}
 
 		case 'check-finished': {
-			return step.name === 'tokens' ? {...step, check: {kind: 'done', result: action.result}} : step;
+			if (step.name !== 'tokens') return step;
+			// A tool call waiting for the list goes on to the picker; a failed check ends it (the check says why).
+			const call = step.call?.kind === 'listing' ? (action.result.ok ? {kind: 'picking' as const, tools: action.result.toolNames} : undefined) : step.call;
+			return {...step, check: {kind: 'done', result: action.result}, call};
 		}
 
 		case 'tool-call-opened': {
-			if (step.name !== 'tokens' || step.check.kind !== 'done' || !step.check.result.ok) return step;
-			return {...step, call: {kind: 'picking', tools: step.check.result.toolNames}};
+			if (step.name !== 'tokens') return step;
+			if (step.check.kind === 'done' && step.check.result.ok) return {...step, call: {kind: 'picking', tools: step.check.result.toolNames}};
+			// No list yet: the check lists the tools first.
+			return {...step, check: step.check.kind === 'running' ? step.check : {kind: 'running'}, call: {kind: 'listing'}};
 		}
 
 		case 'tool-picked': {
@@ -116,7 +123,8 @@ export function reduceTokenStep(step: Step, action: TokenAction): Step {
 			const scopes = step.login.from.scopes;
 			const selected = step.call.stepUpScopes;
 			const options = [...scopes.options, ...selected.filter(scope => !scopes.options.some(option => option.scope === scope)).map(scope => ({scope, sources: ['challenge' as const]}))];
-			return {...scopes, options, selected, reason: 'your scopes and the ones the server asked for (step-up)', adding: false};
+			// The refused call is made again once the new login has its tokens.
+			return {...scopes, options, selected, reason: 'your scopes and the ones the server asked for (step-up)', adding: false, stepUpTool: step.call.tool};
 		}
 
 		default: {
