@@ -135,7 +135,7 @@ describe('the wizard on the way', () => {
 
 	it('takes a pasted redirect URL when the browser cannot reach the loopback listener', async () => {
 		const wizard = {...services(), options: {noOpen: true}};
-		const {stdin, lastFrame, unmount} = await toScopes(wizard);
+		const {stdin, lastFrame, frames, unmount} = await toScopes(wizard);
 		try {
 			await press(stdin, keys.enter);
 			await frameWith(lastFrame, '"scope"');
@@ -144,8 +144,7 @@ describe('the wizard on the way', () => {
 			await press(stdin, keys.enter);
 			// Without --timeout: 5 minutes for the browser.
 			expect(await frameWith(lastFrame, 'Waiting for the browser')).toMatch(/0:0\d of 5:00/);
-			const authorizationUrl = unwrapped(lastFrame()).match(/http:\/\/127\.0\.0\.1:\d+\/oauth\/authorize\?\S+resource=[\w%.]+/)?.[0];
-			expect(authorizationUrl).toBeDefined();
+			const authorizationUrl = shownAuthorizationUrl(frames);
 			// The browser, elsewhere, ends on the redirect URI without reaching this machine.
 			const {callbackUrl} = await browse(authorizationUrl!, {openCallback: false});
 			await press(stdin, 'p');
@@ -219,13 +218,13 @@ it('says that a web page is not an MCP endpoint, and goes no further', async () 
 it('refuses a stray request to the redirect URI (an old tab), says so while it waits, and takes the real callback after it', async () => {
 	const base = services();
 	const wizard = {...base, env: {...base.env, BROWSER: strayCallbackBrowser, STRAY_ONLY: '1'}};
-	const {stdin, lastFrame, unmount} = await render(<App services={wizard} initialUrl={file.sandbox.mcpUrl} />);
+	const {stdin, lastFrame, frames, unmount} = await render(<App services={wizard} initialUrl={file.sandbox.mcpUrl} />);
 	try {
 		await toLoginWait({stdin, lastFrame});
 		const refused = prose(await frameWith(lastFrame, 'Refused a request'));
 		expect(refused).toContain('Refused a request to the redirect URI that was not this login\'s (an old tab?): The callback carries a different state than the login started with. Still waiting for this one.');
 		expect(refused).toContain('Waiting for the browser');
-		await browse(shownAuthorizationUrl(lastFrame()));
+		await browse(shownAuthorizationUrl(frames));
 		await frameWith(lastFrame, 'Saved as');
 	} finally {
 		unmount();

@@ -4,6 +4,7 @@ import {cliPath, scriptedBrowser, temporaryHome} from './helpers/run-cli.js';
 import {fastmailServer, serversInEveryStatus} from './helpers/saved-servers.js';
 import {fastmailTokens} from './helpers/screen-fixtures.js';
 import {tmuxServer} from './helpers/tmux.js';
+import {closedBrowser} from './wizard/helpers.js';
 
 // The built binary in real terminals of small sizes (tmux): no line of any screen may be wider than
 // the terminal, or Ink, erasing the lines it drew, leaves the ones the terminal wrapped on screen.
@@ -97,4 +98,34 @@ describe.each([
 		// The banner says what to type on the sandbox's login page, whole.
 		expect(seen[0]).toContain('any user name and password');
 	});
+});
+
+it('prints the authorization URL whole at 80 columns, so that a copy (or tmux capture-pane -J) takes it whole, and y puts it on the clipboard', async () => {
+	const home = temporaryHome();
+	homes.push(home);
+	const session = 'copy-80';
+	const command = `env -u CI MCP_AUTH_WIZARD_HOME='${home.path}' BROWSER='${closedBrowser}' '${process.execPath}' '${cliPath}' --demo`;
+	await tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '24', command);
+	// OSC 52 from the app sets tmux's paste buffer.
+	await tmux('set-option', '-g', 'set-clipboard', 'on');
+	await paneWith(session, 'choose scopes');
+	for (const [key, text] of [['Enter', 'Which scopes'], ['Enter', '"scope"'], ['Enter', '201 Created'], ['Enter', 'Waiting for the browser']] as const) {
+		await keys(session, key);
+		await paneWith(session, text);
+	}
+
+	const joined = await tmux('capture-pane', '-p', '-J', '-S', '-', '-t', session);
+	const printed = joined.split('\n').find(line => line.startsWith('http://127.0.0.1:') && line.includes('/oauth/authorize?'));
+	expect(printed, joined).toBeDefined();
+	const url = new URL(printed!.trim());
+	expect(url.searchParams.get('code_challenge_method')).toBe('S256');
+	expect(url.searchParams.get('resource')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
+	expect(url.searchParams.get('state')).toMatch(/^[\w-]{20,}$/);
+
+	await keys(session, 'y');
+	await paneWith(session, 'Sent to the clipboard (OSC 52)');
+	await vi.waitFor(async () => {
+		expect((await tmux('show-buffer')).trim()).toBe(url.href);
+	}, {timeout: 20_000, interval: 100});
+	await keys(session, 'q');
 });

@@ -29,6 +29,10 @@ export type LoginScreenProps = {
 	readonly strays?: StrayCallbacks;
 	/** `o`: open the browser again. */
 	readonly onReopen: () => void;
+	/** `y`: the URL to the clipboard. */
+	readonly onCopy?: () => void;
+	/** y was pressed: the terminal was asked to put the URL on the clipboard. */
+	readonly copied?: boolean;
 	/** `p`: open the field to paste the redirect URL. */
 	readonly onStartPaste: () => void;
 	/** Enter in the field: the URL pasted, trimmed. */
@@ -67,7 +71,7 @@ function useLoginKeys(props: LoginScreenProps): readonly Binding[] {
 	const shared = useSharedKeys(phase.kind === 'pasting' ? 'none' : 'all');
 	switch (phase.kind) {
 		case 'waiting': {
-			return [{key: 'o', label: 'open browser again', action: props.onReopen}, {key: 'p', label: 'paste the redirect URL', action: props.onStartPaste}, ...shared];
+			return [{key: 'o', label: 'open browser again', action: props.onReopen}, {key: 'y', label: 'copy the URL', when: props.onCopy !== undefined, action: props.onCopy}, {key: 'p', label: 'paste the redirect URL', action: props.onStartPaste}, ...shared];
 		}
 
 		case 'pasting': {
@@ -130,9 +134,10 @@ export function LoginScreen(props: LoginScreenProps) {
 					{redirectUri}
 				</Text>
 			</Box>
-			<Text dimColor>Authorization URL:</Text>
-			{/* Alone on its lines and never cut, so that it can be copied. */}
-			<Text>{authorizationUrl}</Text>
+			{/* The frame shows it on one row; whole, it is printed above (the frame's lines would cut it). */}
+			<Text dimColor>Authorization URL (printed whole above this screen, to copy; y copies it):</Text>
+			<Text wrap="truncate-middle">{authorizationUrl}</Text>
+			{props.copied ? <Text dimColor>Sent to the clipboard (OSC 52): paste it to check; some terminals do not allow it.</Text> : undefined}
 			<Box marginTop={1}>
 				<Text color={browser?.kind === 'failed' ? 'yellow' : undefined}>{browserLine(browser)}</Text>
 			</Box>

@@ -134,7 +134,7 @@ function Trace({exchanges, height, onClose, onQuit}: {readonly exchanges: readon
 export function App({services, initialUrl, banner}: AppProps) {
 	const [state, dispatch] = useReducer(reducer, {url: initialUrl, servers: services.store.list()}, initialState);
 	const {exit} = useApp();
-	const {stdout} = useStdout();
+	const {stdout, write: stdoutWrite} = useStdout();
 	const columns = useColumns();
 	// The rows the banner and the notices take once the terminal has wrapped them.
 	const above = [...(banner ? banner.split('\n') : []), ...services.store.notices].reduce((rows, line) => rows + Math.max(1, Math.ceil(line.length / columns)), 0);
@@ -144,7 +144,7 @@ export function App({services, initialUrl, banner}: AppProps) {
 	const listener = useCallbackListener(state.step, dispatch, services);
 	useDiscovery(state.step, dispatch, services);
 	useRegistration(state.step, dispatch, services, state.redirectUri, listener);
-	const login = useLogin(state.step, dispatch, services, listener);
+	const login = useLogin(state.step, dispatch, services, listener, stdoutWrite);
 	useTokenLifecycle(state.step, dispatch, services);
 	useClientCheck(state.step, state.servers, dispatch, services);
 	useServerActions(state.step, dispatch, services);

@@ -98,6 +98,8 @@ export type LoginStep = {
 	readonly phase: LoginPhase;
 	/** Requests to the redirect URI refused during this attempt's wait. */
 	readonly strays?: StrayCallbacks;
+	/** y sent the URL to the terminal's clipboard. */
+	readonly copied?: boolean;
 };
 
 /** What happens on the way from the URL to the tokens. */
@@ -132,6 +134,7 @@ export type LoginAction =
 	| {readonly type: 'authorization-started'; readonly url: string; readonly startedAt: number}
 	| {readonly type: 'browser-opened'; readonly launch: BrowserLaunch}
 	| {readonly type: 'browser-failed'; readonly message: string}
+	| {readonly type: 'url-copied'}
 	| {readonly type: 'paste-started'}
 	| {readonly type: 'paste-cancelled'}
 	| {readonly type: 'paste-refused'; readonly message: string}
@@ -200,7 +203,7 @@ function scopesStep(metadata: MetadataStep): ScopesStep {
 
 /** The login again, from a new authorization request: the login effect starts over on a new attempt. */
 export function newAttempt(login: LoginStep): LoginStep {
-	return {...login, attempt: login.attempt + 1, authorizationUrl: undefined, startedAt: undefined, browser: undefined, phase: {kind: 'starting'}};
+	return {...login, attempt: login.attempt + 1, authorizationUrl: undefined, startedAt: undefined, browser: undefined, copied: undefined, phase: {kind: 'starting'}};
 }
 
 /** A registration preview, with the client name chosen before, if any. */
@@ -369,6 +372,10 @@ export function reduceLoginStep(step: Step, action: LoginAction): Step {
 
 		case 'browser-failed': {
 			return step.name === 'login' ? {...step, browser: {kind: 'failed', message: action.message}} : step;
+		}
+
+		case 'url-copied': {
+			return step.name === 'login' ? {...step, copied: true} : step;
 		}
 
 		case 'paste-started': {

@@ -134,6 +134,7 @@ function reduceStep(step: Step, action: Action): Step {
 		case 'authorization-started':
 		case 'browser-opened':
 		case 'browser-failed':
+		case 'url-copied':
 		case 'paste-started':
 		case 'paste-cancelled':
 		case 'paste-refused':

@@ -239,6 +239,8 @@ export function StepScreen({state, dispatch, services, height, login}: {
 					phase={step.phase.kind === 'starting' ? {kind: 'waiting'} : step.phase}
 					strays={step.strays}
 					onReopen={login.reopen}
+					onCopy={login.copy}
+					copied={step.copied}
 					onStartPaste={() => dispatch({type: 'paste-started'})}
 					onPaste={login.paste}
 					onCancelPaste={() => dispatch({type: 'paste-cancelled'})}

@@ -4,6 +4,7 @@ import type {CallbackServer} from '../core/callback-server.js';
 import {CallbackTimeoutError, WizardError} from '../core/errors.js';
 import type {Exchange} from '../core/http.js';
 import type {LoginEvent} from '../core/login.js';
+import {clipboardSequence, copyBlock} from '../components/clipboard.js';
 import {buildRegistrationRequest} from '../core/registration.js';
 import {startTimer} from '../core/timers.js';
 import {isRevokedGrant, refreshDueAt} from '../core/tokens.js';
@@ -159,6 +160,8 @@ export function useRegistration(step: Step, dispatch: Dispatch<Action>, services
 export type LoginControls = {
 	/** Opens the authorization URL in the browser again. */
 	reopen(): void;
+	/** Puts the authorization URL on the clipboard (OSC 52). */
+	copy(): void;
 	/** Offers the URL the browser was redirected to; a wrong one is refused on screen. */
 	paste(url: string): void;
 };
@@ -201,7 +204,13 @@ function loginAction(event: LoginEvent): Action | undefined {
 	}
 }
 
-export function useLogin(step: Step, dispatch: Dispatch<Action>, services: WizardServices, listener: CallbackListener): LoginControls {
+/**
+ * Writes to the terminal above the wizard's frame, where the terminal wraps a line and a copy takes it
+ * whole (Ink's write): the authorization URL, an export, the clipboard's escape sequence.
+ */
+export type Print = (text: string) => void;
+
+export function useLogin(step: Step, dispatch: Dispatch<Action>, services: WizardServices, listener: CallbackListener, print: Print): LoginControls {
 	const login: LoginStep | undefined = step.name === 'login' ? step : undefined;
 	const session = useRef<AuthorizationSession | undefined>(undefined);
 	const latest = useRef(login);
@@ -241,6 +250,8 @@ export function useLogin(step: Step, dispatch: Dispatch<Action>, services: Wizar
 					session.current = started;
 				},
 				onEvent(event) {
+					// The URL whole, once an attempt, where it can be copied (and `tmux capture-pane -J` rejoins it).
+					if (event.type === 'authorization-started' && !signal.aborted) print(copyBlock('Authorization URL (to open in a browser):', event.url));
 					const action = loginAction(event);
 					if (action) send(action);
 				},
@@ -257,6 +268,12 @@ export function useLogin(step: Step, dispatch: Dispatch<Action>, services: Wizar
 	}, [login !== undefined, login?.attempt]);
 
 	return {
+		copy() {
+			const url = session.current?.pending.url;
+			if (!url) return;
+			print(clipboardSequence(url));
+			dispatch({type: 'url-copied'});
+		},
 		reopen() {
 			const url = session.current?.pending.url;
 			if (url) void launchBrowser(url, services, dispatch);

@@ -73,11 +73,12 @@ export function sandboxForFile(options?: SandboxOptions): {readonly sandbox: San
 	};
 }
 
-/** The authorization URL the login screen shows (alone on its lines, wrapped by the terminal only). */
-export function shownAuthorizationUrl(frame: string | undefined): string {
-	const lines = (frame ?? '').split('\n');
-	const start = lines.findIndex(line => line.trim() === 'Authorization URL:');
-	const end = lines.findIndex((line, index) => index > start && line.trim() === '');
-	if (start < 0 || end < 0) throw new Error(`No authorization URL on the screen:\n${frame ?? ''}`);
-	return lines.slice(start + 1, end).join('');
+/** The authorization URL the wizard printed whole above its frame (the last one printed). */
+export function shownAuthorizationUrl(frames: readonly string[]): string {
+	const marker = 'Authorization URL (to open in a browser):';
+	const printed = frames.findLast(frame => frame.includes(marker)) ?? '';
+	const lines = printed.split('\n');
+	const url = lines[lines.findIndex(line => line === marker) + 1];
+	if (!url?.startsWith('http')) throw new Error(`No authorization URL printed above the screen:\n${frames.at(-1) ?? ''}`);
+	return url;
 }

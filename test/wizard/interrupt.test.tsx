@@ -9,7 +9,7 @@ import {asMetadata, unauthorized} from '../helpers/json-server.js';
 import {scriptedBrowser, temporaryHome} from '../helpers/run-cli.js';
 import {startTestSandbox} from '../helpers/secret-scan.js';
 import {fastmailServer} from '../helpers/saved-servers.js';
-import {registerAndLogIn, throughScopes, wizardServices} from '../helpers/wizard.js';
+import {registerAndLogIn, shownAuthorizationUrl, throughScopes, wizardServices} from '../helpers/wizard.js';
 import {Probe, type StallingServer, closedBrowser, ctrlC, openSavedServer, stall, startStallingServer, storeSnapshot} from './helpers.js';
 import {waitLimit} from '../helpers/wait.js';
 
@@ -37,7 +37,7 @@ afterAll(async () => {
 	for (const home of homes) home.remove();
 });
 
-type At = {readonly stdin: {write(data: string): void}; readonly lastFrame: () => string | undefined};
+type At = {readonly stdin: {write(data: string): void}; readonly lastFrame: () => string | undefined; readonly frames: readonly string[]};
 
 type Case = {
 	/** Where the wizard is when Ctrl-C comes. */
@@ -187,7 +187,7 @@ const cases: Case[] = [
 			const frame = unwrapped(await frameWith(at.lastFrame, 'Waiting for the browser'));
 			// The browser comes back with a code; the token endpoint then never answers.
 			const redirectUri = /Redirect URI (http:\/\/127\.0\.0\.1:\d+\/callback)/.exec(frame)![1]!;
-			const state = /[?&]state=([\w-]+)&/.exec(frame)![1]!;
+			const state = new URL(shownAuthorizationUrl(at.frames)).searchParams.get('state')!;
 			const page = await fetch(`${redirectUri}?code=a-code-never-redeemed&state=${state}`);
 			expect(page.status).toBe(200);
 			await frameWith(at.lastFrame, 'Redeeming the code');
@@ -258,9 +258,9 @@ async function startWizard(test: Case) {
 
 it.each(cases)('Ctrl-C at $step: the wizard exits at once, nothing left open or half-saved', async test => {
 	const wizard = await startWizard(test);
-	const {stdin, lastFrame, unmount} = wizard.rendered;
+	const {stdin, lastFrame, frames, unmount} = wizard.rendered;
 	try {
-		await test.to({stdin, lastFrame});
+		await test.to({stdin, lastFrame, frames});
 		const server = test.inFlight?.();
 		if (server) await vi.waitFor(() => expect(server.held()).toBe(1), waitLimit);
 		if (test.listening) {
