@@ -1,3 +1,4 @@
+import {readFileSync, statSync} from 'node:fs';
 import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest';
 import {App} from '../source/wizard/app.js';
 import {createHttpClient} from '../source/core/http.js';
@@ -28,7 +29,7 @@ async function logIn(name: string, sandbox: Sandbox, scopes: string[]): Promise<
 }
 
 function services(): WizardServices {
-	return {http: createHttpClient(), store, env, options: {}, core: coreSteps};
+	return {http: createHttpClient(), store, env, options: {}, core: coreSteps, cwd: home.path};
 }
 
 beforeAll(async () => {
@@ -95,7 +96,7 @@ describe('actions on a saved server', () => {
 	}
 
 	it('refreshes, renames and exports', async () => {
-		const {stdin, lastFrame, unmount} = await open('refreshable');
+		const {stdin, lastFrame, frames, unmount} = await open('refreshable');
 		const sandbox = sandboxes['refreshable']!;
 		try {
 			const tokens = sandbox.requests.token.length;
@@ -113,8 +114,15 @@ describe('actions on a saved server', () => {
 			await press(stdin, 'e');
 			await frameWith(lastFrame, 'mcp-remote');
 			await press(stdin, '4');
-			const exported = await frameWith(lastFrame, '--static-oauth-client-info');
-			expect(exported).toContain(store.find('refreshable-renamed')!.client!.clientId);
+			await frameWith(lastFrame, 'For mcp-remote:');
+			// Printed whole above the frame, where the terminal wraps it and a copy takes it whole.
+			const printed = frames.findLast(frame => frame.includes('--static-oauth-client-info'))!;
+			expect(printed).toContain(store.find('refreshable-renamed')!.client!.clientId);
+			await press(stdin, 'f');
+			const saved = /Saved to (\S+)/.exec(await frameWith(lastFrame, 'Saved to'))![1]!;
+			expect(saved).toBe(`${home.path}/mcp-auth-wizard-refreshable-renamed-mcp-remote.json`);
+			expect(readFileSync(saved, 'utf8')).toContain('--static-oauth-client-info');
+			expect(statSync(saved).mode & 0o777).toBe(0o600);
 			await press(stdin, keys.escape);
 			await press(stdin, 'x');
 			await frameWith(lastFrame, 'Remove');

@@ -63,7 +63,7 @@ describe('server text that carries terminal control sequences', () => {
 		const wizardHome = temporaryHome();
 		const {stdin, lastFrame, frames, unmount} = await render(<App services={wizardServices(wizardHome.path)} initialUrl={mcpUrl} />);
 		try {
-			expect(await frameWith(lastFrame, 'authorization_endpoint')).toContain('\\x1b');
+			expect(await frameWith(lastFrame, 'scopes_supported')).toContain('\\x1b');
 			await press(stdin, 'j');
 			await frameWith(lastFrame, '"resource_name"');
 			await press(stdin, 'j', keys.enter);

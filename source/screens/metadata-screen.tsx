@@ -25,7 +25,7 @@ export type MetadataScreenProps = {
 function show(value: unknown): string {
 	if (value === undefined) return 'not given';
 	if (typeof value === 'boolean') return value ? 'yes' : 'no';
-	if (Array.isArray(value)) return value.length === 0 ? '(empty list)' : value.map(String).join(', ');
+	if (Array.isArray(value)) return value.length === 0 ? '(empty list)' : printable(value.map(String).join(', '));
 	return printable(String(value));
 }
 

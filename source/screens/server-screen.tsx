@@ -9,6 +9,7 @@ import {jsonLines} from '../components/json-view.js';
 import {type Binding, KeyLine, useKeymap, useSharedKeys} from '../components/keymap.js';
 import {ScrollView} from '../components/scroll-view.js';
 import {useColumns} from '../components/columns.js';
+import {cutRows, wrapWords} from '../components/rows.js';
 import {Field, McpCheckLine, TokenFields} from '../components/token-fields.js';
 import {TracePanel} from '../components/trace-panel.js';
 import type {ExportTarget} from '../core/export.js';
@@ -52,6 +53,10 @@ export type ServerScreenProps = {
 	readonly onRename: (name: string) => void;
 	/** 1-4 in the export picker. */
 	readonly onExport: (target: ExportTarget) => void;
+	/** `y` on an export shown: to the clipboard. */
+	readonly onCopyExport?: () => void;
+	/** `f` on an export shown: to a file. */
+	readonly onSaveExport?: () => void;
 };
 
 /** The export picker's keys, in order. */
@@ -214,27 +219,33 @@ function ExportChooser({name}: {readonly name: string}) {
 	);
 }
 
-function ExportShown({exporting}: {readonly exporting: Extract<ServerExporting, {kind: 'shown'}>}) {
+/**
+ * An export: where it goes and what to know first, then the snippet to look at, cut into rows that
+ * scroll. The wizard prints it whole above the frame for copying (the frame's rows would cut it).
+ */
+function ExportShown({exporting, height}: {readonly exporting: Extract<ServerExporting, {kind: 'shown'}>; readonly height: number}) {
 	const label = exportChoices.find(({target}) => target === exporting.target)?.label ?? exporting.target;
+	const columns = useColumns();
+	const notes = exporting.notes.flatMap(note => wrapWords(`• ${note}`, columns, '  '));
+	const head = [`For ${label}: ${exporting.where}`, 'Printed whole above this screen, to copy; y copies it, f saves it to a file.', ...(exporting.done ? [exporting.done] : [])].flatMap(line => wrapWords(line, columns));
+	const rows = printable(exporting.text).split('\n').flatMap(line => cutRows(line === '' ? ' ' : line, columns));
 	return (
 		<Box flexDirection="column">
-			<Text>
-				For {label}: <Text bold>{printableLine(exporting.where)}</Text>
-			</Text>
-			{/* Rules above and below only, so that a copied line carries no border. */}
-			<Box flexDirection="column" borderStyle="single" borderLeft={false} borderRight={false} marginY={1}>
-				{printable(exporting.text)
-					.split('\n')
-					.map((line, index) => (
-						<Text key={index}>{line === '' ? ' ' : line}</Text>
-					))}
-			</Box>
-			{exporting.notes.map(note => (
-				<Text key={note}>• {note}</Text>
+			{head.map((line, index) => (
+				<Text key={index} bold={index === 0}>{line}</Text>
 			))}
+			{notes.map((line, index) => (
+				<Text key={index}>{line}</Text>
+			))}
+			<Box marginTop={1}>
+				<ScrollView height={Math.max(3, height - head.length - notes.length - exportChrome)} lines={rows}/>
+			</Box>
 		</Box>
 	);
 }
+
+/** The export view's rows besides its own: the server's name and its margin, a margin, the key line. */
+const exportChrome = 6;
 
 /** The keys of the screen in each of its modes; the rename field takes every other key while open. */
 function useServerKeys(props: ServerScreenProps): readonly Binding[] {
@@ -252,7 +263,14 @@ function useServerKeys(props: ServerScreenProps): readonly Binding[] {
 		];
 	}
 
-	if (exporting?.kind === 'shown') return [{key: 'escape', shown: 'Esc', label: 'close', action: onCancel}];
+	if (exporting?.kind === 'shown') {
+		return [
+			{key: 'y', label: 'copy', when: props.onCopyExport !== undefined, action: props.onCopyExport},
+			{key: 'f', label: 'save to a file', when: props.onSaveExport !== undefined, action: props.onSaveExport},
+			scroll,
+			{key: 'escape', shown: 'Esc', label: 'close', action: onCancel},
+		];
+	}
 	if (view === 'registration') return [scroll, {key: 'l', label: 'last login trace', action: () => onView('trace')}, {key: 'g', label: 'back to the summary', action: () => onView('summary')}, ...toList];
 	if (view === 'trace') return [scroll, {key: 'g', label: 'registration JSON', action: () => onView('registration')}, {key: 'l', label: 'back to the summary', action: () => onView('summary')}, ...toList];
 	const busy = activity.kind === 'busy';
@@ -305,7 +323,7 @@ export function ServerScreen(props: ServerScreenProps) {
 	} else if (exporting?.kind === 'choosing') {
 		body = <ExportChooser name={name}/>;
 	} else if (exporting?.kind === 'shown') {
-		body = <ExportShown exporting={exporting}/>;
+		body = <ExportShown exporting={exporting} height={height}/>;
 	} else if (view === 'registration') {
 		title = <Text bold>{name} · client registration</Text>;
 		body = <RegistrationView server={server} height={height} now={now?.() ?? Date.now()}/>;

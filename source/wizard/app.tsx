@@ -172,7 +172,7 @@ export function App({services, initialUrl, banner}: AppProps) {
 			) : (
 				<SharedKeysContext.Provider value={shared}>
 					{way ? <Text dimColor>{`Client: ${clientWayLabels[way]}, ${wayReason(state.step, way, services)}.`}</Text> : null}
-					<StepScreen state={state} dispatch={dispatch} services={services} height={height - (way ? 1 : 0)} login={login} />
+					<StepScreen state={state} dispatch={dispatch} services={services} height={height - (way ? 1 : 0)} login={login} print={stdoutWrite} />
 				</SharedKeysContext.Provider>
 			)}
 		</Box>

@@ -21,7 +21,7 @@ export type ConfirmableAction = 'forget-tokens' | 'forget-registration' | 'remov
 /** The export picker, or what it produced. */
 export type ServerExporting =
 	| {readonly kind: 'choosing'}
-	| {readonly kind: 'shown'; readonly target: string; readonly where: string; readonly text: string; readonly notes: readonly string[]};
+	| {readonly kind: 'shown'; readonly target: string; readonly where: string; readonly text: string; readonly notes: readonly string[]; readonly format?: string; readonly done?: string};
 
 /** The saved servers, the home screen when there are any. */
 export type ServersStep = {readonly name: 'servers'; readonly selection?: string};
@@ -49,6 +49,8 @@ export type ServerStepAction =
 	| {readonly type: 'server-renamed'; readonly name: string}
 	| {readonly type: 'server-export-shown'; readonly exporting: ServerExporting}
 	| {readonly type: 'server-activity'; readonly activity: ServerActivity}
+	/** What became of y (copied) or f (saved) on an export shown. */
+	| {readonly type: 'server-export-done'; readonly message: string}
 	| {readonly type: 'server-removed'; readonly message: string};
 
 export function serverStep(mcpUrl: string): ServerStep {
@@ -119,6 +121,10 @@ export function reduceServerStep(step: Step, action: ServerStepAction): Step {
 
 		case 'server-export-shown': {
 			return step.name === 'server' ? {...step, exporting: action.exporting} : step;
+		}
+
+		case 'server-export-done': {
+			return step.name === 'server' && step.exporting?.kind === 'shown' ? {...step, exporting: {...step.exporting, done: action.message}} : step;
 		}
 
 		case 'server-activity': {

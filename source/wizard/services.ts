@@ -33,4 +33,6 @@ export type WizardServices = {
 	readonly env: NodeJS.ProcessEnv;
 	readonly options: WizardOptions;
 	readonly core: CoreSteps;
+	/** Where f saves an export: the current directory unless a test says otherwise. */
+	readonly cwd?: string;
 };

@@ -172,6 +172,7 @@ function reduceStep(step: Step, action: Action): Step {
 		case 'server-cancelled':
 		case 'server-renamed':
 		case 'server-export-shown':
+		case 'server-export-done':
 		case 'server-activity':
 		case 'server-removed': {
 			return reduceServerStep(step, action);

@@ -25,7 +25,10 @@ import {UrlScreen} from '../screens/url-screen.js';
 import type {WizardServices} from './services.js';
 import {assertNever} from '../core/errors.js';
 import {type Action, type Step, type WizardState, toErrorInfo} from './state.js';
-import {type LoginControls, loginContext, registrationRequestFor} from './use-wizard-effects.js';
+import {type LoginControls, type Print, loginContext, registrationRequestFor} from './use-wizard-effects.js';
+import {clipboardSequence, copyBlock} from '../components/clipboard.js';
+import {writeFileSync} from 'node:fs';
+import {join} from 'node:path';
 
 /*
  * The screen of each step, fed from the reducer's state; it reports out by dispatching actions.
@@ -56,6 +59,21 @@ function clientWayItems(metadata: AuthorizationServerMetadata): ClientWayItem[] 
 	];
 }
 
+/**
+ * Writes an export to a file of its own in the current directory, readable by the user only (a
+ * snippet may name a client secret's place), and says where or why not.
+ */
+function saveExport(directory: string, name: string, exporting: {readonly target: string; readonly text: string; readonly format?: string}): string {
+	const extension = {toml: 'toml', json: 'json', shell: 'sh'}[exporting.format ?? ''] ?? 'txt';
+	const file = join(directory, `mcp-auth-wizard-${name.replaceAll(/[^\w.-]+/g, '-')}-${exporting.target}.${extension}`);
+	try {
+		writeFileSync(file, exporting.text.endsWith('\n') ? exporting.text : `${exporting.text}\n`, {mode: 0o600});
+		return `Saved to ${file}`;
+	} catch (error) {
+		return `Not saved to ${file}: ${error instanceof Error ? error.message : String(error)}`;
+	}
+}
+
 /** A step that failed before its screen had anything to show: the error, and r to try again. */
 function StepFailure({error, onRetry}: {readonly error: ErrorInfo; readonly onRetry: () => void}) {
 	const keymap: readonly Binding[] = [{key: 'r', label: 'try again', action: onRetry}, ...useSharedKeys()];
@@ -80,12 +98,14 @@ function Pending({text}: {readonly text: string}) {
 	);
 }
 
-export function StepScreen({state, dispatch, services, height, login}: {
+export function StepScreen({state, dispatch, services, height, login, print}: {
 	readonly state: WizardState;
 	readonly dispatch: Dispatch<Action>;
 	readonly services: WizardServices;
 	readonly height: number;
 	readonly login: LoginControls;
+	/** Writes above the frame (see Print). */
+	readonly print: Print;
 }) {
 	const {step} = state;
 	const otherWay = () => dispatch({type: 'client-way-opened'});
@@ -214,11 +234,21 @@ export function StepScreen({state, dispatch, services, height, login}: {
 					onExport={target => {
 						try {
 							const result = exportConfig(server, target);
-							dispatch({type: 'server-export-shown', exporting: {kind: 'shown', target, where: result.where, text: result.text, notes: result.notes}});
+							print(copyBlock(`For ${target}: ${result.where}`, result.text));
+							dispatch({type: 'server-export-shown', exporting: {kind: 'shown', target, where: result.where, text: result.text, notes: result.notes, format: result.format}});
 						} catch (error) {
 							dispatch({type: 'server-cancelled'});
 							dispatch({type: 'server-activity', activity: {kind: 'failed', error: toErrorInfo(error)}});
 						}
+					}}
+					onCopyExport={() => {
+						if (step.exporting?.kind !== 'shown') return;
+						print(clipboardSequence(step.exporting.text));
+						dispatch({type: 'server-export-done', message: 'Sent to the clipboard (OSC 52): paste it to check; some terminals do not allow it.'});
+					}}
+					onSaveExport={() => {
+						if (step.exporting?.kind !== 'shown') return;
+						dispatch({type: 'server-export-done', message: saveExport(services.cwd ?? process.cwd(), server.name, step.exporting)});
 					}}
 				/>
 			);

@@ -38,7 +38,7 @@ function tokensState(tokens: TokenSet): WizardState {
 function TokenStep({services, initial}: {readonly services: WizardServices; readonly initial: WizardState}) {
 	const [state, dispatch] = useReducer(reducer, initial);
 	useTokenLifecycle(state.step, dispatch, services);
-	return <StepScreen state={state} dispatch={dispatch} services={services} height={30} login={{reopen() {}, paste() {}, copy() {}}} />;
+	return <StepScreen state={state} dispatch={dispatch} services={services} height={30} login={{reopen() {}, paste() {}, copy() {}}} print={() => undefined} />;
 }
 
 it('counts down every second, and refreshes by itself shortly before expiry', async () => {
