@@ -232,15 +232,41 @@ async function askInTerminal(question: string): Promise<boolean> {
 	}
 }
 
+/** Lines typed in the terminal, each handed on as it is entered, until stopped. */
+function readLinesInTerminal(onLine: (line: string) => void): () => void {
+	let terminal: import('node:readline').Interface | undefined;
+	let stopped = false;
+	void import('node:readline').then(({createInterface}) => {
+		if (stopped) return;
+		terminal = createInterface({input: process.stdin, terminal: false});
+		terminal.on('line', onLine);
+	});
+	return () => {
+		stopped = true;
+		terminal?.close();
+		// The terminal's input is not read any more: the process may end.
+		process.stdin.pause();
+	};
+}
+
+/** Within this of a first Ctrl-C, another is the same one delivered twice. */
+const repeatedSignalMs = 300;
+
 async function run(): Promise<number> {
 	const [command, ...args] = cli.input;
 	const {flags} = cli;
 	const controller = new AbortController();
-	let interrupted = false;
+	let interruptedAt: number | undefined;
 	const onSignal = () => {
 		// The first Ctrl-C stops the flow cleanly (listeners closed, nothing half-saved); a second one exits.
-		if (interrupted) process.exit(130);
-		interrupted = true;
+		// One Ctrl-C can be delivered twice when a child (the browser) is being started at that instant:
+		// a person's second press comes later than that.
+		if (interruptedAt !== undefined) {
+			if (Date.now() - interruptedAt > repeatedSignalMs) process.exit(130);
+			return;
+		}
+
+		interruptedAt = Date.now();
 		controller.abort(new WizardError('interrupted', 'Interrupted', 'The listener and requests were stopped and nothing half-done was saved; run the command again when ready.'));
 	};
 
@@ -272,6 +298,7 @@ async function run(): Promise<number> {
 		signal: controller.signal,
 		yes: flags.yes,
 		ask: process.stdin.isTTY && process.stderr.isTTY ? askInTerminal : undefined,
+		readLines: process.stdin.isTTY ? readLinesInTerminal : undefined,
 		async openStore() {
 			const {openConfStore} = await import('./store/conf-store.js');
 			const store = openConfStore({home: process.env['MCP_AUTH_WIZARD_HOME']});
@@ -463,8 +490,7 @@ async function run(): Promise<number> {
 			for (const exchange of http.exchanges) process.stderr.write(`${jsonText(exchange)}\n`);
 		}
 
-		process.off('SIGINT', onSignal);
-		process.off('SIGTERM', onSignal);
+		// The handlers stay: a Ctrl-C delivered twice must not kill the process as it ends.
 	}
 }
 

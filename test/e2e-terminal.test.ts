@@ -4,6 +4,8 @@ import {afterAll, expect, it, vi} from 'vitest';
 import {openConfStore} from '../source/store/conf-store.js';
 import {cliPath, scriptedBrowser, temporaryHome} from './helpers/run-cli.js';
 import {fastmailServer} from './helpers/saved-servers.js';
+import {browse} from './helpers/scripted-browser.mjs';
+import {startTestSandbox} from './helpers/secret-scan.js';
 import {tmuxServer} from './helpers/tmux.js';
 import {closedBrowser, storeSnapshot} from './wizard/helpers.js';
 
@@ -84,4 +86,30 @@ it('ends at once on Ctrl-C while the login waits for a browser that never comes 
 	expect(await exitCodeIn(interruptedExitFile)).toBe('130');
 	await expect(fetch(listener)).rejects.toThrow();
 	expect(storeSnapshot(interruptedHome.path)).toEqual(before);
+});
+
+it('takes the address a browser on another machine ended on, pasted into the terminal where login waits', async () => {
+	const sandbox = await startTestSandbox();
+	const pasteHome = temporaryHome();
+	try {
+		const pasteExit = join(pasteHome.path, 'exit-code');
+		const command = `env -u CI MCP_AUTH_WIZARD_HOME='${pasteHome.path}' '${process.execPath}' '${cliPath}' login ${sandbox.mcpUrl} --no-open --name remote; echo $? > '${pasteExit}'`;
+		await tmux('new-session', '-d', '-s', 'paste', '-x', '120', '-y', '45', command);
+		await screenWith('Paste here the address it ended on', 'paste');
+		const joined = await tmux('capture-pane', '-p', '-J', '-S', '-', '-t', 'paste');
+		const url = joined.split('\n').map(line => line.trim()).find(line => line.startsWith(`${sandbox.issuer}/oauth/authorize?`))!;
+		// The browser, elsewhere, ends on the redirect URI without reaching this machine.
+		const {callbackUrl} = await browse(url, {openCallback: false});
+		await tmux('send-keys', '-t', 'paste', '-l', 'not a url');
+		await key('Enter', 'paste');
+		await screenWith('That is not a URL', 'paste');
+		await tmux('send-keys', '-t', 'paste', '-l', callbackUrl.href);
+		await key('Enter', 'paste');
+		// Logged in, and done reading the terminal: the command ends (and its tmux session with it).
+		expect(await exitCodeIn(pasteExit)).toBe('0');
+		expect(openConfStore({home: pasteHome.path}).find('remote')?.tokens).toBeDefined();
+	} finally {
+		await sandbox.close();
+		pasteHome.remove();
+	}
 });

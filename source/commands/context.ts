@@ -14,6 +14,11 @@ export type CommandContext = {
 	readonly ask?: (question: string) => Promise<boolean>;
 	/** --yes: destructive changes need no question. */
 	readonly yes?: boolean;
+	/**
+	 * Reads lines typed in the terminal while something else goes on (the login's paste-back), until
+	 * the returned function is called; undefined without a terminal.
+	 */
+	readonly readLines?: (onLine: (line: string) => void) => () => void;
 };
 
 /**

@@ -3,6 +3,7 @@ import {describeDocumentCheck} from '../core/client-metadata-document.js';
 import type {Discovery} from '../core/discovery.js';
 import {checkMcp} from '../core/mcp-check.js';
 import {type LoginEvent, login} from '../core/login.js';
+import {WizardError} from '../core/errors.js';
 import {redactJson} from '../core/redact.js';
 import {summarizeTokens} from '../core/tokens.js';
 import {parseServerUrl} from '../core/urls.js';
@@ -135,6 +136,7 @@ export async function loginAndSave(
 	const {output, http, signal, env} = context;
 	const store = await context.openStore();
 	if (!reuse) output.note(`Discovering ${mcpUrl}`);
+	let stopReading = () => {};
 	const result = await login(mcpUrl, {
 		http,
 		signal,
@@ -149,6 +151,21 @@ export async function loginAndSave(
 		timeoutMs: flags.timeoutMs,
 		noOpen: !flags.open,
 		onEvent: event => reportProgress(output, event),
+		onSession: session => {
+			if (!context.readLines) return;
+			output.note('Browser on another machine? Paste here the address it ended on, then Enter.');
+			stopReading = context.readLines(line => {
+				if (line.trim() === '') return;
+				try {
+					session.paste(line);
+					output.note('Took the pasted address.');
+				} catch (error) {
+					output.note(error instanceof WizardError ? `${error.message}. ${error.hint}` : String(error));
+				}
+			});
+		},
+	}).finally(() => {
+		stopReading();
 	});
 
 	let server = await saveLogin(

@@ -156,6 +156,8 @@ export async function startCallbackServer(options: CallbackServerOptions = {}): 
 	let deliver: ((captured: {url: URL; response: http.ServerResponse}) => void) | undefined;
 	let waiting = false;
 	let closing: Promise<void> | undefined;
+	/** Ends a wait under way when the listener is closed first. */
+	let abandonWait: (() => void) | undefined;
 	let port = requestedPort;
 
 	const server = http.createServer((request, response) => {
@@ -195,6 +197,9 @@ export async function startCallbackServer(options: CallbackServerOptions = {}): 
 	port = await listen(server, requestedPort);
 
 	function close(): Promise<void> {
+		// A wait still under way (the login ended another way: a pasted address) ends with the listener,
+		// its timer with it, so that nothing keeps the process alive.
+		abandonWait?.();
 		closing ??= new Promise(resolve => {
 			if (captured && !captured.response.headersSent) {
 				// A callback that came in while nobody waited for it: the terminal has moved on.
@@ -231,6 +236,7 @@ export async function startCallbackServer(options: CallbackServerOptions = {}): 
 
 			const cleanUp = () => {
 				settled = true;
+				abandonWait = undefined;
 				stopTimer();
 				signal?.removeEventListener('abort', onAbort);
 				deliver = undefined;
@@ -242,6 +248,10 @@ export async function startCallbackServer(options: CallbackServerOptions = {}): 
 				void close().then(() => {
 					reject(error);
 				});
+			};
+
+			abandonWait = () => {
+				fail(new WizardError('callback', 'The callback listener was closed', 'Run the login again.'));
 			};
 
 			function onAbort() {
@@ -281,7 +291,7 @@ export async function startCallbackServer(options: CallbackServerOptions = {}): 
 				const minutes = timeoutMs / 60_000;
 				const span = minutes >= 1 && Number.isInteger(minutes) ? `${minutes} minute${minutes === 1 ? '' : 's'}` : `${Math.round(timeoutMs / 1000)} s`;
 				const refused = strays.length === 0 ? '' : ` (${strays.length === 1 ? 'one request to it was' : `${strays.length} requests to it were`} refused as not this login's: ${strays.at(-1)!})`;
-				fail(new CallbackTimeoutError('callback', `No login callback from the browser within ${span}${refused}`, `Run the login again and finish it in the browser; the browser must be able to reach ${host}:${port}, so it has to run on this machine.`));
+				fail(new CallbackTimeoutError('callback', `No login callback from the browser within ${span}${refused}`, `Run the login again and finish it in the browser. A browser on another machine cannot reach ${host}:${port}: paste the address it ends on back into this terminal (in the wizard, p).`));
 			}, timeoutMs);
 
 			deliver = answer;

@@ -55,6 +55,8 @@ export type LoginOptions = {
 	readonly env?: NodeJS.ProcessEnv;
 	readonly signal?: AbortSignal;
 	readonly onEvent?: (event: LoginEvent) => void;
+	/** The browser login under way: to take a pasted redirect URL (a browser on another machine). */
+	readonly onSession?: (session: AuthorizationSession) => void;
 };
 
 export type LoginResult = {
@@ -144,7 +146,7 @@ export async function login(mcpUrl: string, options: LoginOptions): Promise<Logi
 			client = registration.client;
 		}
 
-		const tokens = await authorize({http, metadata, client, callbackServer, scopes, resource: discovery.resource, mcpUrl, timeoutMs: options.timeoutMs, signal, noOpen: options.noOpen, env: options.env, onEvent});
+		const tokens = await authorize({http, metadata, client, callbackServer, scopes, resource: discovery.resource, mcpUrl, timeoutMs: options.timeoutMs, signal, noOpen: options.noOpen, env: options.env, onEvent, onSession: options.onSession});
 		return {discovery, scopeChoice, scopes, registration, clientWay, clientMetadataDocument: documentCheck, client, redirectUri, tokens};
 	} finally {
 		await callbackServer.close();
@@ -185,8 +187,8 @@ export async function authorize(input: AuthorizeInput): Promise<TokenSet> {
 		const timeoutMs = input.timeoutMs ?? defaultLoginTimeoutMs;
 		const session = await beginAuthorization({metadata, client, callbackServer, scopes: input.scopes, resource: input.resource, timeoutMs, signal, serverLabel: input.mcpUrl, onStray: message => onEvent?.({type: 'callback-refused', redirectUri, message})});
 		const {pending} = session;
-		input.onSession?.(session);
 		onEvent?.({type: 'authorization-started', url: pending.url, redirectUri, timeoutMs});
+		input.onSession?.(session);
 		try {
 			// Opened before the event: `onEvent?.(...)` would skip evaluating its argument without a listener.
 			const launch = await openBrowser(pending.url, {noOpen: input.noOpen, env: input.env});
