@@ -2,6 +2,7 @@
 import meow from 'meow';
 import {UsageError, WizardError} from './core/errors.js';
 import {scopeTokenProblem} from './core/scopes.js';
+import {exchangeText} from './core/trace.js';
 import {describeFailure, exitCode, jsonText, terminalText} from './commands/output.js';
 
 const help = `
@@ -30,7 +31,7 @@ const help = `
 
   Options
     --json                 one JSON document on stdout; progress goes to stderr
-    --trace                print every HTTP exchange (secrets masked) on stderr
+    --trace                print each HTTP exchange on stderr as it ends (secrets masked)
     --http-timeout <time>  the limit for each HTTP request, e.g. 10s or 2m (default 30s)
     --scopes a,b           login: the scopes to ask for (default: what the server advertises;
                            reauthorize: the scopes of the last login)
@@ -291,6 +292,16 @@ async function run(): Promise<number> {
 	}
 
 	const http = createHttpClient({timeoutMs: httpTimeoutMs});
+	// --trace: each exchange on stderr as it ends (secrets masked), readable, or one JSON line with --json.
+	let traced = 0;
+	const printTrace = () => {
+		for (const exchange of http.exchanges.slice(traced)) process.stderr.write(flags.json ? `${jsonText(exchange)}\n` : terminalText(exchangeText(exchange)));
+		traced = http.exchanges.length;
+	};
+
+	// The wizard owns the terminal while it runs: its trace comes after it (it has its own panel, t).
+	const inWizard = command === undefined || command.includes('://');
+	const stopTrace = flags.trace && !inWizard ? http.subscribe(printTrace) : () => undefined;
 	const context = {
 		output,
 		http,
@@ -486,9 +497,8 @@ async function run(): Promise<number> {
 	} catch (error) {
 		return fail(error);
 	} finally {
-		if (flags.trace) {
-			for (const exchange of http.exchanges) process.stderr.write(`${jsonText(exchange)}\n`);
-		}
+		stopTrace();
+		if (flags.trace) printTrace();
 
 		// The handlers stay: a Ctrl-C delivered twice must not kill the process as it ends.
 	}

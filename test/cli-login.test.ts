@@ -66,6 +66,20 @@ describe('login against the Fastmail-like sandbox', () => {
 		expect(json(run)['tokens']).toMatchObject({hasRefreshToken: false, missingScopes: []});
 	});
 
+	it('--trace prints each exchange as it ends, named by what it is, with headers and bodies, secrets masked', async () => {
+		const run = await cli(['login', sandbox.mcpUrl, '--trace', '--name', 'traced'], {MCP_AUTH_WIZARD_HOME: otherHome.path});
+		expect(run.code).toBe(0);
+		const {stderr} = run;
+		// As it happens: the discovery's exchanges come before the registration is reported.
+		expect(stderr.indexOf('resource metadata (RFC 9728): GET')).toBeGreaterThan(-1);
+		expect(stderr.indexOf('resource metadata (RFC 9728): GET')).toBeLessThan(stderr.indexOf('Registered client'));
+		expect(stderr).toMatch(/client registration \(RFC 7591\): POST \S+\/oauth\/register -> 201 \(\d+ ms\)/);
+		expect(stderr).toMatch(/token exchange \(authorization code\): POST \S+ -> 200/);
+		expect(stderr).toMatch(/MCP tools\/list: POST \S+\/mcp -> 200/);
+		expect(stderr).toContain('  > content-type: application/x-www-form-urlencoded');
+		expect(stderr).not.toMatch(/^\{"id":/m);
+	});
+
 	it('refuses --scopes with a character a scope cannot hold (RFC 6749 3.3), before any request', async () => {
 		const registrations = sandbox.requests.registration.length;
 		const run = await cli(['login', sandbox.mcpUrl, '--scopes', 'mail "read"']);

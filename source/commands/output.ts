@@ -1,5 +1,4 @@
 import {UsageError, WizardError} from '../core/errors.js';
-import type {Exchange} from '../core/http.js';
 import {printable} from '../core/text.js';
 
 /** Exit codes: 0 success, 1 the flow failed, 2 bad usage. */
@@ -68,9 +67,4 @@ export function describeFailure(error: unknown): {code: number; value: Record<st
 		value: {ok: false, error: {step: 'internal', message, hint: 'This is a bug in mcp-auth-wizard; run again with --trace and report it.'}},
 		lines: [`Error: ${message}`, 'Try: this is a bug in mcp-auth-wizard; run again with --trace and report it.'],
 	};
-}
-
-/** One line per exchange, for --trace in human mode. */
-export function traceLines(exchanges: readonly Exchange[]): string[] {
-	return exchanges.map(exchange => `  ${exchange.method} ${exchange.url} -> ${exchange.status ?? exchange.error ?? '?'} (${Math.round(exchange.timings.total)} ms)`);
 }

@@ -1,6 +1,7 @@
 import {Text} from './text.js';
 import type {Exchange, ExchangeTimings} from '../core/http.js';
 import {ScrollView} from './scroll-view.js';
+import {exchangeLabel} from '../core/trace.js';
 
 const phaseNames = [
 	['dns', 'dns'],
@@ -20,7 +21,7 @@ function TraceLine({exchange}: {readonly exchange: Exchange}) {
 	const failed = exchange.error !== undefined || (exchange.status ?? 0) >= 400;
 	return (
 		<Text wrap="truncate-middle">
-			<Text dimColor>{exchange.step ?? 'request'} </Text>
+			<Text dimColor>{exchangeLabel(exchange)} </Text>
 			{exchange.method} {exchange.url} <Text color={failed ? 'red' : 'green'}>{outcome}</Text> <Text dimColor>{formatTimings(exchange.timings)}</Text>
 		</Text>
 	);
