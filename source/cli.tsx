@@ -65,7 +65,7 @@ const help = `
     MCP_AUTH_WIZARD_CLIENT_SECRET
                            the client secret of --client-id, instead of --client-secret
 
-  Exit codes: 0 success, 1 the login or check failed, 2 bad usage.
+  Exit codes: 0 success, 1 the login or check failed, 2 bad usage, 130 interrupted (Ctrl-C).
 
   Examples
     $ mcp-auth-wizard login https://api.fastmail.com/mcp --scopes https://www.fastmail.com/dev/mcp,offline_access
@@ -137,6 +137,8 @@ function parseFlags() {
 	try {
 		return meow(help, {
 			importMeta: import.meta,
+			// The help says it in its first line: the package's description would say it twice.
+			description: false,
 			argv: attachDashValues(process.argv.slice(2)),
 			// Checked in run(), so that a typo gets the same error (JSON with --json) and a suggestion.
 			allowUnknownFlags: true,

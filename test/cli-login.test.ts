@@ -196,4 +196,11 @@ describe('bad usage', () => {
 		expect(run.code).toBe(2);
 		expect(run.stdout + run.stderr).toContain('Usage');
 	});
+
+	it('--help says what it is once, and every exit code, 130 for Ctrl-C included', async () => {
+		const run = await cli(['--help']);
+		expect(run.code).toBe(0);
+		expect(run.stdout.match(/see every step/g)).toHaveLength(1);
+		expect(run.stdout).toContain('Exit codes: 0 success, 1 the login or check failed, 2 bad usage, 130 interrupted (Ctrl-C).');
+	});
 });

@@ -58,3 +58,23 @@ it('`sandbox --profile preregistered` prints the client the operator would give'
 
 	expect(await exited).toBe(0);
 });
+
+it('`sandbox` prints a login command that works from a clone of this repository (npx)', async () => {
+	const child = spawn(process.execPath, [cliPath, 'sandbox'], {stdio: ['ignore', 'pipe', 'pipe']});
+	const exited = new Promise<number | null>(resolve => child.on('close', resolve));
+	let stdout = '';
+	try {
+		await new Promise<void>((resolve, reject) => {
+			child.stdout.on('data', (chunk: Buffer) => {
+				stdout += chunk.toString();
+				if (stdout.includes('Press Ctrl-C')) resolve();
+			});
+			child.on('close', () => reject(new Error('sandbox exited early')));
+		});
+		expect(stdout).toMatch(/npx mcp-auth-wizard login http:\/\/127\.0\.0\.1:\d+\/mcp\n/);
+	} finally {
+		child.kill('SIGINT');
+	}
+
+	expect(await exited).toBe(0);
+});

@@ -64,7 +64,11 @@ describe('changes to a saved server', () => {
 		expect(unconfirmed.code).toBe(2);
 		expect(unconfirmed.stderr).toContain('Pass --yes');
 		expect(saved().tokens).toBeDefined();
-		expect((await cli('forget-tokens', 'mail', '--yes')).code).toBe(0);
+		const confirmed = await cli('forget-tokens', 'mail', '--yes');
+		expect(confirmed.code).toBe(0);
+		// Said what is lost, asked nothing.
+		expect(confirmed.stderr).toContain('registration stays');
+		expect(confirmed.stderr).not.toContain('?');
 		expect(saved().tokens).toBeUndefined();
 		expect(saved().registration).toBeDefined();
 		expect(json(await cli('status', 'mail', '--json'))['status']).toBe('needs login');

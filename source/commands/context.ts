@@ -26,7 +26,8 @@ export type CommandContext = {
  * must say so: a prompt there would hang).
  */
 export async function confirmChange(context: CommandContext, question: string, details: readonly string[]): Promise<void> {
-	for (const line of [question, ...details]) context.output.note(line);
+	// With --yes nothing is asked: what is lost is still said, the question is not.
+	for (const line of context.yes ? details : [question, ...details]) context.output.note(line);
 	if (context.yes) return;
 	if (!context.ask) throw new UsageError(`${question} Pass --yes to confirm`, 'Nothing was changed. Add --yes to do it without a question (no terminal to ask in).');
 	if (!(await context.ask('Proceed? [y/N] '))) throw new UsageError('Cancelled: nothing was changed', 'Run it again and answer y to go ahead.');
