@@ -215,7 +215,7 @@ function loadOnOpen(path: string, write: (file: StoreFile) => void, notices: str
  * Throws a WizardError('store') only when it cannot open at all: no directory to keep the file in, or
  * a file conf cannot read that cannot be moved aside either.
  */
-export function openConfStore(options: {readonly home?: string} = {}): ServerStore {
+export function openConfStore(options: {readonly home?: string; readonly platform?: NodeJS.Platform} = {}): ServerStore {
 	const notices: string[] = [];
 	const home = options.home ? resolve(options.home) : undefined;
 	let dirFound = false;
@@ -241,7 +241,8 @@ export function openConfStore(options: {readonly home?: string} = {}): ServerSto
 
 	let opened: DiskState;
 	try {
-		tightenPermissions(dir, path, dirFound, notices);
+		// Windows has no POSIX modes (Node shows 0666 or 0444 there): its access lists guard the profile.
+		if ((options.platform ?? process.platform) !== 'win32') tightenPermissions(dir, path, dirFound, notices);
 		opened = loadOnOpen(path, write, notices);
 	} catch (error) {
 		throw cannotOpen(dir, error);

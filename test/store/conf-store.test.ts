@@ -190,6 +190,15 @@ describe('permissions', () => {
 		expect(store.list()).toEqual([alpha]);
 	});
 
+	it('says nothing of modes on Windows, where they mean nothing (the platform faked)', () => {
+		writeStore({version: 1, servers: {[alpha.mcpUrl]: alpha}}, 0o644);
+		chmodSync(home.path, 0o755);
+		const store = openConfStore({home: home.path, platform: 'win32'});
+		expect(store.notices).toEqual([]);
+		expect(statSync(storeFile()).mode & 0o777).toBe(0o644);
+		expect(store.list()).toEqual([alpha]);
+	});
+
 	it('leaves a shared directory (sticky bit, like /tmp) alone and says to use one of its own', () => {
 		const shared = join(home.path, 'shared');
 		mkdirSync(shared);
