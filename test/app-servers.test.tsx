@@ -196,7 +196,7 @@ describe('actions on a saved server', () => {
 	});
 
 	it('re-authorizes with the saved client straight to the login when the server still knows it', async () => {
-		const {stdin, lastFrame, unmount} = await open('valid');
+		const {stdin, lastFrame, frames, unmount} = await open('valid');
 		const sandbox = sandboxes['valid']!;
 		const {clientId} = store.find('valid')!.client!;
 		const registrations = sandbox.requests.registration.length;
@@ -210,6 +210,8 @@ describe('actions on a saved server', () => {
 			await frameWith(lastFrame, 'Saved as');
 			expect(sandbox.requests.registration).toHaveLength(registrations);
 			expect(sandbox.requests.authorization.at(-1)!.query['client_id']).toBe(clientId);
+			// Said where the registration preview would have been.
+			expect(frames.some(frame => frame.includes(`Client: ${clientId}, saved with this server, logs in again: no new registration.`))).toBe(true);
 		} finally {
 			unmount();
 		}

@@ -43,6 +43,7 @@ afterAll(async () => {
 it('runs the demo in a terminal from discovery to the live token status, and quits cleanly', async () => {
 	await startDemo('wizard', {home: home.path, browser: scriptedBrowser, exitFile});
 
+	await screenWith('Starting the sandbox');
 	const metadata = await screenWith('authorization_endpoint');
 	expect(metadata).toContain('Sandbox "fastmail" runs on loopback until you quit.');
 	await key('Enter');

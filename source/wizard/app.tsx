@@ -157,6 +157,8 @@ export function App({services, initialUrl, banner}: AppProps) {
 	// The keys every screen offers (see useSharedKeys); each screen's keymap says when they apply.
 	const shared = useMemo<SharedKeys>(() => ({back: back ? () => dispatch({type: 'back'}) : undefined, quit: () => exit(), trace: () => dispatch({type: 'trace-toggled'})}), [back]);
 	const way = clientWayOf(state.step);
+	// A re-authorization that reuses the saved client has no client screen: said where it would be.
+	const reused = state.step.name === 'login' && state.step.from.name === 'reused' ? state.step.client.clientId : undefined;
 
 	return (
 		<Box flexDirection="column">
@@ -172,7 +174,8 @@ export function App({services, initialUrl, banner}: AppProps) {
 			) : (
 				<SharedKeysContext.Provider value={shared}>
 					{way ? <Text dimColor>{`Client: ${clientWayLabels[way]}, ${wayReason(state.step, way, services)}.`}</Text> : null}
-					<StepScreen state={state} dispatch={dispatch} services={services} height={height - (way ? 1 : 0)} login={login} print={stdoutWrite} />
+					{reused === undefined ? null : <Text dimColor>{`Client: ${reused}, saved with this server, logs in again: no new registration.`}</Text>}
+					<StepScreen state={state} dispatch={dispatch} services={services} height={height - (way || reused !== undefined ? 1 : 0)} login={login} print={stdoutWrite} />
 				</SharedKeysContext.Provider>
 			)}
 		</Box>
