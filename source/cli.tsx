@@ -47,6 +47,7 @@ const help = `
     --no-open              login: only print the login URL, open no browser
     --timeout <time>       login: how long to wait for the browser, e.g. 90s, 5m or 1h (default 5m)
     --no-verify            login: skip the MCP check after logging in
+    --replace              login: replace the login saved for this server under another name
     --port <n>             sandbox: the port to listen on (default: a free one)
     --profile <name>       sandbox, --demo: fastmail (default), openid-tenant, root-metadata,
                            challenge-only-metadata, legacy-2025-03-26, preregistered,
@@ -90,6 +91,7 @@ const knownFlags = {
 	call: {type: 'string'},
 	args: {type: 'string'},
 	yes: {type: 'boolean', default: false},
+	replace: {type: 'boolean', default: false},
 	profile: {type: 'string'},
 	fault: {type: 'string', isMultiple: true},
 	showToken: {type: 'boolean', default: false},
@@ -433,7 +435,7 @@ async function run(): Promise<number> {
 
 			case 'login': {
 				const {runLogin} = await import('./commands/login.js');
-				return await runLogin(context, needUrl('login'), loginFlags());
+				return await runLogin(context, needUrl('login'), {...loginFlags(), replace: flags.replace});
 			}
 
 			case 'list': {

@@ -67,7 +67,7 @@ describe('login against the Fastmail-like sandbox', () => {
 	});
 
 	it('--trace prints each exchange as it ends, named by what it is, with headers and bodies, secrets masked', async () => {
-		const run = await cli(['login', sandbox.mcpUrl, '--trace', '--name', 'traced'], {MCP_AUTH_WIZARD_HOME: otherHome.path});
+		const run = await cli(['login', sandbox.mcpUrl, '--trace', '--name', 'traced', '--replace'], {MCP_AUTH_WIZARD_HOME: otherHome.path});
 		expect(run.code).toBe(0);
 		const {stderr} = run;
 		// As it happens: the discovery's exchanges come before the registration is reported.
@@ -78,6 +78,17 @@ describe('login against the Fastmail-like sandbox', () => {
 		expect(stderr).toMatch(/MCP tools\/list: POST \S+\/mcp -> 200/);
 		expect(stderr).toContain('  > content-type: application/x-www-form-urlencoded');
 		expect(stderr).not.toMatch(/^\{"id":/m);
+	});
+
+	it('never replaces the login saved for a server under another name without a word: --replace, or a question at a terminal', async () => {
+		const before = stored();
+		const registrations = sandbox.requests.registration.length;
+		const run = await cli(['login', sandbox.mcpUrl, '--name', 'personal']);
+		expect(run.code).toBe(2);
+		expect(run.stderr).toContain(`is saved already, as "fastmail": logging in as "personal" replaces that login`);
+		expect(run.stderr).toContain('Pass --replace to replace it, or log in to "fastmail" again: mcp-auth-wizard reauthorize fastmail');
+		expect(sandbox.requests.registration).toHaveLength(registrations);
+		expect(stored()).toEqual(before);
 	});
 
 	it('refuses --scopes with a character a scope cannot hold (RFC 6749 3.3), before any request', async () => {
@@ -98,14 +109,14 @@ describe('login against the Fastmail-like sandbox', () => {
 	});
 
 	it('refuses a stray request to the redirect URI (an old tab) with a 400, says so, and goes on waiting for the real one', async () => {
-		const run = await cli(['login', sandbox.mcpUrl, '--json', '--no-verify', '--name', 'old-tab'], {MCP_AUTH_WIZARD_HOME: otherHome.path, BROWSER: strayCallbackBrowser});
+		const run = await cli(['login', sandbox.mcpUrl, '--json', '--no-verify', '--name', 'old-tab', '--replace'], {MCP_AUTH_WIZARD_HOME: otherHome.path, BROWSER: strayCallbackBrowser});
 		expect(run.stderr).toMatch(/Refused a request to http:\/\/127\.0\.0\.1:\d+\/callback that is not this login's \(an old tab\?\): The callback carries a different state than the login started with\. Still waiting for this login's callback\./);
 		expect(run.code).toBe(0);
 		expect(json(run)).toMatchObject({ok: true, server: {name: 'old-tab'}});
 	});
 
 	it('waits for the browser as long as --timeout says, also past 24.8 days (a longer timer would fire at once)', async () => {
-		const run = await cli(['login', sandbox.mcpUrl, '--json', '--timeout', '30d', '--no-verify', '--name', 'patient'], {MCP_AUTH_WIZARD_HOME: otherHome.path});
+		const run = await cli(['login', sandbox.mcpUrl, '--json', '--timeout', '30d', '--no-verify', '--name', 'patient', '--replace'], {MCP_AUTH_WIZARD_HOME: otherHome.path});
 		expect(run.stderr).toContain('waiting up to 30d');
 		expect(run.code).toBe(0);
 		expect(json(run)).toMatchObject({ok: true, server: {name: 'patient'}});
@@ -125,7 +136,7 @@ describe('login against the Fastmail-like sandbox', () => {
 	});
 
 	it('reports a denied login with the server\'s words and exit 1', async () => {
-		const run = await cli(['login', sandbox.mcpUrl, '--json', '--name', 'denied'], {SCRIPTED_BROWSER_ACTION: 'deny'});
+		const run = await cli(['login', sandbox.mcpUrl, '--json', '--name', 'denied', '--replace'], {SCRIPTED_BROWSER_ACTION: 'deny'});
 		expect(run.code).toBe(1);
 		expect(json(run)).toMatchObject({ok: false, error: {step: 'authorization', message: expect.stringContaining('access_denied')}});
 	});

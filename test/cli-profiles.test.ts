@@ -82,7 +82,7 @@ describe('a login to every kind of server', () => {
 		expect(fromEnvironment.code).toBe(0);
 		expect(sandbox.requests.token.at(-1)!.headers['authorization']).toBe(basic);
 
-		const child = spawn(process.execPath, [cliPath, 'login', sandbox.mcpUrl, '--json', '--no-verify', '--timeout', '20s', '--client-id', clientId, '--client-secret', '-', '--name', 'stdin'], {
+		const child = spawn(process.execPath, [cliPath, 'login', sandbox.mcpUrl, '--json', '--no-verify', '--timeout', '20s', '--client-id', clientId, '--client-secret', '-', '--name', 'stdin', '--replace'], {
 			env: {...process.env, MCP_AUTH_WIZARD_HOME: home.path, BROWSER: scriptedBrowser},
 			stdio: ['pipe', 'pipe', 'pipe'],
 		});

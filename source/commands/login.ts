@@ -3,7 +3,7 @@ import {describeDocumentCheck} from '../core/client-metadata-document.js';
 import type {Discovery} from '../core/discovery.js';
 import {checkMcp} from '../core/mcp-check.js';
 import {type LoginEvent, login} from '../core/login.js';
-import {WizardError} from '../core/errors.js';
+import {UsageError, WizardError} from '../core/errors.js';
 import {redactJson} from '../core/redact.js';
 import {summarizeTokens} from '../core/tokens.js';
 import {parseServerUrl} from '../core/urls.js';
@@ -118,9 +118,23 @@ function reportProgress(output: Output, event: LoginEvent): void {
 	}
 }
 
-export async function runLogin(context: CommandContext, url: string, flags: LoginFlags): Promise<number> {
+export async function runLogin(context: CommandContext, url: string, flags: LoginFlags & {readonly replace?: boolean}): Promise<number> {
 	const mcpUrl = parseServerUrl(url).toString();
+	await confirmReplacing(context, mcpUrl, flags);
 	return loginAndSave(context, mcpUrl, flags);
+}
+
+/**
+ * A server keeps one login: a login under another --name would replace the saved one (its client and
+ * tokens), so it is said and asked first, or needs --replace without a terminal; never silent.
+ */
+async function confirmReplacing(context: CommandContext, mcpUrl: string, flags: {readonly name?: string; readonly replace?: boolean}): Promise<void> {
+	const saved = (await context.openStore()).find(mcpUrl);
+	if (!saved || flags.name === undefined || flags.name === saved.name || flags.replace) return;
+	const question = `${mcpUrl} is saved already, as "${saved.name}": logging in as "${flags.name}" replaces that login (its client and tokens; one login a server).`;
+	if (!context.ask) throw new UsageError(question, `Pass --replace to replace it, or log in to "${saved.name}" again: mcp-auth-wizard reauthorize ${saved.name}`);
+	context.output.note(question);
+	if (!(await context.ask('Replace it? [y/N] '))) throw new UsageError('Not replaced: nothing was changed', `Log in to "${saved.name}" again instead: mcp-auth-wizard reauthorize ${saved.name}`);
 }
 
 /**
