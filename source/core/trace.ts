@@ -1,12 +1,12 @@
 import type {Exchange} from './http.js';
 
 const stepLabels: Partial<Record<NonNullable<Exchange['step']>, string>> = {
-	probe: 'probe of the MCP server',
-	'resource-metadata': 'resource metadata (RFC 9728)',
-	'authorization-server-metadata': 'authorization server metadata (RFC 8414)',
-	registration: 'client registration (RFC 7591)',
+	probe: 'probe',
+	'resource-metadata': 'resource metadata',
+	'authorization-server-metadata': 'authorization server metadata',
+	registration: 'registration',
 	client: 'client check',
-	token: 'token exchange (authorization code)',
+	token: 'token exchange',
 	refresh: 'token refresh',
 };
 
@@ -21,7 +21,7 @@ function mcpMethod(body: string | undefined): string | undefined {
 }
 
 /**
- * What an exchange was, by name: "token exchange (authorization code)", "MCP tools/call". Requests
+ * What an exchange was, by name: "token exchange", "MCP tools/call". Requests
  * made through libraries (oauth4webapi, the MCP SDK) carry no step: they are known by their body.
  */
 export function exchangeLabel(exchange: Exchange): string {

@@ -118,7 +118,7 @@ it('TracePanel shows one line a request with its status and timings, newest at t
 	const frame = await frameWith(lastFrame, 'registration POST');
 	const lines = frame.split('\n');
 	expect(lines[0]).toContain('probe POST https://api.fastmail.com/mcp 401 182 ms (dns 3 · tcp 12 · tls 25 · first byte 140)');
-	expect(lines[1]).toContain('resource-metadata GET https://api.fastmail.com/.well-known/oauth-protected-resource/mcp 200 95 ms');
+	expect(lines[1]).toContain('resource metadata GET https://api.fastmail.com/.well-known/oauth-protected-resource/mcp 200 95 ms');
 	expect(lines[2]).toContain('✗ Connection to api.fastmail.com refused');
 	unmount();
 });

@@ -338,7 +338,7 @@ describe('trace view', () => {
 		const {lastFrame, stdin, unmount} = await render(<ServerScreen {...props({view: 'trace', ...calls})}/>);
 		const frame = await frameWith(lastFrame, 'fastmail · last login trace (2 exchanges, secrets masked)');
 		expect(frame).toContain('probe POST https://api.fastmail.com/mcp 401 120 ms');
-		expect(frame).toContain('token POST https://api.fastmail.com/oauth/refresh 200 80 ms');
+		expect(frame).toContain('token exchange POST https://api.fastmail.com/oauth/refresh 200 80 ms');
 		expect(flat(frame)).toContain('↑↓ scroll · g registration JSON · l back to the summary · Esc back to the list · t trace · q quit');
 		await press(stdin, keys.escape, 'l', 'g');
 		expect(calls.onView.mock.calls.map(([view]) => view)).toEqual(['summary', 'registration']);
