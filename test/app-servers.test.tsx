@@ -210,8 +210,24 @@ describe('actions on a saved server', () => {
 			await frameWith(lastFrame, 'Saved as');
 			expect(sandbox.requests.registration).toHaveLength(registrations);
 			expect(sandbox.requests.authorization.at(-1)!.query['client_id']).toBe(clientId);
-			// Said where the registration preview would have been.
+			// Said where the registration preview would have been; and a re-authorization replaces nothing else.
 			expect(frames.some(frame => frame.includes(`Client: ${clientId}, saved with this server, logs in again: no new registration.`))).toBe(true);
+			expect(frames.some(frame => frame.includes('Saved already as'))).toBe(false);
+		} finally {
+			unmount();
+		}
+	});
+
+	it('says, before a new login to a server saved already, that it replaces that login', async () => {
+		const rendered = await render(<App services={services()} />);
+		const {stdin, lastFrame, unmount} = rendered;
+		try {
+			await frameWith(lastFrame, 'Log in to a new server');
+			await press(stdin, 'n');
+			await frameWith(lastFrame, 'Which MCP server');
+			await press(stdin, ...sandboxes['valid']!.mcpUrl, keys.enter);
+			const frame = (await frameWith(lastFrame, 'Saved already as')).replaceAll(/\s+/g, ' ');
+			expect(frame).toContain('Saved already as "valid": this login replaces it.');
 		} finally {
 			unmount();
 		}

@@ -7,7 +7,8 @@ import {useColumns} from '../components/columns.js';
 import {StepScreen, clientWayLabels, wayReason} from './step-screen.js';
 import type {Exchange} from '../core/http.js';
 import type {WizardServices} from './services.js';
-import {clientWayOf} from './login-state.js';
+import {clientWayOf, loginTarget} from './login-state.js';
+import {sameResource} from '../core/urls.js';
 import {assertNever} from '../core/errors.js';
 import {type Step, canGoBack, initialState, reducer} from './state.js';
 import {useInterruptKey} from './use-interrupt-key.js';
@@ -157,6 +158,9 @@ export function App({services, initialUrl, banner}: AppProps) {
 	// The keys every screen offers (see useSharedKeys); each screen's keymap says when they apply.
 	const shared = useMemo<SharedKeys>(() => ({back: back ? () => dispatch({type: 'back'}) : undefined, quit: () => exit(), trace: () => dispatch({type: 'trace-toggled'})}), [back]);
 	const way = clientWayOf(state.step);
+	// A new login to a server saved already replaces its login (one a server): said before it does.
+	const target = loginTarget(state.step);
+	const replaced = target && !target.reauth ? state.servers.find(server => sameResource(server.mcpUrl, target.url)) : undefined;
 	// A re-authorization that reuses the saved client has no client screen: said where it would be.
 	const reused = state.step.name === 'login' && state.step.from.name === 'reused' ? state.step.client.clientId : undefined;
 
@@ -174,8 +178,9 @@ export function App({services, initialUrl, banner}: AppProps) {
 			) : (
 				<SharedKeysContext.Provider value={shared}>
 					{way ? <Text dimColor>{`Client: ${clientWayLabels[way]}, ${wayReason(state.step, way, services)}.`}</Text> : null}
+					{replaced ? <Text color="yellow">{`Saved already as "${replaced.name}": this login replaces it. To log in to it again instead, go back to the saved servers (Esc) and press a there.`}</Text> : null}
 					{reused === undefined ? null : <Text dimColor>{`Client: ${reused}, saved with this server, logs in again: no new registration.`}</Text>}
-					<StepScreen state={state} dispatch={dispatch} services={services} height={height - (way || reused !== undefined ? 1 : 0)} login={login} print={stdoutWrite} />
+					<StepScreen state={state} dispatch={dispatch} services={services} height={height - (way || reused !== undefined ? 1 : 0) - (replaced ? 2 : 0)} login={login} print={stdoutWrite} />
 				</SharedKeysContext.Provider>
 			)}
 		</Box>

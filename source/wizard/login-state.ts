@@ -170,6 +170,38 @@ export function startingUrlStep(input: string): Step {
 	}
 }
 
+/** The MCP server a login step logs in to, and whether it is a saved server's re-authorization; undefined off the login. */
+export function loginTarget(step: Step): {readonly url: string; readonly reauth: boolean} | undefined {
+	switch (step.name) {
+		case 'discovery':
+		case 'metadata': {
+			return {url: step.url, reauth: step.reauth !== undefined};
+		}
+
+		case 'scopes': {
+			return loginTarget(step.metadata);
+		}
+
+		case 'client-id':
+		case 'client-way':
+		case 'client-check':
+		case 'registration':
+		case 'pre-registered':
+		case 'reused':
+		case 'client-metadata-document': {
+			return loginTarget(step.scopes);
+		}
+
+		case 'login': {
+			return loginTarget(step.from);
+		}
+
+		default: {
+			return undefined;
+		}
+	}
+}
+
 /** The way to a client id a client step stands for; undefined for other steps. */
 export function clientWayOf(step: Step): ClientWay | undefined {
 	switch (step.name) {
