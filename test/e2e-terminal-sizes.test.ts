@@ -1,3 +1,5 @@
+import {readFileSync, statSync} from 'node:fs';
+import {join} from 'node:path';
 import {afterAll, describe, expect, it, vi} from 'vitest';
 import {openConfStore} from '../source/store/conf-store.js';
 import {cliPath, scriptedBrowser, temporaryHome} from './helpers/run-cli.js';
@@ -36,7 +38,8 @@ function count(text: string, line: RegExp): number {
 }
 
 async function start(session: string, size: readonly [number, number], args: string[], home: string): Promise<void> {
-	const command = `env -u CI MCP_AUTH_WIZARD_HOME='${home}' BROWSER='${scriptedBrowser}' '${process.execPath}' '${cliPath}' ${args.join(' ')}`;
+	// Run from `home`: f saves an export in the current directory.
+	const command = `cd '${home}' && env -u CI MCP_AUTH_WIZARD_HOME='${home}' BROWSER='${scriptedBrowser}' '${process.execPath}' '${cliPath}' ${args.join(' ')}`;
 	await tmux('new-session', '-d', '-s', session, '-x', String(size[0]), '-y', String(size[1]), command);
 }
 
@@ -67,12 +70,16 @@ describe.each([
 		expect(count(shown, /mcp-auth-wizard saved servers/), shown).toBe(1);
 
 		// A server's details, its registration JSON, its last login's trace, an export, the HTTP trace.
-		for (const [key, text] of [['Enter', 'Scopes asked'], ['g', 'client registration'], ['l', 'last login trace'], ['l', 'Access token'], ['e', 'Export'], ['2', 'Claude Code'], ['Escape', 'Access token'], ['t', 'HTTP trace'], ['t', 'Access token'], ['Escape', 'Saved servers (7)']] as const) {
+		for (const [key, text] of [['Enter', 'Scopes asked'], ['g', 'client registration'], ['l', 'last login trace'], ['l', 'Access token'], ['e', 'Export'], ['2', 'Claude Code'], ['f', 'Saved to'], ['Escape', 'Access token'], ['t', 'HTTP trace'], ['t', 'Access token'], ['Escape', 'Saved servers (7)']] as const) {
 			await moved(session, key);
 			const screen = await paneWith(session, text);
 			expect(count(screen, /^mcp-auth-wizard/), screen).toBe(1);
 		}
 
+		// f saved the export in the directory the wizard runs in, for the user only.
+		const saved = join(home.path, 'mcp-auth-wizard-ticking-claude-code.sh');
+		expect(statSync(saved).mode & 0o777).toBe(0o600);
+		expect(readFileSync(saved, 'utf8')).toContain('ticking.example.com');
 		await keys(session, 'q');
 	});
 
