@@ -72,7 +72,8 @@ describe.each([
 		// A server's details, its registration JSON, its last login's trace, an export, the HTTP trace.
 		for (const [key, text] of [['Enter', 'Scopes asked'], ['g', 'client registration'], ['l', 'last login trace'], ['l', 'Access token'], ['e', 'Export'], ['2', 'Claude Code'], ['f', 'Saved to'], ['Escape', 'Access token'], ['t', 'HTTP trace'], ['t', 'Access token'], ['Escape', 'Saved servers (7)']] as const) {
 			await moved(session, key);
-			const screen = await paneWith(session, text);
+			await waitFor(session, text);
+			const screen = await pane(session, true);
 			expect(count(screen, /^mcp-auth-wizard/), screen).toBe(1);
 		}
 
@@ -89,18 +90,34 @@ describe.each([
 		const session = `demo-${columns}`;
 		await start(session, [columns, rows], ['--demo'], home.path);
 		const seen: string[] = [];
+		// Waits for `text` on the screen as it is now (the scrollback may hold it from before), then
+		// counts the headers in the whole pane, scrollback included.
 		const step = async (text: string, key?: string) => {
-			const shown = await paneWith(session, text);
+			await waitFor(session, text);
+			const shown = await pane(session, true);
 			seen.push(shown);
 			expect(count(shown, /^mcp-auth-wizard/), shown).toBe(1);
 			if (key) await keys(session, key);
 		};
 
+		// Each screen on the way, its other views included: raw JSON, adding a scope, the client-way
+		// picker and a client id typed in, the tool list.
+		await step('choose scopes', 'j');
+		await step('"authorization_servers"', 'j');
 		await step('choose scopes', 'Enter');
+		await step('Which scopes', 'a');
+		await step('Add a scope', 'Escape');
+		await step('preview registration', 'Enter');
+		await step('"scope"', 'w');
+		await step('How should this login get its client id?', 'Down');
+		await step('How should this login get its client id?', 'Enter');
+		await step('Client id:', 'Escape');
 		await step('Which scopes', 'Enter');
 		await step('"scope"', 'Enter');
 		await step('201 Created', 'Enter');
-		await step('Logged in', 'v');
+		await step('Logged in', 'c');
+		await step('Call which tool', 'Escape');
+		await step('c call a tool', 'v');
 		await step('sandbox-fastmail', 'q');
 		// The banner says what to type on the sandbox's login page, whole.
 		expect(seen[0]).toContain('any user name and password');
