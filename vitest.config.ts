@@ -7,7 +7,9 @@ export default defineConfig({
 		// (Vitest's default would be one) halves the run, and keeps the tests honest about load.
 		maxWorkers: 3,
 		testTimeout: 30_000,
-		hookTimeout: 30_000,
+		// A file's setup starts a sandbox (keys, oidc-provider) and logs in through a browser: on two loaded
+		// cores (two suites at once) that alone has taken over 30 s.
+		hookTimeout: 60_000,
 		// Every test sets its own MCP_AUTH_WIZARD_HOME; none may touch the user's real store.
 		env: {MCP_AUTH_WIZARD_HOME: '/nonexistent-set-per-test', NO_COLOR: '1'},
 		// Fails a file whose outputs show a token, code, verifier or client secret whole (see secret-scan.ts).
