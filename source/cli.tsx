@@ -198,13 +198,12 @@ const clientSecretVariable = 'MCP_AUTH_WIZARD_CLIENT_SECRET';
 async function readClientSecret(): Promise<string> {
 	let secret: string;
 	if (process.stdin.isTTY) {
-		const {createInterface} = await import('node:readline/promises');
-		const terminal = createInterface({input: process.stdin, output: process.stderr, terminal: true});
-		// Nothing typed is echoed: the prompt is written once, the keys go nowhere.
 		process.stderr.write('Client secret (not shown): ');
-		(terminal as unknown as {_writeToOutput: (text: string) => void})._writeToOutput = () => undefined;
+		const terminal = await unechoedTerminal();
 		try {
-			secret = await terminal.question('');
+			secret = await new Promise<string>(resolve => {
+				terminal.once('line', resolve);
+			});
 		} finally {
 			terminal.close();
 			process.stderr.write('\n');
@@ -237,13 +236,30 @@ async function askInTerminal(question: string): Promise<boolean> {
 	}
 }
 
-/** Lines typed in the terminal, each handed on as it is entered, until stopped. */
+/** Lines typed in the terminal (not echoed), each handed on as it is entered, until stopped. */
+/**
+ * Lines typed in the terminal, not echoed: what is typed there (a client secret, a pasted redirect URL
+ * with its authorization code) never shows whole. Readline's echo goes through _writeToOutput.
+ */
+async function unechoedTerminal(): Promise<import('node:readline').Interface> {
+	const {createInterface} = await import('node:readline');
+	const terminal = createInterface({input: process.stdin, output: process.stderr, terminal: true});
+	(terminal as unknown as {_writeToOutput: (text: string) => void})._writeToOutput = () => undefined;
+	// The terminal is raw while readline reads it: Ctrl-C comes as a key, and is made the signal again.
+	terminal.on('SIGINT', () => process.kill(process.pid, 'SIGINT'));
+	return terminal;
+}
+
 function readLinesInTerminal(onLine: (line: string) => void): () => void {
 	let terminal: import('node:readline').Interface | undefined;
 	let stopped = false;
-	void import('node:readline').then(({createInterface}) => {
-		if (stopped) return;
-		terminal = createInterface({input: process.stdin, terminal: false});
+	void unechoedTerminal().then(opened => {
+		if (stopped) {
+			opened.close();
+			return;
+		}
+
+		terminal = opened;
 		terminal.on('line', onLine);
 	});
 	return () => {

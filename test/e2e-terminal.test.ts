@@ -106,11 +106,30 @@ it('takes the address a browser on another machine ended on, pasted into the ter
 		await screenWith('That is not a URL', 'paste');
 		await tmux('send-keys', '-t', 'paste', '-l', callbackUrl.href);
 		await key('Enter', 'paste');
+		// What is pasted is not echoed (it holds the code); what was taken is said, the code masked.
+		const took = await screenWith('Took the pasted address', 'paste');
+		expect(took).not.toContain(callbackUrl.searchParams.get('code')!);
 		// Logged in, and done reading the terminal: the command ends (and its tmux session with it).
 		expect(await exitCodeIn(pasteExit)).toBe('0');
 		expect(openConfStore({home: pasteHome.path}).find('remote')?.tokens).toBeDefined();
 	} finally {
 		await sandbox.close();
 		pasteHome.remove();
+	}
+});
+
+it('ends on Ctrl-C while login waits, the terminal read for a pasted address', async () => {
+	const sandbox = await startTestSandbox();
+	const ctrlCHome = temporaryHome();
+	try {
+		const exit = join(ctrlCHome.path, 'exit-code');
+		const command = `env -u CI MCP_AUTH_WIZARD_HOME='${ctrlCHome.path}' '${process.execPath}' '${cliPath}' login ${sandbox.mcpUrl} --no-open; echo $? > '${exit}'`;
+		await tmux('new-session', '-d', '-s', 'ctrl-c', '-x', '120', '-y', '45', command);
+		await screenWith('Paste here the address it ended on', 'ctrl-c');
+		await key('C-c', 'ctrl-c');
+		expect(await exitCodeIn(exit)).toBe('130');
+	} finally {
+		await sandbox.close();
+		ctrlCHome.remove();
 	}
 });

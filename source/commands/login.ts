@@ -4,7 +4,7 @@ import type {Discovery} from '../core/discovery.js';
 import {checkMcp} from '../core/mcp-check.js';
 import {type LoginEvent, login} from '../core/login.js';
 import {UsageError, WizardError} from '../core/errors.js';
-import {redactJson} from '../core/redact.js';
+import {redactJson, redactUrl} from '../core/redact.js';
 import {summarizeTokens} from '../core/tokens.js';
 import {parseServerUrl} from '../core/urls.js';
 import {recordCheck} from '../store/changes.js';
@@ -167,12 +167,12 @@ export async function loginAndSave(
 		onEvent: event => reportProgress(output, event),
 		onSession: session => {
 			if (!context.readLines) return;
-			output.note('Browser on another machine? Paste here the address it ended on, then Enter.');
+			output.note('Browser on another machine? Paste here the address it ended on, then Enter (it is not shown: it holds the code).');
 			stopReading = context.readLines(line => {
 				if (line.trim() === '') return;
 				try {
 					session.paste(line);
-					output.note('Took the pasted address.');
+					output.note(`Took the pasted address: ${redactUrl(line.trim())}`);
 				} catch (error) {
 					output.note(error instanceof WizardError ? `${error.message}. ${error.hint}` : String(error));
 				}
