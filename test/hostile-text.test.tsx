@@ -83,7 +83,7 @@ describe('server text that carries terminal control sequences', () => {
 		}
 	});
 
-	it('reaches no screen of the saved servers as a sequence: the list, a server, its registration and trace', async () => {
+	it('reaches no screen of the saved servers as a sequence: the list, a server, its registration, trace and an export', async () => {
 		const savedHome = temporaryHome();
 		const login = await runCli(['login', await hostileServer(), '--no-verify', '--name', 'hostile', '--timeout', '20s'], {MCP_AUTH_WIZARD_HOME: savedHome.path, BROWSER: scriptedBrowser});
 		expect(login.code).toBe(0);
@@ -98,6 +98,11 @@ describe('server text that carries terminal control sequences', () => {
 			await frameWith(lastFrame, 'saved servers');
 			await press(stdin, keys.enter, 'l');
 			await frameWith(lastFrame, '/token');
+			// An export, printed whole above the frame too: the snippet holds the server's scopes.
+			await press(stdin, 'l', 'e', '4');
+			await frameWith(lastFrame, 'For mcp-remote');
+			// JSON escapes C0 controls itself; the C1 one (0x9b) is made printable before it is written.
+			expect(frames.some(frame => frame.includes('--static-oauth-client-metadata') && frame.includes('\\x9b'))).toBe(true);
 			expect(frames.some(frame => frame.includes('\\x1b'))).toBe(true);
 			for (const frame of frames) expect(frame).not.toMatch(controls);
 		} finally {

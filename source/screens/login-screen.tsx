@@ -5,6 +5,7 @@ import {useClock} from '../components/countdown.js';
 import {Elapsed, clockDuration} from '../components/elapsed.js';
 import {ErrorBox} from '../components/error-box.js';
 import {MaskedUrlInput} from '../components/masked-url-input.js';
+import {clipboardNote} from '../components/clipboard.js';
 import {formatDuration} from '../core/text.js';
 import type {BrowserState, LoginPhase, StrayCallbacks} from '../wizard/login-state.js';
 
@@ -137,7 +138,7 @@ export function LoginScreen(props: LoginScreenProps) {
 			{/* The frame shows it on one row; whole, it is printed above (the frame's lines would cut it). */}
 			<Text dimColor>Authorization URL (printed whole above this screen, to copy; y copies it):</Text>
 			<Text wrap="truncate-middle">{authorizationUrl}</Text>
-			{props.copied ? <Text dimColor>Sent to the clipboard (OSC 52): paste it to check; some terminals do not allow it.</Text> : undefined}
+			{props.copied ? <Text dimColor>{clipboardNote}</Text> : undefined}
 			<Box marginTop={1}>
 				<Text color={browser?.kind === 'failed' ? 'yellow' : undefined}>{browserLine(browser)}</Text>
 			</Box>

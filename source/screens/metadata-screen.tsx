@@ -31,7 +31,8 @@ function show(value: unknown): string {
 
 /** A heading, on as many rows as it takes. */
 function heading(text: string, columns = Number.POSITIVE_INFINITY): ReactNode[] {
-	return wrapWords(text, columns, '  ').map(row => <Text bold>{row}</Text>);
+	// Made printable before it is cut: an escaped control character is wider than the character.
+	return wrapWords(printable(text), columns, '  ').map(row => <Text bold>{row}</Text>);
 }
 
 /**
@@ -122,8 +123,8 @@ function findingLines(findings: readonly Finding[], columns: number): ReactNode[
 	return [
 		...heading('Findings'),
 		...sorted.flatMap(finding => [
-			...wrapWords(`  ${finding.level === 'error' ? '✗ error: ' : '! warning: '}${finding.message}`, columns, '    ').map(row => <Text color={finding.level === 'error' ? 'red' : 'yellow'}>{row}</Text>),
-			...wrapWords(`    Try: ${finding.hint}`, columns, '    ').map(row => <Text dimColor>{row}</Text>),
+			...wrapWords(printable(`  ${finding.level === 'error' ? '✗ error: ' : '! warning: '}${finding.message}`), columns, '    ').map(row => <Text color={finding.level === 'error' ? 'red' : 'yellow'}>{row}</Text>),
+			...wrapWords(printable(`    Try: ${finding.hint}`), columns, '    ').map(row => <Text dimColor>{row}</Text>),
 		]),
 	];
 }

@@ -1,4 +1,5 @@
 import {type ErrorInfo, assertNever} from '../core/errors.js';
+import type {ExportResult} from '../core/export.js';
 import type {ServerChange} from '../store/changes.js';
 import type {Step} from './state.js';
 
@@ -21,7 +22,7 @@ export type ConfirmableAction = 'forget-tokens' | 'forget-registration' | 'remov
 /** The export picker, or what it produced. */
 export type ServerExporting =
 	| {readonly kind: 'choosing'}
-	| {readonly kind: 'shown'; readonly target: string; readonly where: string; readonly text: string; readonly notes: readonly string[]; readonly format?: string; readonly done?: string};
+	| {readonly kind: 'shown'; readonly target: string; readonly where: string; readonly text: string; readonly notes: readonly string[]; readonly format: ExportResult['format']; readonly done?: string};
 
 /** The saved servers, the home screen when there are any. */
 export type ServersStep = {readonly name: 'servers'; readonly selection?: string};

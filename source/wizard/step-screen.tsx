@@ -7,7 +7,6 @@ import {type Binding, KeyLine, useKeymap, useSharedKeys} from '../components/key
 import {defaultLoginTimeoutMs} from '../core/authorization-session.js';
 import {preRegisteredClient} from '../core/client.js';
 import {type ClientWay, chooseClientWay} from '../core/client-way.js';
-import {exportConfig} from '../core/export.js';
 import type {AuthorizationServerMetadata} from '../core/metadata.js';
 import {refreshDueAt} from '../core/tokens.js';
 import {ClientIdScreen} from '../screens/client-id-screen.js';
@@ -24,11 +23,9 @@ import {TokenScreen} from '../screens/token-screen.js';
 import {UrlScreen} from '../screens/url-screen.js';
 import type {WizardServices} from './services.js';
 import {assertNever} from '../core/errors.js';
-import {type Action, type Step, type WizardState, toErrorInfo} from './state.js';
+import type {Action, Step, WizardState} from './state.js';
+import {exportActions} from './use-server-effects.js';
 import {type LoginControls, type Print, loginContext, registrationRequestFor} from './use-wizard-effects.js';
-import {clipboardSequence, copyBlock} from '../components/clipboard.js';
-import {writeFileSync} from 'node:fs';
-import {join} from 'node:path';
 
 /*
  * The screen of each step, fed from the reducer's state; it reports out by dispatching actions.
@@ -57,21 +54,6 @@ function clientWayItems(metadata: AuthorizationServerMetadata): ClientWayItem[] 
 		...(metadata.client_id_metadata_document_supported ? [{way: 'client-metadata-document' as const, label: 'Use a Client ID Metadata Document', why: 'the server fetches your document by its URL'}] : []),
 		{way: 'pre-registered' as const, label: 'Enter a client id', why: 'one the server operator registered for you'},
 	];
-}
-
-/**
- * Writes an export to a file of its own in the current directory, readable by the user only (a
- * snippet may name a client secret's place), and says where or why not.
- */
-function saveExport(directory: string, name: string, exporting: {readonly target: string; readonly text: string; readonly format?: string}): string {
-	const extension = {toml: 'toml', json: 'json', shell: 'sh'}[exporting.format ?? ''] ?? 'txt';
-	const file = join(directory, `mcp-auth-wizard-${name.replaceAll(/[^\w.-]+/g, '-')}-${exporting.target}.${extension}`);
-	try {
-		writeFileSync(file, exporting.text.endsWith('\n') ? exporting.text : `${exporting.text}\n`, {mode: 0o600});
-		return `Saved to ${file}`;
-	} catch (error) {
-		return `Not saved to ${file}: ${error instanceof Error ? error.message : String(error)}`;
-	}
 }
 
 /** A step that failed before its screen had anything to show: the error, and r to try again. */
@@ -217,6 +199,7 @@ export function StepScreen({state, dispatch, services, height, login, print}: {
 		case 'server': {
 			const server = state.servers.find(saved => saved.mcpUrl === step.mcpUrl);
 			if (!server) return <Pending text="This server is no longer saved." />;
+			const exports = exportActions(server, step, dispatch, services, print);
 			return (
 				<ServerScreen
 					server={server}
@@ -231,25 +214,9 @@ export function StepScreen({state, dispatch, services, height, login, print}: {
 					onConfirm={() => dispatch({type: 'server-confirmed'})}
 					onCancel={() => dispatch({type: 'server-cancelled'})}
 					onRename={name => dispatch({type: 'server-renamed', name})}
-					onExport={target => {
-						try {
-							const result = exportConfig(server, target);
-							print(copyBlock(`For ${target}: ${result.where}`, result.text));
-							dispatch({type: 'server-export-shown', exporting: {kind: 'shown', target, where: result.where, text: result.text, notes: result.notes, format: result.format}});
-						} catch (error) {
-							dispatch({type: 'server-cancelled'});
-							dispatch({type: 'server-activity', activity: {kind: 'failed', error: toErrorInfo(error)}});
-						}
-					}}
-					onCopyExport={() => {
-						if (step.exporting?.kind !== 'shown') return;
-						print(clipboardSequence(step.exporting.text));
-						dispatch({type: 'server-export-done', message: 'Sent to the clipboard (OSC 52): paste it to check; some terminals do not allow it.'});
-					}}
-					onSaveExport={() => {
-						if (step.exporting?.kind !== 'shown') return;
-						dispatch({type: 'server-export-done', message: saveExport(services.cwd ?? process.cwd(), server.name, step.exporting)});
-					}}
+					onExport={exports.show}
+					onCopyExport={exports.copy}
+					onSaveExport={exports.save}
 				/>
 			);
 		}

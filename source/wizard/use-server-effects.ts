@@ -1,4 +1,8 @@
+import {writeFileSync} from 'node:fs';
+import {join} from 'node:path';
 import {type Dispatch, useEffect, useRef} from 'react';
+import {clipboardNote, clipboardSequence, copyBlock} from '../components/clipboard.js';
+import {type ExportTarget, exportConfig} from '../core/export.js';
 import {checkClientMetadataDocument, clientForDocument} from '../core/client-metadata-document.js';
 import {checkSavedClient, decideClientReuse} from '../core/client-reuse.js';
 import {WizardError} from '../core/errors.js';
@@ -6,6 +10,7 @@ import {applyChange, changeDone, recordCheck} from '../store/changes.js';
 import {keepFresh, requireTokens, withFreshToken} from '../store/token-keeper.js';
 import type {SavedServer} from '../store/types.js';
 import type {WizardServices} from './services.js';
+import type {Print} from './use-wizard-effects.js';
 import type {ServerStep} from './server-state.js';
 import {type Action, type Step, toErrorInfo} from './state.js';
 
@@ -102,4 +107,42 @@ export function useServerActions(step: Step, dispatch: Dispatch<Action>, service
 				(error: unknown) => dispatch({type: 'server-activity', activity: {kind: 'failed', error: toErrorInfo(error)}}),
 			);
 	}, [pending]);
+}
+
+/**
+ * An export of a saved server: shown, and printed whole above the frame for copying; y puts it on the
+ * clipboard, f writes it to a file of its own in the current directory, readable by the user only.
+ */
+export function exportActions(server: SavedServer, step: ServerStep, dispatch: Dispatch<Action>, services: WizardServices, print: Print) {
+	const shown = step.exporting?.kind === 'shown' ? step.exporting : undefined;
+	return {
+		show(target: ExportTarget) {
+			try {
+				const result = exportConfig(server, target);
+				print(copyBlock(`For ${target}: ${result.where}`, result.text));
+				dispatch({type: 'server-export-shown', exporting: {kind: 'shown', target, where: result.where, text: result.text, notes: result.notes, format: result.format}});
+			} catch (error) {
+				dispatch({type: 'server-cancelled'});
+				dispatch({type: 'server-activity', activity: {kind: 'failed', error: toErrorInfo(error)}});
+			}
+		},
+		copy() {
+			if (!shown) return;
+			print(clipboardSequence(shown.text));
+			dispatch({type: 'server-export-done', message: clipboardNote});
+		},
+		save() {
+			if (!shown) return;
+			const extension = {toml: 'toml', json: 'json', shell: 'sh'}[shown.format];
+			const file = join(services.cwd ?? process.cwd(), `mcp-auth-wizard-${server.name.replaceAll(/[^\w.-]+/g, '-')}-${shown.target}.${extension}`);
+			let message = `Saved to ${file}`;
+			try {
+				writeFileSync(file, shown.text.endsWith('\n') ? shown.text : `${shown.text}\n`, {mode: 0o600});
+			} catch (error) {
+				message = `Not saved to ${file}: ${error instanceof Error ? error.message : String(error)}`;
+			}
+
+			dispatch({type: 'server-export-done', message});
+		},
+	};
 }

@@ -4,7 +4,7 @@ import type {CallbackServer} from '../core/callback-server.js';
 import {CallbackTimeoutError, WizardError} from '../core/errors.js';
 import type {Exchange} from '../core/http.js';
 import type {LoginEvent} from '../core/login.js';
-import {clipboardSequence, copyBlock, terminalLink} from '../components/clipboard.js';
+import {clipboardSequence, copyBlock} from '../components/clipboard.js';
 import {buildRegistrationRequest} from '../core/registration.js';
 import {startTimer} from '../core/timers.js';
 import {isRevokedGrant, refreshDueAt} from '../core/tokens.js';
@@ -251,7 +251,7 @@ export function useLogin(step: Step, dispatch: Dispatch<Action>, services: Wizar
 				},
 				onEvent(event) {
 					// The URL whole, once an attempt, where it can be copied (and `tmux capture-pane -J` rejoins it).
-					if (event.type === 'authorization-started' && !signal.aborted) print(copyBlock('Authorization URL (to open in a browser):', terminalLink(event.url)));
+					if (event.type === 'authorization-started' && !signal.aborted) print(copyBlock('Authorization URL (to open in a browser):', event.url, {link: true}));
 					const action = loginAction(event);
 					if (action) send(action);
 				},

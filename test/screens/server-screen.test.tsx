@@ -282,7 +282,7 @@ describe('exporting', () => {
 
 	it('shows where the text goes, the text verbatim and the notes; Esc closes it', async () => {
 		const text = ['[mcp_servers.fastmail]', 'url = "https://api.fastmail.com/mcp"', '', 'bearer_token_env_var = "FASTMAIL_MCP_TOKEN"'].join('\n');
-		const exporting = {kind: 'shown', target: 'codex', where: 'Add to ~/.codex/config.toml:', text, notes: ['Set FASTMAIL_MCP_TOKEN before starting codex.', 'The token expires in 42m: refresh it here, then export again.']} as const;
+		const exporting = {kind: 'shown', target: 'codex', where: 'Add to ~/.codex/config.toml:', text, notes: ['Set FASTMAIL_MCP_TOKEN before starting codex.', 'The token expires in 42m: refresh it here, then export again.'], format: 'toml'} as const;
 		const calls = callbacks();
 		const {lastFrame, stdin, unmount} = await render(<ServerScreen {...props({exporting, ...calls})}/>);
 		const frame = await frameWith(lastFrame, 'Add to ~/.codex/config.toml:');
@@ -358,7 +358,7 @@ it.each([
 	['the rename field', {renaming: true}, 'onCancel'],
 	['a question', {confirming: 'remove'}, 'onCancel'],
 	['the export picker', {exporting: {kind: 'choosing'}}, 'onCancel'],
-	['an export shown', {exporting: {kind: 'shown', target: 'codex', where: '', text: '', notes: []}}, 'onCancel'],
+	['an export shown', {exporting: {kind: 'shown', target: 'codex', where: '', text: '', notes: [], format: 'toml'}}, 'onCancel'],
 ] as const)('on %s, Esc goes where it says (back to the list, or cancels)', async (_name, mode, expected) => {
 	const back = vi.fn();
 	const shown = props(mode);
