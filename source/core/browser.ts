@@ -70,7 +70,7 @@ function describeSpawnError(error: unknown): string {
  * split at spaces, and quotes keep one together; no shell ever runs them: the URL comes from a server
  * and may hold `;`, `$(...)` or quotes.
  */
-export function browserCommands(value: string, url: string): Array<{readonly file: string; readonly args: readonly string[]}> {
+function browserCommands(value: string, url: string): Array<{readonly file: string; readonly args: readonly string[]}> {
 	return value
 		.split(delimiter)
 		.map(entry => words(entry))

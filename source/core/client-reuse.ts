@@ -11,7 +11,7 @@ export type ClientCheck = {readonly status: 'valid'} | {readonly status: 'reject
  * with the registration access token). A server that dropped the client answers 401 (RFC 7592 2.1:
  * "the client does not exist"). Without the two fields there is no way to ask: unknown.
  */
-export async function checkRegisteredClient(http: HttpClient, registration: Record<string, unknown> | undefined, signal?: AbortSignal): Promise<ClientCheck> {
+async function checkRegisteredClient(http: HttpClient, registration: Record<string, unknown> | undefined, signal?: AbortSignal): Promise<ClientCheck> {
 	const uri = registration?.['registration_client_uri'];
 	const token = registration?.['registration_access_token'];
 	if (typeof uri !== 'string' || typeof token !== 'string') {

@@ -50,12 +50,18 @@ export type LoginOptions = {
 	readonly clientName?: string;
 	/** 0 or undefined: a random free port. */
 	readonly callbackPort?: number;
+} & BrowserLoginOptions;
+
+/** How the browser part of a login runs: both `login()` and `authorize()` take these as they are. */
+export type BrowserLoginOptions = {
+	/** How long the browser is waited for; undefined: 5 minutes. */
 	readonly timeoutMs?: number;
 	readonly noOpen?: boolean;
+	/** Where BROWSER is read from. */
 	readonly env?: NodeJS.ProcessEnv;
 	readonly signal?: AbortSignal;
 	readonly onEvent?: (event: LoginEvent) => void;
-	/** The browser login under way: to take a pasted redirect URL (a browser on another machine). */
+	/** The session once its URL exists: to open it again, or to take a pasted redirect URL. */
 	readonly onSession?: (session: AuthorizationSession) => void;
 };
 
@@ -164,15 +170,7 @@ export type AuthorizeInput = {
 	readonly resource: string;
 	/** Named on the browser's success page. */
 	readonly mcpUrl: string;
-	/** Undefined: 5 minutes. */
-	readonly timeoutMs?: number;
-	readonly noOpen?: boolean;
-	readonly env?: NodeJS.ProcessEnv;
-	readonly signal?: AbortSignal;
-	readonly onEvent?: (event: LoginEvent) => void;
-	/** The session once its URL exists: to open it again, or to take a pasted redirect URL. */
-	readonly onSession?: (session: AuthorizationSession) => void;
-};
+} & BrowserLoginOptions;
 
 /**
  * The browser login and the code exchange, the part of a login both the CLI and the wizard run as it

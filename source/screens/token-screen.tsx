@@ -10,8 +10,6 @@ import {ToolCallPanel} from './tool-call-panel.js';
 import type {CheckState, RefreshState, SaveState, ToolCallState} from '../wizard/token-state.js';
 
 export type TokenScreenProps = {
-	/** The name the server is saved under. */
-	readonly serverName: string;
 	/** The MCP server logged in to. */
 	readonly mcpUrl: string;
 	/** The current tokens; shown masked, never whole. */
@@ -116,7 +114,7 @@ function CheckLine({check}: {readonly check: CheckState}) {
 
 /** The end of the login: the token (masked), its expiry ticking, the scopes granted, refresh and check. */
 export function TokenScreen(props: TokenScreenProps) {
-	const {serverName, mcpUrl, tokens, requestedScopes, refresh, nextRefreshAt, check, saved, now, call, onToolCall} = props;
+	const {mcpUrl, tokens, requestedScopes, refresh, nextRefreshAt, check, saved, now, call, onToolCall} = props;
 	const revoked = refresh.kind === 'failed' && refresh.revoked === true;
 	const canRefresh = tokens.refreshToken !== undefined && !revoked;
 	const keymap = useTokenKeys(props);
@@ -140,7 +138,7 @@ export function TokenScreen(props: TokenScreenProps) {
 				<CheckLine check={check}/>
 				{saved?.kind === 'saved' ? (
 					<Text>
-						Saved as {serverName} in {saved.path}
+						Saved as {saved.name} in {saved.path}
 					</Text>
 				) : saved?.kind === 'failed' ? (
 					<Text color="red">Not saved: {saved.message}</Text>

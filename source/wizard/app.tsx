@@ -80,7 +80,7 @@ function stepNumber(step: Step): number {
  * The steps as the header shows them within `columns`: every title where they fit (91 columns), else
  * the current one's alone, else "step 4 of 7".
  */
-export function headerSteps(current: number, columns: number): ReadonlyArray<{readonly text: string; readonly current: boolean}> {
+function headerSteps(current: number, columns: number): ReadonlyArray<{readonly text: string; readonly current: boolean}> {
 	const last = stepTitles.length;
 	const forms = [
 		stepTitles.map((title, index) => ` ${index + 1} ${title}${index + 1 < last ? ' ›' : ''}`),

@@ -251,7 +251,6 @@ export function StepScreen({state, dispatch, services, height, login, print}: {
 			return (
 				<Box flexDirection="column">
 					<TokenScreen
-					serverName={step.saved?.kind === 'saved' ? step.saved.name : context.mcpUrl}
 					mcpUrl={context.mcpUrl}
 					tokens={step.tokens}
 					requestedScopes={context.scopes}

@@ -7,12 +7,17 @@ import {checkClientMetadataDocument, clientForDocument} from '../core/client-met
 import {checkSavedClient, decideClientReuse} from '../core/client-reuse.js';
 import {WizardError} from '../core/errors.js';
 import {applyChange, changeDone, recordCheck} from '../store/changes.js';
-import {keepFresh, requireTokens, withFreshToken} from '../store/token-keeper.js';
+import {type KeepOptions, keepFresh, requireTokens, withFreshToken} from '../store/token-keeper.js';
 import type {SavedServer} from '../store/types.js';
 import type {WizardServices} from './services.js';
 import type {Print} from './use-wizard-effects.js';
 import type {ServerStep} from './server-state.js';
 import {type Action, type Step, toErrorInfo} from './state.js';
+
+/** The token keeper's options as the wizard uses it: its HTTP client and refresh, and how to log in again there. */
+export function keeperOptions(services: WizardServices, signal: AbortSignal, logInAgain: string): KeepOptions {
+	return {http: services.http, signal, refresh: services.core.refreshTokens, logInAgain};
+}
 
 /** A re-authorization decides whether the saved client can log in again (RFC 7592 read, issuer, scopes). */
 export function useClientCheck(step: Step, servers: readonly SavedServer[], dispatch: Dispatch<Action>, services: WizardServices): void {
@@ -67,7 +72,7 @@ export function useServerActions(step: Step, dispatch: Dispatch<Action>, service
 			if (!saved?.tokens || !saved.client) throw new WizardError(busy === 'refresh' ? 'refresh' : 'mcp-check', `${saved?.name ?? mcpUrl} has no tokens`, 'Press a to log in again (re-authorize).');
 			// The token keeper refreshes (one process at a time), and before a check too when the token has
 			// expired or is about to, and once after a 401.
-			const keeping = {http: services.http, signal, refresh: services.core.refreshTokens, logInAgain: 'press a to re-authorize'};
+			const keeping = keeperOptions(services, signal, 'press a to re-authorize');
 			if (busy === 'refresh') {
 				if (!saved.tokens.refreshToken) throw new WizardError('refresh', `${saved.name} has no refresh token`, 'Press a to log in again (re-authorize) for new tokens.');
 				await keepFresh(services.store, saved, {...keeping, force: true});

@@ -10,10 +10,11 @@ import {startTimer} from '../core/timers.js';
 import {isRevokedGrant, refreshDueAt} from '../core/tokens.js';
 import {recordCheck} from '../store/changes.js';
 import {saveLogin, savedServerOf} from '../store/saved-server.js';
-import {type KeepOptions, keepFresh, requireTokens, withFreshToken} from '../store/token-keeper.js';
+import {keepFresh, requireTokens, withFreshToken} from '../store/token-keeper.js';
 import type {SavedServer} from '../store/types.js';
 import {checkClientMetadataDocument, clientForDocument} from '../core/client-metadata-document.js';
 import type {WizardServices} from './services.js';
+import {keeperOptions} from './use-server-effects.js';
 import type {ClientStep, LoginStep, ScopesStep} from './login-state.js';
 import {type Action, type Step, toErrorInfo} from './state.js';
 import type {TokensStep} from './token-state.js';
@@ -374,7 +375,7 @@ export function useTokenLifecycle(step: Step, dispatch: Dispatch<Action>, servic
  * process refreshed meanwhile are taken as they are), and what the screen shows of its outcome.
  */
 function tokenKeeperFor(current: TokensStep, services: WizardServices, dispatch: Dispatch<Action>, signal: AbortSignal) {
-	const options: KeepOptions = {http: services.http, signal, refresh: services.core.refreshTokens, logInAgain: 'press a to log in again'};
+	const options = keeperOptions(services, signal, 'press a to log in again');
 	return {
 		options,
 		refreshed(server: SavedServer) {

@@ -3,7 +3,7 @@ import {chmod, copyFile, mkdtemp, readFile, rm, writeFile} from 'node:fs/promise
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
-import {openBrowser} from '../../source/core/browser.js';
+import {openBrowser, openerGraceMs} from '../../source/core/browser.js';
 import {WizardError} from '../../source/core/errors.js';
 
 let directory: string;
@@ -115,6 +115,18 @@ describe('openBrowser', () => {
 
 		const error = await openBrowser(url, {env: envWith(noBrowser)}).catch((error_: unknown) => error_);
 		expect(error).toMatchObject({message: `Could not open a browser with BROWSER ("${noBrowser}": exited with 3: no method available: no browser is set up)`});
+	});
+
+	it('counts a browser that is still running after a while (no opener: the browser itself) as opened, without waiting for it', async () => {
+		const running = path.join(directory, 'running-browser');
+		const pidFile = path.join(directory, 'browser.pid');
+		await writeFile(running, `#!/bin/sh\necho $$ > '${pidFile}'\nexec sleep 60\n`);
+		await chmod(running, 0o755);
+		const started = Date.now();
+		expect(await openBrowser('https://as.example.com/authorize?state=1', {env: envWith(running)})).toEqual({method: 'BROWSER', command: running});
+		// Told once the opener's grace time has passed: it has neither failed nor exited.
+		expect(Date.now() - started).toBeGreaterThanOrEqual(openerGraceMs - 50);
+		process.kill(Number(await readFile(pidFile, 'utf8')));
 	});
 
 	it.each([';touch PWNED', ' && touch PWNED', ' | tee PWNED', ' $(touch PWNED)', ' `touch PWNED`'])('runs BROWSER with %j after it as words, never through a shell', async suffix => {

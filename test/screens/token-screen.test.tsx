@@ -10,7 +10,6 @@ const savedPath = '/home/alice/.config/mcp-auth-wizard/servers.json';
 
 function props(overrides: Partial<TokenScreenProps> = {}): TokenScreenProps {
 	return {
-		serverName: 'api.fastmail.com',
 		mcpUrl: 'https://api.fastmail.com/mcp',
 		tokens: fastmailTokens(Date.now()),
 		requestedScopes: [fastmailMcpScope, 'offline_access'],
