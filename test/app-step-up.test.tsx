@@ -28,6 +28,8 @@ it('offers step-up from the token screen when a tool needs another scope, and lo
 		await press(stdin, keys.enter);
 		const scopes = await frameWith(lastFrame, 'step-up');
 		expect(scopes).toContain(scope);
+		// Its own step-up replaces nothing it should be warned of.
+		expect(scopes).not.toContain('Saved already');
 		await press(stdin, keys.enter);
 		await registerAndLogIn({stdin, lastFrame});
 		expect(JSON.parse(file.sandbox.requests.registration.at(-1)!.body).scope).toContain(scope);

@@ -69,8 +69,9 @@ describe.each([
 		const shown = await paneWith(session, 'ticking');
 		expect(count(shown, /mcp-auth-wizard saved servers/), shown).toBe(1);
 
-		// A server's details, its registration JSON, its last login's trace, an export, the HTTP trace.
-		for (const [key, text] of [['Enter', 'Scopes asked'], ['g', 'client registration'], ['l', 'last login trace'], ['l', 'Access token'], ['e', 'Export'], ['2', 'Claude Code'], ['f', 'Saved to'], ['Escape', 'Access token'], ['t', 'HTTP trace'], ['t', 'Access token'], ['Escape', 'Saved servers (7)']] as const) {
+		// A server's details, the remove question, its registration JSON, its last login's trace, an export,
+		// the HTTP trace, and the URL screen of a new login.
+		for (const [key, text] of [['Enter', 'Scopes asked'], ['x', 'Remove ticking?'], ['n', 'Scopes asked'], ['g', 'client registration'], ['l', 'last login trace'], ['l', 'Access token'], ['e', 'Export'], ['2', 'Claude Code'], ['f', 'Saved to'], ['Escape', 'Access token'], ['t', 'HTTP trace'], ['t', 'Access token'], ['Escape', 'Saved servers (7)'], ['n', 'Which MCP server'], ['Escape', 'Saved servers (7)']] as const) {
 			await moved(session, key);
 			await waitFor(session, text);
 			const screen = await pane(session, true);
@@ -151,5 +152,22 @@ it('prints the authorization URL whole at 80 columns, so that a copy (or tmux ca
 	await vi.waitFor(async () => {
 		expect((await tmux('show-buffer')).trim()).toBe(url.href);
 	}, {timeout: 20_000, interval: 100});
+	await keys(session, 'q');
+});
+
+it('shows a step-up offer whole at 80x24, the step header still on screen', async () => {
+	const home = temporaryHome();
+	homes.push(home);
+	const session = 'step-up-80';
+	await start(session, [80, 24], ['--demo', '--profile', 'step-up'], home.path);
+	for (const [text, key] of [['choose scopes', 'Enter'], ['Which scopes', 'Enter'], ['"scope"', 'Enter'], ['201 Created', 'Enter'], ['Saved as', 'c'], ['Call which tool', 'Down'], ['❯ list_mailboxes', 'Down'], ['❯ send_email', 'Enter']] as const) {
+		await waitFor(session, text);
+		await keys(session, key);
+	}
+
+	const offer = await waitFor(session, 'Esc not now');
+	expect(offer).toContain('log in again with');
+	expect(offer).toMatch(/^mcp-auth-wizard .*7 Token$/m);
+	expect(count(await pane(session, true), /^mcp-auth-wizard/)).toBe(1);
 	await keys(session, 'q');
 });

@@ -126,14 +126,17 @@ export function TokenScreen(props: TokenScreenProps) {
 			<Text bold color="green">
 				✓ Logged in to {mcpUrl}
 			</Text>
-			<Box flexDirection="column" marginTop={1}>
-				<TokenFields summary={summary} now={now} />
-				<Field label="Refresh token">
-					<Text>{canRefresh ? 'yes' : 'no'}</Text>
-					{nextRefreshAt ? <Text>refreshes by itself at {dateTime(nextRefreshAt)}</Text> : undefined}
-					<RefreshLine refresh={refresh}/>
-				</Field>
-			</Box>
+			{/* A tool call takes the room of the token's fields (back with Esc): at 80x24 both do not fit. */}
+			{call && onToolCall ? undefined : (
+				<Box flexDirection="column" marginTop={1}>
+					<TokenFields summary={summary} now={now} />
+					<Field label="Refresh token">
+						<Text>{canRefresh ? 'yes' : 'no'}</Text>
+						{nextRefreshAt ? <Text>refreshes by itself at {dateTime(nextRefreshAt)}</Text> : undefined}
+						<RefreshLine refresh={refresh}/>
+					</Field>
+				</Box>
+			)}
 			<Box flexDirection="column" marginTop={1}>
 				<CheckLine check={check}/>
 				{saved?.kind === 'saved' ? (

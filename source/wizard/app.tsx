@@ -158,9 +158,11 @@ export function App({services, initialUrl, banner}: AppProps) {
 	// The keys every screen offers (see useSharedKeys); each screen's keymap says when they apply.
 	const shared = useMemo<SharedKeys>(() => ({back: back ? () => dispatch({type: 'back'}) : undefined, quit: () => exit(), trace: () => dispatch({type: 'trace-toggled'})}), [back]);
 	const way = clientWayOf(state.step);
-	// A new login to a server saved already replaces its login (one a server): said before it does.
-	const target = loginTarget(state.step);
-	const replaced = target && !target.reauth ? state.servers.find(server => sameResource(server.mcpUrl, target.url)) : undefined;
+	// A new login to a server saved already replaces its login (one a server): said while it is still an
+	// easy step back (up to the scopes), and not for its own step-up or a re-authorization.
+	const target = ['discovery', 'metadata', 'scopes'].includes(state.step.name) ? loginTarget(state.step) : undefined;
+	const stepUp = state.step.name === 'scopes' && state.step.stepUpTool !== undefined;
+	const replaced = target && !target.reauth && !stepUp ? state.servers.find(server => sameResource(server.mcpUrl, target.url)) : undefined;
 	// A re-authorization that reuses the saved client has no client screen: said where it would be.
 	const reused = state.step.name === 'login' && state.step.from.name === 'reused' ? state.step.client.clientId : undefined;
 
