@@ -4,6 +4,7 @@ import {useMemo, useReducer, useSyncExternalStore} from 'react';
 import {type Binding, KeyLine, type SharedKeys, SharedKeysContext, useKeymap} from '../components/keymap.js';
 import {TracePanel} from '../components/trace-panel.js';
 import {useColumns} from '../components/columns.js';
+import {wrapWords} from '../components/rows.js';
 import {StepScreen, clientWayLabels, wayReason} from './step-screen.js';
 import type {Exchange} from '../core/http.js';
 import type {WizardServices} from './services.js';
@@ -118,6 +119,11 @@ function Header({step}: {readonly step: Step}) {
 	);
 }
 
+/** The rows lines take once wrapped at spaces, as Ink and the terminal wrap them. */
+function rowsOf(lines: readonly string[], columns: number): number {
+	return lines.reduce((rows, line) => rows + wrapWords(line, columns).length, 0);
+}
+
 /** The HTTP trace over the step: t or Esc goes back to it. */
 function Trace({exchanges, height, onClose, onQuit}: {readonly exchanges: readonly Exchange[]; readonly height: number; readonly onClose: () => void; readonly onQuit: () => void}) {
 	const keymap: readonly Binding[] = [{key: 't', label: 'back to the step', action: onClose}, {key: 'escape', action: onClose}, {key: 'q', label: 'quit', action: onQuit}];
@@ -138,8 +144,7 @@ export function App({services, initialUrl, banner}: AppProps) {
 	const {stdout, write: stdoutWrite} = useStdout();
 	const columns = useColumns();
 	// The rows the banner and the notices take once the terminal has wrapped them.
-	const above = [...(banner ? banner.split('\n') : []), ...services.store.notices].reduce((rows, line) => rows + Math.max(1, Math.ceil(line.length / columns)), 0);
-	const height = Math.max(8, (stdout.rows || 24) - 5 - above);
+	const height = Math.max(8, (stdout.rows || 24) - 5 - rowsOf([...(banner ? banner.split('\n') : []), ...services.store.notices], columns));
 	const exchanges = useSyncExternalStore(services.http.subscribe, () => services.http.exchanges);
 
 	const listener = useCallbackListener(state.step, dispatch, services);
@@ -165,6 +170,12 @@ export function App({services, initialUrl, banner}: AppProps) {
 	const replaced = target && !target.reauth && !stepUp ? state.servers.find(server => sameResource(server.mcpUrl, target.url)) : undefined;
 	// A re-authorization that reuses the saved client has no client screen: said where it would be.
 	const reused = state.step.name === 'login' && state.step.from.name === 'reused' ? state.step.client.clientId : undefined;
+	// The lines above the step, as many rows as the terminal wraps them into: the step gets the rest.
+	const notes = [
+		...(way ? [{text: `Client: ${clientWayLabels[way]}, ${wayReason(state.step, way, services)}.`, dim: true}] : []),
+		...(replaced ? [{text: `Saved already as "${replaced.name}": this login replaces it. To log in to it again instead, go back to the saved servers (Esc) and press a there.`, dim: false}] : []),
+		...(reused === undefined ? [] : [{text: `Client: ${reused}, saved with this server, logs in again: no new registration.`, dim: true}]),
+	];
 
 	return (
 		<Box flexDirection="column">
@@ -179,10 +190,12 @@ export function App({services, initialUrl, banner}: AppProps) {
 				<Trace exchanges={exchanges} height={height} onClose={() => dispatch({type: 'trace-toggled'})} onQuit={() => exit()} />
 			) : (
 				<SharedKeysContext.Provider value={shared}>
-					{way ? <Text dimColor>{`Client: ${clientWayLabels[way]}, ${wayReason(state.step, way, services)}.`}</Text> : null}
-					{replaced ? <Text color="yellow">{`Saved already as "${replaced.name}": this login replaces it. To log in to it again instead, go back to the saved servers (Esc) and press a there.`}</Text> : null}
-					{reused === undefined ? null : <Text dimColor>{`Client: ${reused}, saved with this server, logs in again: no new registration.`}</Text>}
-					<StepScreen state={state} dispatch={dispatch} services={services} height={height - (way || reused !== undefined ? 1 : 0) - (replaced ? 2 : 0)} login={login} print={stdoutWrite} />
+					{notes.map(note => (
+						<Text key={note.text} dimColor={note.dim} color={note.dim ? undefined : 'yellow'}>
+							{note.text}
+						</Text>
+					))}
+					<StepScreen state={state} dispatch={dispatch} services={services} height={height - rowsOf(notes.map(note => note.text), columns)} login={login} print={stdoutWrite} />
 				</SharedKeysContext.Provider>
 			)}
 		</Box>
