@@ -35,7 +35,8 @@ const help = `
     --http-timeout <time>  the limit for each HTTP request, e.g. 10s or 2m (default 30s)
     --scopes a,b           login: the scopes to ask for (default: what the server advertises;
                            reauthorize: the scopes of the last login)
-    --name <name>          login: the name to save the server under
+    --name <name>          login: the name to save the login under; a new name adds another
+                           login (account) to a server saved already
     --client-id <id>       login: a pre-registered client id (skips registration)
     --client-secret <s>    login: its secret, if it has one; - reads it from standard input (or set
                            MCP_AUTH_WIZARD_CLIENT_SECRET): a secret on the command line is seen
@@ -47,7 +48,7 @@ const help = `
     --no-open              login: only print the login URL, open no browser
     --timeout <time>       login: how long to wait for the browser, e.g. 90s, 5m or 1h (default 5m)
     --no-verify            login: skip the MCP check after logging in
-    --replace              login: replace the login saved for this server under another name
+    --replace              login: replace the server's saved login without --name (else asked)
     --port <n>             sandbox: the port to listen on (default: a free one)
     --profile <name>       sandbox, --demo: fastmail (default), openid-tenant, root-metadata,
                            challenge-only-metadata, legacy-2025-03-26, preregistered,

@@ -45,7 +45,7 @@ beforeAll(async () => {
 	// The last check of "failing" was refused: its token is tampered with.
 	const failing = store.find('failing')!;
 	const result = await checkMcp(failing.mcpUrl, `${failing.tokens!.accessToken}x`, {http: createHttpClient()});
-	await store.update(failing.mcpUrl, current => current && {...current, lastCheck: {at: new Date().toISOString(), result}});
+	await store.update(failing.name, current => current && {...current, lastCheck: {at: new Date().toISOString(), result}});
 	// Until the one-second tokens are past their expiry.
 	await vi.waitFor(() => {
 		expect(serverStatus(store.find('expired')!).kind).toBe('needs-login');
@@ -182,7 +182,7 @@ describe('actions on a saved server', () => {
 		const refreshes = () => sandbox.requests.token.filter(request => new URLSearchParams(request.body).get('grant_type') === 'refresh_token').length;
 		// Expired by its saved expiry (the sandbox's own token lives an hour: the refreshed one is checked
 		// well within its life, on a loaded machine too).
-		await store.update(sandbox.mcpUrl, current => current && {...current, tokens: {...current.tokens!, expiresAt: new Date(Date.now() - 60_000).toISOString()}});
+		await store.update('valid', current => current && {...current, tokens: {...current.tokens!, expiresAt: new Date(Date.now() - 60_000).toISOString()}});
 		const before = refreshes();
 		const {stdin, lastFrame, unmount} = await open('valid');
 		try {
@@ -218,7 +218,7 @@ describe('actions on a saved server', () => {
 		}
 	});
 
-	it('says, before a new login to a server saved already, that it replaces that login', async () => {
+	it('says, before a new login to a server saved already, that it is saved beside it as another login', async () => {
 		const rendered = await render(<App services={services()} />);
 		const {stdin, lastFrame, unmount} = rendered;
 		try {
@@ -227,7 +227,7 @@ describe('actions on a saved server', () => {
 			await frameWith(lastFrame, 'Which MCP server');
 			await press(stdin, ...sandboxes['valid']!.mcpUrl, keys.enter);
 			const frame = (await frameWith(lastFrame, 'Saved already as')).replaceAll(/\s+/g, ' ');
-			expect(frame).toContain('Saved already as "valid": this login replaces it.');
+			expect(frame).toContain('Saved already as "valid": this login is added as "127.0.0.1" (to log in to a saved one again: Esc, then a on it).');
 		} finally {
 			unmount();
 		}

@@ -264,7 +264,9 @@ it('saves the exchanges of this login only, and keeps them (and the registration
 	try {
 		await throughScopes({stdin, lastFrame});
 		await registerAndLogIn({stdin, lastFrame});
-		const saved = wizard.store.find(file.sandbox.mcpUrl)!;
+		// The store holds this server's logins of the other tests too: this one is saved by its own name.
+		const name = /Saved as (\S+) in/.exec((await frameWith(lastFrame, 'Saved as')).replaceAll(/\s+/g, ' '))![1]!;
+		const saved = wizard.store.find(name)!;
 		const trace = saved.lastLoginTrace ?? [];
 		expect(trace[0]).toMatchObject({step: 'probe', method: 'POST', url: file.sandbox.mcpUrl});
 		expect(trace.some(exchange => exchange.url.includes('before-this-login'))).toBe(false);
@@ -273,9 +275,9 @@ it('saves the exchanges of this login only, and keeps them (and the registration
 		await press(stdin, 'r');
 		await frameWith(lastFrame, 'refreshed at');
 		await vi.waitFor(() => {
-			expect(wizard.store.find(file.sandbox.mcpUrl)!.tokens).not.toEqual(saved.tokens);
+			expect(wizard.store.find(name)!.tokens).not.toEqual(saved.tokens);
 		}, waitLimit);
-		const after = wizard.store.find(file.sandbox.mcpUrl)!;
+		const after = wizard.store.find(name)!;
 		expect(after.lastLoginTrace).toEqual(saved.lastLoginTrace);
 		expect(after.registration?.registeredAt).toBe(saved.registration?.registeredAt);
 	} finally {

@@ -1,3 +1,4 @@
+import {loginIn} from './helpers/saved-servers.js';
 import {readFileSync} from 'node:fs';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {Sandbox} from '../source/sandbox/index.js';
@@ -49,7 +50,7 @@ describe('login with a Client ID Metadata Document', () => {
 		expect(authorization['redirect_uri']).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/);
 		// The authorization server fetched the document itself, and took it.
 		expect(sandbox.requests.clientMetadata.at(-1)).toMatchObject({url: documentUrl, status: 200, refused: undefined});
-		expect(stored().servers[sandbox.mcpUrl].client).toEqual({clientId: documentUrl, authMethod: 'none', source: 'client-metadata-document'});
+		expect(loginIn(stored(), sandbox.mcpUrl).client).toEqual({clientId: documentUrl, authMethod: 'none', source: 'client-metadata-document'});
 	});
 
 	it('refreshes and re-authorizes with the same document, checked again', async () => {
@@ -66,14 +67,14 @@ describe('login with a Client ID Metadata Document', () => {
 	});
 
 	it('says to pass --client-metadata-url where the server has nothing else', async () => {
-		const run = await cli(['login', sandbox.mcpUrl, '--json']);
+		const run = await cli(['login', sandbox.mcpUrl, '--json', '--name', 'no-client']);
 		expect(run.code).toBe(1);
 		expect(json(run)).toMatchObject({ok: false, error: {message: expect.stringContaining('expects a Client ID Metadata Document'), hint: expect.stringContaining('--client-metadata-url')}});
 	});
 
 	it('refuses a document whose client_id is not its URL before any authorization request', async () => {
 		const authorizations = sandbox.requests.authorization.length;
-		const run = await cli(['login', sandbox.mcpUrl, '--client-metadata-url', `${documents.origin}/impostor.json`, '--json']);
+		const run = await cli(['login', sandbox.mcpUrl, '--client-metadata-url', `${documents.origin}/impostor.json`, '--json', '--name', 'impostor']);
 		expect(run.code).toBe(1);
 		expect(json(run)).toMatchObject({ok: false, error: {step: 'client', message: expect.stringContaining(`client_id "${documents.origin}/other.json" is not the document's URL`)}});
 		expect(sandbox.requests.authorization).toHaveLength(authorizations);

@@ -1,3 +1,4 @@
+import {loginIn} from './helpers/saved-servers.js';
 import {readFileSync, writeFileSync} from 'node:fs';
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import type {Sandbox} from '../source/sandbox/index.js';
@@ -11,21 +12,21 @@ let sandbox: Sandbox;
 const home = temporaryHome();
 const storeFile = () => `${home.path}/servers.json`;
 const cli = async (args: string[], options = {}): Promise<CliRun> => runCli(args, {MCP_AUTH_WIZARD_HOME: home.path, BROWSER: scriptedBrowser}, options);
-type Store = {servers: Record<string, {tokens: {accessToken: string; expiresAt: string; obtainedAt: string}}>};
-const stored = () => (JSON.parse(readFileSync(storeFile(), 'utf8')) as Store).servers[sandbox.mcpUrl]!.tokens;
+type Store = {servers: Record<string, {mcpUrl: string; tokens: {accessToken: string; expiresAt: string; obtainedAt: string}}>};
+const stored = () => loginIn(JSON.parse(readFileSync(storeFile(), 'utf8')) as Store, sandbox.mcpUrl)!.tokens;
 const refreshes = () => sandbox.requests.token.filter(request => new URLSearchParams(request.body).get('grant_type') === 'refresh_token').length;
 
 /** Writes the saved access token's expiry, `offsetMs` from now (the MCP server still decides by its own). */
 function setSavedExpiry(offsetMs: number): void {
 	const file = JSON.parse(readFileSync(storeFile(), 'utf8')) as Store;
-	file.servers[sandbox.mcpUrl]!.tokens.expiresAt = new Date(Date.now() + offsetMs).toISOString();
+	loginIn(file, sandbox.mcpUrl)!.tokens.expiresAt = new Date(Date.now() + offsetMs).toISOString();
 	writeFileSync(storeFile(), JSON.stringify(file), {mode: 0o600});
 }
 
 /** Makes the saved access token one the MCP server refuses (its signature no longer matches). */
 function spoilSavedToken(): void {
 	const file = JSON.parse(readFileSync(storeFile(), 'utf8')) as Store;
-	const tokens = file.servers[sandbox.mcpUrl]!.tokens;
+	const tokens = loginIn(file, sandbox.mcpUrl)!.tokens;
 	tokens.accessToken = `${tokens.accessToken.slice(0, -4)}AAAA`;
 	writeFileSync(storeFile(), JSON.stringify(file), {mode: 0o600});
 }

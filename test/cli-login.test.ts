@@ -1,3 +1,4 @@
+import {loginIn} from './helpers/saved-servers.js';
 import {existsSync, readFileSync, statSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -80,15 +81,35 @@ describe('login against the Fastmail-like sandbox', () => {
 		expect(stderr).not.toMatch(/^\{"id":/m);
 	});
 
-	it('never replaces the login saved for a server under another name without a word: --replace, or a question at a terminal', async () => {
+	it('keeps several logins of one server (accounts), each by its name, and never replaces one without a word', async () => {
 		const before = stored();
 		const registrations = sandbox.requests.registration.length;
-		const run = await cli(['login', sandbox.mcpUrl, '--name', 'personal']);
-		expect(run.code).toBe(2);
-		expect(run.stderr).toContain(`is saved already, as "fastmail": logging in as "personal" replaces that login`);
-		expect(run.stderr).toContain('Pass --replace to replace it, or log in to "fastmail" again: mcp-auth-wizard reauthorize fastmail');
+		// Without --name the server's one login would be replaced: asked at a terminal, refused here.
+		const refused = await cli(['login', sandbox.mcpUrl]);
+		expect(refused.code).toBe(2);
+		expect(refused.stderr).toContain(`${sandbox.mcpUrl} is saved already as "fastmail": this login replaces its client and tokens.`);
+		expect(refused.stderr).toContain('Pass --replace to replace it. To keep it and add another login, pass --name with a new name');
+		// A name another server's login has is refused too, before any request.
+		const taken = await cli(['login', 'http://127.0.0.1:9/mcp', '--name', 'fastmail']);
+		expect(taken.code).toBe(2);
+		expect(taken.stderr).toContain(`"fastmail" is the saved login of another server (${sandbox.mcpUrl})`);
 		expect(sandbox.requests.registration).toHaveLength(registrations);
 		expect(stored()).toEqual(before);
+
+		// A new name adds a login of its own beside the first, which stays as it was.
+		expect((await cli(['login', sandbox.mcpUrl, '--json', '--no-verify', '--name', 'personal'])).code).toBe(0);
+		expect(Object.keys(stored().servers).sort()).toEqual(['fastmail', 'personal']);
+		expect(stored().servers['fastmail']).toEqual(before.servers['fastmail']);
+		// The URL names no single login now: the commands say which there are.
+		const ambiguous = await cli(['status', sandbox.mcpUrl]);
+		expect(ambiguous.code).toBe(2);
+		expect(ambiguous.stderr).toContain(`${sandbox.mcpUrl} has 2 saved logins: fastmail, personal`);
+		// Its own name logs in to it again, and says so.
+		const again = await cli(['login', sandbox.mcpUrl, '--json', '--no-verify', '--name', 'personal']);
+		expect(again.code).toBe(0);
+		expect(again.stderr).toContain('Logging in to "personal" again: this login replaces its client and tokens.');
+		expect((await cli(['remove', 'personal', '--yes'])).code).toBe(0);
+		expect(Object.keys(stored().servers)).toEqual(['fastmail']);
 	});
 
 	it('refuses --scopes with a character a scope cannot hold (RFC 6749 3.3), before any request', async () => {
@@ -102,7 +123,7 @@ describe('login against the Fastmail-like sandbox', () => {
 
 	// This machine (and CI) has no browser: the xdg-open that ships in dist/ finds none and exits 3.
 	it.skipIf(hasBrowser())('says that no browser was opened where the system\'s opener finds none, and keeps waiting for the URL to be opened', async () => {
-		const run = await runCli(['login', sandbox.mcpUrl, '--timeout', '2s'], {MCP_AUTH_WIZARD_HOME: home.path, BROWSER: undefined, DISPLAY: undefined, WAYLAND_DISPLAY: undefined});
+		const run = await runCli(['login', sandbox.mcpUrl, '--timeout', '2s', '--name', 'no-browser'], {MCP_AUTH_WIZARD_HOME: home.path, BROWSER: undefined, DISPLAY: undefined, WAYLAND_DISPLAY: undefined});
 		expect(run.stderr).toContain('Could not open a browser (the system\'s opener exited with 3: no method available: no browser is set up)');
 		expect(run.stderr).not.toContain('Browser opened');
 		expect(run.stderr).toContain('No login callback from the browser within 2 s');
@@ -124,7 +145,7 @@ describe('login against the Fastmail-like sandbox', () => {
 
 	it('shows the server\'s 400 verbatim and exits 1 when the registration has no scope (the seed bug)', async () => {
 		const registrations = sandbox.requests.registration.length;
-		const run = await cli(['login', sandbox.mcpUrl, '--scopes', '']);
+		const run = await cli(['login', sandbox.mcpUrl, '--scopes', '', '--name', 'no-scope']);
 		expect(run.code).toBe(1);
 		expect(sandbox.requests.registration).toHaveLength(registrations + 1);
 		expect(JSON.parse(sandbox.requests.registration.at(-1)!.body)).not.toHaveProperty('scope');
@@ -150,13 +171,13 @@ describe('the saved server', () => {
 	});
 
 	it('refresh gets new tokens with `resource` and saves them', async () => {
-		const before = stored().servers[sandbox.mcpUrl].tokens.accessToken;
+		const before = loginIn(stored(), sandbox.mcpUrl).tokens.accessToken;
 		const run = await cli(['refresh', 'fastmail', '--json']);
 		expect(run.code).toBe(0);
 		const token = new URLSearchParams(sandbox.requests.token.at(-1)!.body);
 		expect(token.get('grant_type')).toBe('refresh_token');
 		expect(token.get('resource')).toBe(sandbox.mcpUrl);
-		expect(stored().servers[sandbox.mcpUrl].tokens.accessToken).not.toBe(before);
+		expect(loginIn(stored(), sandbox.mcpUrl).tokens.accessToken).not.toBe(before);
 	});
 
 	it('verify runs initialize and tools/list with the saved token', async () => {

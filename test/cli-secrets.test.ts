@@ -1,3 +1,4 @@
+import {loginIn} from './helpers/saved-servers.js';
 import {chmodSync, readFileSync, statSync} from 'node:fs';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {Sandbox} from '../source/sandbox/index.js';
@@ -12,7 +13,7 @@ const home = temporaryHome();
 const track = closedAfterEach();
 const cli = async (args: string[], options?: ScanOptions, where = home.path): Promise<CliRun> => runCli(args, {MCP_AUTH_WIZARD_HOME: where, BROWSER: scriptedBrowser}, options);
 const json = (run: CliRun) => JSON.parse(run.stdout) as Record<string, any>;
-const saved = (where = home.path, mcpUrl = sandbox.mcpUrl) => (JSON.parse(readFileSync(`${where}/servers.json`, 'utf8')) as {servers: Record<string, any>}).servers[mcpUrl];
+const saved = (where = home.path, mcpUrl = sandbox.mcpUrl) => loginIn(JSON.parse(readFileSync(`${where}/servers.json`, 'utf8')) as {servers: Record<string, any>}, mcpUrl);
 const mode = (path: string) => statSync(path).mode & 0o777;
 
 async function logIn(mcpUrl: string, name: string, where = home.path): Promise<void> {

@@ -1,3 +1,4 @@
+import {loginIn} from './helpers/saved-servers.js';
 import {readFileSync} from 'node:fs';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {Sandbox} from '../source/sandbox/index.js';
@@ -8,7 +9,7 @@ let sandbox: Sandbox;
 const home = temporaryHome();
 const cli = async (...args: string[]): Promise<CliRun> => runCli(args, {MCP_AUTH_WIZARD_HOME: home.path, BROWSER: scriptedBrowser});
 const json = (run: CliRun) => JSON.parse(run.stdout) as Record<string, any>;
-const saved = () => (JSON.parse(readFileSync(`${home.path}/servers.json`, 'utf8')) as {servers: Record<string, any>}).servers[sandbox.mcpUrl];
+const saved = () => loginIn(JSON.parse(readFileSync(`${home.path}/servers.json`, 'utf8')) as {servers: Record<string, any>}, sandbox.mcpUrl);
 
 beforeAll(async () => {
 	sandbox = await startTestSandbox();

@@ -1,3 +1,4 @@
+import {loginIn} from './helpers/saved-servers.js';
 import {readFileSync} from 'node:fs';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {PassThrough, Writable} from 'node:stream';
@@ -18,7 +19,7 @@ const home = temporaryHome();
 const env = () => ({MCP_AUTH_WIZARD_HOME: home.path, BROWSER: scriptedBrowser});
 const cli = async (args: string[]): Promise<CliRun> => runCli(args, env());
 const json = (run: CliRun) => JSON.parse(run.stdout) as Record<string, any>;
-const stored = () => (JSON.parse(readFileSync(`${home.path}/servers.json`, 'utf8')) as {servers: Record<string, any>}).servers[sandbox.mcpUrl];
+const stored = () => loginIn(JSON.parse(readFileSync(`${home.path}/servers.json`, 'utf8')) as {servers: Record<string, any>}, sandbox.mcpUrl);
 const email = JSON.stringify({to: 'bob@example.com', subject: 'hi'});
 
 beforeAll(async () => {

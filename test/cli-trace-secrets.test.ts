@@ -1,3 +1,4 @@
+import {loginIn} from './helpers/saved-servers.js';
 import {readFileSync} from 'node:fs';
 import {afterAll, afterEach, describe, expect, it} from 'vitest';
 import {type CliRun, runCli, scriptedBrowser, temporaryHome} from './helpers/run-cli.js';
@@ -27,8 +28,8 @@ const withCookies = json(201, {client_id: 'chain-client', token_endpoint_auth_me
 
 /** The trace saved with the login of `mcpUrl`, as text (the store itself keeps the tokens, in a 0600 file). */
 function savedTrace(mcpUrl: string): string {
-	const file = JSON.parse(readFileSync(`${home.path}/servers.json`, 'utf8')) as {servers: Record<string, {lastLoginTrace?: unknown}>};
-	return JSON.stringify(file.servers[mcpUrl]?.lastLoginTrace ?? null);
+	const file = JSON.parse(readFileSync(`${home.path}/servers.json`, 'utf8')) as {servers: Record<string, {mcpUrl: string; lastLoginTrace?: unknown}>};
+	return JSON.stringify(loginIn(file, mcpUrl)?.lastLoginTrace ?? null);
 }
 
 describe('--trace and the saved trace', () => {

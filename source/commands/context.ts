@@ -1,5 +1,6 @@
 import {UsageError} from '../core/errors.js';
 import type {HttpClient} from '../core/http.js';
+import {loginsOf} from '../store/saved-server.js';
 import type {SavedServer, ServerStore} from '../store/types.js';
 import type {Output} from './output.js';
 
@@ -41,6 +42,8 @@ export function requireServer(store: ServerStore, nameOrUrl: string | undefined,
 
 	const server = store.find(nameOrUrl);
 	if (!server) {
+		const logins = URL.canParse(nameOrUrl) ? loginsOf(store, nameOrUrl) : [];
+		if (logins.length > 1) throw new UsageError(`${nameOrUrl} has ${logins.length} saved logins: ${logins.map(login => login.name).join(', ')}`, `Name the one you mean: mcp-auth-wizard ${command} <name>.`);
 		const names = store.list().map(saved => saved.name);
 		throw new UsageError(`No saved server "${nameOrUrl}"`, names.length > 0 ? `Saved servers: ${names.join(', ')}.` : 'Nothing is saved yet: log in first with `mcp-auth-wizard login <url>`.');
 	}

@@ -6,9 +6,9 @@ import {type LoginEvent, login} from '../core/login.js';
 import {UsageError, WizardError} from '../core/errors.js';
 import {redactJson, redactUrl} from '../core/redact.js';
 import {summarizeTokens} from '../core/tokens.js';
-import {parseServerUrl} from '../core/urls.js';
+import {parseServerUrl, sameResource} from '../core/urls.js';
 import {recordCheck} from '../store/changes.js';
-import {saveLogin} from '../store/saved-server.js';
+import {loginsOf, saveLogin} from '../store/saved-server.js';
 import type {CommandContext} from './context.js';
 import {checkLines, summaryLines} from './format.js';
 import {formatDuration} from '../core/text.js';
@@ -120,21 +120,42 @@ function reportProgress(output: Output, event: LoginEvent): void {
 
 export async function runLogin(context: CommandContext, url: string, flags: LoginFlags & {readonly replace?: boolean}): Promise<number> {
 	const mcpUrl = parseServerUrl(url).toString();
-	await confirmReplacing(context, mcpUrl, flags);
-	return loginAndSave(context, mcpUrl, flags);
+	const name = await loginName(context, mcpUrl, flags);
+	return loginAndSave(context, mcpUrl, {...flags, name});
 }
 
 /**
- * A server keeps one login: a login under another --name would replace the saved one (its client and
- * tokens), so it is said and asked first, or needs --replace without a terminal; never silent.
+ * The saved login a new login goes to: --name's (a new one when that name is free), else the URL's
+ * only one, else a new one named after the host. One URL may hold several logins (accounts), so a
+ * login never replaces another silently: --name naming it says so, and without --name replacing one
+ * that holds a client or tokens is asked first, or needs --replace without a terminal. Decided before
+ * the browser opens, so nothing is refused after.
  */
-async function confirmReplacing(context: CommandContext, mcpUrl: string, flags: {readonly name?: string; readonly replace?: boolean}): Promise<void> {
-	const saved = (await context.openStore()).find(mcpUrl);
-	if (!saved || flags.name === undefined || flags.name === saved.name || flags.replace) return;
-	const question = `${mcpUrl} is saved already, as "${saved.name}": logging in as "${flags.name}" replaces that login (its client and tokens; one login a server).`;
-	if (!context.ask) throw new UsageError(question, `Pass --replace to replace it, or log in to "${saved.name}" again: mcp-auth-wizard reauthorize ${saved.name}`);
+async function loginName(context: CommandContext, mcpUrl: string, flags: {readonly name?: string; readonly replace?: boolean}): Promise<string | undefined> {
+	const store = await context.openStore();
+	const logins = loginsOf(store, mcpUrl);
+	const named = store.list().find(server => server.name === flags.name);
+	if (named && !sameResource(named.mcpUrl, mcpUrl)) {
+		throw new UsageError(`"${named.name}" is the saved login of another server (${named.mcpUrl})`, `Choose another --name for ${mcpUrl}; see the saved ones with \`mcp-auth-wizard list\`.`);
+	}
+
+	if (flags.name !== undefined) {
+		if (named) context.output.note(`Logging in to "${named.name}" again: this login replaces its client and tokens.`);
+		return flags.name;
+	}
+
+	if (logins.length > 1) {
+		throw new UsageError(`${mcpUrl} has ${logins.length} saved logins: ${logins.map(login => login.name).join(', ')}`, 'Pass --name with one of them to log in to it again, or with a new name to add another login.');
+	}
+
+	const [replaced] = logins;
+	if (!replaced || flags.replace || (!replaced.client && !replaced.tokens)) return replaced?.name;
+	const question = `${mcpUrl} is saved already as "${replaced.name}": this login replaces its client and tokens.`;
+	const otherwise = `To keep it and add another login, pass --name with a new name; to log in to it again with its own client: mcp-auth-wizard reauthorize ${replaced.name}`;
+	if (!context.ask) throw new UsageError(question, `Pass --replace to replace it. ${otherwise}`);
 	context.output.note(question);
-	if (!(await context.ask('Replace it? [y/N] '))) throw new UsageError('Not replaced: nothing was changed', `Log in to "${saved.name}" again instead: mcp-auth-wizard reauthorize ${saved.name}`);
+	if (!(await context.ask('Replace it? [y/N] '))) throw new UsageError('Not replaced: nothing was changed', otherwise);
+	return replaced.name;
 }
 
 /**
@@ -200,7 +221,7 @@ export async function loginAndSave(
 
 	if (flags.verify) {
 		const check = await checkMcp(mcpUrl, result.tokens.accessToken, {http, signal});
-		server = (await recordCheck(store, mcpUrl, check)) ?? {...server, lastCheck: {at: new Date().toISOString(), result: check}};
+		server = (await recordCheck(store, server.name, check)) ?? {...server, lastCheck: {at: new Date().toISOString(), result: check}};
 	}
 
 	const summary = summarizeTokens(result.tokens, result.scopes);

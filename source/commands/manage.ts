@@ -40,7 +40,7 @@ export async function runReauthorize(context: CommandContext, nameOrUrl: string 
 	}
 
 	context.output.note(decision.text);
-	return loginAndSave(context, saved.mcpUrl, {...flags, clientMetadataUrl, scopes, name: flags.name ?? saved.name}, {discovery, client: decision.client, callbackPort: decision.callbackPort, decision: decision.text});
+	return loginAndSave(context, saved.mcpUrl, {...flags, clientMetadataUrl, scopes, name: saved.name}, {discovery, client: decision.client, callbackPort: decision.callbackPort, decision: decision.text});
 }
 
 type Change = 'rename' | 'forget-tokens' | 'forget-registration';
@@ -53,17 +53,13 @@ export async function runChange(context: CommandContext, change: Change, nameOrU
 		throw new UsageError('rename needs the new name', `mcp-auth-wizard rename ${saved.name} <new name>`);
 	}
 
-	if (change === 'rename' && store.list().some(server => server.name === newName!.trim() && server.mcpUrl !== saved.mcpUrl)) {
-		throw new UsageError(`Another saved server is already called "${newName!.trim()}"`, 'Choose another name.');
-	}
-
 	if (change !== 'rename') {
 		const {question, details} = confirmationFor(change, saved);
 		await confirmChange(context, question, details);
 	}
 
 	const requested: ServerChange = change === 'rename' ? {kind: 'rename', name: newName!.trim()} : {kind: change};
-	const updated = await store.update(saved.mcpUrl, current => current && applyChange(current, requested));
+	const updated = await store.update(saved.name, current => current && applyChange(current, requested));
 	if (!updated) throw new WizardError('store', `${saved.name} was removed meanwhile`, 'See `mcp-auth-wizard list`.');
 	context.output.result({ok: true, server: updated.name, mcpUrl: updated.mcpUrl, change}, () => [changeDone(requested, saved.name)]);
 	return exitCode.ok;

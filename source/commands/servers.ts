@@ -67,7 +67,7 @@ export async function runVerify(context: CommandContext, nameOrUrl: string | und
 	const saved = requireServer(store, nameOrUrl, 'verify');
 	requireTokens(saved, 'mcp-check');
 	const {result, server, refreshed} = await withFreshToken(context, store, saved, async current => checkMcp(current.mcpUrl, requireTokens(current, 'mcp-check').accessToken, {http: context.http, signal: context.signal}));
-	await recordCheck(store, server.mcpUrl, result);
+	await recordCheck(store, server.name, result);
 	context.output.result({ok: result.ok, server: server.name, check: result, refreshed}, () => checkLines(result));
 	return result.ok ? exitCode.ok : exitCode.failed;
 }
@@ -77,7 +77,7 @@ export async function runRemove(context: CommandContext, nameOrUrl: string | und
 	const server = requireServer(store, nameOrUrl, 'remove');
 	const {question, details} = confirmationFor('remove', server);
 	await confirmChange(context, question, details);
-	await store.remove(server.mcpUrl);
+	await store.remove(server.name);
 	context.output.result({ok: true, removed: server.name, mcpUrl: server.mcpUrl}, () => [changeDone({kind: 'remove'}, server.name)]);
 	return exitCode.ok;
 }

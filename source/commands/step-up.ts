@@ -111,9 +111,9 @@ export async function runToolCall(context: CommandContext, nameOrUrl: string | u
 		context.output.note(`  Asked before: ${server.scopes.join(' ') || '(none)'}`);
 		context.output.note(`  Log in again with: ${scopes.join(' ')}${added.length > 0 ? ` (adds ${added.join(' ')})` : ' (nothing new: the last login may not have been granted them all)'}`);
 		await confirmStepUp(context, server, request, scopes);
-		await runReauthorize(loginContext, server.mcpUrl, {...flags, scopes, name: undefined, verify: false});
+		await runReauthorize(loginContext, server.name, {...flags, scopes, name: undefined, verify: false});
 		stepUps.push({challenged, scopes});
-		const updated = store.find(server.mcpUrl);
+		const updated = store.find(server.name);
 		if (!updated) throw new WizardError('store', `${server.name} was removed meanwhile`, 'See `mcp-auth-wizard list`.');
 		server = updated;
 		attempt++;

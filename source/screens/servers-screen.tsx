@@ -21,7 +21,7 @@ export type ServersScreenProps = {
 	/** The clock, for tests. */
 	readonly now?: () => number;
 	/** Enter on a server: its details. */
-	readonly onOpen: (mcpUrl: string) => void;
+	readonly onOpen: (name: string) => void;
 	/** Enter on "+ Log in to a new server", or the key `n`. */
 	readonly onAdd: () => void;
 };
@@ -62,7 +62,7 @@ type Row = StatusMark & {
 };
 
 type Table = {
-	/** Keyed by MCP URL, which is also the item's label. */
+	/** Keyed by the login's name, which is also the item's label. */
 	readonly rows: ReadonlyMap<string, Row>;
 	readonly nameWidth: number;
 	readonly statusWidth: number;
@@ -141,7 +141,7 @@ export function ServersScreen({servers, notices, initialSelection, height, now, 
 	const keymap: readonly Binding[] = [{key: '', shown: '↑↓', label: 'choose'}, {key: 'return', shown: 'Enter', label: 'open'}, {key: 'n', label: 'new server', action: onAdd}, ...shared];
 	useKeymap(keymap);
 
-	const items = useMemo(() => [...servers.map(server => ({key: server.mcpUrl, label: server.mcpUrl, value: server.mcpUrl})), {key: 'add-server', label: addServerLabel, value: ''}], [servers]);
+	const items = useMemo(() => [...servers.map(server => ({key: server.name, label: server.name, value: server.name})), {key: 'add-server', label: addServerLabel, value: ''}], [servers]);
 	const handleSelect = useCallback(
 		(item: {readonly value: string}) => {
 			if (item.value === '') onAdd();
@@ -153,7 +153,7 @@ export function ServersScreen({servers, notices, initialSelection, height, now, 
 	const rows = new Map<string, Row>();
 	for (const server of servers) {
 		const status = serverStatus(server, current);
-		rows.set(server.mcpUrl, {
+		rows.set(server.name, {
 			...statusMark(status),
 			name: printableLine(server.name),
 			status: statusLabel(status),
@@ -176,7 +176,7 @@ export function ServersScreen({servers, notices, initialSelection, height, now, 
 		urlWidth: Math.max(1, lineWidth - markWidth - nameWidth - gap - statusWidth - gap),
 		lineWidth,
 	};
-	const initialIndex = Math.max(0, servers.findIndex(server => server.mcpUrl === initialSelection));
+	const initialIndex = Math.max(0, servers.findIndex(server => server.name === initialSelection));
 	// Two rows a server; the title, the column names, the margins and a key line of up to two rows around them.
 	const limit = height === undefined ? undefined : Math.max(1, Math.floor((height - notices.length - 7) / 2));
 

@@ -48,14 +48,14 @@ export function changeDone(change: ServerChange, name: string): string {
 }
 
 /** Keeps an MCP check's result with the server as it is on disk now (unless it was removed meanwhile). */
-export async function recordCheck(store: ServerStore, mcpUrl: string, result: McpCheckResult): Promise<SavedServer | undefined> {
+export async function recordCheck(store: ServerStore, name: string, result: McpCheckResult): Promise<SavedServer | undefined> {
 	const at = new Date().toISOString();
-	return store.update(mcpUrl, current => current && {...current, lastCheck: {at, result}, updatedAt: at});
+	return store.update(name, current => current && {...current, lastCheck: {at, result}, updatedAt: at});
 }
 
 /** Keeps refreshed tokens with the server as it is on disk now (unless it was removed meanwhile). */
-export async function recordTokens(store: ServerStore, mcpUrl: string, tokens: TokenSet): Promise<SavedServer | undefined> {
-	return store.update(mcpUrl, current => current && {...current, tokens, updatedAt: new Date().toISOString()});
+export async function recordTokens(store: ServerStore, name: string, tokens: TokenSet): Promise<SavedServer | undefined> {
+	return store.update(name, current => current && {...current, tokens, updatedAt: new Date().toISOString()});
 }
 
 /**
@@ -63,7 +63,7 @@ export async function recordTokens(store: ServerStore, mcpUrl: string, tokens: T
  * revoked) makes the saved tokens useless, so only then are they cleared and the server needs a login.
  * A network failure or a 5xx keeps them: the next try may work.
  */
-export async function recordRefreshFailure(store: ServerStore, mcpUrl: string, error: unknown): Promise<SavedServer | undefined> {
+export async function recordRefreshFailure(store: ServerStore, name: string, error: unknown): Promise<SavedServer | undefined> {
 	if (!isRevokedGrant(error)) return undefined;
-	return store.update(mcpUrl, current => current && {...current, tokens: undefined, updatedAt: new Date().toISOString()});
+	return store.update(name, current => current && {...current, tokens: undefined, updatedAt: new Date().toISOString()});
 }

@@ -4,7 +4,7 @@ import {homedir} from 'node:os';
 import {basename, dirname, resolve} from 'node:path';
 import Conf from 'conf';
 import {WizardError} from '../core/errors.js';
-import {canonicalResource, sameResource} from '../core/urls.js';
+import {sameResource} from '../core/urls.js';
 import {LockTimeoutError, errorCode, tryFileLockSync, withFileLock, withFileLockAsync} from './lock.js';
 import {type ParsedStoreFile, type StoreFile, emptyStoreFile, parseStoreFile, serializeStoreFile, storeVersion} from './store-file.js';
 import type {ServerStore} from './types.js';
@@ -112,6 +112,10 @@ function readOnlyFile(path: string, mode: number): WizardError {
 	return new WizardError('store', `Could not save to ${path}: the file is read-only (mode ${octal(mode)})`, `Check the permissions of ${path}: chmod 600 ${path} lets mcp-auth-wizard save again. Nothing already saved was changed.`);
 }
 
+function nameTaken(name: string, mcpUrl: string): WizardError {
+	return new WizardError('store', `Another saved login is called "${name}" already (${mcpUrl})`, 'Choose another name; see the saved ones with `mcp-auth-wizard list`.');
+}
+
 function cannotSave(path: string, error: unknown): WizardError {
 	if (error instanceof LockTimeoutError) {
 		return new WizardError('store', `Could not save to ${path}: another mcp-auth-wizard kept it locked for ${Math.round(error.waitedMs / 1000)} s`, `Try again. If no other mcp-auth-wizard is running, remove ${error.lockPath}`, undefined, {cause: error});
@@ -209,7 +213,7 @@ function loadOnOpen(path: string, write: (file: StoreFile) => void, notices: str
 }
 
 /**
- * The saved servers in one JSON file, `{"version": N, "servers": {<mcpUrl>: SavedServer}}`, mode 0600
+ * The saved servers in one JSON file, `{"version": N, "servers": {<name>: SavedServer}}`, mode 0600
  * in a 0700 directory since it holds refresh tokens. The directory is `home` (MCP_AUTH_WIZARD_HOME)
  * when given, else conf's default. Every change is a read-modify-write under an inter-process lock.
  * Throws a WizardError('store') only when it cannot open at all: no directory to keep the file in, or
@@ -263,7 +267,7 @@ export function openConfStore(options: {readonly home?: string; readonly platfor
 		return Object.values(snapshot);
 	};
 
-	const update: ServerStore['update'] = async (mcpUrl, change) => {
+	const update: ServerStore['update'] = async (name, change) => {
 		try {
 			// As conf does before writing: the directory may have been removed meanwhile.
 			mkdirSync(dir, {recursive: true, mode: 0o700});
@@ -271,12 +275,13 @@ export function openConfStore(options: {readonly home?: string; readonly platfor
 				const state = loadRepaired(path, notices);
 				if (state.kind === 'newer') throw newerVersionError(path, state.version);
 				const file = state.kind === 'current' ? state.file : emptyStoreFile;
-				const key = mcpUrl in file.servers ? mcpUrl : Object.keys(file.servers).find(saved => sameResource(file.servers[saved]!.mcpUrl, mcpUrl));
-				const current = key === undefined ? undefined : file.servers[key];
+				const current = file.servers[name];
 				const next = change(current);
 				if (next === undefined && current === undefined) return undefined;
-				const others = Object.fromEntries(Object.entries(file.servers).filter(([saved]) => saved !== key));
-				const changed = next === undefined ? others : {...others, [next.mcpUrl]: next};
+				const others = Object.fromEntries(Object.entries(file.servers).filter(([saved]) => saved !== name));
+				// A rename onto another login's name would lose that login.
+				if (next && next.name in others) throw nameTaken(next.name, others[next.name]!.mcpUrl);
+				const changed = next === undefined ? others : {...others, [next.name]: next};
 				write({servers: changed, rest: file.rest});
 				snapshot = changed;
 				return next;
@@ -294,15 +299,18 @@ export function openConfStore(options: {readonly home?: string; readonly platfor
 		list: () => servers().sort((a, b) => a.name.localeCompare(b.name)),
 		find(nameOrUrl) {
 			const all = servers();
-			return all.find(server => server.name === nameOrUrl) ?? all.find(server => sameResource(server.mcpUrl, nameOrUrl));
+			const named = all.find(server => server.name === nameOrUrl);
+			if (named) return named;
+			const logins = all.filter(server => sameResource(server.mcpUrl, nameOrUrl));
+			return logins.length === 1 ? logins[0] : undefined;
 		},
 		update,
 		async save(server) {
-			await update(server.mcpUrl, () => server);
+			await update(server.name, () => server);
 		},
-		async exclusively(mcpUrl, body) {
-			// A lock of its own per server, beside the file: the store's lock is for quick writes only.
-			const lock = `${path}.${createHash('sha256').update(canonicalResource(mcpUrl)).digest('hex').slice(0, 16)}`;
+		async exclusively(name, body) {
+			// A lock of its own per login, beside the file: the store's lock is for quick writes only.
+			const lock = `${path}.${createHash('sha256').update(name).digest('hex').slice(0, 16)}`;
 			let ran = false;
 			try {
 				mkdirSync(dir, {recursive: true, mode: 0o700});
@@ -316,9 +324,9 @@ export function openConfStore(options: {readonly home?: string; readonly platfor
 				throw error;
 			}
 		},
-		async remove(mcpUrl) {
+		async remove(name) {
 			let removed = false;
-			await update(mcpUrl, current => {
+			await update(name, current => {
 				removed = current !== undefined;
 				return undefined;
 			});

@@ -4,6 +4,7 @@ import type {AuthorizationServerMetadata} from '../core/metadata.js';
 import type {RegistrationResult} from '../core/registration.js';
 import type {TokenSet} from '../core/tokens.js';
 import type {SavedServer, ServerStore} from './types.js';
+import {WizardError} from '../core/errors.js';
 import {sameResource} from '../core/urls.js';
 
 /** What a finished login leaves to save. */
@@ -31,24 +32,28 @@ function keptTrace(trace: readonly Exchange[] | undefined): readonly Exchange[] 
 	}));
 }
 
-/** A name for a new server: its host, made unique among the saved ones (as `store.list()` reads them now). */
-export function uniqueServerName(store: ServerStore, mcpUrl: string): string {
+/** A name for a new login: its host, made unique among the saved ones. */
+export function uniqueServerName(servers: readonly SavedServer[], mcpUrl: string): string {
 	const base = new URL(mcpUrl).hostname;
-	const saved = store.list();
-	const taken = (name: string) => saved.some(server => server.name === name && !sameResource(server.mcpUrl, mcpUrl));
+	const saved = new Set(servers.map(server => server.name));
 	let name = base;
-	for (let n = 2; taken(name); n++) name = `${base}-${n}`;
+	for (let n = 2; saved.has(name); n++) name = `${base}-${n}`;
 	return name;
 }
 
+/** The saved logins of an MCP server (one URL may hold several, each its own name). */
+export function loginsOf(store: ServerStore, mcpUrl: string): SavedServer[] {
+	return store.list().filter(server => sameResource(server.mcpUrl, mcpUrl));
+}
+
 /**
- * The saved form of a login: a new login replaces the old one's client and tokens but keeps its name
- * (unless one is given), creation time and, for the same client, its registration.
+ * The saved form of a login under `name`: a login again replaces the previous one's client and tokens
+ * but keeps its creation time and, for the same client, its registration.
  */
-export function savedServerOf(store: ServerStore, outcome: LoginOutcome, previous: SavedServer | undefined, name?: string): SavedServer {
+export function savedServerOf(outcome: LoginOutcome, previous: SavedServer | undefined, name: string): SavedServer {
 	const now = new Date().toISOString();
 	return {
-		name: name ?? previous?.name ?? uniqueServerName(store, outcome.mcpUrl),
+		name,
 		mcpUrl: outcome.mcpUrl,
 		resource: outcome.resource,
 		issuer: outcome.issuer,
@@ -69,14 +74,19 @@ export function savedServerOf(store: ServerStore, outcome: LoginOutcome, previou
 }
 
 /**
- * Saves a login, keyed by MCP URL (see savedServerOf). All of it in one locked update, so the name
- * and creation time kept, and the unique name chosen, are those on disk at that moment, not when the
- * store was opened (another process may have saved since).
+ * Saves a login as `name`, replacing that login of the same server; without a name, as a new login
+ * named after the host. In one locked update: a name another server's login took meanwhile (another
+ * process) is refused, never overwritten.
  */
 export async function saveLogin(store: ServerStore, outcome: LoginOutcome, name?: string): Promise<SavedServer> {
+	const chosen = name ?? uniqueServerName(store.list(), outcome.mcpUrl);
 	let server: SavedServer | undefined;
-	await store.update(outcome.mcpUrl, previous => {
-		server = savedServerOf(store, outcome, previous, name);
+	await store.update(chosen, previous => {
+		if (previous && (name === undefined || !sameResource(previous.mcpUrl, outcome.mcpUrl))) {
+			throw new WizardError('store', `Not saved: another saved login is called "${chosen}" (${previous.mcpUrl})`, 'Log in again with --name and a name of its own; see the saved ones with `mcp-auth-wizard list`.');
+		}
+
+		server = savedServerOf(outcome, previous, chosen);
 		return server;
 	});
 	// `update` resolved, so `change` ran and set it.

@@ -9,7 +9,30 @@ type JsonObject = Record<string, unknown>;
 const migrations: ReadonlyArray<(file: JsonObject) => JsonObject> = [
 	// 0 -> 1: the same servers, now with a version.
 	file => ({...file, version: 1, servers: file['servers'] ?? {}}),
+	// 1 -> 2: keyed by name, not MCP URL, so that one URL can hold several logins (accounts).
+	file => ({...file, version: 2, servers: isObject(file['servers']) ? byName(file['servers']) : file['servers']}),
 ];
+
+/**
+ * Servers keyed by their names. Version 1 kept names unique by habit only: a name met twice gets a
+ * suffix (`-2`, `-3`…) so neither login is lost. Entries that are not servers keep their place, for
+ * the check after migrating to refuse them as it would any.
+ */
+function byName(entries: JsonObject): JsonObject {
+	const servers: JsonObject = {};
+	for (const [key, entry] of Object.entries(entries)) {
+		if (!isSavedServer(entry)) {
+			servers[key] = entry;
+			continue;
+		}
+
+		let {name} = entry;
+		for (let n = 2; name in servers; n++) name = `${entry.name}-${n}`;
+		servers[name] = {...entry, name};
+	}
+
+	return servers;
+}
 
 /** The version this build writes, and the newest it can read. */
 export const storeVersion = migrations.length;
@@ -76,7 +99,8 @@ export function parseStoreFile(text: string): ParsedStoreFile {
 	if (!isObject(servers)) return {kind: 'unreadable', reason: '`servers` is not an object'};
 	const bad = Object.keys(servers).find(key => !isSavedServer(servers[key]));
 	if (bad !== undefined) return {kind: 'unreadable', reason: `\`servers\` has an entry that is not a saved server (${JSON.stringify(bad)})`};
-	return {kind: 'current', file: {servers: servers as Record<string, SavedServer>, rest}, migratedFrom: version < storeVersion ? version : undefined};
+	// A hand-edited key that is not its server's name: the name is what every command looks up.
+	return {kind: 'current', file: {servers: byName(servers) as Record<string, SavedServer>, rest}, migratedFrom: version < storeVersion ? version : undefined};
 }
 
 export function serializeStoreFile(file: StoreFile): JsonObject {

@@ -71,9 +71,9 @@ export async function keepFresh(store: ServerStore, server: SavedServer, options
 		return {server, refreshed: false};
 	}
 
-	return store.exclusively(server.mcpUrl, async () => {
+	return store.exclusively(server.name, async () => {
 		// Read again now that it is our turn: another process may have refreshed while we waited.
-		const current = store.find(server.mcpUrl) ?? server;
+		const current = store.find(server.name) ?? server;
 		const tokens = requireTokens(current);
 		if (tokens.accessToken !== held.accessToken && whyRefresh(current, tokens, {...options, force: false, rejected: false}) === undefined) {
 			options.onEvent?.({type: 'refreshed-elsewhere', tokens});
@@ -90,7 +90,7 @@ export async function keepFresh(store: ServerStore, server: SavedServer, options
 			throw await refreshFailed(store, current, error, options.logInAgain ?? `mcp-auth-wizard reauthorize ${current.name}`);
 		}
 
-		const saved = (await recordTokens(store, current.mcpUrl, fresh)) ?? {...current, tokens: fresh};
+		const saved = (await recordTokens(store, current.name, fresh)) ?? {...current, tokens: fresh};
 		options.onEvent?.({type: 'refreshed', tokens: fresh});
 		return {server: saved, refreshed: true};
 	});
@@ -105,7 +105,7 @@ async function refreshFailed(store: ServerStore, server: SavedServer, error: unk
 	if (!isRevokedGrant(error) || !(error instanceof WizardError)) return error;
 	let hint: string;
 	try {
-		const cleared = await recordRefreshFailure(store, server.mcpUrl, error);
+		const cleared = await recordRefreshFailure(store, server.name, error);
 		hint = cleared ? `The refresh token is expired or revoked, so the saved tokens were cleared (the client registration is kept): ${logInAgain}.` : `The refresh token is expired or revoked: ${logInAgain}.`;
 	} catch (storeError) {
 		hint = `The refresh token is expired or revoked: ${logInAgain}. The saved tokens could not be cleared: ${storeError instanceof Error ? storeError.message : String(storeError)}.`;

@@ -5,7 +5,7 @@ import type {AuthorizationServerMetadata} from '../core/metadata.js';
 import type {RegistrationRequest} from '../core/registration.js';
 import type {TokenSet} from '../core/tokens.js';
 
-/** One MCP server the user logged in to, keyed by its URL. */
+/** One login to an MCP server, keyed by its name: a URL may hold several (accounts). */
 export type SavedServer = {
 	readonly name: string;
 	readonly mcpUrl: string;
@@ -41,22 +41,23 @@ export type ServerStore = {
 	readonly notices: readonly string[];
 	/** The servers on disk now (the last ones read if the file has turned unreadable), by name. */
 	list(): SavedServer[];
-	/** A saved server by name, or by MCP URL. */
+	/** A saved server by name, or by MCP URL when that URL has one login (undefined when it has several). */
 	find(nameOrUrl: string): SavedServer | undefined;
 	/**
 	 * Read-modify-write of one server under an inter-process lock: `change` gets the server as it is on
 	 * disk NOW (another process may have saved since we opened the store) and returns the new value, or
-	 * undefined to remove it. Resolves with the new value. Rejects with a WizardError('store') when the
+	 * undefined to remove it; a new value under another name renames it (refused when that name is taken).
+	 * Resolves with the new value. Rejects with a WizardError('store') when the
 	 * file cannot be written (permissions, a newer format, a lock held too long); nothing saved is lost.
 	 */
-	update(mcpUrl: string, change: (current: SavedServer | undefined) => SavedServer | undefined): Promise<SavedServer | undefined>;
-	/** Saves `server` under its MCP URL, replacing the one saved there. */
+	update(name: string, change: (current: SavedServer | undefined) => SavedServer | undefined): Promise<SavedServer | undefined>;
+	/** Saves `server` under its name, replacing the one saved there. */
 	save(server: SavedServer): Promise<void>;
 	/** Whether there was a server to remove. */
-	remove(mcpUrl: string): Promise<boolean>;
+	remove(name: string): Promise<boolean>;
 	/**
 	 * Runs `body` while no other process (or call) runs one for the same server: one refresh of its
 	 * tokens at a time, since a rotated refresh token used twice loses the grant (RFC 9700 4.14.2).
 	 */
-	exclusively<T>(mcpUrl: string, body: () => Promise<T>): Promise<T>;
+	exclusively<T>(name: string, body: () => Promise<T>): Promise<T>;
 };

@@ -10,6 +10,8 @@ import type {Exchange} from '../core/http.js';
 import type {WizardServices} from './services.js';
 import {clientWayOf, loginTarget} from './login-state.js';
 import {sameResource} from '../core/urls.js';
+import {uniqueServerName} from '../store/saved-server.js';
+import type {SavedServer} from '../store/types.js';
 import {assertNever} from '../core/errors.js';
 import {type Step, canGoBack, initialState, reducer} from './state.js';
 import {useInterruptKey} from './use-interrupt-key.js';
@@ -138,6 +140,13 @@ function Trace({exchanges, height, onClose, onQuit}: {readonly exchanges: readon
 }
 
 /** The guided login: one reducer over the steps, effects in hooks, one screen at a time. */
+/** What a new login to a server saved already does to its saved logins: adds one as `name`, or replaces that one. */
+function loginNote(logins: readonly SavedServer[], name: string): string {
+	if (logins.some(login => login.name === name)) return `Saved already as "${name}": this login replaces its client and tokens.`;
+	const saved = logins.length === 1 ? `as "${logins[0]!.name}"` : `${logins.length} times`;
+	return `Saved already ${saved}: this login is added as "${name}" (to log in to a saved one again: Esc, then a on it).`;
+}
+
 export function App({services, initialUrl, banner}: AppProps) {
 	const [state, dispatch] = useReducer(reducer, {url: initialUrl, servers: services.store.list()}, initialState);
 	const {exit} = useApp();
@@ -163,17 +172,18 @@ export function App({services, initialUrl, banner}: AppProps) {
 	// The keys every screen offers (see useSharedKeys); each screen's keymap says when they apply.
 	const shared = useMemo<SharedKeys>(() => ({back: back ? () => dispatch({type: 'back'}) : undefined, quit: () => exit(), trace: () => dispatch({type: 'trace-toggled'})}), [back]);
 	const way = clientWayOf(state.step);
-	// A new login to a server saved already replaces its login (one a server): said while it is still an
-	// easy step back (up to the scopes), and not for its own step-up or a re-authorization.
+	// A new login to a server saved already is saved beside it, as another login (--name's may replace
+	// one): said while it is still an easy step back (up to the scopes), not for a re-authorization or step-up.
 	const target = ['discovery', 'metadata', 'scopes'].includes(state.step.name) ? loginTarget(state.step) : undefined;
 	const stepUp = state.step.name === 'scopes' && state.step.stepUpTool !== undefined;
-	const replaced = target && !target.reauth && !stepUp ? state.servers.find(server => sameResource(server.mcpUrl, target.url)) : undefined;
+	const logins = target && !target.reauth && !stepUp ? state.servers.filter(server => sameResource(server.mcpUrl, target.url)) : [];
+	const saving = logins.length === 0 ? undefined : loginNote(logins, services.options.name ?? uniqueServerName(state.servers, logins[0]!.mcpUrl));
 	// A re-authorization that reuses the saved client has no client screen: said where it would be.
 	const reused = state.step.name === 'login' && state.step.from.name === 'reused' ? state.step.client.clientId : undefined;
 	// The lines above the step, as many rows as the terminal wraps them into: the step gets the rest.
 	const notes = [
 		...(way ? [{text: `Client: ${clientWayLabels[way]}, ${wayReason(state.step, way, services)}.`, dim: true}] : []),
-		...(replaced ? [{text: `Saved already as "${replaced.name}": this login replaces it. To log in to it again instead, go back to the saved servers (Esc) and press a there.`, dim: false}] : []),
+		...(saving ? [{text: saving, dim: false}] : []),
 		...(reused === undefined ? [] : [{text: `Client: ${reused}, saved with this server, logs in again: no new registration.`, dim: true}]),
 	];
 

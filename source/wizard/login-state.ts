@@ -16,8 +16,8 @@ import type {Step} from './state.js';
  * happens on them.
  */
 
-/** A re-authorization of a saved server: its URL, and the scopes of its last login to start from. */
-export type Reauthorization = {readonly mcpUrl: string; readonly scopes: readonly string[]};
+/** A re-authorization of a saved login: its name, and the scopes of its last login to start from. */
+export type Reauthorization = {readonly name: string; readonly scopes: readonly string[]};
 
 /** One discovery request: running while `attempt` is undefined. */
 export type DiscoveryRow = {
@@ -40,6 +40,8 @@ export type ScopesStep = {
 	readonly clientName?: string;
 	/** A step-up login: the tool the server refused, called again once the login has its tokens. */
 	readonly stepUpTool?: string;
+	/** The saved login this login logs in to again (its name): a step-up's, or a login again after a refused refresh token. */
+	readonly account?: string;
 };
 
 /** No way to get a client id but asking the user (MCP 2025-11-25, Client Registration Approaches: else prompt the user): a client id, then its secret. */
@@ -168,6 +170,14 @@ export function startingUrlStep(input: string): Step {
 
 		return {name: 'url', input: shown, error: `${error.message}. ${error.hint}`};
 	}
+}
+
+/**
+ * The saved login a login is saved as: the one it re-authorizes, steps up or logs in to again, else
+ * --name's; undefined for a new one (named after the host), so a new login never replaces another.
+ */
+export function saveAs(scopes: ScopesStep, name: string | undefined): string | undefined {
+	return scopes.account ?? scopes.metadata.reauth?.name ?? name;
 }
 
 /** The MCP server a login step logs in to, and whether it is a saved server's re-authorization; undefined off the login. */

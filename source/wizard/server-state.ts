@@ -30,7 +30,8 @@ export type ServersStep = {readonly name: 'servers'; readonly selection?: string
 /** One saved server's screen, and what is asked or under way on it. */
 export type ServerStep = {
 	readonly name: 'server';
-	readonly mcpUrl: string;
+	/** The saved login's name (a URL may hold several). */
+	readonly serverName: string;
 	readonly view: ServerView;
 	readonly activity: ServerActivity;
 	readonly confirming?: ConfirmableAction;
@@ -41,7 +42,7 @@ export type ServerStep = {
 
 /** What happens on the saved-server list and a saved server's screen. */
 export type ServerStepAction =
-	| {readonly type: 'server-opened'; readonly mcpUrl: string}
+	| {readonly type: 'server-opened'; readonly serverName: string}
 	| {readonly type: 'server-add'}
 	| {readonly type: 'server-action'; readonly action: ServerAction}
 	| {readonly type: 'server-view'; readonly view: ServerView}
@@ -54,8 +55,8 @@ export type ServerStepAction =
 	| {readonly type: 'server-export-done'; readonly message: string}
 	| {readonly type: 'server-removed'; readonly message: string};
 
-export function serverStep(mcpUrl: string): ServerStep {
-	return {name: 'server', mcpUrl, view: 'summary', activity: {kind: 'idle'}, renaming: false};
+export function serverStep(serverName: string): ServerStep {
+	return {name: 'server', serverName, view: 'summary', activity: {kind: 'idle'}, renaming: false};
 }
 
 function serverAction(step: ServerStep, action: ServerAction): Step {
@@ -93,7 +94,7 @@ function serverAction(step: ServerStep, action: ServerAction): Step {
 export function reduceServerStep(step: Step, action: ServerStepAction): Step {
 	switch (action.type) {
 		case 'server-opened': {
-			return step.name === 'servers' ? serverStep(action.mcpUrl) : step;
+			return step.name === 'servers' ? serverStep(action.serverName) : step;
 		}
 
 		case 'server-add': {
@@ -129,7 +130,10 @@ export function reduceServerStep(step: Step, action: ServerStepAction): Step {
 		}
 
 		case 'server-activity': {
-			return step.name === 'server' ? {...step, activity: action.activity, pending: undefined} : step;
+			if (step.name !== 'server') return step;
+			// Renamed: the screen follows the login to its new name.
+			const renamed = step.pending?.kind === 'rename' && action.activity.kind === 'done' ? step.pending.name : undefined;
+			return {...step, serverName: renamed ?? step.serverName, activity: action.activity, pending: undefined};
 		}
 
 		case 'server-removed': {

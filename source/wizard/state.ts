@@ -59,12 +59,12 @@ function previousStep(step: Step, home: boolean): Step | undefined {
 		}
 
 		case 'server': {
-			return {name: 'servers', selection: step.mcpUrl};
+			return {name: 'servers', selection: step.serverName};
 		}
 
 		case 'discovery':
 		case 'metadata': {
-			return step.reauth ? serverStep(step.reauth.mcpUrl) : {name: 'url', input: step.url};
+			return step.reauth ? serverStep(step.reauth.name) : {name: 'url', input: step.url};
 		}
 
 		case 'scopes': {
@@ -93,7 +93,7 @@ function previousStep(step: Step, home: boolean): Step | undefined {
 		}
 
 		case 'tokens': {
-			return list(step.login.from.scopes.metadata.discovery.mcpUrl);
+			return list(step.saved?.kind === 'saved' ? step.saved.name : undefined);
 		}
 
 		default: {
@@ -209,9 +209,9 @@ export function reducer(state: WizardState, action: Action): WizardState {
 		case 'server-action': {
 			// Re-authorization starts the wizard again at discovery, from the saved server's scopes.
 			if (state.step.name === 'server' && action.action === 'reauthorize') {
-				const {mcpUrl} = state.step;
-				const saved = state.servers.find(server => server.mcpUrl === mcpUrl);
-				return {...state, step: {name: 'discovery', url: mcpUrl, rows: [], reauth: {mcpUrl, scopes: saved?.scopes ?? []}}};
+				const {serverName} = state.step;
+				const saved = state.servers.find(server => server.name === serverName);
+				return saved ? {...state, step: {name: 'discovery', url: saved.mcpUrl, rows: [], reauth: {name: saved.name, scopes: saved.scopes}}} : state;
 			}
 
 			return {...state, step: reduceStep(state.step, action)};

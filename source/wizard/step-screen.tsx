@@ -193,11 +193,11 @@ export function StepScreen({state, dispatch, services, height, login, print}: {
 		}
 
 		case 'servers': {
-			return <ServersScreen servers={state.servers} notices={[]} initialSelection={step.selection} height={height} onOpen={mcpUrl => dispatch({type: 'server-opened', mcpUrl})} onAdd={() => dispatch({type: 'server-add'})} />;
+			return <ServersScreen servers={state.servers} notices={[]} initialSelection={step.selection} height={height} onOpen={serverName => dispatch({type: 'server-opened', serverName})} onAdd={() => dispatch({type: 'server-add'})} />;
 		}
 
 		case 'server': {
-			const server = state.servers.find(saved => saved.mcpUrl === step.mcpUrl);
+			const server = state.servers.find(saved => saved.name === step.serverName);
 			if (!server) return <Pending text="This server is no longer saved." />;
 			const exports = exportActions(server, step, dispatch, services, print);
 			return (

@@ -56,11 +56,16 @@ export type TokenAction =
 	| {readonly type: 'tool-call-closed'}
 	| {readonly type: 'step-up-accepted'};
 
+const savedName = (step: TokensStep) => (step.saved?.kind === 'saved' ? step.saved.name : undefined);
+
 /** Applies a token-screen action to the token step; one for another step (a late effect) is ignored. */
 export function reduceTokenStep(step: Step, action: TokenAction): Step {
 	switch (action.type) {
 		case 'login-again': {
-			return step.name === 'tokens' && step.refresh.kind === 'failed' && step.refresh.revoked ? newAttempt(step.login) : step;
+			if (step.name !== 'tokens' || step.refresh.kind !== 'failed' || !step.refresh.revoked) return step;
+			// Saved again as the same login, not beside it.
+			const login = newAttempt(step.login);
+			return {...login, from: {...login.from, scopes: {...login.from.scopes, account: savedName(step)}}};
 		}
 
 		case 'saved': {
@@ -124,7 +129,7 @@ export function reduceTokenStep(step: Step, action: TokenAction): Step {
 			const selected = step.call.stepUpScopes;
 			const options = [...scopes.options, ...selected.filter(scope => !scopes.options.some(option => option.scope === scope)).map(scope => ({scope, sources: ['challenge' as const]}))];
 			// The refused call is made again once the new login has its tokens.
-			return {...scopes, options, selected, reason: 'your scopes and the ones the server asked for (step-up)', adding: false, stepUpTool: step.call.tool};
+			return {...scopes, options, selected, reason: 'your scopes and the ones the server asked for (step-up)', adding: false, stepUpTool: step.call.tool, account: savedName(step)};
 		}
 
 		default: {

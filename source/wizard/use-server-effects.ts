@@ -28,7 +28,7 @@ export function useClientCheck(step: Step, servers: readonly SavedServer[], disp
 		const current = latest.current.checking;
 		if (!current) return;
 		const controller = new AbortController();
-		const saved = latest.current.servers.find(server => server.mcpUrl === current.reauth.mcpUrl);
+		const saved = latest.current.servers.find(server => server.name === current.reauth.name);
 		const {discovery} = current.scopes.metadata;
 		const issuer = discovery.authorizationServer?.issuer ?? '';
 		(async () => {
@@ -60,16 +60,16 @@ export function useServerActions(step: Step, dispatch: Dispatch<Action>, service
 	const server: ServerStep | undefined = step.name === 'server' ? step : undefined;
 	const busy = server?.activity.kind === 'busy' ? server.activity.action : undefined;
 	const pending = server?.pending;
-	const mcpUrl = server?.mcpUrl;
+	const serverName = server?.serverName;
 	const reload = () => dispatch({type: 'servers-loaded', servers: services.store.list()});
 
 	useEffect(() => {
-		if (!busy || !mcpUrl) return;
+		if (!busy || !serverName) return;
 		const controller = new AbortController();
 		const {signal} = controller;
 		(async () => {
-			const saved = services.store.find(mcpUrl);
-			if (!saved?.tokens || !saved.client) throw new WizardError(busy === 'refresh' ? 'refresh' : 'mcp-check', `${saved?.name ?? mcpUrl} has no tokens`, 'Press a to log in again (re-authorize).');
+			const saved = services.store.find(serverName);
+			if (!saved?.tokens || !saved.client) throw new WizardError(busy === 'refresh' ? 'refresh' : 'mcp-check', `${saved?.name ?? serverName} has no tokens`, 'Press a to log in again (re-authorize).');
 			// The token keeper refreshes (one process at a time), and before a check too when the token has
 			// expired or is about to, and once after a 401.
 			const keeping = keeperOptions(services, signal, 'press a to re-authorize');
@@ -79,8 +79,8 @@ export function useServerActions(step: Step, dispatch: Dispatch<Action>, service
 				return 'Refreshed.';
 			}
 
-			const {result} = await withFreshToken(services.store, saved, keeping, async current => services.core.checkMcp(mcpUrl, requireTokens(current).accessToken, {http: services.http, signal}));
-			await recordCheck(services.store, mcpUrl, result);
+			const {result} = await withFreshToken(services.store, saved, keeping, async current => services.core.checkMcp(current.mcpUrl, requireTokens(current).accessToken, {http: services.http, signal}));
+			await recordCheck(services.store, saved.name, result);
 			if (!result.ok) throw new WizardError('mcp-check', `MCP check failed: ${result.message}`, result.hint);
 			return `MCP check passed: ${result.serverName} ${result.serverVersion}, ${result.toolCount} tools.`;
 		})().then(
@@ -96,17 +96,16 @@ export function useServerActions(step: Step, dispatch: Dispatch<Action>, service
 			},
 		);
 		return () => controller.abort();
-	}, [busy, mcpUrl]);
+	}, [busy, serverName]);
 
 	useEffect(() => {
-		if (!pending || !mcpUrl) return;
-		const name = services.store.find(mcpUrl)?.name ?? mcpUrl;
+		if (!pending || !serverName) return;
 		services.store
-			.update(mcpUrl, current => current && applyChange(current, pending))
+			.update(serverName, current => current && applyChange(current, pending))
 			.then(
 				() => {
 					reload();
-					const message = changeDone(pending, name);
+					const message = changeDone(pending, serverName);
 					dispatch(pending.kind === 'remove' ? {type: 'server-removed', message} : {type: 'server-activity', activity: {kind: 'done', message}});
 				},
 				(error: unknown) => dispatch({type: 'server-activity', activity: {kind: 'failed', error: toErrorInfo(error)}}),

@@ -15,7 +15,7 @@ import type {SavedServer} from '../store/types.js';
 import {checkClientMetadataDocument, clientForDocument} from '../core/client-metadata-document.js';
 import type {WizardServices} from './services.js';
 import {keeperOptions} from './use-server-effects.js';
-import type {ClientStep, LoginStep, ScopesStep} from './login-state.js';
+import {type ClientStep, type LoginStep, type ScopesStep, saveAs} from './login-state.js';
 import {type Action, type Step, toErrorInfo} from './state.js';
 import type {TokensStep} from './token-state.js';
 
@@ -304,7 +304,8 @@ function thisLoginsExchanges(exchanges: readonly Exchange[]): readonly Exchange[
  */
 function shownServer(services: WizardServices, current: TokensStep): SavedServer {
 	const context = loginContext(current.login.from);
-	const saved = services.store.find(context.mcpUrl) ?? savedServerOf(services.store, {...context, client: current.login.client, registration: current.login.registration, tokens: current.tokens}, undefined, services.options.name);
+	const name = current.saved?.kind === 'saved' ? current.saved.name : undefined;
+	const saved = (name === undefined ? undefined : services.store.find(name)) ?? savedServerOf({...context, client: current.login.client, registration: current.login.registration, tokens: current.tokens}, undefined, name ?? '(not saved)');
 	return {...saved, tokens: current.tokens};
 }
 
@@ -321,7 +322,7 @@ export function useTokenLifecycle(step: Step, dispatch: Dispatch<Action>, servic
 		const current = latest.current;
 		if (!current || !tokens || current.saved?.kind === 'saved') return;
 		const context = loginContext(current.login.from);
-		saveLogin(services.store, {...context, client: current.login.client, registration: current.login.registration, tokens, trace: thisLoginsExchanges(services.http.exchanges)}, services.options.name).then(
+		saveLogin(services.store, {...context, client: current.login.client, registration: current.login.registration, tokens, trace: thisLoginsExchanges(services.http.exchanges)}, saveAs(current.login.from.scopes, services.options.name)).then(
 			saved => {
 				dispatch({type: 'saved', name: saved.name, path: services.store.path});
 				dispatch({type: 'servers-loaded', servers: services.store.list()});
@@ -361,7 +362,7 @@ export function useTokenLifecycle(step: Step, dispatch: Dispatch<Action>, servic
 			if (refreshed) keeper.refreshed(server);
 			dispatch({type: 'check-finished', result});
 			// Saved with the server, and read again, so that its details show it.
-			recordCheck(services.store, mcpUrl, result).then(
+			recordCheck(services.store, server.name, result).then(
 				() => dispatch({type: 'servers-loaded', servers: services.store.list()}),
 				(error: unknown) => dispatch({type: 'save-failed', message: toErrorInfo(error).message}),
 			);

@@ -86,3 +86,8 @@ export const loginTrace: readonly Exchange[] = [
 		response: {headers: {}, body: '{}'},
 	},
 ];
+
+/** The one login of `mcpUrl` in a store file as read from disk (keyed by name); the object itself, to change and write back. */
+export function loginIn<T extends {mcpUrl: string}>(file: {servers: Record<string, T>}, mcpUrl: string): T | undefined {
+	return Object.values(file.servers).find(server => server.mcpUrl === mcpUrl);
+}

@@ -17,7 +17,7 @@ const expected = readExpected();
 const recorded: Record<string, Observed> = {};
 
 const seed = fastmailServer();
-const seedFile = `${JSON.stringify({version: 1, servers: {[seed.mcpUrl]: seed}}, null, '\t')}\n`;
+const seedFile = `${JSON.stringify({version: 2, servers: {[seed.name]: seed}}, null, '\t')}\n`;
 const isRoot = process.getuid?.() === 0;
 const repositoryRoot = join(dirname(cliPath), '..');
 
@@ -80,7 +80,7 @@ function toolsFor(home: string): {tools: CaseTools; closeAll(): Promise<void>; s
 		},
 		saveServer(server) {
 			const file = JSON.parse(readFileSync(join(home, 'servers.json'), 'utf8')) as {servers: Record<string, unknown>};
-			file.servers[server.mcpUrl] = server;
+			file.servers[server.name] = server;
 			writeFileSync(join(home, 'servers.json'), JSON.stringify(file), {mode: 0o600});
 		},
 		async closedPort() {
@@ -150,7 +150,7 @@ function expectStore(store: StoreAfter, home: string, before: string): void {
 		case 'the new server saved, its check failed':
 		case 'both new servers saved': {
 			const {servers} = storeOf(home);
-			expect(servers[seed.mcpUrl]).toEqual(seed);
+			expect(servers[seed.name]).toEqual(seed);
 			const added = Object.values(servers).filter(server => server.name !== seed.name);
 			expect(added).toHaveLength(store === 'both new servers saved' ? 2 : 1);
 			for (const server of added) expect(server.tokens).toBeDefined();
@@ -162,7 +162,7 @@ function expectStore(store: StoreAfter, home: string, before: string): void {
 			const chain = Object.values(storeOf(home).servers).find(server => server.name === 'chain')!;
 			expect(chain.tokens).toBeUndefined();
 			expect(chain.client).toBeDefined();
-			expect(storeOf(home).servers[seed.mcpUrl]).toEqual(seed);
+			expect(storeOf(home).servers[seed.name]).toEqual(seed);
 			break;
 		}
 

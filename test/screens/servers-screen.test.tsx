@@ -102,19 +102,19 @@ it('opens the server under the cursor on Enter', async () => {
 	const {lastFrame, stdin, unmount} = await render(<ServersScreen {...props({onOpen})}/>);
 	await frameWith(lastFrame, 'Saved servers');
 	await press(stdin, keys.enter);
-	expect(onOpen).toHaveBeenLastCalledWith(servers[0]!.mcpUrl);
+	expect(onOpen).toHaveBeenLastCalledWith(servers[0]!.name);
 	await press(stdin, keys.down, keys.down, keys.enter);
-	expect(onOpen).toHaveBeenLastCalledWith(servers[2]!.mcpUrl);
+	expect(onOpen).toHaveBeenLastCalledWith(servers[2]!.name);
 	unmount();
 });
 
 it('starts with the cursor on the initial selection', async () => {
 	const onOpen = vi.fn();
-	const {lastFrame, stdin, unmount} = await render(<ServersScreen {...props({onOpen, initialSelection: servers[3]!.mcpUrl})}/>);
+	const {lastFrame, stdin, unmount} = await render(<ServersScreen {...props({onOpen, initialSelection: servers[3]!.name})}/>);
 	const frame = await frameWith(lastFrame, 'Saved servers');
 	expect(frame.split('\n').find(row => row.includes('❯'))).toContain(servers[3]!.name);
 	await press(stdin, keys.enter);
-	expect(onOpen).toHaveBeenCalledExactlyOnceWith(servers[3]!.mcpUrl);
+	expect(onOpen).toHaveBeenCalledExactlyOnceWith(servers[3]!.name);
 	unmount();
 });
 

@@ -24,8 +24,8 @@ it('keeps every server when four processes save 15 each at the same time, and th
 	}
 
 	const file = JSON.parse(readFileSync(storeFile(), 'utf8')) as {version: number; servers: Record<string, unknown>};
-	expect(file.version).toBe(1);
-	const expected = [0, 1, 2, 3].flatMap(worker => Array.from({length: 15}, (_, i) => `https://w${worker}-s${i}.example/mcp`));
+	expect(file.version).toBe(2);
+	const expected = [0, 1, 2, 3].flatMap(worker => Array.from({length: 15}, (_, i) => `w${worker}-s${i}.example`));
 	expect(Object.keys(file.servers).sort()).toEqual(expected.sort());
 	expect(statSync(storeFile()).mode & 0o777).toBe(0o600);
 	expect(statSync(home.path).mode & 0o777).toBe(0o700);
@@ -38,7 +38,7 @@ it('loses no update when three processes change the same server at the same time
 	for (const run of runs) expect(parseRun(run.stdout)).toMatchObject({ok: true});
 
 	const file = JSON.parse(readFileSync(storeFile(), 'utf8')) as {servers: Record<string, {scopes: string[]}>};
-	const {scopes} = file.servers['https://shared.example/mcp']!;
+	const {scopes} = file.servers['shared.example']!;
 	expect(scopes).toHaveLength(60);
 	expect(new Set(scopes).size).toBe(60);
 	// Each process's own changes are in the order it made them.

@@ -30,7 +30,7 @@ describe('saving', () => {
 		expect(store.notices).toEqual([]);
 		expect(store.list()).toEqual([]);
 		await store.save(alpha);
-		expect(JSON.parse(readFileSync(store.path, 'utf8'))).toEqual({version: 1, servers: {[alpha.mcpUrl]: alpha}});
+		expect(JSON.parse(readFileSync(store.path, 'utf8'))).toEqual({version: 2, servers: {[alpha.name]: alpha}});
 		expect(statSync(store.path).mode & 0o777).toBe(0o600);
 		expect(statSync(join(home.path, 'new', 'home')).mode & 0o777).toBe(0o700);
 		expect(store.find('alpha')).toEqual(alpha);
@@ -49,10 +49,10 @@ describe('saving', () => {
 		const store = openConfStore({home: home.path});
 		await store.save(alpha);
 		await store.save(beta);
-		expect(await store.remove(alpha.mcpUrl)).toBe(true);
-		expect(Object.keys(onDisk().servers)).toEqual([beta.mcpUrl]);
+		expect(await store.remove(alpha.name)).toBe(true);
+		expect(Object.keys(onDisk().servers)).toEqual([beta.name]);
 		const before = statSync(storeFile()).mtimeMs;
-		expect(await store.remove(alpha.mcpUrl)).toBe(false);
+		expect(await store.remove(alpha.name)).toBe(false);
 		expect(statSync(storeFile()).mtimeMs).toBe(before);
 	});
 
@@ -63,14 +63,14 @@ describe('saving', () => {
 		await second.save(beta);
 
 		let seen: unknown;
-		const result = await first.update(alpha.mcpUrl, current => {
+		const result = await first.update(alpha.name, current => {
 			seen = current;
 			return current && {...current, scopes: [...current.scopes, 'offline_access']};
 		});
 		expect(seen).toEqual(alpha);
 		expect(result?.scopes).toEqual(['mcp', 'offline_access']);
 		await first.save(savedServer('https://gamma.example/mcp'));
-		expect(Object.keys(onDisk().servers).sort()).toEqual([alpha.mcpUrl, beta.mcpUrl, 'https://gamma.example/mcp']);
+		expect(Object.keys(onDisk().servers).sort()).toEqual(['alpha', 'beta', 'gamma.example']);
 		// And list() reads the file, not what the store had when it opened.
 		expect(second.list().map(server => server.name)).toEqual(['alpha', 'beta', 'gamma.example']);
 	});
@@ -80,7 +80,7 @@ describe('saving', () => {
 		await store.save(alpha);
 		const before = readFileSync(storeFile(), 'utf8');
 		await expect(
-			store.update(alpha.mcpUrl, () => {
+			store.update(alpha.name, () => {
 				throw new Error('changed my mind');
 			}),
 		).rejects.toThrow('changed my mind');
@@ -89,18 +89,57 @@ describe('saving', () => {
 	});
 });
 
+describe('several logins of one server (accounts)', () => {
+	const work = savedServer('https://mail.example/mcp', {name: 'work'});
+	const personal = savedServer('https://mail.example/mcp', {name: 'personal', tokens: undefined});
+
+	it('keeps each under its name; the URL finds one only while it has one login', async () => {
+		const store = openConfStore({home: home.path});
+		await store.save(work);
+		expect(store.find('https://mail.example/mcp')).toEqual(work);
+		await store.save(personal);
+		expect(store.list().map(server => server.name)).toEqual(['personal', 'work']);
+		expect(store.find('work')).toEqual(work);
+		expect(store.find('personal')).toEqual(personal);
+		expect(store.find('https://mail.example/mcp')).toBeUndefined();
+		expect(await store.remove('personal')).toBe(true);
+		expect(store.find('https://mail.example/mcp')).toEqual(work);
+	});
+
+	it('renames under the lock, and refuses a name another login has, changing nothing', async () => {
+		const store = openConfStore({home: home.path});
+		await store.save(work);
+		await store.save(personal);
+		await store.save(alpha);
+		await expect(store.update('work', current => current && {...current, name: 'alpha'})).rejects.toMatchObject({step: 'store', message: expect.stringContaining('called "alpha" already')});
+		expect(Object.keys(onDisk().servers).sort()).toEqual(['alpha', 'personal', 'work']);
+		await store.update('work', current => current && {...current, name: 'office'});
+		expect(Object.keys(onDisk().servers).sort()).toEqual(['alpha', 'office', 'personal']);
+		expect(store.find('office')?.tokens).toEqual(work.tokens);
+	});
+});
+
 describe('versions', () => {
 	it('migrates a file without a version (version 0) and writes it back, keeping what it does not know', () => {
-		writeStore({servers: {[alpha.mcpUrl]: alpha}, note: 'kept'});
+		writeStore({servers: {[alpha.name]: alpha}, note: 'kept'});
 		const store = openConfStore({home: home.path});
 		expect(store.notices).toEqual([]);
 		expect(store.list()).toEqual([alpha]);
-		expect(onDisk()).toEqual({version: 1, servers: {[alpha.mcpUrl]: alpha}, note: 'kept'});
+		expect(onDisk()).toEqual({version: 2, servers: {[alpha.name]: alpha}, note: 'kept'});
 		expect(statSync(storeFile()).mode & 0o777).toBe(0o600);
 	});
 
+	it('migrates version 1 (keyed by URL) to keys by name, a name met twice made unique so neither login is lost', () => {
+		const twin = savedServer('https://twin.example/mcp', {name: 'alpha'});
+		writeStore({version: 1, servers: {[alpha.mcpUrl]: alpha, [twin.mcpUrl]: twin}});
+		const store = openConfStore({home: home.path});
+		expect(store.notices).toEqual([]);
+		expect(onDisk()).toEqual({version: 2, servers: {alpha, 'alpha-2': {...twin, name: 'alpha-2'}}});
+		expect(store.find('alpha-2')?.mcpUrl).toBe(twin.mcpUrl);
+	});
+
 	it('opens a file of a newer version read-only: listed, never rewritten, and saving says to upgrade', async () => {
-		const newer = `${JSON.stringify({version: 7, servers: {[alpha.mcpUrl]: {...alpha, futureField: {x: 1}}}, futureTopLevel: true}, undefined, 2)}\n`;
+		const newer = `${JSON.stringify({version: 7, servers: {[alpha.name]: {...alpha, futureField: {x: 1}}}, futureTopLevel: true}, undefined, 2)}\n`;
 		writeStore(newer);
 		const mtime = statSync(storeFile()).mtimeMs;
 
@@ -113,7 +152,7 @@ describe('versions', () => {
 		const saving = store.save(beta);
 		await expect(saving).rejects.toBeInstanceOf(WizardError);
 		await expect(saving).rejects.toMatchObject({step: 'store', message: expect.stringContaining('upgrade mcp-auth-wizard')});
-		await expect(store.remove(alpha.mcpUrl)).rejects.toThrow(/upgrade mcp-auth-wizard/);
+		await expect(store.remove(alpha.name)).rejects.toThrow(/upgrade mcp-auth-wizard/);
 		expect(readFileSync(storeFile(), 'utf8')).toBe(newer);
 		expect(statSync(storeFile()).mtimeMs).toBe(mtime);
 		expect(leftovers(home.path)).toEqual([]);
@@ -122,9 +161,9 @@ describe('versions', () => {
 	it('refuses to save when a newer version wrote the file after this store opened it', async () => {
 		const store = openConfStore({home: home.path});
 		await store.save(alpha);
-		writeStore({version: 2, servers: {}});
+		writeStore({version: 3, servers: {}});
 		await expect(store.save(beta)).rejects.toMatchObject({step: 'store', message: expect.stringContaining('newer mcp-auth-wizard')});
-		expect(onDisk()).toEqual({version: 2, servers: {}});
+		expect(onDisk()).toEqual({version: 3, servers: {}});
 	});
 });
 
@@ -147,7 +186,7 @@ describe('a file that cannot be read', () => {
 				expect.stringMatching(new RegExp(`^Your saved servers file could not be read \\(.+\\); it was moved to ${join(home.path, aside!).replaceAll('.', '\\.')}\\. Nothing was deleted: fix it and move it back, or log in again\\.$`)),
 			]);
 			await store.save(alpha);
-			expect(onDisk().servers).toEqual({[alpha.mcpUrl]: alpha});
+			expect(onDisk().servers).toEqual({[alpha.name]: alpha});
 		});
 	}
 
@@ -162,7 +201,7 @@ describe('a file that cannot be read', () => {
 		await store.save(alpha);
 		writeStore('not json');
 		await store.save(beta);
-		expect(onDisk().servers).toEqual({[beta.mcpUrl]: beta});
+		expect(onDisk().servers).toEqual({[beta.name]: beta});
 		expect(leftovers(home.path)).toEqual([expect.stringMatching(/^servers\.json\.corrupt-/)]);
 		expect(store.notices).toEqual([expect.stringContaining('Your saved servers file could not be read (not valid JSON)')]);
 	});
@@ -178,7 +217,7 @@ describe('a file that cannot be read', () => {
 
 describe('permissions', () => {
 	it('tightens a file and a directory found open to others, and says so', () => {
-		writeStore({version: 1, servers: {[alpha.mcpUrl]: alpha}}, 0o644);
+		writeStore({version: 2, servers: {[alpha.name]: alpha}}, 0o644);
 		chmodSync(home.path, 0o755);
 		const store = openConfStore({home: home.path});
 		expect(statSync(storeFile()).mode & 0o777).toBe(0o600);
@@ -191,7 +230,7 @@ describe('permissions', () => {
 	});
 
 	it('says nothing of modes on Windows, where they mean nothing (the platform faked)', () => {
-		writeStore({version: 1, servers: {[alpha.mcpUrl]: alpha}}, 0o644);
+		writeStore({version: 2, servers: {[alpha.name]: alpha}}, 0o644);
 		chmodSync(home.path, 0o755);
 		const store = openConfStore({home: home.path, platform: 'win32'});
 		expect(store.notices).toEqual([]);
@@ -243,7 +282,7 @@ describe('permissions', () => {
 		chmodSync(storeFile(), 0o400);
 		const saved = readFileSync(storeFile(), 'utf8');
 		await expect(store.save(beta)).rejects.toMatchObject({step: 'store', message: `Could not save to ${storeFile()}: the file is read-only (mode 0400)`, hint: expect.stringContaining(`chmod 600 ${storeFile()}`)});
-		await expect(store.remove(alpha.mcpUrl)).rejects.toBeInstanceOf(WizardError);
+		await expect(store.remove(alpha.name)).rejects.toBeInstanceOf(WizardError);
 		expect(readFileSync(storeFile(), 'utf8')).toBe(saved);
 		expect(statSync(storeFile()).mode & 0o777).toBe(0o400);
 		expect(leftovers(home.path)).toEqual([]);

@@ -32,19 +32,30 @@ it('keeps the name and creation time as they are on disk when it saves, not when
 	const other = openConfStore({home: home.path});
 	await other.save(savedServer(mcpUrl, {name: 'work-mail', createdAt: '2024-05-06T07:08:09.000Z'}));
 
-	const saved = await saveLogin(wizard, outcome(mcpUrl));
+	const saved = await saveLogin(wizard, outcome(mcpUrl), 'work-mail');
 	expect(saved).toMatchObject({name: 'work-mail', createdAt: '2024-05-06T07:08:09.000Z', client: {clientId: 'client-2'}, tokens: {accessToken: 'new-access-token-0123456789'}});
 	expect(saved.updatedAt).not.toBe(saved.createdAt);
 	const file = JSON.parse(readFileSync(wizard.path, 'utf8')) as {servers: Record<string, unknown>};
-	expect(file.servers).toEqual({[mcpUrl]: saved});
+	expect(file.servers).toEqual({'work-mail': saved});
 });
 
-it('takes a name given over the saved one', async () => {
+it('adds a login of its own under a new name, or with none, beside the saved one of the same server', async () => {
 	const mcpUrl = 'https://mail.example/mcp';
 	const store = openConfStore({home: home.path});
-	await store.save(savedServer(mcpUrl, {name: 'old'}));
+	const old = savedServer(mcpUrl, {name: 'old'});
+	await store.save(old);
 	expect((await saveLogin(store, outcome(mcpUrl), 'new')).name).toBe('new');
-	expect(store.list().map(server => server.name)).toEqual(['new']);
+	expect((await saveLogin(store, outcome(mcpUrl))).name).toBe('mail.example');
+	expect(store.list().map(server => server.name)).toEqual(['mail.example', 'new', 'old']);
+	expect(store.find('old')).toEqual(old);
+});
+
+it('refuses a name another server\'s login has (taken meanwhile by another process), and loses neither', async () => {
+	const store = openConfStore({home: home.path});
+	const other = savedServer('https://other.example/mcp', {name: 'work'});
+	await store.save(other);
+	await expect(saveLogin(store, outcome('https://mail.example/mcp'), 'work')).rejects.toMatchObject({step: 'store', message: expect.stringContaining('another saved login is called "work"')});
+	expect(store.list()).toEqual([other]);
 });
 
 it('makes a new name unique among the servers on disk when it saves', async () => {

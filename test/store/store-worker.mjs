@@ -1,7 +1,7 @@
 // One process using the built store, for the tests that need several processes at once.
 // node store-worker.mjs <.build/modules/store/conf-store.js> <home> <command> <worker> <count>
 //   save:   saves <count> servers of its own (https://w<worker>-s<i>.example/mcp)
-//   append: appends "w<worker>-<i>" to the scopes of https://shared.example/mcp, <count> times
+//   append: appends "w<worker>-<i>" to the scopes of shared.example (https://shared.example/mcp), <count> times
 // Prints one JSON line: what happened, and how long each locked update took.
 import {pathToFileURL} from 'node:url';
 
@@ -30,7 +30,7 @@ try {
 			await store.save(server(`https://w${worker}-s${i}.example/mcp`));
 		} else {
 			const mcpUrl = 'https://shared.example/mcp';
-			await store.update(mcpUrl, current => {
+			await store.update('shared.example', current => {
 				const base = current ?? server(mcpUrl);
 				return {...base, scopes: [...base.scopes, `w${worker}-${i}`]};
 			});

@@ -115,7 +115,7 @@ it('takes, on r, the tokens another process refreshed meanwhile instead of spend
 			expect(services.store.list()[0]?.tokens?.accessToken).toBe('first-access-token-0123456789');
 		}, waitLimit);
 		// Another process (the CLI's refresh, a proxy) refreshes and saves; the refresh token it used is spent.
-		await services.store.update(fastmailDiscovery.mcpUrl, current => current && {...current, tokens: tokensAt(Date.now(), 3600, 'elsewhere-access-token-012345')});
+		await services.store.update(services.store.list()[0]!.name, current => current && {...current, tokens: tokensAt(Date.now(), 3600, 'elsewhere-access-token-012345')});
 		await press(stdin, 'r');
 		await frameWith(lastFrame, 'elsewh');
 		expect(refreshTokens).not.toHaveBeenCalled();
