@@ -46,13 +46,15 @@ const help = `
                            authorization server supports them (https with a path; http on localhost)
     --callback-port <n>    login: the loopback port for the redirect (default: a free one)
     --no-open              login: only print the login URL, open no browser
+    --device               login, reauthorize: log in on another device with a code (RFC 8628), where
+                           the authorization server offers it: for SSH and containers
     --timeout <time>       login: how long to wait for the browser, e.g. 90s, 5m or 1h (default 5m)
     --no-verify            login: skip the MCP check after logging in
     --replace              login: replace the server's saved login without --name (else asked)
     --port <n>             sandbox: the port to listen on (default: a free one)
     --profile <name>       sandbox, --demo: fastmail (default), openid-tenant, root-metadata,
                            challenge-only-metadata, legacy-2025-03-26, preregistered,
-                           client-metadata-document, step-up, iss-required
+                           client-metadata-document, step-up, iss-required, device-flow
     --fault <name>         sandbox, --demo: resource-mismatch, issuer-mismatch, no-s256, omit-iss
     --for <client>         export: codex, claude-code, vscode or mcp-remote
     --call <tool>          verify: call this tool with the saved token
@@ -93,6 +95,7 @@ const knownFlags = {
 	args: {type: 'string'},
 	yes: {type: 'boolean', default: false},
 	replace: {type: 'boolean', default: false},
+	device: {type: 'boolean', default: false},
 	profile: {type: 'string'},
 	fault: {type: 'string', isMultiple: true},
 	showToken: {type: 'boolean', default: false},
@@ -352,6 +355,7 @@ async function run(): Promise<number> {
 		open: flags.open,
 		timeoutMs: parseTimeout(flags.timeout),
 		verify: flags.verify,
+		device: flags.device,
 	});
 
 	const wizardOptions = () => {

@@ -49,6 +49,47 @@ describe('a login to every kind of server', () => {
 		expect(JSON.parse(run.stdout)).toMatchObject({ok: true, server: {issuer: sandbox.issuer}, tokens: {grantedScopes: expect.arrayContaining([sandbox.mcpScope])}});
 	});
 
+	it('device-flow: --device logs in on "another device" with the code (RFC 8628), no browser login, no listener', async () => {
+		const sandbox = await sandboxFor('device-flow');
+		const run = await login(sandbox, '--device', '--name', 'device');
+		expect(run.code).toBe(0);
+		const userCode = /enter the code (\w{4}-\w{4})/.exec(run.stderr)?.[1];
+		expect(run.stderr).toContain(`On any device, open ${sandbox.issuer}/oauth2/device and enter the code ${userCode}`);
+		expect(run.stderr).toContain(`or open this address, which holds the code: ${sandbox.issuer}/oauth2/device?user_code=${userCode}`);
+		// A client for this grant only: no redirect URI, no authorization request.
+		const registration = JSON.parse(sandbox.requests.registration.at(-1)!.body) as Record<string, unknown>;
+		expect(registration).toMatchObject({grant_types: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'], response_types: [], scope: `${sandbox.mcpScope} offline_access`});
+		expect(registration).not.toHaveProperty('redirect_uris');
+		expect(sandbox.requests.authorization).toHaveLength(0);
+		expect(Object.fromEntries(new URLSearchParams(sandbox.requests.deviceAuthorization.at(-1)!.body))).toMatchObject({scope: `${sandbox.mcpScope} offline_access`, resource: sandbox.mcpUrl});
+		const token = new URLSearchParams(sandbox.requests.token.at(-1)!.body);
+		expect(token.get('grant_type')).toBe('urn:ietf:params:oauth:grant-type:device_code');
+		expect(token.get('resource')).toBe(sandbox.mcpUrl);
+		expect(JSON.parse(run.stdout)).toMatchObject({ok: true, tokens: {hasRefreshToken: true, grantedScopes: expect.arrayContaining([sandbox.mcpScope])}});
+		// The saved login refreshes like any other.
+		const refresh = await runCli(['refresh', 'device', '--json'], {MCP_AUTH_WIZARD_HOME: home.path});
+		expect(refresh.code).toBe(0);
+	});
+
+	it('device-flow: a refusal on the other device ends the login with what happened; a browser login offers the device where no browser opens', async () => {
+		const sandbox = await sandboxFor('device-flow');
+		const denied = await runCli(['login', sandbox.mcpUrl, '--json', '--device', '--name', 'device-denied'], {MCP_AUTH_WIZARD_HOME: home.path, BROWSER: scriptedBrowser, SCRIPTED_BROWSER_ACTION: 'deny'});
+		expect(denied.code).toBe(1);
+		expect(JSON.parse(denied.stdout)).toMatchObject({ok: false, error: {step: 'authorization', message: 'The login on the other device was refused (access_denied)'}});
+
+		// A browser that cannot start: the browser login says the device login is there.
+		const noBrowser = await runCli(['login', sandbox.mcpUrl, '--timeout', '1s', '--name', 'device-hint'], {MCP_AUTH_WIZARD_HOME: home.path, BROWSER: '/nonexistent-browser'});
+		expect(noBrowser.stderr).toContain('This server also lets you log in on another device with a code: run the same command with --device.');
+		// Its client may do both, so that a later login can take either way.
+		expect(JSON.parse(sandbox.requests.registration.at(-1)!.body)).toMatchObject({grant_types: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'], response_types: ['code']});
+		// A server without it: --device is refused before anything is registered.
+		const fastmail = await sandboxFor('fastmail');
+		const refused = await runCli(['login', fastmail.mcpUrl, '--json', '--device', '--name', 'no-device'], {MCP_AUTH_WIZARD_HOME: home.path});
+		expect(refused.code).toBe(1);
+		expect(JSON.parse(refused.stdout)).toMatchObject({ok: false, error: {message: expect.stringContaining('offers no login on another device')}});
+		expect(fastmail.requests.registration).toHaveLength(0);
+	});
+
 	it('legacy-2025-03-26: the default endpoints, and no scope where none is advertised', async () => {
 		const sandbox = await sandboxFor('legacy-2025-03-26');
 		const run = await login(sandbox);

@@ -210,6 +210,7 @@ describe('discovery shapes', () => {
 		'client-metadata-document': ['resourcePathAware', 'oauthRoot'],
 		'step-up': ['resourcePathAware', 'oauthRoot'],
 		'iss-required': ['resourcePathAware', 'oauthRoot'],
+		'device-flow': ['resourcePathAware', 'oauthRoot'],
 	};
 
 	it.each(sandboxProfiles)('%s serves exactly its metadata documents', async profile => {
@@ -229,6 +230,7 @@ describe('discovery shapes', () => {
 		'client-metadata-document': probes.resourcePathAware,
 		'step-up': probes.resourcePathAware,
 		'iss-required': probes.resourcePathAware,
+		'device-flow': probes.resourcePathAware,
 	};
 
 	it.each(sandboxProfiles)('%s says where its documents are, and what the MCP server needs', profile => {
@@ -257,6 +259,7 @@ describe('discovery shapes', () => {
 			'client-metadata-document': `Bearer resource_metadata="${origin}/.well-known/oauth-protected-resource/mcp", scope="mcp:tools"`,
 			'step-up': `Bearer resource_metadata="${origin}/.well-known/oauth-protected-resource/mcp"`,
 			'iss-required': `Bearer resource_metadata="${origin}/.well-known/oauth-protected-resource/mcp", scope="mcp:tools"`,
+			'device-flow': `Bearer resource_metadata="${origin}/.well-known/oauth-protected-resource/mcp", scope="mcp:tools"`,
 		};
 		expect(await unauthorized(sandbox)).toEqual({status: 401, challenge: challenges[profile]});
 	});
@@ -279,6 +282,16 @@ describe('discovery shapes', () => {
 		expect(as.token_endpoint).toBe(sandbox.endpoints.token);
 		expect(as.registration_endpoint).toBe(sandbox.endpoints.registration);
 		expect(as.scopes_supported).toContain(sandbox.mcpScope);
+	});
+});
+
+describe('device-flow', () => {
+	it('offers the device authorization grant (RFC 8628 4), and the other profiles do not', async () => {
+		const sandbox = sandboxOf('device-flow');
+		const as = await discover(sandbox, 'oauth2');
+		expect(as.device_authorization_endpoint).toBe(`${sandbox.issuer}/oauth2/device/auth`);
+		expect(as.grant_types_supported).toContain('urn:ietf:params:oauth:grant-type:device_code');
+		expect((await discover(sandboxOf('iss-required'), 'oauth2')).device_authorization_endpoint).toBeUndefined();
 	});
 });
 

@@ -7,6 +7,7 @@ import {UsageError, WizardError} from '../core/errors.js';
 import {redactJson, redactUrl} from '../core/redact.js';
 import {summarizeTokens} from '../core/tokens.js';
 import {parseServerUrl, sameResource} from '../core/urls.js';
+import {supportsDeviceLogin} from '../core/device.js';
 import {recordCheck} from '../store/changes.js';
 import {loginsOf, saveLogin} from '../store/saved-server.js';
 import type {CommandContext} from './context.js';
@@ -25,10 +26,15 @@ export type LoginFlags = {
 	readonly open: boolean;
 	readonly timeoutMs?: number;
 	readonly verify: boolean;
+	/** --device: log in on another device with a code (RFC 8628). */
+	readonly device?: boolean;
 };
 
-/** Progress on stderr, so that a script reading stdout still sees where the login is. */
-function reportProgress(output: Output, event: LoginEvent): void {
+/**
+ * Progress on stderr, so that a script reading stdout still sees where the login is. `deviceOffered`:
+ * the authorization server offers a login on another device, and this one is not.
+ */
+function reportProgress(output: Output, event: LoginEvent, deviceOffered: boolean): void {
 	switch (event.type) {
 		case 'discovery': {
 			if (event.event.type === 'attempt-finished') {
@@ -99,6 +105,20 @@ function reportProgress(output: Output, event: LoginEvent): void {
 
 		case 'browser-failed': {
 			output.note(`Could not open a browser: ${event.error.message}. ${event.error.hint}`);
+			if (deviceOffered) output.note('This server also lets you log in on another device with a code: run the same command with --device.');
+			break;
+		}
+
+		case 'device-code': {
+			const {code} = event;
+			output.note(`On any device, open ${code.verificationUri} and enter the code ${code.userCode}`);
+			if (code.verificationUriComplete !== undefined) output.note(`  or open this address, which holds the code: ${code.verificationUriComplete}`);
+			output.note(`Waiting for the login there (the code expires at ${new Date(code.expiresAt).toLocaleTimeString()}; asking every ${code.intervalMs / 1000} s).`);
+			break;
+		}
+
+		case 'device-slow-down': {
+			output.note(`The server asked to be asked less often: every ${event.intervalMs / 1000} s now.`);
 			break;
 		}
 
@@ -172,6 +192,7 @@ export async function loginAndSave(
 	const store = await context.openStore();
 	if (!reuse) output.note(`Discovering ${mcpUrl}`);
 	let stopReading = () => {};
+	let discovered = reuse?.discovery;
 	const result = await login(mcpUrl, {
 		http,
 		signal,
@@ -185,7 +206,12 @@ export async function loginAndSave(
 		callbackPort: reuse?.callbackPort ?? flags.callbackPort,
 		timeoutMs: flags.timeoutMs,
 		noOpen: !flags.open,
-		onEvent: event => reportProgress(output, event),
+		device: flags.device,
+		onEvent(event) {
+			if (event.type === 'discovered') discovered = event.discovery;
+			const metadata = discovered?.authorizationServer?.metadata;
+			reportProgress(output, event, !flags.device && metadata !== undefined && supportsDeviceLogin(metadata));
+		},
 		onSession: session => {
 			if (!context.readLines) return;
 			output.note('Browser on another machine? Paste here the address it ended on, then Enter (it is not shown: it holds the code).');

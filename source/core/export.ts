@@ -68,7 +68,7 @@ export function registeredRedirect(server: ExportSource): RegisteredRedirect | u
 	const registration = server.registration;
 	if (!registration) return undefined;
 	const answered = stringList(registration.response['redirect_uris']);
-	const uris = answered && answered.length > 0 ? answered : registration.request.redirect_uris;
+	const uris = answered && answered.length > 0 ? answered : (registration.request.redirect_uris ?? []);
 	const parsed = uris.filter(uri => URL.canParse(uri)).map(uri => ({uri, url: new URL(uri)}));
 	const isLoopback = (url: URL) => url.protocol === 'http:' && isLoopbackHost(url.hostname);
 	const chosen = parsed.find(({url}) => isLoopback(url)) ?? parsed[0];

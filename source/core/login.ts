@@ -11,6 +11,7 @@ import type {AuthorizationServerMetadata} from './metadata.js';
 import {type RegistrationRequest, type RegistrationResult, buildRegistrationRequest, registerClient} from './registration.js';
 import {type ScopeChoice, chooseScopes} from './scopes.js';
 import {type TokenSet, exchangeCode} from './tokens.js';
+import {type DeviceLoginEvent, deviceLogin, noDeviceLogin, supportsDeviceLogin, verificationAddress} from './device.js';
 
 export type LoginEvent =
 	| {readonly type: 'discovery'; readonly event: DiscoveryEvent}
@@ -30,6 +31,7 @@ export type LoginEvent =
 	/** A request to the redirect URI without this login's state was refused (an old tab?); the wait goes on. */
 	| {readonly type: 'callback-refused'; readonly redirectUri: string; readonly message: string}
 	| {readonly type: 'callback-received'}
+	| DeviceLoginEvent
 	| {readonly type: 'tokens-received'};
 
 export type LoginOptions = {
@@ -50,6 +52,8 @@ export type LoginOptions = {
 	readonly clientName?: string;
 	/** 0 or undefined: a random free port. */
 	readonly callbackPort?: number;
+	/** Log in on another device (RFC 8628) instead of with a browser here: no callback listener. */
+	readonly device?: boolean;
 } & BrowserLoginOptions;
 
 /** How the browser part of a login runs: both `login()` and `authorize()` take these as they are. */
@@ -74,7 +78,8 @@ export type LoginResult = {
 	readonly clientWay?: ClientWayChoice;
 	readonly clientMetadataDocument?: ClientMetadataDocumentCheck;
 	readonly client: ClientCredentials;
-	readonly redirectUri: string;
+	/** Undefined for a login on another device. */
+	readonly redirectUri?: string;
 	readonly tokens: TokenSet;
 };
 
@@ -131,10 +136,11 @@ export async function login(mcpUrl: string, options: LoginOptions): Promise<Logi
 		}
 	}
 
+	if (options.device && !supportsDeviceLogin(metadata)) throw noDeviceLogin(metadata);
 	// The listener starts first: the registration names its redirect URI, port included.
-	const callbackServer = await startCallbackServer({port: callbackPort});
+	const callbackServer = options.device ? undefined : await startCallbackServer({port: callbackPort});
 	try {
-		const {redirectUri} = callbackServer;
+		const redirectUri = callbackServer?.redirectUri;
 		let registration: RegistrationResult | undefined;
 		let client: ClientCredentials;
 		if (savedClient) {
@@ -152,10 +158,26 @@ export async function login(mcpUrl: string, options: LoginOptions): Promise<Logi
 			client = registration.client;
 		}
 
-		const tokens = await authorize({http, metadata, client, callbackServer, scopes, resource: discovery.resource, mcpUrl, timeoutMs: options.timeoutMs, signal, noOpen: options.noOpen, env: options.env, onEvent, onSession: options.onSession});
+		const common = {http, metadata, client, scopes, resource: discovery.resource, signal, onEvent};
+		const tokens = callbackServer
+			? await authorize({...common, callbackServer, mcpUrl, timeoutMs: options.timeoutMs, noOpen: options.noOpen, env: options.env, onSession: options.onSession})
+			: await deviceLogin({...common, onCode: async code => opened(verificationAddress(code), options, onEvent)});
+		if (!callbackServer) onEvent?.({type: 'tokens-received'});
 		return {discovery, scopeChoice, scopes, registration, clientWay, clientMetadataDocument: documentCheck, client, redirectUri, tokens};
 	} finally {
-		await callbackServer.close();
+		await callbackServer?.close();
+	}
+}
+
+/** Opens `url` in the browser unless told not to; a browser that cannot be opened is said, and the login goes on. */
+async function opened(url: string, options: BrowserLoginOptions, onEvent: BrowserLoginOptions['onEvent']): Promise<void> {
+	try {
+		// Opened before the event: `onEvent?.(...)` would skip evaluating its argument without a listener.
+		const launch = await openBrowser(url, {noOpen: options.noOpen, env: options.env});
+		onEvent?.({type: 'browser', launch});
+	} catch (error) {
+		if (!(error instanceof WizardError)) throw error;
+		onEvent?.({type: 'browser-failed', error});
 	}
 }
 
@@ -187,14 +209,7 @@ export async function authorize(input: AuthorizeInput): Promise<TokenSet> {
 		const {pending} = session;
 		onEvent?.({type: 'authorization-started', url: pending.url, redirectUri, timeoutMs});
 		input.onSession?.(session);
-		try {
-			// Opened before the event: `onEvent?.(...)` would skip evaluating its argument without a listener.
-			const launch = await openBrowser(pending.url, {noOpen: input.noOpen, env: input.env});
-			onEvent?.({type: 'browser', launch});
-		} catch (error) {
-			if (!(error instanceof WizardError)) throw error;
-			onEvent?.({type: 'browser-failed', error});
-		}
+		await opened(pending.url, input, onEvent);
 
 		const callbackParameters = await session.callback;
 		onEvent?.({type: 'callback-received'});

@@ -14,6 +14,8 @@ export type AuthorizationServerMetadata = {
 	readonly authorization_endpoint?: string;
 	readonly token_endpoint?: string;
 	readonly registration_endpoint?: string;
+	/** RFC 8628 4. */
+	readonly device_authorization_endpoint?: string;
 	readonly scopes_supported?: readonly string[];
 	readonly response_types_supported?: readonly string[];
 	readonly grant_types_supported?: readonly string[];
@@ -38,7 +40,7 @@ export function protectedResourceTypeProblems(document: Record<string, unknown>)
 export function authorizationServerTypeProblems(document: Record<string, unknown>): string[] {
 	const problems: string[] = [];
 	if (typeof document['issuer'] !== 'string') problems.push('`issuer` is missing or not a string');
-	for (const field of ['authorization_endpoint', 'token_endpoint', 'registration_endpoint']) {
+	for (const field of ['authorization_endpoint', 'token_endpoint', 'registration_endpoint', 'device_authorization_endpoint']) {
 		if (document[field] !== undefined && typeof document[field] !== 'string') problems.push(`\`${field}\` is not a string`);
 	}
 

@@ -1,4 +1,5 @@
 import {type ClientCredentials, type TokenEndpointAuthMethod, isSupportedAuthMethod} from './client.js';
+import {deviceCodeGrant, supportsDeviceLogin} from './device.js';
 import {WizardError} from './errors.js';
 import {parseJsonObject, type HttpClient} from './http.js';
 import type {AuthorizationServerMetadata} from './metadata.js';
@@ -7,7 +8,8 @@ import {parseScopes, scopeParameter} from './scopes.js';
 /** A dynamic client registration request body (RFC 7591 2), as shown to the user and sent. */
 export type RegistrationRequest = {
 	client_name: string;
-	redirect_uris: string[];
+	/** Absent for a client that logs in on another device only (RFC 8628). */
+	redirect_uris?: string[];
 	grant_types: string[];
 	response_types: string[];
 	token_endpoint_auth_method: string;
@@ -43,7 +45,8 @@ export const defaultClientName = 'mcp-auth-wizard';
  */
 export function buildRegistrationRequest(input: {
 	readonly metadata: AuthorizationServerMetadata;
-	readonly redirectUri: string;
+	/** The loopback callback; undefined for a client that logs in on another device only (RFC 8628). */
+	readonly redirectUri: string | undefined;
 	readonly scopes: readonly string[];
 	readonly clientName?: string;
 }): RegistrationRequest {
@@ -55,9 +58,10 @@ export function buildRegistrationRequest(input: {
 	return {
 		client_name: input.clientName ?? defaultClientName,
 		...(scope === undefined ? {} : {scope}),
-		redirect_uris: [input.redirectUri],
-		grant_types: ['authorization_code', 'refresh_token'],
-		response_types: ['code'],
+		...(input.redirectUri === undefined ? {} : {redirect_uris: [input.redirectUri]}),
+		// The device grant wherever the server offers it (RFC 8628 4), so this client can also log in on another device.
+		grant_types: input.redirectUri === undefined ? [deviceCodeGrant, 'refresh_token'] : ['authorization_code', 'refresh_token', ...(supportsDeviceLogin(input.metadata) ? [deviceCodeGrant] : [])],
+		response_types: input.redirectUri === undefined ? [] : ['code'],
 		token_endpoint_auth_method: authMethod,
 		application_type: 'native',
 	};

@@ -79,7 +79,7 @@ export function summarizeTokens(tokens: TokenSet, requestedScopes: readonly stri
 	};
 }
 
-function toTokenSet(response: oauth.TokenEndpointResponse, previousRefreshToken?: string): TokenSet {
+export function toTokenSet(response: oauth.TokenEndpointResponse, previousRefreshToken?: string): TokenSet {
 	const obtainedAt = new Date();
 	return {
 		accessToken: response.access_token,
@@ -117,20 +117,27 @@ function tokenErrorHint(error: string, step: FailedStep): string {
 	}
 }
 
-async function tokenRequest(step: FailedStep, tokenEndpoint: string | undefined, send: () => Promise<oauth.TokenEndpointResponse>): Promise<oauth.TokenEndpointResponse> {
+const tokenEndpointNames = {endpoint: 'token endpoint', response: 'token response', spec: 'RFC 6749 5.1'};
+
+/**
+ * A request made through oauth4webapi, its failures in our words: unreachable, an OAuth error answer
+ * (RFC 6749 5.2, quoted), or an answer outside OAuth. `names` says which endpoint, and its answer's spec.
+ */
+export async function tokenRequest<T>(step: FailedStep, url: string | undefined, send: () => Promise<T>, names = tokenEndpointNames): Promise<T> {
+	const {endpoint, response, spec} = names;
 	try {
 		return await send();
 	} catch (error) {
 		// The HTTP layer names no step for oauth4webapi's requests: this one is the token request.
-		if (error instanceof WizardError && error.step === 'network') throw new WizardError(step, `Could not reach the token endpoint: ${error.message}`, error.hint, error.answer, {cause: error});
+		if (error instanceof WizardError && error.step === 'network') throw new WizardError(step, `Could not reach the ${endpoint}: ${error.message}`, error.hint, error.answer, {cause: error});
 		if (error instanceof WizardError) throw error;
 		if (error instanceof oauth.ResponseBodyError) {
 			const description = error.error_description ? ` (${error.error_description})` : '';
-			throw new WizardError(step, `The token endpoint answered HTTP ${error.status}: ${error.error}${description}`, tokenErrorHint(error.error, step), {url: tokenEndpoint ?? '', status: error.status, body: JSON.stringify(error.cause)});
+			throw new WizardError(step, `The ${endpoint} answered HTTP ${error.status}: ${error.error}${description}`, tokenErrorHint(error.error, step), {url: url ?? '', status: error.status, body: JSON.stringify(error.cause)});
 		}
 
 		if (error instanceof oauth.OperationProcessingError || error instanceof oauth.UnsupportedOperationError) {
-			throw new WizardError(step, `The token response is not usable: ${error.message}`, 'The server answered outside OAuth 2.0 (RFC 6749 5.1); the HTTP trace shows what came back.');
+			throw new WizardError(step, `The ${response} is not usable: ${error.message}`, `The server answered outside OAuth 2.0 (${spec}); the HTTP trace shows what came back.`);
 		}
 
 		throw error;

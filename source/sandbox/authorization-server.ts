@@ -3,7 +3,7 @@ import type {IncomingMessage, ServerResponse} from 'node:http';
 import {promisify} from 'node:util';
 import type {Account, AdapterPayload, Configuration, ProviderContext, ResourceServerInfo} from 'oidc-provider';
 import {createMemoryAdapter} from './memory-adapter.js';
-import {fastmailNoScopeError, loopbackRedirectUri, type ProfileDefinition, type SandboxFaults} from './profiles.js';
+import {devicePaths, fastmailNoScopeError, loopbackRedirectUri, type ProfileDefinition, type SandboxFaults} from './profiles.js';
 
 /** preregistered: the confidential client the operator hands out. */
 export type PreregisteredClient = {readonly clientId: string; readonly clientSecret: string; readonly tokenEndpointAuthMethod: string};
@@ -181,7 +181,7 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
 		scopes: [...definition.scopes],
 		responseTypes: ['code'],
 		clientAuthMethods: [...definition.clientAuthMethods],
-		routes: {authorization: routes.authorization, token: routes.token, registration: routes.registration, jwks: routes.jwks},
+		routes: {authorization: routes.authorization, token: routes.token, registration: routes.registration, jwks: routes.jwks, code_verification: devicePaths.verification, device_authorization: devicePaths.authorization},
 		// A client the operator registered by hand: a native client on loopback with a secret of its own.
 		// RFC 8252 section 8.5 warns against secrets built into an app; this one is handed to one user.
 		clients: preregistered
@@ -203,6 +203,8 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
 		pkce: {required: () => true},
 		features: {
 			devInteractions: {enabled: true},
+			// RFC 8628; the default pages (code entry, confirmation, success) are oidc-provider's own.
+			deviceFlow: {enabled: definition.deviceFlow === true},
 			registration,
 			// RFC 7592: clients can be read (re-authorization asks whether its client still exists) and
 			// deleted (tests drop a client, as a real server may).
@@ -268,6 +270,9 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
 			if (faults.issuerMismatch) metadata['issuer'] = mismatchedIssuer(issuer);
 			if (faults.noS256) metadata['code_challenge_methods_supported'] = ['plain'];
 			ctx.body = metadata;
+		} else if (ctx.path === devicePaths.authorization && ctx.status === 200) {
+			// oidc-provider names no interval, so clients wait the default 5 s (RFC 8628 3.2): 1 s keeps demos quick.
+			ctx.body = {...(ctx.body as Record<string, unknown>), interval: 1};
 		} else if (faults.omitIss && ctx.status >= 300 && ctx.status < 400) {
 			const location = stripIss(ctx.response.get('location'));
 			if (location !== undefined) ctx.redirect(location);

@@ -9,6 +9,7 @@ import {createMcpEndpoint} from './mcp-server.js';
 import {
 	challengeOnlyMetadataPath,
 	clientMetadataDocumentPath,
+	devicePaths,
 	fastmailPaths,
 	preregisteredClientId,
 	profileDefinitions,
@@ -92,6 +93,8 @@ export type Sandbox = {
 		readonly registration: RecordedRequest[];
 		readonly authorization: RecordedRequest[];
 		readonly token: RecordedRequest[];
+		/** device-flow: the device authorization requests (RFC 8628 3.1). */
+		readonly deviceAuthorization: RecordedRequest[];
 		readonly mcp: RecordedRequest[];
 		/** client-metadata-document: every look-up of a URL client id by the AS (see ClientMetadataFetch). */
 		readonly clientMetadata: ClientMetadataFetch[];
@@ -146,6 +149,7 @@ function categoryOf(definition: ProfileDefinition, method: string, path: string)
 	if (definition.registration !== 'none' && path === issuerPath + routes.registration && method === 'POST') return 'registration';
 	if (path === issuerPath + routes.authorization) return 'authorization';
 	if (path === issuerPath + routes.token && method === 'POST') return 'token';
+	if (definition.deviceFlow && path === issuerPath + devicePaths.authorization && method === 'POST') return 'deviceAuthorization';
 	if (path === fastmailPaths.mcp) return 'mcp';
 	return undefined;
 }
@@ -311,7 +315,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	const faults: SandboxFaults = {...options.faults};
 	const definition = profileDefinitions[profile];
 	const log = options.onLog ?? (() => {});
-	const requests: Sandbox['requests'] = {registration: [], authorization: [], token: [], mcp: [], clientMetadata: []};
+	const requests: Sandbox['requests'] = {registration: [], authorization: [], token: [], deviceAuthorization: [], mcp: [], clientMetadata: []};
 	const issued: IssuedSecret[] = [];
 	let route: ((request: RecordingRequest, response: ServerResponse, url: URL) => Promise<void>) | undefined;
 

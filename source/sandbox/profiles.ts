@@ -14,6 +14,7 @@ export const sandboxProfiles = [
 	'client-metadata-document',
 	'step-up',
 	'iss-required',
+	'device-flow',
 ] as const;
 
 export type SandboxProfile = (typeof sandboxProfiles)[number];
@@ -123,6 +124,8 @@ export type ProfileDefinition = {
 	/** RFC 6749 section 3.3: the scope the AS grants when a request names none. */
 	readonly defaultScope?: string;
 	readonly stepUp?: {readonly tool: string; readonly scope: string};
+	/** RFC 8628: a device_authorization_endpoint, and the device_code grant at the token endpoint. */
+	readonly deviceFlow?: boolean;
 	/** The MCP protocol versions the server speaks (default: all the SDK knows). */
 	readonly protocolVersions?: readonly string[];
 	readonly serverName: string;
@@ -207,4 +210,9 @@ export const profileDefinitions: Readonly<Record<SandboxProfile, ProfileDefiniti
 	},
 	'step-up': {...fastmail, stepUp: {tool: 'send_email', scope: fastmailMailScope}, serverName: 'sandbox-step-up'},
 	'iss-required': {...generic, serverName: 'sandbox-iss-required'},
+	// For logins on another device (SSH, containers): RFC 8628 besides the browser login.
+	'device-flow': {...generic, deviceFlow: true, serverName: 'sandbox-device-flow'},
 };
+
+/** device-flow: where the user enters the code (RFC 8628 3.2 verification_uri), and where the client asks for one. */
+export const devicePaths = {verification: '/oauth2/device', authorization: '/oauth2/device/auth'} as const;

@@ -2,6 +2,8 @@
 // Acts as the user's browser for tests: `scripted-browser.mjs <authorization URL>` (the CLI under test
 // runs it through BROWSER, without a shell). It follows the authorization server's redirects, signs in
 // on oidc-provider's development login page, answers the consent page, and opens the redirect_uri.
+// Given a device verification address with its code (RFC 8628 3.3.1), it submits the code, confirms it,
+// logs in the same way and stops at the success page.
 // Environment: SCRIPTED_BROWSER_USER (default alice); SCRIPTED_BROWSER_ACTION=deny presses [ Cancel ]
 // instead, so the authorization server answers the redirect_uri with error=access_denied.
 // Exit 0 once the redirect_uri has answered; exit 1 (reason on stderr) on any unexpected page.
@@ -95,6 +97,18 @@ function readInteraction(html, base) {
 	};
 }
 
+/** The hidden fields of the page's first form: oidc-provider's self-submitting page and its device code confirmation. @param {string} html */
+function hiddenFields(html) {
+	const form = /<form\b[^>]*>([\s\S]*?)<\/form>/i.exec(html)?.[1] ?? '';
+	const fields = new URLSearchParams();
+	for (const [input] of form.matchAll(/<input\b[^>]*\btype="hidden"[^>]*>/gi)) {
+		const name = /\bname="([^"]*)"/i.exec(input)?.[1];
+		if (name !== undefined) fields.append(unescapeHtml(name), unescapeHtml(/\bvalue="([^"]*)"/i.exec(input)?.[1] ?? ''));
+	}
+
+	return fields;
+}
+
 /**
  * Walks the authorization URL to the redirect_uri like a user's browser would.
  * @param {string | URL} authorizationUrl
@@ -130,6 +144,7 @@ export async function browse(authorizationUrl, options = {}) {
 	/** @type {URLSearchParams | undefined} */
 	let form;
 	let answered = false;
+	let deviceAborted = false;
 	for (let step = 0; step < maxSteps; step++) {
 		const response = await request(url, form);
 		form = undefined;
@@ -150,7 +165,10 @@ export async function browse(authorizationUrl, options = {}) {
 
 		const html = await response.text();
 		if (response.status !== 200) throw new Error(`HTTP ${response.status} from ${url.href}: ${pageText(html)}`);
+		// The end of a device login (RFC 8628): approved, or the page after [ Abort ].
+		if (/<title>Sign-in Success<\/title>/i.test(html) || deviceAborted) return {callbackUrl: url, callbackStatus: response.status, visited};
 		const page = readInteraction(html, url);
+		const hidden = hiddenFields(html);
 		if (action === 'deny' && !answered && page.cancel && page.prompt) {
 			answered = true;
 			url = page.cancel;
@@ -164,6 +182,16 @@ export async function browse(authorizationUrl, options = {}) {
 		} else if (page.prompt === 'consent' && page.action) {
 			answered = true;
 			form = new URLSearchParams({prompt: 'consent'});
+			url = page.action;
+		} else if (hidden.has('user_code') && page.action) {
+			// The device code, submitted by the page itself, then confirmed ([ Abort ] to deny).
+			form = hidden;
+			if (action === 'deny' && hidden.has('confirm')) {
+				form.delete('confirm');
+				form.set('abort', 'yes');
+				deviceAborted = true;
+			}
+
 			url = page.action;
 		} else {
 			throw new Error(`unexpected page at ${url.href}: ${pageText(html)}`);
