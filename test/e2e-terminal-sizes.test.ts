@@ -37,9 +37,9 @@ function count(text: string, line: RegExp): number {
 	return text.split('\n').filter(row => line.test(row)).length;
 }
 
-async function start(session: string, size: readonly [number, number], args: string[], home: string): Promise<void> {
+async function start(session: string, size: readonly [number, number], args: string[], home: string, browser = scriptedBrowser): Promise<void> {
 	// Run from `home`: f saves an export in the current directory.
-	const command = `cd '${home}' && env -u CI MCP_AUTH_WIZARD_HOME='${home}' BROWSER='${scriptedBrowser}' '${process.execPath}' '${cliPath}' ${args.join(' ')}`;
+	const command = `cd '${home}' && env -u CI MCP_AUTH_WIZARD_HOME='${home}' BROWSER='${browser}' '${process.execPath}' '${cliPath}' ${args.join(' ')}`;
 	await tmux('new-session', '-d', '-s', session, '-x', String(size[0]), '-y', String(size[1]), command);
 }
 
@@ -122,6 +122,24 @@ describe.each([
 		await step('sandbox-fastmail', 'q');
 		// The banner says what to type on the sandbox's login page, whole.
 		expect(seen[0]).toContain('any user name and password');
+	});
+
+	it('shows the login on another device whole, its code and address on screen, one header', async () => {
+		const home = temporaryHome();
+		homes.push(home);
+		const session = `device-${columns}`;
+		// A browser that never visits anything: the login waits, on the browser and then on the code.
+		await start(session, [columns, rows], ['--demo', '--profile', 'device-flow'], home.path, closedBrowser);
+		for (const [text, key] of [['choose scopes', 'Enter'], ['Which scopes', 'Enter'], ['"scope"', 'Enter'], ['201 Created', 'Enter'], ['Waiting for the browser', 'd'], ['enter the code', 'b'], ['Log in with your browser', 'd']] as const) {
+			await waitFor(session, text);
+			await keys(session, key);
+		}
+
+		const shown = await waitFor(session, 'Waiting for the approval');
+		expect(count(await pane(session, true), /^mcp-auth-wizard/)).toBe(1);
+		expect(shown).toMatch(/and enter the code \w{4}-\w{4}/);
+		expect(shown).toContain('/oauth2/device');
+		await keys(session, 'q');
 	});
 });
 

@@ -113,7 +113,7 @@ function reportProgress(output: Output, event: LoginEvent, deviceOffered: boolea
 			const {code} = event;
 			output.note(`On any device, open ${code.verificationUri} and enter the code ${code.userCode}`);
 			if (code.verificationUriComplete !== undefined) output.note(`  or open this address, which holds the code: ${code.verificationUriComplete}`);
-			output.note(`Waiting for the login there (the code expires at ${new Date(code.expiresAt).toLocaleTimeString()}; asking every ${code.intervalMs / 1000} s).`);
+			output.note(`Waiting for the login there (the code expires in ${formatDuration((Date.parse(code.expiresAt) - Date.now()) / 1000, {withSeconds: false})}; asking every ${code.intervalMs / 1000} s).`);
 			break;
 		}
 

@@ -42,15 +42,21 @@ export type LoginScreenProps = {
 	readonly onCancelPaste: () => void;
 	/** Enter or `r` after a failure or the timeout. */
 	readonly onRetry: () => void;
+	/** `d`: log in on another device with a code instead (RFC 8628); absent where the server offers no such login. */
+	readonly onDeviceLogin?: () => void;
 };
 
 function strayLine({count, last}: StrayCallbacks): string {
 	return `Refused ${count === 1 ? 'a request' : `${count} requests`} to the redirect URI that ${count === 1 ? 'was' : 'were'} not this login's (an old tab?): ${last}.`;
 }
 
-function browserLine(browser: BrowserState | undefined): string {
+function browserLine(browser: BrowserState | undefined, deviceLogin: boolean): string {
 	if (!browser) return 'Opening the browser…';
-	if (browser.kind === 'failed') return `No browser opened here: ${browser.message}. Open the URL above on any device; if that browser cannot reach this machine, press p and paste the address it ends on.`;
+	if (browser.kind === 'failed') {
+		const device = deviceLogin ? ' Or press d for a code to enter on another device.' : '';
+		return `No browser opened here: ${browser.message}. Open the URL above on any device; if that browser cannot reach this machine, press p and paste the address it ends on.${device}`;
+	}
+
 	switch (browser.launch.method) {
 		case 'open': {
 			return 'Browser opened: log in there.';
@@ -70,9 +76,10 @@ function browserLine(browser: BrowserState | undefined): string {
 function useLoginKeys(props: LoginScreenProps): readonly Binding[] {
 	const {phase} = props;
 	const shared = useSharedKeys(phase.kind === 'pasting' ? 'none' : 'all');
+	const device: Binding = {key: 'd', label: 'code for another device', when: props.onDeviceLogin !== undefined, action: props.onDeviceLogin};
 	switch (phase.kind) {
 		case 'waiting': {
-			return [{key: 'o', label: 'open browser again', action: props.onReopen}, {key: 'y', label: 'copy the URL', when: props.onCopy !== undefined, action: props.onCopy}, {key: 'p', label: 'paste the redirect URL', action: props.onStartPaste}, ...shared];
+			return [{key: 'o', label: 'open browser again', action: props.onReopen}, {key: 'y', label: 'copy the URL', when: props.onCopy !== undefined, action: props.onCopy}, {key: 'p', label: 'paste the redirect URL', action: props.onStartPaste}, device, ...shared];
 		}
 
 		case 'pasting': {
@@ -85,7 +92,7 @@ function useLoginKeys(props: LoginScreenProps): readonly Binding[] {
 
 		case 'failed':
 		case 'timed-out': {
-			return [{key: 'return', shown: 'Enter', label: phase.kind === 'failed' ? 'try again' : 'log in again', action: props.onRetry}, {key: 'r', action: props.onRetry}, ...shared];
+			return [{key: 'return', shown: 'Enter', label: phase.kind === 'failed' ? 'try again' : 'log in again', action: props.onRetry}, {key: 'r', action: props.onRetry}, device, ...shared];
 		}
 	}
 }
@@ -140,7 +147,7 @@ export function LoginScreen(props: LoginScreenProps) {
 			<Text wrap="truncate-middle">{authorizationUrl}</Text>
 			{props.copied ? <Text dimColor>{clipboardNote}</Text> : undefined}
 			<Box marginTop={1}>
-				<Text color={browser?.kind === 'failed' ? 'yellow' : undefined}>{browserLine(browser)}</Text>
+				<Text color={browser?.kind === 'failed' ? 'yellow' : undefined}>{browserLine(browser, props.onDeviceLogin !== undefined)}</Text>
 			</Box>
 			{strays && (phase.kind === 'waiting' || phase.kind === 'pasting') ? <Text color="yellow">{`${strayLine(strays)} Still waiting for this one.`}</Text> : undefined}
 			<Box flexDirection="column" marginTop={1}>

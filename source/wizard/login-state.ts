@@ -4,6 +4,7 @@ import type {ClientMetadataDocumentCheck} from '../core/client-metadata-document
 import type {ReuseDecision} from '../core/client-reuse.js';
 import type {ClientWay} from '../core/client-way.js';
 import type {Attempt, Discovery, DiscoveryStage} from '../core/discovery.js';
+import {type DeviceCode, supportsDeviceLogin} from '../core/device.js';
 import {type ErrorInfo, WizardError, assertNever} from '../core/errors.js';
 import {type RegistrationResult, defaultClientName} from '../core/registration.js';
 import {type ScopeOption, chooseScopes} from '../core/scopes.js';
@@ -102,6 +103,8 @@ export type LoginStep = {
 	readonly strays?: StrayCallbacks;
 	/** y sent the URL to the terminal's clipboard. */
 	readonly copied?: boolean;
+	/** A login on another device (RFC 8628) instead of the browser here; its code once the server gave one. */
+	readonly device?: {readonly code?: DeviceCode};
 };
 
 /** What happens on the way from the URL to the tokens. */
@@ -137,6 +140,10 @@ export type LoginAction =
 	| {readonly type: 'browser-opened'; readonly launch: BrowserLaunch}
 	| {readonly type: 'browser-failed'; readonly message: string}
 	| {readonly type: 'url-copied'}
+	/** d / b: from the browser login to one on another device, and back; a new attempt either way. */
+	| {readonly type: 'login-way-switched'}
+	| {readonly type: 'device-code-received'; readonly code: DeviceCode}
+	| {readonly type: 'device-slowed-down'; readonly intervalMs: number}
 	| {readonly type: 'paste-started'}
 	| {readonly type: 'paste-cancelled'}
 	| {readonly type: 'paste-refused'; readonly message: string}
@@ -243,9 +250,15 @@ function scopesStep(metadata: MetadataStep): ScopesStep {
 	return {name: 'scopes', metadata, options, selected: scopes, reason: 'the scopes of your last login', adding: false};
 }
 
+/** Whether the authorization server offers a login on another device (RFC 8628), for d on the login screen. */
+export function deviceLoginOffered(login: LoginStep): boolean {
+	const metadata = login.from.scopes.metadata.discovery.authorizationServer?.metadata;
+	return metadata !== undefined && supportsDeviceLogin(metadata);
+}
+
 /** The login again, from a new authorization request: the login effect starts over on a new attempt. */
 export function newAttempt(login: LoginStep): LoginStep {
-	return {...login, attempt: login.attempt + 1, authorizationUrl: undefined, startedAt: undefined, browser: undefined, copied: undefined, phase: {kind: 'starting'}};
+	return {...login, attempt: login.attempt + 1, authorizationUrl: undefined, startedAt: undefined, browser: undefined, copied: undefined, strays: undefined, device: login.device && {}, phase: {kind: 'starting'}};
 }
 
 /** A registration preview, with the client name chosen before, if any. */
@@ -418,6 +431,19 @@ export function reduceLoginStep(step: Step, action: LoginAction): Step {
 
 		case 'url-copied': {
 			return step.name === 'login' ? {...step, copied: true} : step;
+		}
+
+		case 'login-way-switched': {
+			if (step.name !== 'login' || step.phase.kind === 'exchanging' || (!step.device && !deviceLoginOffered(step))) return step;
+			return {...newAttempt(step), device: step.device ? undefined : {}};
+		}
+
+		case 'device-code-received': {
+			return step.name === 'login' && step.device ? {...step, device: {code: action.code}, startedAt: Date.now(), phase: {kind: 'waiting'}} : step;
+		}
+
+		case 'device-slowed-down': {
+			return step.name === 'login' && step.device?.code ? {...step, device: {code: {...step.device.code, intervalMs: action.intervalMs}}} : step;
 		}
 
 		case 'paste-started': {

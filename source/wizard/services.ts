@@ -7,10 +7,11 @@ import {callTool} from '../core/tool-call.js';
 import {registerClient} from '../core/registration.js';
 import {refreshTokens} from '../core/tokens.js';
 import {authorize} from '../core/login.js';
+import {deviceLogin} from '../core/device.js';
 import type {ServerStore} from '../store/types.js';
 
 /** The core steps the wizard's hooks run; tests may replace one (e.g. refresh, under fake timers). */
-export const coreSteps = {discover, registerClient, startCallbackServer, authorize, openBrowser, refreshTokens, checkMcp, callTool};
+export const coreSteps = {discover, registerClient, startCallbackServer, authorize, deviceLogin, openBrowser, refreshTokens, checkMcp, callTool};
 
 export type CoreSteps = typeof coreSteps;
 

@@ -135,6 +135,9 @@ function reduceStep(step: Step, action: Action): Step {
 		case 'browser-opened':
 		case 'browser-failed':
 		case 'url-copied':
+		case 'login-way-switched':
+		case 'device-code-received':
+		case 'device-slowed-down':
 		case 'paste-started':
 		case 'paste-cancelled':
 		case 'paste-refused':

@@ -14,6 +14,8 @@ import {type ClientWayItem, ClientWayScreen} from '../screens/client-way-screen.
 import {DiscoveryScreen} from '../screens/discovery-screen.js';
 import {DocumentClientScreen} from '../screens/document-client-screen.js';
 import {LoginScreen} from '../screens/login-screen.js';
+import {DeviceLoginScreen} from '../screens/device-login-screen.js';
+import {deviceLoginOffered} from './login-state.js';
 import {MetadataScreen} from '../screens/metadata-screen.js';
 import {PreRegisteredScreen, RegistrationScreen} from '../screens/registration-screen.js';
 import {ScopesScreen} from '../screens/scopes-screen.js';
@@ -57,8 +59,8 @@ function clientWayItems(metadata: AuthorizationServerMetadata): ClientWayItem[] 
 }
 
 /** A step that failed before its screen had anything to show: the error, and r to try again. */
-function StepFailure({error, onRetry}: {readonly error: ErrorInfo; readonly onRetry: () => void}) {
-	const keymap: readonly Binding[] = [{key: 'r', label: 'try again', action: onRetry}, ...useSharedKeys()];
+function StepFailure({error, onRetry, extra = []}: {readonly error: ErrorInfo; readonly onRetry: () => void; readonly extra?: readonly Binding[]}) {
+	const keymap: readonly Binding[] = [{key: 'r', label: 'try again', action: onRetry}, ...extra, ...useSharedKeys()];
 	useKeymap(keymap);
 	return (
 		<Box flexDirection="column">
@@ -222,8 +224,28 @@ export function StepScreen({state, dispatch, services, height, login, print}: {
 		}
 
 		case 'login': {
+			const switchWay = () => dispatch({type: 'login-way-switched'});
+			const retry = () => dispatch({type: 'login-retried'});
+			if (step.device) {
+				const browserLogin: Binding = {key: 'b', label: 'log in with a browser here', action: switchWay};
+				if (!step.device.code) return step.phase.kind === 'failed' ? <StepFailure error={step.phase.error} onRetry={retry} extra={[browserLogin]} /> : <Pending text="Asking the authorization server for a code…" />;
+				return (
+					<DeviceLoginScreen
+						code={step.device.code}
+						browser={step.browser}
+						startedAt={step.startedAt ?? Date.now()}
+						failure={step.phase.kind === 'failed' ? step.phase.error : undefined}
+						copied={step.copied}
+						onReopen={login.reopen}
+						onCopy={login.copy}
+						onBrowserLogin={switchWay}
+						onRetry={retry}
+					/>
+				);
+			}
+
 			if (step.authorizationUrl === undefined || step.startedAt === undefined || state.redirectUri === undefined) {
-				return step.phase.kind === 'failed' ? <StepFailure error={step.phase.error} onRetry={() => dispatch({type: 'login-retried'})} /> : <Pending text="Preparing the authorization request…" />;
+				return step.phase.kind === 'failed' ? <StepFailure error={step.phase.error} onRetry={retry} /> : <Pending text="Preparing the authorization request…" />;
 			}
 
 			return (
@@ -241,7 +263,8 @@ export function StepScreen({state, dispatch, services, height, login, print}: {
 					onStartPaste={() => dispatch({type: 'paste-started'})}
 					onPaste={login.paste}
 					onCancelPaste={() => dispatch({type: 'paste-cancelled'})}
-					onRetry={() => dispatch({type: 'login-retried'})}
+					onRetry={retry}
+					onDeviceLogin={deviceLoginOffered(step) ? switchWay : undefined}
 				/>
 			);
 		}

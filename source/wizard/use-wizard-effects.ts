@@ -2,6 +2,7 @@ import {type Dispatch, useCallback, useEffect, useRef} from 'react';
 import type {AuthorizationSession} from '../core/authorization-session.js';
 import type {CallbackServer} from '../core/callback-server.js';
 import {CallbackTimeoutError, WizardError} from '../core/errors.js';
+import {verificationAddress} from '../core/device.js';
 import type {Exchange} from '../core/http.js';
 import type {LoginEvent} from '../core/login.js';
 import {clipboardSequence, copyBlock} from '../components/clipboard.js';
@@ -228,6 +229,27 @@ export function useLogin(step: Step, dispatch: Dispatch<Action>, services: Wizar
 
 		const {metadata, resource, scopes, mcpUrl} = loginContext(current.from);
 		(async () => {
+			if (current.device) {
+				const tokens = await services.core.deviceLogin({
+					http: services.http,
+					metadata,
+					client: current.client,
+					scopes,
+					resource,
+					signal,
+					onEvent(event) {
+						send(event.type === 'device-code' ? {type: 'device-code-received', code: event.code} : {type: 'device-slowed-down', intervalMs: event.intervalMs});
+					},
+					async onCode(code) {
+						// Whole, where it can be copied, like the authorization URL; opened here where a browser is.
+						if (!signal.aborted) print(copyBlock('Address to log in at, on any device (it holds the code):', verificationAddress(code), {link: true}));
+						await launchBrowser(verificationAddress(code), services, send);
+					},
+				});
+				send({type: 'tokens-received', tokens});
+				return;
+			}
+
 			const callbackServer = await listener.take(current.from.name === 'reused' || current.from.name === 'client-metadata-document' ? current.from.callbackPort : undefined);
 			if (signal.aborted) {
 				// Until the authorization takes the listener (and closes it when done), closing it is ours to do.
@@ -270,13 +292,13 @@ export function useLogin(step: Step, dispatch: Dispatch<Action>, services: Wizar
 
 	return {
 		copy() {
-			const url = session.current?.pending.url;
+			const url = session.current?.pending.url ?? (login?.device?.code && verificationAddress(login.device.code));
 			if (!url) return;
 			print(clipboardSequence(url));
 			dispatch({type: 'url-copied'});
 		},
 		reopen() {
-			const url = session.current?.pending.url;
+			const url = session.current?.pending.url ?? (login?.device?.code && verificationAddress(login.device.code));
 			if (url) void launchBrowser(url, services, dispatch);
 		},
 		paste(url) {

@@ -13,6 +13,9 @@ export const ctrlC = '\u0003';
 /** BROWSER for a user who closes the tab: it never visits the login URL. */
 export const closedBrowser = fileURLToPath(new URL('closed-browser.mjs', import.meta.url));
 
+/** BROWSER for a user who logs in on another device only: the browser login's URL is never visited. */
+export const deviceOnlyBrowser = fileURLToPath(new URL('device-only-browser.mjs', import.meta.url));
+
 /** Ink wraps long lines at word boundaries, in boxes: prose is compared with line breaks and borders as spaces. */
 export const prose = (frame: string | undefined) => (frame ?? '').replaceAll(/[\s│]+/g, ' ');
 
