@@ -48,7 +48,8 @@ const help = `
     --no-open              login: only print the login URL, open no browser
     --device               login, reauthorize: log in on another device with a code (RFC 8628), where
                            the authorization server offers it: for SSH and containers
-    --timeout <time>       login: how long to wait for the browser, e.g. 90s, 5m or 1h (default 5m)
+    --timeout <time>       login: how long to wait for the browser, e.g. 90s, 5m or 1h (default 5m);
+                           with --device, for the approval (default: until the code expires)
     --no-verify            login: skip the MCP check after logging in
     --replace              login: replace the server's saved login without --name (else asked)
     --port <n>             sandbox: the port to listen on (default: a free one)

@@ -32,6 +32,8 @@ it('offers step-up from the token screen when a tool needs another scope, and lo
 		expect(scopes).not.toContain('Saved already');
 		await press(stdin, keys.enter);
 		await registerAndLogIn({stdin, lastFrame});
+		// Saved as the same login, with the new scopes: not beside it.
+		expect(services.store.list().map(server => [server.name, server.scopes.includes(scope)])).toEqual([['127.0.0.1', true]]);
 		expect(JSON.parse(file.sandbox.requests.registration.at(-1)!.body).scope).toContain(scope);
 		expect(file.sandbox.requests.authorization.at(-1)!.query['scope']).toContain(scope);
 

@@ -69,6 +69,12 @@ describe('a login to every kind of server', () => {
 		// The saved login refreshes like any other.
 		const refresh = await runCli(['refresh', 'device', '--json'], {MCP_AUTH_WIZARD_HOME: home.path});
 		expect(refresh.code).toBe(0);
+		// Its client cannot log in with a browser: a browser re-authorization registers one that can.
+		const registrations = sandbox.requests.registration.length;
+		const again = await runCli(['reauthorize', 'device', '--json', '--no-verify', '--timeout', '20s'], {MCP_AUTH_WIZARD_HOME: home.path, BROWSER: scriptedBrowser});
+		expect(again.code).toBe(0);
+		expect(JSON.parse(again.stdout)).toMatchObject({clientReused: false, clientDecision: 'Registering a new client: the client was registered for logins on another device only.'});
+		expect(sandbox.requests.registration).toHaveLength(registrations + 1);
 	});
 
 	it('device-flow: a refusal on the other device ends the login with what happened; a browser login offers the device where no browser opens', async () => {

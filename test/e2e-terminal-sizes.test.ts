@@ -110,7 +110,9 @@ describe.each([
 		await step('Add a scope', 'Escape');
 		await step('preview registration', 'Enter');
 		await step('"scope"', 'w');
-		await step('How should this login get its client id?', 'Down');
+		await step('How should this login get its client id?');
+		// The cursor's move is seen before Enter: sent at once, the two keys can reach Ink as one read.
+		await moved(session, 'Down');
 		await step('How should this login get its client id?', 'Enter');
 		await step('Client id:', 'Escape');
 		await step('Which scopes', 'Enter');

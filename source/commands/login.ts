@@ -118,7 +118,7 @@ function reportProgress(output: Output, event: LoginEvent, deviceOffered: boolea
 		}
 
 		case 'device-slow-down': {
-			output.note(`The server asked to be asked less often: every ${event.intervalMs / 1000} s now.`);
+			output.note(event.why === 'slow_down' ? `The server asked to be asked less often: every ${event.intervalMs / 1000} s now.` : `Could not reach the token endpoint: asking again in ${event.intervalMs / 1000} s.`);
 			break;
 		}
 

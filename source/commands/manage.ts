@@ -2,7 +2,7 @@ import {checkSavedClient} from '../core/client-reuse.js';
 import {discover} from '../core/discovery.js';
 import {UsageError, WizardError} from '../core/errors.js';
 import type {SavedServer} from '../store/types.js';
-import {type ServerChange, applyChange, changeDone} from '../store/changes.js';
+import {type ServerChange, changeDone, changeServer} from '../store/changes.js';
 import {confirmationFor} from '../store/what-is-lost.js';
 import {type CommandContext, confirmChange, requireServer} from './context.js';
 import {type LoginFlags, loginAndSave} from './login.js';
@@ -33,7 +33,7 @@ export async function runReauthorize(context: CommandContext, nameOrUrl: string 
 	} else if (!saved.client || issuer === undefined) {
 		decision = {text: 'Registering a new client: none is saved for this server.'};
 	} else {
-		const {decision: reuse, check, callbackPort} = await checkSavedClient(context.http, {issuer: saved.issuer, client: saved.client, registration: saved.registration}, {issuer, scopes, signal: context.signal});
+		const {decision: reuse, check, callbackPort} = await checkSavedClient(context.http, {issuer: saved.issuer, client: saved.client, registration: saved.registration}, {issuer, scopes, device: flags.device, signal: context.signal});
 		decision = reuse.reuse
 			? {client: reuse.client, text: `Reusing client ${reuse.client.clientId}${check.status === 'valid' ? ' (the authorization server still knows it)' : ''}.`, callbackPort}
 			: {text: `Registering a new client: ${reuse.reason}.`};
@@ -59,7 +59,7 @@ export async function runChange(context: CommandContext, change: Change, nameOrU
 	}
 
 	const requested: ServerChange = change === 'rename' ? {kind: 'rename', name: newName!.trim()} : {kind: change};
-	const updated = await store.update(saved.name, current => current && applyChange(current, requested));
+	const updated = await changeServer(store, saved.name, requested);
 	if (!updated) throw new WizardError('store', `${saved.name} was removed meanwhile`, 'See `mcp-auth-wizard list`.');
 	context.output.result({ok: true, server: updated.name, mcpUrl: updated.mcpUrl, change}, () => [changeDone(requested, saved.name)]);
 	return exitCode.ok;

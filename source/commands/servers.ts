@@ -2,7 +2,7 @@ import {UsageError} from '../core/errors.js';
 import {checkMcp} from '../core/mcp-check.js';
 import {summarizeTokens} from '../core/tokens.js';
 import type {SavedServer} from '../store/types.js';
-import {changeDone, recordCheck} from '../store/changes.js';
+import {changeDone, changeServer, recordCheck} from '../store/changes.js';
 import {confirmationFor} from '../store/what-is-lost.js';
 import {type CommandContext, confirmChange, requireServer} from './context.js';
 import {refreshSaved, requireTokens, usableServer, withFreshToken} from './fresh-tokens.js';
@@ -77,7 +77,7 @@ export async function runRemove(context: CommandContext, nameOrUrl: string | und
 	const server = requireServer(store, nameOrUrl, 'remove');
 	const {question, details} = confirmationFor('remove', server);
 	await confirmChange(context, question, details);
-	await store.remove(server.name);
+	await changeServer(store, server.name, {kind: 'remove'});
 	context.output.result({ok: true, removed: server.name, mcpUrl: server.mcpUrl}, () => [changeDone({kind: 'remove'}, server.name)]);
 	return exitCode.ok;
 }

@@ -1,4 +1,5 @@
 import type {ClientCredentials} from './client.js';
+import {deviceCodeGrant} from './device.js';
 import type {HttpClient} from './http.js';
 import type {RegistrationRequest} from './registration.js';
 import {parseScopes} from './scopes.js';
@@ -47,12 +48,24 @@ export function decideClientReuse(input: {
 	readonly registeredScope?: unknown;
 	readonly scopes: readonly string[];
 	readonly check: ClientCheck;
+	/** The grant types the registration names (the answer's, else the request's); undefined when unknown (pre-registered). */
+	readonly grantTypes?: readonly string[];
+	/** Whether the registration names a redirect URI, which a browser login comes back to. */
+	readonly hasRedirectUri?: boolean;
+	/** The login to come: with the browser here (default), or on another device (RFC 8628). */
+	readonly device?: boolean;
 }): ReuseDecision {
 	if (input.issuer !== input.savedIssuer) {
 		return {reuse: false, reason: `the authorization server changed from ${input.savedIssuer} to ${input.issuer}, and clients are not reused across servers`};
 	}
 
 	if (input.check.status === 'rejected') return {reuse: false, reason: input.check.reason};
+	// A client registered for one way to log in is refused by the server for the other (unauthorized_client, RFC 6749 5.2).
+	if (input.grantTypes !== undefined) {
+		if (input.device && !input.grantTypes.includes(deviceCodeGrant)) return {reuse: false, reason: 'the client was not registered for logins on another device (RFC 8628)'};
+		if (!input.device && (!input.grantTypes.includes('authorization_code') || input.hasRedirectUri === false)) return {reuse: false, reason: 'the client was registered for logins on another device only'};
+	}
+
 	if (input.client.source === 'registration' && typeof input.registeredScope === 'string') {
 		const registered = parseScopes(input.registeredScope);
 		const extra = input.scopes.filter(scope => !registered.includes(scope));
@@ -83,9 +96,18 @@ export type SavedClient = {
  * registered one is asked about first, RFC 7592), and the port of its registered redirect URI, which
  * the login must listen on. The one decision behind `reauthorize` and the wizard's re-authorization.
  */
-export async function checkSavedClient(http: HttpClient, saved: SavedClient, target: {readonly issuer: string; readonly scopes: readonly string[]; readonly signal?: AbortSignal}): Promise<{decision: ReuseDecision; check: ClientCheck; callbackPort?: number}> {
+export async function checkSavedClient(
+	http: HttpClient,
+	saved: SavedClient,
+	target: {readonly issuer: string; readonly scopes: readonly string[]; readonly device?: boolean; readonly signal?: AbortSignal},
+): Promise<{decision: ReuseDecision; check: ClientCheck; callbackPort?: number}> {
 	const {client, registration} = saved;
 	const check = client.source === 'registration' ? await checkRegisteredClient(http, registration?.response, target.signal) : ({status: 'unknown', reason: 'pre-registered'} as const);
-	const decision = decideClientReuse({savedIssuer: saved.issuer, issuer: target.issuer, client, registeredScope: registration?.response['scope'], scopes: target.scopes, check});
-	return {decision, check, callbackPort: registeredCallbackPort(registration?.response) ?? registeredCallbackPort(registration?.request)};
+	const callbackPort = registeredCallbackPort(registration?.response) ?? registeredCallbackPort(registration?.request);
+	const answered = registration?.response['grant_types'];
+	const grantTypes = Array.isArray(answered) ? answered.filter(grant => typeof grant === 'string') : registration?.request.grant_types;
+	const uris = registration?.response['redirect_uris'] ?? registration?.request.redirect_uris;
+	const hasRedirectUri = registration === undefined ? undefined : Array.isArray(uris) && uris.length > 0;
+	const decision = decideClientReuse({savedIssuer: saved.issuer, issuer: target.issuer, client, registeredScope: registration?.response['scope'], scopes: target.scopes, check, grantTypes, hasRedirectUri, device: target.device});
+	return {decision, check, callbackPort};
 }

@@ -4,6 +4,7 @@ import {WizardError} from './errors.js';
 import type {HttpClient} from './http.js';
 import type {AuthorizationServerMetadata} from './metadata.js';
 import {scopeParameter} from './scopes.js';
+import {formatDuration} from './text.js';
 import {startTimer} from './timers.js';
 import {type TokenSet, tokenRequest, toTokenSet} from './tokens.js';
 
@@ -31,8 +32,8 @@ export type DeviceCode = {
 
 export type DeviceLoginEvent =
 	| {readonly type: 'device-code'; readonly code: DeviceCode}
-	/** The server asked to poll more slowly (slow_down): the new interval. */
-	| {readonly type: 'device-slow-down'; readonly intervalMs: number};
+	/** Polling more slowly: the server said slow_down, or could not be reached (RFC 8628 3.5); the new interval. */
+	| {readonly type: 'device-slow-down'; readonly intervalMs: number; readonly why: 'slow_down' | 'unreachable'};
 
 export type DeviceLoginInput = {
 	readonly http: HttpClient;
@@ -42,6 +43,8 @@ export type DeviceLoginInput = {
 	/** The `resource` of both requests (RFC 8707). */
 	readonly resource: string;
 	readonly signal?: AbortSignal;
+	/** How long the approval is waited for at most; the code's own expiry ends the wait anyway. */
+	readonly timeoutMs?: number;
 	readonly onEvent?: (event: DeviceLoginEvent) => void;
 	/** Told the code, before the first token request: opens the verification address where it can. */
 	readonly onCode?: (code: DeviceCode) => Promise<void> | void;
@@ -105,30 +108,44 @@ export async function deviceLogin(input: DeviceLoginInput): Promise<TokenSet> {
 		verificationUri: answer.verification_uri,
 		verificationUriComplete: answer.verification_uri_complete,
 		expiresAt: new Date(Date.now() + answer.expires_in * 1000).toISOString(),
-		// RFC 8628 3.2: 5 seconds when the server names no interval.
-		intervalMs: (answer.interval ?? 5) * 1000,
+		// RFC 8628 3.2: 5 seconds when the server names no interval; never under a second, whatever it says.
+		intervalMs: Math.max(1, answer.interval ?? 5) * 1000,
 	};
 	input.onEvent?.({type: 'device-code', code});
 	await input.onCode?.(code);
 
+	const expires = Date.parse(code.expiresAt);
+	const deadline = input.timeoutMs === undefined ? expires : Math.min(expires, Date.now() + input.timeoutMs);
 	let {intervalMs} = code;
 	for (;;) {
-		await pause(intervalMs, signal);
-		const outcome = await tokenRequest('token', metadata.token_endpoint, async () => {
-			const polled = await oauth.deviceCodeGrantRequest(as, client, clientAuthentication(input.client), answer.device_code, {
-				...oauthRequestOptions(http, metadata.token_endpoint, signal),
-				additionalParameters: {resource: input.resource},
+		const left = deadline - Date.now();
+		if (left <= 0) throw deadline === expires ? expiredCode() : new WizardError('authorization', `No approval on the other device within ${formatDuration((input.timeoutMs ?? 0) / 1000)}`, 'Log in again for a new code (--timeout sets how long to wait).');
+		await pause(Math.min(intervalMs, left), signal);
+		let outcome: Awaited<ReturnType<typeof oauth.processDeviceCodeResponse>> | 'authorization_pending' | 'slow_down';
+		try {
+			outcome = await tokenRequest('token', metadata.token_endpoint, async () => {
+				const polled = await oauth.deviceCodeGrantRequest(as, client, clientAuthentication(input.client), answer.device_code, {
+					...oauthRequestOptions(http, metadata.token_endpoint, signal),
+					additionalParameters: {resource: input.resource},
+				});
+				try {
+					return await oauth.processDeviceCodeResponse(as, client, polled);
+				} catch (error) {
+					return notYet(error);
+				}
 			});
-			try {
-				return await oauth.processDeviceCodeResponse(as, client, polled);
-			} catch (error) {
-				return notYet(error);
-			}
-		});
+		} catch (error) {
+			if (!isUnreachable(error)) throw error;
+			// RFC 8628 3.5: a connection timeout is no reason to stop, but to ask less often (exponential backoff).
+			intervalMs *= 2;
+			input.onEvent?.({type: 'device-slow-down', intervalMs, why: 'unreachable'});
+			continue;
+		}
+
 		if (outcome === 'authorization_pending') continue;
 		if (outcome === 'slow_down') {
 			intervalMs += 5000;
-			input.onEvent?.({type: 'device-slow-down', intervalMs});
+			input.onEvent?.({type: 'device-slow-down', intervalMs, why: 'slow_down'});
 			continue;
 		}
 
@@ -136,11 +153,18 @@ export async function deviceLogin(input: DeviceLoginInput): Promise<TokenSet> {
 	}
 }
 
+/** Whether a token request failed before any answer (our HTTP layer's network failure, under tokenRequest's words). */
+function isUnreachable(error: unknown): boolean {
+	return error instanceof WizardError && error.cause instanceof WizardError && error.cause.step === 'network';
+}
+
+const expiredCode = () => new WizardError('authorization', 'The code expired before the login on the other device was approved (expired_token)', 'Log in again for a new code, and enter it within the time shown.');
+
 /** RFC 8628 3.5: the answers that mean "ask again"; the two that end the login, in our words; any other as it is. */
 function notYet(error: unknown): 'authorization_pending' | 'slow_down' {
 	const code = error instanceof oauth.ResponseBodyError ? error.error : undefined;
 	if (code === 'authorization_pending' || code === 'slow_down') return code;
 	if (code === 'access_denied') throw new WizardError('authorization', 'The login on the other device was refused (access_denied)', 'Log in again, and approve the request on the page the code was entered on.');
-	if (code === 'expired_token') throw new WizardError('authorization', 'The code expired before the login on the other device was approved (expired_token)', 'Log in again for a new code, and enter it within the time shown.');
+	if (code === 'expired_token') throw expiredCode();
 	throw error;
 }

@@ -161,7 +161,7 @@ export async function login(mcpUrl: string, options: LoginOptions): Promise<Logi
 		const common = {http, metadata, client, scopes, resource: discovery.resource, signal, onEvent};
 		const tokens = callbackServer
 			? await authorize({...common, callbackServer, mcpUrl, timeoutMs: options.timeoutMs, noOpen: options.noOpen, env: options.env, onSession: options.onSession})
-			: await deviceLogin({...common, onCode: async code => opened(verificationAddress(code), options, onEvent)});
+			: await deviceLogin({...common, timeoutMs: options.timeoutMs, onCode: async code => opened(verificationAddress(code), options, onEvent)});
 		if (!callbackServer) onEvent?.({type: 'tokens-received'});
 		return {discovery, scopeChoice, scopes, registration, clientWay, clientMetadataDocument: documentCheck, client, redirectUri, tokens};
 	} finally {

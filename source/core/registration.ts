@@ -61,6 +61,7 @@ export function buildRegistrationRequest(input: {
 		...(input.redirectUri === undefined ? {} : {redirect_uris: [input.redirectUri]}),
 		// The device grant wherever the server offers it (RFC 8628 4), so this client can also log in on another device.
 		grant_types: input.redirectUri === undefined ? [deviceCodeGrant, 'refresh_token'] : ['authorization_code', 'refresh_token', ...(supportsDeviceLogin(input.metadata) ? [deviceCodeGrant] : [])],
+		// Empty for a device-only client: left out, it would mean ["code"] (RFC 7591 2), and need a redirect URI.
 		response_types: input.redirectUri === undefined ? [] : ['code'],
 		token_endpoint_auth_method: authMethod,
 		application_type: 'native',

@@ -61,7 +61,7 @@ export function DeviceLoginScreen(props: DeviceLoginScreenProps) {
 					<Text dimColor>and enter the code </Text>
 					<Text bold>{code.userCode}</Text>
 				</Text>
-				{code.verificationUriComplete === undefined ? undefined : <Text dimColor>Or open the address that holds the code, printed whole above this screen (y copies it).</Text>}
+				{code.verificationUriComplete === undefined ? undefined : <Text dimColor>Or open the address with the code, printed above (y copies it).</Text>}
 				{props.copied ? <Text dimColor>{clipboardNote}</Text> : undefined}
 			</Box>
 			<Box marginTop={1}>

@@ -26,6 +26,15 @@ export function applyChange(server: SavedServer, change: ServerChange, now = new
 	}
 }
 
+/**
+ * Makes a change the user asked for while no refresh of the same login runs (its lock, see
+ * ServerStore.exclusively): a refresh finishing after a rename would save its rotated tokens to a
+ * name no longer there, and one finishing after a forget would bring the tokens back.
+ */
+export async function changeServer(store: ServerStore, name: string, change: ServerChange): Promise<SavedServer | undefined> {
+	return store.exclusively(name, async () => store.update(name, current => current && applyChange(current, change)));
+}
+
 /** Each change's outcome in one line, for the screens and the subcommands alike. */
 export function changeDone(change: ServerChange, name: string): string {
 	switch (change.kind) {

@@ -275,12 +275,13 @@ export function openConfStore(options: {readonly home?: string; readonly platfor
 				const state = loadRepaired(path, notices);
 				if (state.kind === 'newer') throw newerVersionError(path, state.version);
 				const file = state.kind === 'current' ? state.file : emptyStoreFile;
-				const current = file.servers[name];
+				// Own keys only: a login may be called "constructor".
+				const current = Object.hasOwn(file.servers, name) ? file.servers[name] : undefined;
 				const next = change(current);
 				if (next === undefined && current === undefined) return undefined;
 				const others = Object.fromEntries(Object.entries(file.servers).filter(([saved]) => saved !== name));
 				// A rename onto another login's name would lose that login.
-				if (next && next.name in others) throw nameTaken(next.name, others[next.name]!.mcpUrl);
+				if (next && Object.hasOwn(others, next.name)) throw nameTaken(next.name, others[next.name]!.mcpUrl);
 				const changed = next === undefined ? others : {...others, [next.name]: next};
 				write({servers: changed, rest: file.rest});
 				snapshot = changed;

@@ -76,19 +76,24 @@ export function savedServerOf(outcome: LoginOutcome, previous: SavedServer | und
 /**
  * Saves a login as `name`, replacing that login of the same server; without a name, as a new login
  * named after the host. In one locked update: a name another server's login took meanwhile (another
- * process) is refused, never overwritten.
+ * process) is never overwritten; a name of our choosing is then chosen again, a given one refused.
  */
 export async function saveLogin(store: ServerStore, outcome: LoginOutcome, name?: string): Promise<SavedServer> {
-	const chosen = name ?? uniqueServerName(store.list(), outcome.mcpUrl);
-	let server: SavedServer | undefined;
-	await store.update(chosen, previous => {
-		if (previous && (name === undefined || !sameResource(previous.mcpUrl, outcome.mcpUrl))) {
-			throw new WizardError('store', `Not saved: another saved login is called "${chosen}" (${previous.mcpUrl})`, 'Log in again with --name and a name of its own; see the saved ones with `mcp-auth-wizard list`.');
-		}
+	for (;;) {
+		const chosen = name ?? uniqueServerName(store.list(), outcome.mcpUrl);
+		let server: SavedServer | undefined;
+		let taken = false;
+		await store.update(chosen, previous => {
+			if (previous && (name === undefined || !sameResource(previous.mcpUrl, outcome.mcpUrl))) {
+				if (name !== undefined) throw new WizardError('store', `Not saved: another saved login is called "${chosen}" (${previous.mcpUrl})`, 'Log in again with --name and a name of its own; see the saved ones with `mcp-auth-wizard list`.');
+				taken = true;
+				return previous;
+			}
 
-		server = savedServerOf(outcome, previous, chosen);
-		return server;
-	});
-	// `update` resolved, so `change` ran and set it.
-	return server!;
+			server = savedServerOf(outcome, previous, chosen);
+			return server;
+		});
+		// `update` resolved, so `change` ran: saved, or the name was taken since the list was read.
+		if (!taken) return server!;
+	}
 }

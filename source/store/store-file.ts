@@ -22,13 +22,14 @@ function byName(entries: JsonObject): JsonObject {
 	const servers: JsonObject = {};
 	for (const [key, entry] of Object.entries(entries)) {
 		if (!isSavedServer(entry)) {
-			servers[key] = entry;
+			Object.defineProperty(servers, key, {value: entry, enumerable: true, writable: true, configurable: true});
 			continue;
 		}
 
 		let {name} = entry;
-		for (let n = 2; name in servers; n++) name = `${entry.name}-${n}`;
-		servers[name] = {...entry, name};
+		for (let n = 2; Object.hasOwn(servers, name); n++) name = `${entry.name}-${n}`;
+		// Defined, not assigned: a login called "__proto__" stays a login.
+		Object.defineProperty(servers, name, {value: {...entry, name}, enumerable: true, writable: true, configurable: true});
 	}
 
 	return servers;

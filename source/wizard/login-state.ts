@@ -4,7 +4,7 @@ import type {ClientMetadataDocumentCheck} from '../core/client-metadata-document
 import type {ReuseDecision} from '../core/client-reuse.js';
 import type {ClientWay} from '../core/client-way.js';
 import type {Attempt, Discovery, DiscoveryStage} from '../core/discovery.js';
-import {type DeviceCode, supportsDeviceLogin} from '../core/device.js';
+import {type DeviceCode, deviceCodeGrant, supportsDeviceLogin} from '../core/device.js';
 import {type ErrorInfo, WizardError, assertNever} from '../core/errors.js';
 import {type RegistrationResult, defaultClientName} from '../core/registration.js';
 import {type ScopeOption, chooseScopes} from '../core/scopes.js';
@@ -253,7 +253,9 @@ function scopesStep(metadata: MetadataStep): ScopesStep {
 /** Whether the authorization server offers a login on another device (RFC 8628), for d on the login screen. */
 export function deviceLoginOffered(login: LoginStep): boolean {
 	const metadata = login.from.scopes.metadata.discovery.authorizationServer?.metadata;
-	return metadata !== undefined && supportsDeviceLogin(metadata);
+	// A client registered just now must have asked for the grant, and been given it.
+	const registered = login.registration?.response['grant_types'] ?? login.registration?.request.grant_types;
+	return metadata !== undefined && supportsDeviceLogin(metadata) && (registered === undefined || (Array.isArray(registered) && registered.includes(deviceCodeGrant)));
 }
 
 /** The login again, from a new authorization request: the login effect starts over on a new attempt. */

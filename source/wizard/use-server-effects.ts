@@ -6,7 +6,7 @@ import {type ExportTarget, exportConfig} from '../core/export.js';
 import {checkClientMetadataDocument, clientForDocument} from '../core/client-metadata-document.js';
 import {checkSavedClient, decideClientReuse} from '../core/client-reuse.js';
 import {WizardError} from '../core/errors.js';
-import {applyChange, changeDone, recordCheck} from '../store/changes.js';
+import {changeDone, changeServer, recordCheck} from '../store/changes.js';
 import {type KeepOptions, keepFresh, requireTokens, withFreshToken} from '../store/token-keeper.js';
 import type {SavedServer} from '../store/types.js';
 import type {WizardServices} from './services.js';
@@ -100,9 +100,7 @@ export function useServerActions(step: Step, dispatch: Dispatch<Action>, service
 
 	useEffect(() => {
 		if (!pending || !serverName) return;
-		services.store
-			.update(serverName, current => current && applyChange(current, pending))
-			.then(
+		changeServer(services.store, serverName, pending).then(
 				() => {
 					reload();
 					const message = changeDone(pending, serverName);

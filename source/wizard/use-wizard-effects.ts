@@ -237,6 +237,7 @@ export function useLogin(step: Step, dispatch: Dispatch<Action>, services: Wizar
 					scopes,
 					resource,
 					signal,
+					timeoutMs: services.options.timeoutMs,
 					onEvent(event) {
 						send(event.type === 'device-code' ? {type: 'device-code-received', code: event.code} : {type: 'device-slowed-down', intervalMs: event.intervalMs});
 					},

@@ -19,6 +19,18 @@ describe('decideClientReuse', () => {
 		expect(decideClientReuse({...base, scopes: ['mcp', 'mail']})).toMatchObject({reuse: false, reason: expect.stringContaining('mail')});
 	});
 
+	it('registers again for a way to log in the client was not registered for (RFC 8628 device, or the browser)', () => {
+		const device = 'urn:ietf:params:oauth:grant-type:device_code';
+		const both = {...base, grantTypes: ['authorization_code', 'refresh_token', device], hasRedirectUri: true};
+		expect(decideClientReuse(both)).toEqual({reuse: true, client});
+		expect(decideClientReuse({...both, device: true})).toEqual({reuse: true, client});
+		const browserOnly = {...base, grantTypes: ['authorization_code', 'refresh_token'], hasRedirectUri: true};
+		expect(decideClientReuse({...browserOnly, device: true})).toEqual({reuse: false, reason: 'the client was not registered for logins on another device (RFC 8628)'});
+		const deviceOnly = {...base, grantTypes: [device, 'refresh_token'], hasRedirectUri: false};
+		expect(decideClientReuse(deviceOnly)).toEqual({reuse: false, reason: 'the client was registered for logins on another device only'});
+		expect(decideClientReuse({...deviceOnly, device: true})).toEqual({reuse: true, client});
+	});
+
 	it('reuses a pre-registered client whatever its registered scope, when the server could not be asked', () => {
 		const preRegistered = {...client, source: 'pre-registered'} as const;
 		expect(decideClientReuse({...base, client: preRegistered, scopes: ['anything'], check: {status: 'unknown', reason: 'no way to ask'}})).toEqual({reuse: true, client: preRegistered});

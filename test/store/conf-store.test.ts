@@ -2,6 +2,7 @@ import {chmodSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync}
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {WizardError} from '../../source/core/errors.js';
+import {changeServer, recordTokens} from '../../source/store/changes.js';
 import {openConfStore} from '../../source/store/conf-store.js';
 import {leftovers, runWorker, savedServer, temporaryDirectory} from './store-helpers.js';
 
@@ -104,6 +105,36 @@ describe('several logins of one server (accounts)', () => {
 		expect(store.find('https://mail.example/mcp')).toBeUndefined();
 		expect(await store.remove('personal')).toBe(true);
 		expect(store.find('https://mail.example/mcp')).toEqual(work);
+	});
+
+	it('makes a change (a rename) only when no refresh of that login runs, so the tokens it saves are kept', async () => {
+		const store = openConfStore({home: home.path});
+		await store.save(work);
+		const refreshed = {...work.tokens!, accessToken: 'refreshed-access-token-0123456789'};
+		let renaming: Promise<unknown> | undefined;
+		await store.exclusively('work', async () => {
+			renaming = changeServer(store, 'work', {kind: 'rename', name: 'office'});
+			// The rename waits for the lock: nothing to await but time (a second, on a loaded machine).
+			await new Promise(resolve => {
+				setTimeout(resolve, 1000);
+			});
+			expect(store.find('work')).toBeDefined();
+			await recordTokens(store, 'work', refreshed);
+		});
+		await renaming;
+		expect(store.find('office')?.tokens).toEqual(refreshed);
+	});
+
+	it('takes any name, those of an object\'s own fields included ("constructor", "__proto__")', async () => {
+		const store = openConfStore({home: home.path});
+		for (const name of ['constructor', '__proto__']) await store.save({...work, name});
+		await store.update('constructor', current => current && {...current, name: 'toString'});
+		expect(store.list().map(server => server.name)).toEqual(['__proto__', 'toString']);
+		expect(Object.keys(onDisk().servers).sort()).toEqual(['__proto__', 'toString']);
+		expect(openConfStore({home: home.path}).find('__proto__')?.tokens).toEqual(work.tokens);
+		// A name no login has is no login, whatever an object inherits under it.
+		expect(await store.update('valueOf', current => current && {...current, scopes: []})).toBeUndefined();
+		expect(Object.keys(onDisk().servers).sort()).toEqual(['__proto__', 'toString']);
 	});
 
 	it('renames under the lock, and refuses a name another login has, changing nothing', async () => {

@@ -50,6 +50,12 @@ it('adds a login of its own under a new name, or with none, beside the saved one
 	expect(store.find('old')).toEqual(old);
 });
 
+it('saves a login under a name an object inherits ("constructor")', async () => {
+	const store = openConfStore({home: home.path});
+	expect((await saveLogin(store, outcome('https://mail.example/mcp'), 'constructor')).name).toBe('constructor');
+	expect(store.find('constructor')?.mcpUrl).toBe('https://mail.example/mcp');
+});
+
 it('refuses a name another server\'s login has (taken meanwhile by another process), and loses neither', async () => {
 	const store = openConfStore({home: home.path});
 	const other = savedServer('https://other.example/mcp', {name: 'work'});
@@ -66,6 +72,17 @@ it('makes a new name unique among the servers on disk when it saves', async () =
 	const saved = await saveLogin(wizard, outcome('https://api.example/two/mcp'));
 	expect(saved.name).toBe('api.example-2');
 	expect(wizard.list().map(server => server.name)).toEqual(['api.example', 'api.example-2']);
+});
+
+it('chooses its name again when another process took it after the names were read, losing neither login', async () => {
+	const store = openConfStore({home: home.path});
+	const other = savedServer('https://api.example/one/mcp', {name: 'api.example'});
+	await store.save(other);
+	// The list as it was read before the other process saved.
+	let stale = true;
+	const racing = {...store, list: () => (stale ? ((stale = false), []) : store.list())};
+	expect((await saveLogin(racing, outcome('https://api.example/two/mcp'))).name).toBe('api.example-2');
+	expect(store.find('api.example')).toEqual(other);
 });
 
 it('saves a first login under the host name, created and updated now', async () => {
