@@ -177,7 +177,11 @@ export function App({services, initialUrl, banner}: AppProps) {
 	const target = ['discovery', 'metadata', 'scopes'].includes(state.step.name) ? loginTarget(state.step) : undefined;
 	const stepUp = state.step.name === 'scopes' && state.step.stepUpTool !== undefined;
 	const logins = target && !target.reauth && !stepUp ? state.servers.filter(server => sameResource(server.mcpUrl, target.url)) : [];
-	const saving = logins.length === 0 ? undefined : loginNote(logins, services.options.name ?? uniqueServerName(state.servers, logins[0]!.mcpUrl));
+	// --name of another server's login: said before the browser, since the login could not be saved.
+	const named = target && !target.reauth && !stepUp ? state.servers.find(server => server.name === services.options.name && !sameResource(server.mcpUrl, target.url)) : undefined;
+	const saving = named
+		? `"${named.name}" (--name) is the saved login of ${named.mcpUrl}: this login could not be saved under it. Quit (q) and start again with another --name.`
+		: logins.length === 0 ? undefined : loginNote(logins, services.options.name ?? uniqueServerName(state.servers, logins[0]!.mcpUrl));
 	// A re-authorization that reuses the saved client has no client screen: said where it would be.
 	const reused = state.step.name === 'login' && state.step.from.name === 'reused' ? state.step.client.clientId : undefined;
 	// The lines above the step, as many rows as the terminal wraps them into: the step gets the rest.

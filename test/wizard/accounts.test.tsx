@@ -9,6 +9,7 @@ import {scriptedBrowser, temporaryHome} from '../helpers/run-cli.js';
 import {startTestSandbox} from '../helpers/secret-scan.js';
 import {registerAndLogIn, throughScopes, wizardServices} from '../helpers/wizard.js';
 import {prose} from './helpers.js';
+import {fastmailServer} from '../helpers/saved-servers.js';
 
 // One server, several logins (accounts): a new login in the wizard is added beside the saved one, and a
 // re-authorization goes to the login it was asked on, never to another of the same server.
@@ -60,5 +61,22 @@ it('adds a new login of a saved server beside it, and re-authorizes each login a
 		expect(services.store.find('127.0.0.1')).toEqual(added);
 	} finally {
 		unmount();
+	}
+});
+
+it('says before the browser that --name names another server\'s login, under which this one could not be saved', async () => {
+	const other = temporaryHome();
+	try {
+		const services = wizardServices(other.path, {name: 'work'});
+		await services.store.save(fastmailServer({name: 'work'}));
+		const {lastFrame, unmount} = await render(<App services={services} initialUrl={sandbox.mcpUrl} />);
+		try {
+			const metadata = prose(await frameWith(lastFrame, 'authorization_endpoint'));
+			expect(metadata).toContain('"work" (--name) is the saved login of https://api.fastmail.com/mcp: this login could not be saved under it. Quit (q) and start again with another --name.');
+		} finally {
+			unmount();
+		}
+	} finally {
+		other.remove();
 	}
 });
