@@ -27,6 +27,10 @@ const help = `
     $ mcp-auth-wizard remove <server>        forget a saved server
     $ mcp-auth-wizard export <server> --for codex|claude-code|vscode|mcp-remote
                                              configuration for another MCP client
+    $ mcp-auth-wizard token [<server>]       a valid access token on stdout (refreshed if needed);
+                                             without a name, CLAUDE_CODE_MCP_SERVER_URL's server
+    $ mcp-auth-wizard proxy <server>         MCP over stdio for any MCP client, relayed to the server
+                                             with the saved login, its tokens kept fresh
     $ mcp-auth-wizard sandbox                run the sandbox servers until Ctrl-C
 
   Options
@@ -61,6 +65,7 @@ const help = `
     --call <tool>          verify: call this tool with the saved token
     --args <json>          verify --call: the tool's arguments, a JSON object (default {})
     --show-token           status: print the access token whole (for curl or another client)
+    --header-json          token: print {"Authorization": "Bearer …"} (Claude Code's headersHelper)
     --yes                  forget-tokens, forget-registration, remove, verify --call (logging in again
                            with more scopes): no question (needed without a terminal)
 
@@ -100,6 +105,7 @@ const knownFlags = {
 	profile: {type: 'string'},
 	fault: {type: 'string', isMultiple: true},
 	showToken: {type: 'boolean', default: false},
+	headerJson: {type: 'boolean', default: false},
 	httpTimeout: {type: 'string'},
 } satisfies Parameters<typeof meow>[0]['flags'];
 
@@ -433,6 +439,10 @@ async function run(): Promise<number> {
 			throw new UsageError('--call and --args go with verify', 'mcp-auth-wizard verify <server> --call <tool> --args \'{"key": "value"}\'');
 		}
 
+		if (flags.headerJson && command !== 'token') {
+			throw new UsageError('--header-json goes with token', 'mcp-auth-wizard token <server> --header-json');
+		}
+
 		if (flags.showToken && command !== 'status') {
 			throw new UsageError('--show-token goes with status', 'mcp-auth-wizard status <server> --show-token');
 		}
@@ -509,6 +519,16 @@ async function run(): Promise<number> {
 			case 'export': {
 				const {runExport} = await import('./commands/export.js');
 				return await runExport(context, args[0], flags.for);
+			}
+
+			case 'token': {
+				const {runToken} = await import('./commands/servers.js');
+				return await runToken(context, args[0], {headerJson: flags.headerJson});
+			}
+
+			case 'proxy': {
+				const {runProxy} = await import('./commands/proxy.js');
+				return await runProxy(context, args[0], {input: process.stdin, output: process.stdout});
 			}
 
 			case 'sandbox': {

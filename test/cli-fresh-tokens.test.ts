@@ -19,7 +19,10 @@ const refreshes = () => sandbox.requests.token.filter(request => new URLSearchPa
 /** Writes the saved access token's expiry, `offsetMs` from now (the MCP server still decides by its own). */
 function setSavedExpiry(offsetMs: number): void {
 	const file = JSON.parse(readFileSync(storeFile(), 'utf8')) as Store;
-	loginIn(file, sandbox.mcpUrl)!.tokens.expiresAt = new Date(Date.now() + offsetMs).toISOString();
+	const {tokens} = loginIn(file, sandbox.mcpUrl)!;
+	tokens.expiresAt = new Date(Date.now() + offsetMs).toISOString();
+	// An hour-long token: its last minute is the one refreshed in (a short one, its last fifth).
+	tokens.obtainedAt = new Date(Date.now() + offsetMs - 3_600_000).toISOString();
 	writeFileSync(storeFile(), JSON.stringify(file), {mode: 0o600});
 }
 

@@ -32,7 +32,7 @@ function noteEvents(context: CommandContext, server: SavedServer): (event: Token
 	};
 }
 
-function keeperOptions(context: CommandContext, server: SavedServer, extra: Pick<KeepOptions, 'force'> = {}): KeepOptions {
+function keeperOptions(context: CommandContext, server: SavedServer, extra: Pick<KeepOptions, 'force' | 'rejected'> = {}): KeepOptions {
 	return {http: context.http, signal: context.signal, onEvent: noteEvents(context, server), ...extra};
 }
 
@@ -41,9 +41,12 @@ export async function refreshSaved(context: CommandContext, store: ServerStore, 
 	return (await keepFresh(store, server, keeperOptions(context, server, {force: true}))).server;
 }
 
-/** The saved server with an access token to use now (see keepFresh), what was done said on stderr. */
-export async function usableServer(context: CommandContext, store: ServerStore, server: SavedServer): Promise<{server: SavedServer; refreshed: boolean}> {
-	return keepFresh(store, server, keeperOptions(context, server));
+/**
+ * The saved server with an access token to use now (see keepFresh), what was done said on stderr;
+ * `rejected`: the MCP server has just refused the one it holds (HTTP 401).
+ */
+export async function usableServer(context: CommandContext, store: ServerStore, server: SavedServer, rejected = false): Promise<{server: SavedServer; refreshed: boolean}> {
+	return keepFresh(store, server, keeperOptions(context, server, {rejected}));
 }
 
 /** Runs `use` with a fresh access token, and once more after a refresh on a 401 (see the keeper). */

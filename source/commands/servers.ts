@@ -53,6 +53,23 @@ export async function runStatus(context: CommandContext, nameOrUrl: string | und
 	return exitCode.ok;
 }
 
+/**
+ * `token <server>`: a valid access token on stdout and nothing else (refreshed first when it has
+ * expired or is about to), for a client that takes a token from a command: `--header-json` prints the
+ * header Claude Code's headersHelper wants. Without a name, the server Claude Code names in
+ * CLAUDE_CODE_MCP_SERVER_URL.
+ */
+export async function runToken(context: CommandContext, nameOrUrl: string | undefined, options: {readonly headerJson: boolean}): Promise<number> {
+	const store = await context.openStore();
+	const fromClaudeCode = context.env['CLAUDE_CODE_MCP_SERVER_URL'];
+	const saved = requireServer(store, nameOrUrl ?? (fromClaudeCode || undefined), 'token');
+	const {server} = await usableServer(context, store, saved);
+	const {accessToken} = requireTokens(server, 'token');
+	const header = {Authorization: `Bearer ${accessToken}`};
+	context.output.result(options.headerJson ? header : {ok: true, server: server.name, accessToken}, () => [options.headerJson ? JSON.stringify(header) : accessToken]);
+	return exitCode.ok;
+}
+
 export async function runRefresh(context: CommandContext, nameOrUrl: string | undefined): Promise<number> {
 	const store = await context.openStore();
 	const server = requireServer(store, nameOrUrl, 'refresh');

@@ -57,6 +57,12 @@ export type HttpClient = {
 	request(request: HttpRequest): Promise<HttpResponse>;
 	/** A fetch that goes through request(): same timeouts, size cap and trace. */
 	readonly fetch: FetchLike;
+	/**
+	 * A fetch for MCP messages, which are not metadata: the body streams as it comes (an event stream
+	 * may last as long as the session), with no size cap and no limit on its length; the connect and
+	 * first-byte timeouts and the trace (headers, the request's body; secrets masked) hold as for fetch.
+	 */
+	readonly streamingFetch: FetchLike;
 	/** Every exchange so far, oldest first; a new array after each exchange (a snapshot for React). */
 	readonly exchanges: readonly Exchange[];
 	/** Calls `listener` after each exchange; returns the unsubscribe function. */
@@ -279,9 +285,65 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 		});
 	};
 
+	const streamingFetch: FetchLike = async (url, init = {}) => {
+		const gotModule = await import('got');
+		const {default: got} = gotModule;
+		const href = url.toString();
+		const method = (init.method ?? 'GET').toUpperCase();
+		const headers: Record<string, string> = {'user-agent': settings.userAgent ?? 'mcp-auth-wizard', ...headersToRecord(init.headers)};
+		const body = bodyToString(init.body);
+		const started = performance.now();
+		const base = {
+			id: nextId++,
+			step: undefined,
+			method,
+			url: redactUrl(href),
+			startedAt: new Date().toISOString(),
+			request: {headers: redactHeaders(headers), body: body === undefined ? undefined : redactBody(body)},
+		};
+		const stream = got.stream(href, {
+			method: method as 'GET',
+			headers,
+			body,
+			throwHttpErrors: false,
+			// As fetch with redirect: 'manual' where the MCP client asks for it (RFC 9700 4.11).
+			followRedirect: init.redirect === undefined ? method === 'GET' : init.redirect === 'follow',
+			retry: {limit: 0},
+			timeout: {connect: settings.connectTimeoutMs, response: settings.timeoutMs},
+			signal: init.signal ?? undefined,
+			decompress: true,
+		});
+		try {
+			const answer = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
+				stream.once('response', resolve);
+				stream.once('error', reject);
+			});
+			stream.removeAllListeners('error');
+			// The body is the caller's to read; an error while it streams ends that stream.
+			stream.on('error', () => {});
+			const responseHeaders = flattenHeaders(answer.headers);
+			const status = answer.statusCode ?? 0;
+			record({...base, status, timings: {total: Math.round(performance.now() - started)}, response: {headers: redactHeaders(responseHeaders), body: '(streamed, not kept)'}});
+			if (nullBodyStatuses.has(status)) stream.destroy();
+			const {Readable} = await import('node:stream');
+			return new Response(nullBodyStatuses.has(status) ? null : (Readable.toWeb(stream) as ReadableStream<Uint8Array>), {status, headers: responseHeaders});
+		} catch (error) {
+			const ms = Math.round(performance.now() - started);
+			if (init.signal?.aborted || isAbortError(error)) {
+				record({...base, error: 'aborted', timings: {total: ms}});
+				throw init.signal?.reason ?? error;
+			}
+
+			const described = describeNetworkError(error, href, settings.timeoutMs, Number.POSITIVE_INFINITY, gotModule);
+			record({...base, error: described.message, timings: {total: ms}});
+			throw new WizardError('network', described.message, described.hint, undefined, {cause: error});
+		}
+	};
+
 	return {
 		request,
 		fetch: fetchThroughClient,
+		streamingFetch,
 		get exchanges() {
 			return exchanges;
 		},

@@ -192,10 +192,16 @@ export async function refreshTokens(input: {
  */
 export function refreshDueAt(tokens: TokenSet): string | undefined {
 	if (tokens.refreshToken === undefined || tokens.expiresAt === undefined) return undefined;
-	const expires = Date.parse(tokens.expiresAt);
-	const lifetime = expires - Date.parse(tokens.obtainedAt);
-	const lead = Math.min(60_000, Math.max(1000, lifetime / 5));
-	return new Date(expires - lead).toISOString();
+	return new Date(Date.parse(tokens.expiresAt) - refreshLeadMs(tokens)).toISOString();
+}
+
+/**
+ * How long before its expiry a token is refreshed: a minute, or a fifth of a short lifetime (a
+ * 5-second token refreshed a minute early would be refreshed before every request). At least a second.
+ */
+export function refreshLeadMs(tokens: TokenSet): number {
+	const lifetime = tokens.expiresAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(tokens.expiresAt) - Date.parse(tokens.obtainedAt);
+	return Math.min(60_000, Math.max(1000, lifetime / 5));
 }
 
 /** Whether a refresh failed because the server no longer honours the refresh token (RFC 6749 5.2 invalid_grant). */

@@ -1,12 +1,9 @@
 import {WizardError} from '../core/errors.js';
 import type {HttpClient} from '../core/http.js';
 import {formatDuration} from '../core/text.js';
-import {isRevokedGrant, refreshTokens, summarizeTokens, type TokenSet} from '../core/tokens.js';
+import {isRevokedGrant, refreshLeadMs, refreshTokens, summarizeTokens, type TokenSet} from '../core/tokens.js';
 import {recordRefreshFailure, recordTokens} from './changes.js';
 import type {SavedServer, ServerStore} from './types.js';
-
-/** A token that expires within this is refreshed before it is used (a request may take that long). */
-export const refreshBeforeExpirySeconds = 60;
 
 /** What the keeper did, for the caller to tell the user. */
 export type TokenKeeperEvent =
@@ -47,14 +44,14 @@ function whyRefresh(server: SavedServer, tokens: TokenSet, options: KeepOptions)
 	if (options.force) return 'asked for';
 	if (options.rejected) return `${server.mcpUrl} refused the access token of ${server.name} (HTTP 401)`;
 	const {expiresInSeconds} = summarizeTokens(tokens, server.scopes);
-	if (expiresInSeconds === undefined || expiresInSeconds > refreshBeforeExpirySeconds) return undefined;
+	if (expiresInSeconds === undefined || expiresInSeconds * 1000 > refreshLeadMs(tokens)) return undefined;
 	return expiresInSeconds <= 0 ? `The access token of ${server.name} expired ${formatDuration(-expiresInSeconds)} ago` : `The access token of ${server.name} expires in ${formatDuration(expiresInSeconds)}`;
 }
 
 /**
  * The one place that keeps a saved server's tokens fresh: hands back the server with an access token to
  * use now, refreshed first (RFC 6749 6, with `resource`, RFC 8707) when it has expired, expires within a
- * minute, was refused by the MCP server, or `force`. One refresh at a time per server across processes
+ * minute (a fifth of a shorter lifetime, see refreshLeadMs), was refused by the MCP server, or `force`. One refresh at a time per server across processes
  * (the store's `exclusively`): a process that waited finds the tokens another one saved meanwhile and
  * uses them, so a rotated refresh token is never sent twice. An `invalid_grant` clears the saved tokens
  * and keeps the client; any other failure keeps them. Without a refresh token the server is handed back

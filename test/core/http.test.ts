@@ -147,4 +147,38 @@ describe('the HTTP layer', () => {
 		expect(await response.json()).toEqual({body: 'a=1', auth: 'Bearer t'});
 		expect(client.exchanges).toHaveLength(1);
 	});
+
+	it('streams MCP messages: no size cap, each part as it comes, the request traced with its token masked', async () => {
+		let release: () => void = () => undefined;
+		const streaming = http.createServer((request, response) => {
+			if (request.url === '/big') {
+				response.writeHead(200, {'content-type': 'application/json'}).end(JSON.stringify({result: 'x'.repeat(10 * 1024 * 1024)}));
+				return;
+			}
+
+			// The first event, then nothing until the test has read it: a buffered fetch would never answer.
+			response.writeHead(200, {'content-type': 'text/event-stream'});
+			response.write('data: first\n\n');
+			release = () => response.end('data: last\n\n');
+		});
+		await new Promise<void>(resolve => streaming.listen(0, '127.0.0.1', resolve));
+		const origin = `http://127.0.0.1:${(streaming.address() as AddressInfo).port}`;
+		try {
+			const client = createHttpClient();
+			const big = await client.streamingFetch(`${origin}/big`, {method: 'POST', body: '{}', headers: {authorization: 'Bearer secret-access-token-0123456789'}});
+			expect((await big.text()).length).toBeGreaterThan(10 * 1024 * 1024);
+			expect(client.exchanges[0]).toMatchObject({method: 'POST', status: 200, response: {body: '(streamed, not kept)'}});
+			expect(JSON.stringify(client.exchanges[0])).not.toContain('secret-access-token-0123456789');
+
+			const events = await client.streamingFetch(`${origin}/events`);
+			const reader = events.body!.getReader();
+			expect(new TextDecoder().decode((await reader.read()).value)).toBe('data: first\n\n');
+			release();
+			expect(new TextDecoder().decode((await reader.read()).value)).toBe('data: last\n\n');
+			expect((await reader.read()).done).toBe(true);
+		} finally {
+			streaming.closeAllConnections();
+			await new Promise<void>(resolve => streaming.close(() => resolve()));
+		}
+	});
 });

@@ -55,8 +55,20 @@ describe('the token keeper', () => {
 		const valid = fastmailServer({tokens: {accessToken: 'a-0123456789', tokenType: 'bearer', obtainedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 600_000).toISOString(), refreshToken: 'r'}});
 		expect(await keepFresh(store, valid, {http: createHttpClient()})).toEqual({server: valid, refreshed: false});
 		const events: TokenKeeperEvent[] = [];
-		const noRefresh = fastmailServer({tokens: {accessToken: 'a-0123456789', tokenType: 'bearer', obtainedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 10_000).toISOString()}});
+		// An hour-long token with seconds left: within its last minute (a short one would get a fifth of its life).
+		const noRefresh = fastmailServer({tokens: {accessToken: 'a-0123456789', tokenType: 'bearer', obtainedAt: new Date(Date.now() - 3_590_000).toISOString(), expiresAt: new Date(Date.now() + 10_000).toISOString()}});
 		expect(await keepFresh(store, noRefresh, {http: createHttpClient(), onEvent: event => events.push(event)})).toEqual({server: noRefresh, refreshed: false});
 		expect(events).toEqual([{type: 'cannot-refresh', why: expect.stringMatching(/^The access token of fastmail expires in \d+s$/)}]);
+	});
+
+	it('refreshes a token of a few seconds in the last fifth of its life, not before every use', async () => {
+		const store = openConfStore({home: home.path});
+		const events: TokenKeeperEvent[] = [];
+		const fiveSeconds = (left: number) => fastmailServer({tokens: {accessToken: 'a-0123456789', tokenType: 'bearer', obtainedAt: new Date(Date.now() + left - 5000).toISOString(), expiresAt: new Date(Date.now() + left).toISOString()}});
+		const fresh = fiveSeconds(3000);
+		expect(await keepFresh(store, fresh, {http: createHttpClient(), onEvent: event => events.push(event)})).toEqual({server: fresh, refreshed: false});
+		expect(events).toEqual([]);
+		await keepFresh(store, fiveSeconds(500), {http: createHttpClient(), onEvent: event => events.push(event)});
+		expect(events).toEqual([{type: 'cannot-refresh', why: expect.stringContaining('expires in')}]);
 	});
 });

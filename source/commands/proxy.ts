@@ -1,0 +1,108 @@
+import type {Readable, Writable} from 'node:stream';
+import {type JSONRPCMessage, StreamableHTTPClientTransport, isJSONRPCRequest, isJSONRPCResultResponse} from '@modelcontextprotocol/client';
+import {StdioServerTransport} from '@modelcontextprotocol/server/stdio';
+import {WizardError} from '../core/errors.js';
+import {type CommandContext, requireServer} from './context.js';
+import {requireTokens, usableServer} from './fresh-tokens.js';
+import {exitCode} from './output.js';
+
+/** JSON-RPC's "server error" range (2.0, 5.1): the proxy's own failures, not the MCP server's answers. */
+const proxyErrorCode = -32_000;
+
+/** How long the remote session's end (DELETE) may take when the client goes: a client waits for us to exit. */
+const closeTimeoutMs = 800;
+
+/** What the proxy's client is told when a message cannot be relayed: one line, with what to do. */
+function errorText(error: unknown): string {
+	if (error instanceof WizardError) return `${error.message}. ${error.hint}`;
+	return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * `proxy <server>`: MCP over stdio for a local client (any MCP client can start a command), relayed
+ * as it is to the saved server over streamable HTTP with the token keeper's access token: refreshed
+ * before it expires, and once after a 401 (the transport then sends the message again). Every message
+ * passes both ways unchanged, the server's requests to the client included. stdout carries only the
+ * protocol; one line per event goes to stderr, which clients keep in their logs. Ends when the client
+ * closes stdin or on SIGTERM/SIGINT, ending the remote session (DELETE with its id).
+ */
+export async function runProxy(context: CommandContext, nameOrUrl: string | undefined, streams: {readonly input: Readable; readonly output: Writable}): Promise<number> {
+	const store = await context.openStore();
+	let server = requireServer(store, nameOrUrl, 'proxy');
+	const log = (line: string) => context.output.note(`[mcp-auth-wizard proxy ${server.name}] ${line}`);
+	// Every line on stderr names the proxy: a client's log holds those of all its servers.
+	const logged: CommandContext = {...context, output: {...context.output, note: log}};
+	// No login, or a refused one: every request's error says how to log in again (the keeper's words).
+	const fresh = async (rejected: boolean) => {
+		server = (await usableServer(logged, store, server, rejected)).server;
+		return requireTokens(server).accessToken;
+	};
+
+	const remote = new StreamableHTTPClientTransport(new URL(server.mcpUrl), {
+		fetch: context.http.streamingFetch,
+		authProvider: {
+			token: async () => fresh(false),
+			async onUnauthorized() {
+				await fresh(true);
+			},
+		},
+	});
+	const local = new StdioServerTransport(streams.input, streams.output);
+	// The client's initialize, whose answer names the protocol version every later request must carry (MCP-Protocol-Version).
+	const initializing = new Set<string | number>();
+	let closing: Promise<void> | undefined;
+	let finished: (code: number) => void = () => undefined;
+	const done = new Promise<number>(resolve => {
+		finished = resolve;
+	});
+
+	const close = async () => {
+		closing ??= (async () => {
+			// The remote session ends with the local one (DELETE, MCP streamable HTTP "Session Management"); a server that does not answer in time is left.
+			await Promise.race([remote.terminateSession().catch(() => undefined), new Promise(resolve => setTimeout(resolve, closeTimeoutMs).unref())]);
+			await remote.close().catch(() => undefined);
+			await local.close().catch(() => undefined);
+			streams.input.destroy();
+			log('closed');
+			finished(exitCode.ok);
+		})();
+		return closing;
+	};
+
+	local.onmessage = (message: JSONRPCMessage) => {
+		if (isJSONRPCRequest(message) && message.method === 'initialize') initializing.add(message.id);
+		remote.send(message).catch(async (error: unknown) => {
+			log(`could not relay ${isJSONRPCRequest(message) ? message.method : 'a message'}: ${errorText(error)}`);
+			// A request always gets an answer: its error, so the client does not wait for ever.
+			if (isJSONRPCRequest(message)) await local.send({jsonrpc: '2.0', id: message.id, error: {code: proxyErrorCode, message: errorText(error)}}).catch(() => undefined);
+		});
+	};
+
+	remote.onmessage = (message: JSONRPCMessage) => {
+		if (isJSONRPCResultResponse(message) && initializing.delete(message.id)) {
+			const version = message.result['protocolVersion'];
+			if (typeof version === 'string') remote.setProtocolVersion(version);
+			log(`connected to ${server.mcpUrl} (protocol ${String(version)})`);
+		}
+
+		local.send(message).catch(() => undefined);
+	};
+
+	remote.onerror = error => {
+		log(errorText(error));
+	};
+
+	local.onerror = error => {
+		log(`from the client: ${errorText(error)}`);
+	};
+
+	local.onclose = () => {
+		void close();
+	};
+
+	context.signal.addEventListener('abort', () => void close(), {once: true});
+	await remote.start();
+	await local.start();
+	log(`relaying to ${server.mcpUrl}`);
+	return done;
+}

@@ -1,0 +1,153 @@
+import {spawn} from 'node:child_process';
+import {once} from 'node:events';
+import {readFileSync, writeFileSync} from 'node:fs';
+import {Client} from '@modelcontextprotocol/client';
+import {StdioClientTransport} from '@modelcontextprotocol/client/stdio';
+import {afterAll, beforeAll, describe, expect, it, onTestFinished} from 'vitest';
+import type {Sandbox} from '../source/sandbox/index.js';
+import {cliPath, runCli, scriptedBrowser, temporaryHome} from './helpers/run-cli.js';
+import {loginIn} from './helpers/saved-servers.js';
+import {startTestSandbox} from './helpers/secret-scan.js';
+
+// The proxy as an MCP client starts it: the MCP SDK's own client over stdio, through the built CLI, to
+// the sandbox, whose access tokens live 4 seconds here.
+const lifetimeSeconds = 4;
+let sandbox: Sandbox;
+const home = temporaryHome();
+const env = () => ({...process.env, MCP_AUTH_WIZARD_HOME: home.path}) as Record<string, string>;
+const refreshes = () => sandbox.requests.token.filter(request => new URLSearchParams(request.body).get('grant_type') === 'refresh_token').length;
+type Store = {servers: Record<string, {mcpUrl: string; tokens: {expiresAt: string}}>};
+
+beforeAll(async () => {
+	sandbox = await startTestSandbox({accessTokenTtlSeconds: lifetimeSeconds});
+	const login = await runCli(['login', sandbox.mcpUrl, '--name', 'mail', '--json', '--no-verify'], {MCP_AUTH_WIZARD_HOME: home.path, BROWSER: scriptedBrowser});
+	expect(login.code).toBe(0);
+});
+
+afterAll(async () => {
+	await sandbox.close();
+	home.remove();
+});
+
+/** A client connected through `proxy <name>`; its stderr as text so far; closed after the test. */
+async function throughProxy(name = 'mail'): Promise<{client: Client; stderr: () => string}> {
+	const transport = new StdioClientTransport({command: process.execPath, args: [cliPath, 'proxy', name], env: env(), stderr: 'pipe'});
+	let stderr = '';
+	transport.stderr?.on('data', (chunk: Buffer) => {
+		stderr += chunk.toString('utf8');
+	});
+	const client = new Client({name: 'proxy-test', version: '1.0.0'});
+	onTestFinished(async () => client.close());
+	await client.connect(transport);
+	return {client, stderr: () => stderr};
+}
+
+const whoami = async (client: Client) => JSON.stringify(await client.callTool({name: 'whoami', arguments: {}}));
+
+describe('proxy <server>', () => {
+	it('relays initialize, tools/list and tools/call with the saved login; stdout carries only the protocol, events go to stderr', async () => {
+		const {client, stderr} = await throughProxy();
+		expect((await client.listTools()).tools.map(tool => tool.name)).toContain('whoami');
+		expect(await whoami(client)).toContain('alice');
+		// Each request carried the saved login's token, and the version the server answered with.
+		const last = sandbox.requests.mcp.findLast(request => request.body.includes('"tools/call"'))!;
+		expect(last.headers['authorization']).toMatch(/^Bearer /);
+		const version = new RegExp(`\\[mcp-auth-wizard proxy mail\\] connected to ${sandbox.mcpUrl} \\(protocol (\\S+)\\)`).exec(stderr())?.[1];
+		expect(version).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+		expect(last.headers['mcp-protocol-version']).toBe(version);
+	});
+
+	it('keeps answering for more than two token lifetimes, refreshing about once a lifetime, no error seen by the client', async () => {
+		const {client} = await throughProxy();
+		const before = refreshes();
+		const started = Date.now();
+		let calls = 0;
+		while (Date.now() - started < (lifetimeSeconds * 2 + 1) * 1000) {
+			expect(await whoami(client)).toContain('alice');
+			calls++;
+			await new Promise(resolve => {
+				setTimeout(resolve, 250);
+			});
+		}
+
+		const elapsedLifetimes = (Date.now() - started) / 1000 / lifetimeSeconds;
+		expect(calls).toBeGreaterThan(10);
+		expect(refreshes() - before).toBeGreaterThanOrEqual(2);
+		// At most one a lifetime (a token is refreshed in the last fifth of its life), and one for the start.
+		expect(refreshes() - before).toBeLessThanOrEqual(Math.ceil(elapsedLifetimes) + 1);
+	}, 60_000);
+
+	it('refreshes once between two proxies that need it at the same time, and both go on (the refresh token rotates)', async () => {
+		const [first, second] = await Promise.all([throughProxy(), throughProxy()]);
+		// Expired, as both see it now.
+		const file = JSON.parse(readFileSync(`${home.path}/servers.json`, 'utf8')) as Store;
+		loginIn(file, sandbox.mcpUrl)!.tokens.expiresAt = new Date(Date.now() - 1000).toISOString();
+		writeFileSync(`${home.path}/servers.json`, JSON.stringify(file), {mode: 0o600});
+		const before = refreshes();
+		// Each proxy holds the tokens it read at its start: a new process sees the expiry written above.
+		const [third, fourth] = await Promise.all([throughProxy(), throughProxy()]);
+		const answers = await Promise.all([whoami(third.client), whoami(fourth.client)]);
+		expect(answers.every(answer => answer.includes('alice'))).toBe(true);
+		// One refresh: the second in line waited for the first's and took its tokens (or started after it).
+		expect(refreshes() - before).toBe(1);
+		// The first two go on too, with the tokens the others saved or their own.
+		expect(await whoami(first.client)).toContain('alice');
+		expect(await whoami(second.client)).toContain('alice');
+	}, 60_000);
+
+	it('answers every request with an error that says how to log in again when the login has no tokens', async () => {
+		const other = temporaryHome();
+		onTestFinished(() => other.remove());
+		const file = JSON.parse(readFileSync(`${home.path}/servers.json`, 'utf8')) as Store;
+		const saved = loginIn(file, sandbox.mcpUrl)!;
+		writeFileSync(`${other.path}/servers.json`, JSON.stringify({version: 2, servers: {mail: {...saved, tokens: undefined}}}), {mode: 0o600});
+		const transport = new StdioClientTransport({command: process.execPath, args: [cliPath, 'proxy', 'mail'], env: {...env(), MCP_AUTH_WIZARD_HOME: other.path}, stderr: 'pipe'});
+		const client = new Client({name: 'proxy-test', version: '1.0.0'});
+		onTestFinished(async () => client.close());
+		await expect(client.connect(transport)).rejects.toThrow('mail has no access token. Log in again: mcp-auth-wizard reauthorize mail');
+	});
+
+	it('exits when the client closes its stdin, and on SIGTERM, saying so on stderr', async () => {
+		for (const stop of ['stdin', 'SIGTERM'] as const) {
+			const child = spawn(process.execPath, [cliPath, 'proxy', 'mail'], {env: env(), stdio: ['pipe', 'pipe', 'pipe']});
+			let stderr = '';
+			child.stderr.on('data', (chunk: Buffer) => {
+				stderr += chunk.toString('utf8');
+			});
+			let stdout = '';
+			child.stdout.on('data', (chunk: Buffer) => {
+				stdout += chunk.toString('utf8');
+			});
+			const exited = once(child, 'exit');
+			await new Promise<void>(resolve => {
+				const ready = () => {
+					if (stderr.includes('relaying to')) resolve();
+					else setTimeout(ready, 50);
+				};
+
+				ready();
+			});
+			if (stop === 'stdin') child.stdin.end();
+			else child.kill('SIGTERM');
+			const [code] = await exited;
+			expect(code, stop).toBe(0);
+			expect(stderr, stop).toContain('[mcp-auth-wizard proxy mail] closed');
+			expect(stdout, stop).toBe('');
+		}
+	}, 30_000);
+});
+
+describe('token <server>', () => {
+	it('prints a valid access token and nothing else, or the header Claude Code wants, from its server URL', async () => {
+		const token = await runCli(['token', 'mail'], {MCP_AUTH_WIZARD_HOME: home.path}, {showsAccessToken: true});
+		expect(token.code).toBe(0);
+		const accessToken = token.stdout.trim();
+		expect(accessToken).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+		const check = await fetch(sandbox.mcpUrl, {method: 'POST', headers: {authorization: `Bearer ${accessToken}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream'}, body: JSON.stringify({jsonrpc: '2.0', id: 1, method: 'ping'})});
+		expect(check.status).toBe(200);
+
+		const header = await runCli(['token', '--header-json'], {MCP_AUTH_WIZARD_HOME: home.path, CLAUDE_CODE_MCP_SERVER_URL: sandbox.mcpUrl}, {showsAccessToken: true});
+		expect(header.code).toBe(0);
+		expect(JSON.parse(header.stdout)).toEqual({Authorization: expect.stringMatching(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/)});
+	});
+});
