@@ -65,6 +65,7 @@ const help = `
     --call <tool>          verify: call this tool with the saved token
     --args <json>          verify --call: the tool's arguments, a JSON object (default {})
     --show-token           status: print the access token whole (for curl or another client)
+    --no-login             proxy: never open a browser to log in again; requests get an error instead
     --header-json          token: print {"Authorization": "Bearer …"} (Claude Code's headersHelper)
     --yes                  forget-tokens, forget-registration, remove, verify --call (logging in again
                            with more scopes): no question (needed without a terminal)
@@ -102,6 +103,7 @@ const knownFlags = {
 	yes: {type: 'boolean', default: false},
 	replace: {type: 'boolean', default: false},
 	device: {type: 'boolean', default: false},
+	login: {type: 'boolean', default: true},
 	profile: {type: 'string'},
 	fault: {type: 'string', isMultiple: true},
 	showToken: {type: 'boolean', default: false},
@@ -528,7 +530,7 @@ async function run(): Promise<number> {
 
 			case 'proxy': {
 				const {runProxy} = await import('./commands/proxy.js');
-				return await runProxy(context, args[0], {input: process.stdin, output: process.stdout});
+				return await runProxy(context, args[0], {input: process.stdin, output: process.stdout}, {login: flags.login, loginFlags: loginFlags()});
 			}
 
 			case 'sandbox': {

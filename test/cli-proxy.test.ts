@@ -95,17 +95,38 @@ describe('proxy <server>', () => {
 		expect(await whoami(second.client)).toContain('alice');
 	}, 60_000);
 
-	it('answers every request with an error that says how to log in again when the login has no tokens', async () => {
+	/** A home of its own holding the login without its tokens (forgotten, or cleared after invalid_grant). */
+	function withoutTokens(): string {
 		const other = temporaryHome();
 		onTestFinished(() => other.remove());
 		const file = JSON.parse(readFileSync(`${home.path}/servers.json`, 'utf8')) as Store;
 		const saved = loginIn(file, sandbox.mcpUrl)!;
 		writeFileSync(`${other.path}/servers.json`, JSON.stringify({version: 2, servers: {mail: {...saved, tokens: undefined}}}), {mode: 0o600});
-		const transport = new StdioClientTransport({command: process.execPath, args: [cliPath, 'proxy', 'mail'], env: {...env(), MCP_AUTH_WIZARD_HOME: other.path}, stderr: 'pipe'});
+		return other.path;
+	}
+
+	it('with --no-login, answers every request with an error that says how to log in again when the login has no tokens', async () => {
+		const transport = new StdioClientTransport({command: process.execPath, args: [cliPath, 'proxy', 'mail', '--no-login'], env: {...env(), MCP_AUTH_WIZARD_HOME: withoutTokens()}, stderr: 'pipe'});
 		const client = new Client({name: 'proxy-test', version: '1.0.0'});
 		onTestFinished(async () => client.close());
 		await expect(client.connect(transport)).rejects.toThrow('mail has no access token. Log in again: mcp-auth-wizard reauthorize mail');
 	});
+
+	it('logs in by itself (the browser, the saved client) when the login has no tokens: one browser for two proxies started at once', async () => {
+		const other = withoutTokens();
+		const authorizations = sandbox.requests.authorization.length;
+		const registrations = sandbox.requests.registration.length;
+		const clients = await Promise.all([0, 1].map(async () => {
+			const transport = new StdioClientTransport({command: process.execPath, args: [cliPath, 'proxy', 'mail'], env: {...env(), MCP_AUTH_WIZARD_HOME: other, BROWSER: scriptedBrowser}, stderr: 'pipe'});
+			const client = new Client({name: 'proxy-test', version: '1.0.0'});
+			onTestFinished(async () => client.close());
+			await client.connect(transport);
+			return client;
+		}));
+		for (const client of clients) expect(await whoami(client)).toContain('alice');
+		expect(sandbox.requests.authorization).toHaveLength(authorizations + 1);
+		expect(sandbox.requests.registration).toHaveLength(registrations);
+	}, 60_000);
 
 	it('exits when the client closes its stdin, and on SIGTERM, saying so on stderr', async () => {
 		for (const stop of ['stdin', 'SIGTERM'] as const) {

@@ -68,3 +68,14 @@ export function describeFailure(error: unknown): {code: number; value: Record<st
 		lines: [`Error: ${message}`, 'Try: this is a bug in mcp-auth-wizard; run again with --trace and report it.'],
 	};
 }
+
+/** An output whose result goes to stderr too: for a login inside a command whose stdout holds something else (a tool call's document, the proxy's protocol). */
+export function quietOutput(output: Output): Output {
+	return {
+		json: output.json,
+		note: line => output.note(line),
+		result(_value, lines) {
+			for (const line of lines()) output.note(line);
+		},
+	};
+}

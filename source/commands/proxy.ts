@@ -2,15 +2,45 @@ import type {Readable, Writable} from 'node:stream';
 import {type JSONRPCMessage, StreamableHTTPClientTransport, isJSONRPCRequest, isJSONRPCResultResponse} from '@modelcontextprotocol/client';
 import {StdioServerTransport} from '@modelcontextprotocol/server/stdio';
 import {WizardError} from '../core/errors.js';
+import type {SavedServer, ServerStore} from '../store/types.js';
 import {type CommandContext, requireServer} from './context.js';
 import {requireTokens, usableServer} from './fresh-tokens.js';
-import {exitCode} from './output.js';
+import type {LoginFlags} from './login.js';
+import {runReauthorize} from './manage.js';
+import {exitCode, quietOutput} from './output.js';
 
 /** JSON-RPC's "server error" range (2.0, 5.1): the proxy's own failures, not the MCP server's answers. */
 const proxyErrorCode = -32_000;
 
 /** How long the remote session's end (DELETE) may take when the client goes: a client waits for us to exit. */
 const closeTimeoutMs = 800;
+
+/** Whether only a new login helps: no tokens left (never any, or cleared after invalid_grant), or none that can be refreshed. */
+function needsLogin(server: SavedServer): boolean {
+	return server.tokens === undefined || server.tokens.refreshToken === undefined;
+}
+
+/**
+ * Logs in to `server` again (the browser, as reauthorize: the saved client when it still works) unless
+ * another process did while this one waited for its turn; the server as saved then. Its words go to
+ * stderr, never stdout, which is the protocol's; nothing is read from stdin, which is the protocol's too.
+ */
+async function logIn(context: CommandContext, store: ServerStore, server: SavedServer, flags: LoginFlags): Promise<SavedServer> {
+	const loginContext: CommandContext = {...context, output: quietOutput(context.output), openStore: async () => store, readLines: undefined, ask: undefined};
+	return store.loggingIn(server.name, async () => {
+		const now = store.find(server.name);
+		if (now?.tokens && now.tokens.accessToken !== server.tokens?.accessToken) {
+			context.output.note('took the login another process made meanwhile');
+			return now;
+		}
+
+		context.output.note('logging in again (the browser)');
+		await runReauthorize(loginContext, server.name, {...flags, verify: false});
+		const saved = store.find(server.name);
+		if (!saved) throw new WizardError('store', `${server.name} was removed meanwhile`, 'See `mcp-auth-wizard list`.');
+		return saved;
+	});
+}
 
 /** What the proxy's client is told when a message cannot be relayed: one line, with what to do. */
 function errorText(error: unknown): string {
@@ -26,16 +56,30 @@ function errorText(error: unknown): string {
  * protocol; one line per event goes to stderr, which clients keep in their logs. Ends when the client
  * closes stdin or on SIGTERM/SIGINT, ending the remote session (DELETE with its id).
  */
-export async function runProxy(context: CommandContext, nameOrUrl: string | undefined, streams: {readonly input: Readable; readonly output: Writable}): Promise<number> {
+export type ProxyFlags = {
+	/** --no-login: never open a browser; a missing or refused login is every request's error. */
+	readonly login: boolean;
+	/** How the proxy logs in when it must: as `reauthorize` would, with these flags. */
+	readonly loginFlags: LoginFlags;
+};
+
+export async function runProxy(context: CommandContext, nameOrUrl: string | undefined, streams: {readonly input: Readable; readonly output: Writable}, flags: ProxyFlags): Promise<number> {
 	const store = await context.openStore();
 	let server = requireServer(store, nameOrUrl, 'proxy');
 	const log = (line: string) => context.output.note(`[mcp-auth-wizard proxy ${server.name}] ${line}`);
 	// Every line on stderr names the proxy: a client's log holds those of all its servers.
 	const logged: CommandContext = {...context, output: {...context.output, note: log}};
-	// No login, or a refused one: every request's error says how to log in again (the keeper's words).
+	// No login, or a refused one: the browser login, as reauthorize runs it (one proxy of a login at a
+	// time: the others wait and take its tokens); with --no-login, every request's error says how.
 	const fresh = async (rejected: boolean) => {
-		server = (await usableServer(logged, store, server, rejected)).server;
-		return requireTokens(server).accessToken;
+		try {
+			server = (await usableServer(logged, store, server, rejected)).server;
+			return requireTokens(server).accessToken;
+		} catch (error) {
+			if (!flags.login || !needsLogin(store.find(server.name) ?? server)) throw error;
+			server = await logIn(logged, store, server, flags.loginFlags);
+			return requireTokens(server).accessToken;
+		}
 	};
 
 	const remote = new StreamableHTTPClientTransport(new URL(server.mcpUrl), {

@@ -7,7 +7,7 @@ import {type CommandContext, requireServer} from './context.js';
 import {requireTokens, withFreshToken} from './fresh-tokens.js';
 import type {LoginFlags} from './login.js';
 import {runReauthorize} from './manage.js';
-import {type Output, exitCode} from './output.js';
+import {exitCode, quietOutput} from './output.js';
 
 /** `verify <server> --call <tool> [--args '<json object>']`. */
 export type ToolCallRequest = {
@@ -51,17 +51,6 @@ function contentLines(result: Extract<ToolCallResult, {ok: true}>): string[] {
 	});
 	if (blocks.length === 0 && result.structuredContent !== undefined) lines.push(printable(JSON.stringify(result.structuredContent, null, 2)));
 	return lines.length === 0 ? ['(no content)'] : lines;
-}
-
-/** The login's own result goes to stderr: stdout keeps the one document of the tool call. */
-function quietOutput(output: Output): Output {
-	return {
-		json: output.json,
-		note: line => output.note(line),
-		result(_value, lines) {
-			for (const line of lines()) output.note(line);
-		},
-	};
 }
 
 /** A step-up changes the saved server (new tokens, maybe a new client): said, then asked, or --yes. */

@@ -294,6 +294,27 @@ export function openConfStore(options: {readonly home?: string; readonly platfor
 		}
 	};
 
+	/** Runs `body` holding a lock of the login `name`'s own, beside the file (the store's lock is for quick writes only). */
+	async function loginLock<T>(name: string, suffix: string, body: () => Promise<T>, waitMs?: number): Promise<T> {
+		const lock = `${path}.${createHash('sha256').update(name).digest('hex').slice(0, 16)}${suffix}`;
+		let ran = false;
+		try {
+			mkdirSync(dir, {recursive: true, mode: 0o700});
+			return await withFileLockAsync(
+				lock,
+				async () => {
+					ran = true;
+					return body();
+				},
+				waitMs,
+			);
+		} catch (error) {
+			// A lock that cannot be had is the store's failure; what `body` threw stays as it was.
+			if (!ran && (errorCode(error) !== undefined || error instanceof LockTimeoutError)) throw cannotSave(path, error);
+			throw error;
+		}
+	}
+
 	return {
 		path,
 		notices,
@@ -309,22 +330,9 @@ export function openConfStore(options: {readonly home?: string; readonly platfor
 		async save(server) {
 			await update(server.name, () => server);
 		},
-		async exclusively(name, body) {
-			// A lock of its own per login, beside the file: the store's lock is for quick writes only.
-			const lock = `${path}.${createHash('sha256').update(name).digest('hex').slice(0, 16)}`;
-			let ran = false;
-			try {
-				mkdirSync(dir, {recursive: true, mode: 0o700});
-				return await withFileLockAsync(lock, async () => {
-					ran = true;
-					return body();
-				});
-			} catch (error) {
-				// A lock that cannot be had is the store's failure; what `body` threw stays as it was.
-				if (!ran && (errorCode(error) !== undefined || error instanceof LockTimeoutError)) throw cannotSave(path, error);
-				throw error;
-			}
-		},
+		exclusively: async (name, body) => loginLock(name, '', body),
+		// A login waits for one of the default length (5 minutes) and a little more.
+		loggingIn: async (name, body) => loginLock(name, '.login', body, 6 * 60_000),
 		async remove(name) {
 			let removed = false;
 			await update(name, current => {

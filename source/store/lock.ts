@@ -68,7 +68,7 @@ export async function withFileLock<T>(file: string, body: () => T): Promise<T> {
  * `file`, waiting while another holder has it. proper-lockfile keeps a held lock's mtime fresh while
  * the event loop runs, so a slow body is not taken for a crashed one.
  */
-export async function withFileLockAsync<T>(file: string, body: () => Promise<T>): Promise<T> {
+export async function withFileLockAsync<T>(file: string, body: () => Promise<T>, waitMs = 45_000): Promise<T> {
 	const started = Date.now();
 	let release: () => Promise<void>;
 	for (let attempt = 0; ; attempt++) {
@@ -77,8 +77,8 @@ export async function withFileLockAsync<T>(file: string, body: () => Promise<T>)
 			break;
 		} catch (error) {
 			if (errorCode(error) !== 'ELOCKED') throw error;
-			// A refresh takes a request: the wait allows one of up to the HTTP timeout (30 s by default).
-			if (Date.now() - started > 45_000) throw new LockTimeoutError(`${file}.lock`, Date.now() - started);
+			// A refresh takes a request: the default wait allows one of up to the HTTP timeout (30 s by default).
+			if (Date.now() - started > waitMs) throw new LockTimeoutError(`${file}.lock`, Date.now() - started);
 			await delay(Math.min(2 * 1.5 ** attempt, 200) * (0.5 + Math.random()));
 		}
 	}

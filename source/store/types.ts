@@ -60,4 +60,9 @@ export type ServerStore = {
 	 * tokens at a time, since a rotated refresh token used twice loses the grant (RFC 9700 4.14.2).
 	 */
 	exclusively<T>(name: string, body: () => Promise<T>): Promise<T>;
+	/**
+	 * Runs a login of `name` (the browser, for as long as it takes) while no other process runs one:
+	 * several proxies of one server open one browser between them, the others wait and take its tokens.
+	 */
+	loggingIn<T>(name: string, body: () => Promise<T>): Promise<T>;
 };
