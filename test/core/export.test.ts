@@ -331,6 +331,9 @@ function commandContext(json: boolean) {
 		},
 		async save() {},
 		remove: async () => false,
+		async loggingIn() {
+			throw new Error('export never logs in');
+		},
 		async exclusively() {
 			throw new Error('export never refreshes');
 		},
