@@ -1,5 +1,5 @@
 import type {Readable, Writable} from 'node:stream';
-import {type JSONRPCMessage, StreamableHTTPClientTransport, isJSONRPCRequest, isJSONRPCResultResponse} from '@modelcontextprotocol/client';
+import {type JSONRPCMessage, type JSONRPCRequest, StreamableHTTPClientTransport, isJSONRPCErrorResponse, isJSONRPCRequest, isJSONRPCResultResponse} from '@modelcontextprotocol/client';
 import {StdioServerTransport} from '@modelcontextprotocol/server/stdio';
 import {WizardError} from '../core/errors.js';
 import type {SavedServer, ServerStore} from '../store/types.js';
@@ -42,6 +42,12 @@ async function logIn(context: CommandContext, store: ServerStore, server: SavedS
 	});
 }
 
+/** The HTTP status an MCP transport's error carries, if any (the SDK's SdkHttpError). */
+function httpStatusOf(error: unknown): number | undefined {
+	const status = (error as {data?: {status?: unknown}} | undefined)?.data?.status;
+	return typeof status === 'number' ? status : undefined;
+}
+
 /** What the proxy's client is told when a message cannot be relayed: one line, with what to do. */
 function errorText(error: unknown): string {
 	if (error instanceof WizardError) return `${error.message}. ${error.hint}`;
@@ -82,18 +88,87 @@ export async function runProxy(context: CommandContext, nameOrUrl: string | unde
 		}
 	};
 
-	const remote = new StreamableHTTPClientTransport(new URL(server.mcpUrl), {
-		fetch: context.http.streamingFetch,
-		authProvider: {
-			token: async () => fresh(false),
-			async onUnauthorized() {
-				await fresh(true);
-			},
-		},
-	});
 	const local = new StdioServerTransport(streams.input, streams.output);
-	// The client's initialize, whose answer names the protocol version every later request must carry (MCP-Protocol-Version).
+	// The client's initialize: its answer names the protocol version every later request carries
+	// (MCP-Protocol-Version), and it is sent again, as the proxy's own, to start a new session.
+	let initialize: JSONRPCRequest | undefined;
 	const initializing = new Set<string | number>();
+	/** The proxy's own requests (a new session's initialize): answered to it, never to the client. */
+	const own = new Map<string | number, (message: JSONRPCMessage) => void>();
+	let renewals = 0;
+
+	const open = () => {
+		const transport = new StreamableHTTPClientTransport(new URL(server.mcpUrl), {
+			fetch: context.http.streamingFetch,
+			authProvider: {
+				token: async () => fresh(false),
+				async onUnauthorized() {
+					await fresh(true);
+				},
+			},
+		});
+		transport.onmessage = (message: JSONRPCMessage) => {
+			const id = isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message) ? message.id : undefined;
+			const mine = id === undefined ? undefined : own.get(id);
+			if (isJSONRPCResultResponse(message) && (mine !== undefined || initializing.delete(message.id))) {
+				const version = message.result['protocolVersion'];
+				if (typeof version === 'string') transport.setProtocolVersion(version);
+				log(`connected to ${server.mcpUrl} (protocol ${String(version)})`);
+			}
+
+			if (mine) mine(message);
+			else local.send(message).catch(() => undefined);
+		};
+
+		transport.onerror = error => {
+			log(errorText(error));
+		};
+
+		return transport;
+	};
+
+	let remote = open();
+	let renewing: Promise<void> | undefined;
+	/**
+	 * A session the server no longer knows (404 to a request with its id; MCP streamable HTTP, Session
+	 * Management): a new one, started as the client started the first (initialize, initialized).
+	 */
+	const renew = async (forgotten: StreamableHTTPClientTransport) => {
+		renewing ??= (async () => {
+			if (remote !== forgotten || !initialize) return;
+			log('the server no longer knows the session (404): starting a new one');
+			remote = open();
+			forgotten.onmessage = undefined;
+			forgotten.onerror = undefined;
+			// Not ended with a DELETE: the server has no such session.
+			await forgotten.close().catch(() => undefined);
+			await remote.start();
+			const id = `mcp-auth-wizard-proxy-${++renewals}`;
+			const answered = new Promise<JSONRPCMessage>(resolve => {
+				own.set(id, resolve);
+			});
+			await remote.send({...initialize, id});
+			const answer = await answered;
+			own.delete(id);
+			if (!isJSONRPCResultResponse(answer)) throw new WizardError('mcp-check', `${server.mcpUrl} refused a new session`, 'Restart the MCP client (or its connection to this server).');
+			await remote.send({jsonrpc: '2.0', method: 'notifications/initialized'});
+		})().finally(() => {
+			renewing = undefined;
+		});
+		return renewing;
+	};
+
+	const relay = async (message: JSONRPCMessage) => {
+		const sending = remote;
+		try {
+			await sending.send(message);
+		} catch (error) {
+			if (httpStatusOf(error) !== 404 || !initialize || isJSONRPCRequest(message) && message.method === 'initialize') throw error;
+			await renew(sending);
+			await remote.send(message);
+		}
+	};
+
 	let closing: Promise<void> | undefined;
 	let finished: (code: number) => void = () => undefined;
 	const done = new Promise<number>(resolve => {
@@ -114,26 +189,16 @@ export async function runProxy(context: CommandContext, nameOrUrl: string | unde
 	};
 
 	local.onmessage = (message: JSONRPCMessage) => {
-		if (isJSONRPCRequest(message) && message.method === 'initialize') initializing.add(message.id);
-		remote.send(message).catch(async (error: unknown) => {
+		if (isJSONRPCRequest(message) && message.method === 'initialize') {
+			initialize = message;
+			initializing.add(message.id);
+		}
+
+		relay(message).catch(async (error: unknown) => {
 			log(`could not relay ${isJSONRPCRequest(message) ? message.method : 'a message'}: ${errorText(error)}`);
 			// A request always gets an answer: its error, so the client does not wait for ever.
 			if (isJSONRPCRequest(message)) await local.send({jsonrpc: '2.0', id: message.id, error: {code: proxyErrorCode, message: errorText(error)}}).catch(() => undefined);
 		});
-	};
-
-	remote.onmessage = (message: JSONRPCMessage) => {
-		if (isJSONRPCResultResponse(message) && initializing.delete(message.id)) {
-			const version = message.result['protocolVersion'];
-			if (typeof version === 'string') remote.setProtocolVersion(version);
-			log(`connected to ${server.mcpUrl} (protocol ${String(version)})`);
-		}
-
-		local.send(message).catch(() => undefined);
-	};
-
-	remote.onerror = error => {
-		log(errorText(error));
 	};
 
 	local.onerror = error => {

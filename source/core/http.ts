@@ -313,6 +313,8 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 			signal: init.signal ?? undefined,
 			decompress: true,
 		});
+		// A got stream of a method that may carry a body waits for the caller to end it: a DELETE has none.
+		if (body === undefined && method !== 'GET' && method !== 'HEAD') stream.end();
 		try {
 			const answer = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
 				stream.once('response', resolve);

@@ -1,0 +1,96 @@
+import {writeFileSync} from 'node:fs';
+import {Client} from '@modelcontextprotocol/client';
+import {StdioClientTransport} from '@modelcontextprotocol/client/stdio';
+import {afterAll, beforeAll, expect, it, onTestFinished, vi} from 'vitest';
+import {cliPath, temporaryHome} from './helpers/run-cli.js';
+import {type V1McpServer, bigResultBytes, startV1McpServer} from './helpers/v1-mcp-server.js';
+
+// The proxy between the MCP SDK's v2 client (over stdio) and a server as the SDK v1 serves them
+// (sessions, protocol versions up to 2025-11-25): the server's own requests to the client, progress,
+// a 10 MB answer, the session's end, and a session the server forgot.
+let server: V1McpServer;
+const home = temporaryHome();
+
+beforeAll(async () => {
+	server = await startV1McpServer();
+	const now = Date.now();
+	const saved = {
+		name: 'v1',
+		mcpUrl: server.url,
+		resource: server.url,
+		issuer: server.origin,
+		authorizationServer: {issuer: server.origin, token_endpoint: `${server.origin}/token`},
+		client: {clientId: 'v1-client', authMethod: 'none', source: 'pre-registered'},
+		scopes: [],
+		tokens: {accessToken: server.token, tokenType: 'Bearer', obtainedAt: new Date(now).toISOString(), expiresAt: new Date(now + 3_600_000).toISOString()},
+		createdAt: new Date(now).toISOString(),
+		updatedAt: new Date(now).toISOString(),
+	};
+	writeFileSync(`${home.path}/servers.json`, JSON.stringify({version: 2, servers: {v1: saved}}), {mode: 0o600});
+});
+
+afterAll(async () => {
+	await server.close();
+	home.remove();
+});
+
+/** The SDK's client through `proxy v1`, answering the server's elicitation and roots requests. */
+async function connect(): Promise<Client> {
+	const transport = new StdioClientTransport({command: process.execPath, args: [cliPath, 'proxy', 'v1'], env: {...process.env, MCP_AUTH_WIZARD_HOME: home.path} as Record<string, string>, stderr: 'pipe'});
+	const client = new Client({name: 'proxy-peer-test', version: '1.0.0'}, {capabilities: {elicitation: {}, roots: {}}});
+	client.setRequestHandler('elicitation/create', async () => ({action: 'accept', content: {name: 'Ada'}}));
+	client.setRequestHandler('roots/list', async () => ({roots: [{uri: 'file:///work', name: 'work'}]}));
+	onTestFinished(async () => client.close());
+	await client.connect(transport);
+	// What reaches the client, as it comes off stdio.
+	const handle = transport.onmessage;
+	transport.onmessage = message => {
+		const {method, params, result} = message as {method?: string; params?: {progress?: number}; result?: unknown};
+		if (method === 'notifications/progress') received.push(`progress ${params?.progress}`);
+		else if (result !== undefined) received.push('answer');
+		handle?.(message);
+	};
+
+	return client;
+}
+
+/** The client's messages, as connect() records them. */
+let received: string[] = [];
+
+const text = (result: unknown) => ((result as {content: Array<{text: string}>}).content[0]?.text ?? '');
+
+it('passes the server\'s own requests to the client and back (elicitation, roots), progress, and a 10 MB answer', async () => {
+	const client = await connect();
+	expect(text(await client.callTool({name: 'ask', arguments: {}}))).toBe('accept: {"name":"Ada"}');
+	expect(text(await client.callTool({name: 'roots', arguments: {}}))).toContain('file:///work');
+	// Both progress notifications reach the client, before the answer (its SDK may still drop the last
+	// one when both come in one read: it ends the request's progress handler first).
+	received = [];
+	expect(text(await client.callTool({name: 'count', arguments: {}}, {onprogress: () => undefined}))).toBe('counted');
+	expect(received).toEqual(['progress 1', 'progress 2', 'answer']);
+	expect(text(await client.callTool({name: 'big', arguments: {}})).length).toBe(bigResultBytes);
+	// Every request after the first carried the session and the version the server chose.
+	const later = server.requests.filter(request => request.method === 'POST' && !request.rpcMethods.includes('initialize'));
+	expect(later.every(request => request.sessionId !== undefined && request.protocolVersion === '2025-11-25')).toBe(true);
+}, 60_000);
+
+it('ends the remote session when the client goes (DELETE with its id)', async () => {
+	const client = await connect();
+	await client.listTools();
+	const session = server.requests.at(-1)!.sessionId;
+	await client.close();
+	await vi.waitFor(() => {
+		expect(server.requests.some(request => request.method === 'DELETE' && request.sessionId === session)).toBe(true);
+	}, {timeout: 20_000});
+});
+
+it('starts a new session when the server forgot the one it had (404), and the client sees nothing of it', async () => {
+	const client = await connect();
+	await client.listTools();
+	const before = server.requests.at(-1)!.sessionId;
+	server.forgetSessions();
+	expect(text(await client.callTool({name: 'whoami', arguments: {}}))).toBe('v1-test-server');
+	const after = server.requests.at(-1)!.sessionId;
+	expect(after).toBeDefined();
+	expect(after).not.toBe(before);
+}, 30_000);
