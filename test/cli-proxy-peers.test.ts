@@ -3,40 +3,48 @@ import {Client} from '@modelcontextprotocol/client';
 import {StdioClientTransport} from '@modelcontextprotocol/client/stdio';
 import {afterAll, beforeAll, expect, it, onTestFinished, vi} from 'vitest';
 import {cliPath, temporaryHome} from './helpers/run-cli.js';
+import {type StrictMcpServer, startStrictMcpServer} from './helpers/strict-mcp-server.js';
 import {type V1McpServer, bigResultBytes, startV1McpServer} from './helpers/v1-mcp-server.js';
 
 // The proxy between the MCP SDK's v2 client (over stdio) and a server as the SDK v1 serves them
 // (sessions, protocol versions up to 2025-11-25): the server's own requests to the client, progress,
 // a 10 MB answer, the session's end, and a session the server forgot.
 let server: V1McpServer;
+let modern: StrictMcpServer;
 const home = temporaryHome();
 
-beforeAll(async () => {
-	server = await startV1McpServer();
+/** A saved login of `url` with a token it takes, as a login here would have left it. */
+function savedLogin(name: string, url: string, accessToken: string) {
 	const now = Date.now();
-	const saved = {
-		name: 'v1',
-		mcpUrl: server.url,
-		resource: server.url,
-		issuer: server.origin,
-		authorizationServer: {issuer: server.origin, token_endpoint: `${server.origin}/token`},
-		client: {clientId: 'v1-client', authMethod: 'none', source: 'pre-registered'},
+	const {origin} = new URL(url);
+	return {
+		name,
+		mcpUrl: url,
+		resource: url,
+		issuer: origin,
+		authorizationServer: {issuer: origin, token_endpoint: `${origin}/token`},
+		client: {clientId: `${name}-client`, authMethod: 'none', source: 'pre-registered'},
 		scopes: [],
-		tokens: {accessToken: server.token, tokenType: 'Bearer', obtainedAt: new Date(now).toISOString(), expiresAt: new Date(now + 3_600_000).toISOString()},
+		tokens: {accessToken, tokenType: 'Bearer', obtainedAt: new Date(now).toISOString(), expiresAt: new Date(now + 3_600_000).toISOString()},
 		createdAt: new Date(now).toISOString(),
 		updatedAt: new Date(now).toISOString(),
 	};
-	writeFileSync(`${home.path}/servers.json`, JSON.stringify({version: 2, servers: {v1: saved}}), {mode: 0o600});
+}
+
+beforeAll(async () => {
+	[server, modern] = await Promise.all([startV1McpServer(), startStrictMcpServer({tools: ['echo']})]);
+	const servers = {v1: savedLogin('v1', server.url, server.token), modern: savedLogin('modern', modern.url, 'good-token')};
+	writeFileSync(`${home.path}/servers.json`, JSON.stringify({version: 2, servers}), {mode: 0o600});
 });
 
 afterAll(async () => {
-	await server.close();
+	await Promise.all([server.close(), modern.close()]);
 	home.remove();
 });
 
-/** The SDK's client through `proxy v1`, answering the server's elicitation and roots requests. */
-async function connect(): Promise<Client> {
-	const transport = new StdioClientTransport({command: process.execPath, args: [cliPath, 'proxy', 'v1'], env: {...process.env, MCP_AUTH_WIZARD_HOME: home.path} as Record<string, string>, stderr: 'pipe'});
+/** The SDK's client through `proxy <name>`, answering the server's elicitation and roots requests. */
+async function connect(name = 'v1'): Promise<Client> {
+	const transport = new StdioClientTransport({command: process.execPath, args: [cliPath, 'proxy', name], env: {...process.env, MCP_AUTH_WIZARD_HOME: home.path} as Record<string, string>, stderr: 'pipe'});
 	const client = new Client({name: 'proxy-peer-test', version: '1.0.0'}, {capabilities: {elicitation: {}, roots: {}}});
 	client.setRequestHandler('elicitation/create', async () => ({action: 'accept', content: {name: 'Ada'}}));
 	client.setRequestHandler('roots/list', async () => ({roots: [{uri: 'file:///work', name: 'work'}]}));
@@ -94,3 +102,10 @@ it('starts a new session when the server forgot the one it had (404), and the cl
 	expect(after).toBeDefined();
 	expect(after).not.toBe(before);
 }, 30_000);
+
+it('relays to a server of the newest protocol (the MCP SDK v2, 2026-07-28), whatever version the client and server settle on', async () => {
+	const client = await connect('modern');
+	expect((await client.listTools()).tools.map(tool => tool.name)).toEqual(['echo']);
+	expect(text(await client.callTool({name: 'echo', arguments: {}}))).toBe('echo');
+	expect(modern.requests.filter(request => request.method === 'POST').every(request => request.authorization === 'Bearer good-token')).toBe(true);
+});

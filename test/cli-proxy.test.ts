@@ -172,3 +172,32 @@ describe('token <server>', () => {
 		expect(JSON.parse(header.stdout)).toEqual({Authorization: expect.stringMatching(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/)});
 	});
 });
+
+describe('proxy <server> and a tool that needs more scopes (step-up)', () => {
+	it('logs in again with the scopes asked before and the challenged ones, and the refused call goes through; --no-login says how instead', async () => {
+		const stepUp = await startTestSandbox({profile: 'step-up'});
+		onTestFinished(async () => stepUp.close());
+		const own = temporaryHome();
+		onTestFinished(() => own.remove());
+		const login = await runCli(['login', stepUp.mcpUrl, '--name', 'mail', '--json', '--no-verify'], {MCP_AUTH_WIZARD_HOME: own.path, BROWSER: scriptedBrowser});
+		expect(login.code).toBe(0);
+		const {tool, scope} = stepUp.stepUp!;
+		const email = {to: 'bob@example.com', subject: 'hi'};
+		const open = async (...flags: string[]) => {
+			const transport = new StdioClientTransport({command: process.execPath, args: [cliPath, 'proxy', 'mail', ...flags], env: {...env(), MCP_AUTH_WIZARD_HOME: own.path, BROWSER: scriptedBrowser}, stderr: 'pipe'});
+			const client = new Client({name: 'proxy-test', version: '1.0.0'});
+			onTestFinished(async () => client.close());
+			await client.connect(transport);
+			return client;
+		};
+
+		const refusing = await open('--no-login');
+		await expect(refusing.callTool({name: tool, arguments: email})).rejects.toThrow(`needs more scopes for this (HTTP 403 insufficient_scope): ${stepUp.mcpScope} ${scope}`);
+		const authorizations = stepUp.requests.authorization.length;
+		const client = await open();
+		const result = await client.callTool({name: tool, arguments: email});
+		expect(result.isError).toBeFalsy();
+		expect(stepUp.requests.authorization).toHaveLength(authorizations + 1);
+		expect(stepUp.requests.authorization.at(-1)!.query['scope']).toContain(scope);
+	}, 60_000);
+});

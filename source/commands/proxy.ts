@@ -1,12 +1,15 @@
 import type {Readable, Writable} from 'node:stream';
-import {type JSONRPCMessage, type JSONRPCRequest, StreamableHTTPClientTransport, isJSONRPCErrorResponse, isJSONRPCRequest, isJSONRPCResultResponse} from '@modelcontextprotocol/client';
+import {InsufficientScopeError, type JSONRPCMessage, type JSONRPCRequest, StreamableHTTPClientTransport, isJSONRPCErrorResponse, isJSONRPCRequest, isJSONRPCResultResponse} from '@modelcontextprotocol/client';
 import {StdioServerTransport} from '@modelcontextprotocol/server/stdio';
 import {WizardError} from '../core/errors.js';
+import {parseScopes} from '../core/scopes.js';
+import {stepUpScopes} from '../core/tool-call.js';
 import type {SavedServer, ServerStore} from '../store/types.js';
 import {type CommandContext, requireServer} from './context.js';
 import {requireTokens, usableServer} from './fresh-tokens.js';
 import type {LoginFlags} from './login.js';
 import {runReauthorize} from './manage.js';
+import {maxToolCallAttempts} from './step-up.js';
 import {exitCode, quietOutput} from './output.js';
 
 /** JSON-RPC's "server error" range (2.0, 5.1): the proxy's own failures, not the MCP server's answers. */
@@ -29,7 +32,8 @@ async function logIn(context: CommandContext, store: ServerStore, server: SavedS
 	const loginContext: CommandContext = {...context, output: quietOutput(context.output), openStore: async () => store, readLines: undefined, ask: undefined};
 	return store.loggingIn(server.name, async () => {
 		const now = store.find(server.name);
-		if (now?.tokens && now.tokens.accessToken !== server.tokens?.accessToken) {
+		const covers = (flags.scopes ?? []).every(scope => now?.scopes.includes(scope));
+		if (now?.tokens && now.tokens.accessToken !== server.tokens?.accessToken && covers) {
 			context.output.note('took the login another process made meanwhile');
 			return now;
 		}
@@ -158,14 +162,35 @@ export async function runProxy(context: CommandContext, nameOrUrl: string | unde
 		return renewing;
 	};
 
+	/**
+	 * Sends a client's message on: again in a new session when the server forgot the old one, and again
+	 * after a step-up login when the server wants more scopes (403 insufficient_scope, MCP 2025-11-25
+	 * Step-Up Authorization Flow: the scopes asked before and the challenged ones), at most as often as
+	 * `verify --call` does.
+	 */
 	const relay = async (message: JSONRPCMessage) => {
-		const sending = remote;
-		try {
-			await sending.send(message);
-		} catch (error) {
-			if (httpStatusOf(error) !== 404 || !initialize || isJSONRPCRequest(message) && message.method === 'initialize') throw error;
-			await renew(sending);
-			await remote.send(message);
+		for (let attempt = 1; ; attempt++) {
+			const sending = remote;
+			try {
+				await sending.send(message);
+				return;
+			} catch (error) {
+				if (httpStatusOf(error) === 404 && initialize && !(isJSONRPCRequest(message) && message.method === 'initialize') && attempt === 1) {
+					await renew(sending);
+					continue;
+				}
+
+				if (!(error instanceof InsufficientScopeError)) throw error;
+				const challenged = parseScopes(error.requiredScope ?? '');
+				const scopes = stepUpScopes(server.scopes, challenged);
+				const needs = `${server.mcpUrl} needs more scopes for this (HTTP 403 insufficient_scope): ${challenged.join(' ') || 'it named none'}`;
+				if (!flags.login || challenged.length === 0 || attempt >= maxToolCallAttempts) {
+					throw new WizardError('mcp-check', needs, `Log in again with them: mcp-auth-wizard reauthorize ${server.name} --scopes ${scopes.join(',')}`);
+				}
+
+				log(`${needs}; logging in again with ${scopes.join(' ')}`);
+				server = await logIn(logged, store, server, {...flags.loginFlags, scopes});
+			}
 		}
 	};
 
