@@ -11,6 +11,7 @@ import {type V1McpServer, bigResultBytes, startV1McpServer} from './helpers/v1-m
 // a 10 MB answer, the session's end, and a session the server forgot.
 let server: V1McpServer;
 let modern: StrictMcpServer;
+let legacy: V1McpServer;
 const home = temporaryHome();
 
 /** A saved login of `url` with a token it takes, as a login here would have left it. */
@@ -32,13 +33,13 @@ function savedLogin(name: string, url: string, accessToken: string) {
 }
 
 beforeAll(async () => {
-	[server, modern] = await Promise.all([startV1McpServer(), startStrictMcpServer({tools: ['echo']})]);
-	const servers = {v1: savedLogin('v1', server.url, server.token), modern: savedLogin('modern', modern.url, 'good-token')};
+	[server, modern, legacy] = await Promise.all([startV1McpServer(), startStrictMcpServer({tools: ['echo']}), startV1McpServer({transport: 'sse'})]);
+	const servers = {v1: savedLogin('v1', server.url, server.token), modern: savedLogin('modern', modern.url, 'good-token'), legacy: savedLogin('legacy', legacy.url, legacy.token)};
 	writeFileSync(`${home.path}/servers.json`, JSON.stringify({version: 2, servers}), {mode: 0o600});
 });
 
 afterAll(async () => {
-	await Promise.all([server.close(), modern.close()]);
+	await Promise.all([server.close(), modern.close(), legacy.close()]);
 	home.remove();
 });
 
@@ -108,4 +109,13 @@ it('relays to a server of the newest protocol (the MCP SDK v2, 2026-07-28), what
 	expect((await client.listTools()).tools.map(tool => tool.name)).toEqual(['echo']);
 	expect(text(await client.callTool({name: 'echo', arguments: {}}))).toBe('echo');
 	expect(modern.requests.filter(request => request.method === 'POST').every(request => request.authorization === 'Bearer good-token')).toBe(true);
+});
+
+it('speaks the 2024-11-05 HTTP+SSE transport to a server that only knows that (its POST refused), the client none the wiser', async () => {
+	const client = await connect('legacy');
+	expect(text(await client.callTool({name: 'whoami', arguments: {}}))).toBe('v1-test-server');
+	expect(text(await client.callTool({name: 'ask', arguments: {}}))).toBe('accept: {"name":"Ada"}');
+	// One refused streamable HTTP POST, then the event stream and its message endpoint.
+	expect(legacy.requests.filter(request => request.method === 'POST' && request.rpcMethods.includes('initialize'))).toHaveLength(2);
+	expect(legacy.requests.some(request => request.method === 'GET')).toBe(true);
 });

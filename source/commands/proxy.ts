@@ -1,5 +1,5 @@
 import type {Readable, Writable} from 'node:stream';
-import {InsufficientScopeError, type JSONRPCMessage, type JSONRPCRequest, StreamableHTTPClientTransport, isJSONRPCErrorResponse, isJSONRPCRequest, isJSONRPCResultResponse} from '@modelcontextprotocol/client';
+import {InsufficientScopeError, type JSONRPCMessage, type JSONRPCRequest, SSEClientTransport, StreamableHTTPClientTransport, isJSONRPCErrorResponse, isJSONRPCRequest, isJSONRPCResultResponse} from '@modelcontextprotocol/client';
 import {StdioServerTransport} from '@modelcontextprotocol/server/stdio';
 import {WizardError} from '../core/errors.js';
 import {parseScopes} from '../core/scopes.js';
@@ -101,8 +101,9 @@ export async function runProxy(context: CommandContext, nameOrUrl: string | unde
 	const own = new Map<string | number, (message: JSONRPCMessage) => void>();
 	let renewals = 0;
 
-	const open = () => {
-		const transport = new StreamableHTTPClientTransport(new URL(server.mcpUrl), {
+	/** The remote side: streamable HTTP, or the 2024-11-05 HTTP+SSE transport for a server that only speaks that. */
+	const open = (kind: 'streamable-http' | 'sse' = 'streamable-http') => {
+		const options = {
 			fetch: context.http.streamingFetch,
 			authProvider: {
 				token: async () => fresh(false),
@@ -110,13 +111,14 @@ export async function runProxy(context: CommandContext, nameOrUrl: string | unde
 					await fresh(true);
 				},
 			},
-		});
+		};
+		const transport = kind === 'sse' ? new SSEClientTransport(new URL(server.mcpUrl), options) : new StreamableHTTPClientTransport(new URL(server.mcpUrl), options);
 		transport.onmessage = (message: JSONRPCMessage) => {
 			const id = isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message) ? message.id : undefined;
 			const mine = id === undefined ? undefined : own.get(id);
 			if (isJSONRPCResultResponse(message) && (mine !== undefined || initializing.delete(message.id))) {
 				const version = message.result['protocolVersion'];
-				if (typeof version === 'string') transport.setProtocolVersion(version);
+				if (typeof version === 'string' && transport instanceof StreamableHTTPClientTransport) transport.setProtocolVersion(version);
 				log(`connected to ${server.mcpUrl} (protocol ${String(version)})`);
 			}
 
@@ -137,7 +139,7 @@ export async function runProxy(context: CommandContext, nameOrUrl: string | unde
 	 * A session the server no longer knows (404 to a request with its id; MCP streamable HTTP, Session
 	 * Management): a new one, started as the client started the first (initialize, initialized).
 	 */
-	const renew = async (forgotten: StreamableHTTPClientTransport) => {
+	const renew = async (forgotten: typeof remote) => {
 		renewing ??= (async () => {
 			if (remote !== forgotten || !initialize) return;
 			log('the server no longer knows the session (404): starting a new one');
@@ -180,6 +182,18 @@ export async function runProxy(context: CommandContext, nameOrUrl: string | unde
 					continue;
 				}
 
+				// MCP 2025-03-26, Backwards Compatibility: an initialize POST refused with a 4xx is a server of the
+				// 2024-11-05 HTTP+SSE transport; it is spoken to with that from then on.
+				const status = httpStatusOf(error);
+				const legacy = status !== undefined && status >= 400 && status < 500 && status !== 401 && status !== 403;
+				if (legacy && isJSONRPCRequest(message) && message.method === 'initialize' && sending instanceof StreamableHTTPClientTransport && attempt === 1) {
+					log(`${server.mcpUrl} answered ${status} to a streamable HTTP POST: trying the HTTP+SSE transport (2024-11-05)`);
+					remote = open('sse');
+					await sending.close().catch(() => undefined);
+					await remote.start();
+					continue;
+				}
+
 				if (!(error instanceof InsufficientScopeError)) throw error;
 				const challenged = parseScopes(error.requiredScope ?? '');
 				const scopes = stepUpScopes(server.scopes, challenged);
@@ -203,7 +217,7 @@ export async function runProxy(context: CommandContext, nameOrUrl: string | unde
 	const close = async () => {
 		closing ??= (async () => {
 			// The remote session ends with the local one (DELETE, MCP streamable HTTP "Session Management"); a server that does not answer in time is left.
-			await Promise.race([remote.terminateSession().catch(() => undefined), new Promise(resolve => setTimeout(resolve, closeTimeoutMs).unref())]);
+			if (remote instanceof StreamableHTTPClientTransport) await Promise.race([remote.terminateSession().catch(() => undefined), new Promise(resolve => setTimeout(resolve, closeTimeoutMs).unref())]);
 			await remote.close().catch(() => undefined);
 			await local.close().catch(() => undefined);
 			streams.input.destroy();

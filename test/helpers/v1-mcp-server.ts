@@ -2,6 +2,7 @@ import {randomUUID} from 'node:crypto';
 import http from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {McpServer} from '@modelcontextprotocol/sdk/server/mcp.js';
+import {SSEServerTransport} from '@modelcontextprotocol/sdk/server/sse.js';
 import {StreamableHTTPServerTransport} from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import {ElicitResultSchema, ListRootsResultSchema, isInitializeRequest} from '@modelcontextprotocol/sdk/types.js';
 
@@ -60,13 +61,15 @@ const methodsOf = (body: unknown): string[] => (Array.isArray(body) ? body : [bo
  * with sessions, behind a bearer check, with tools that make requests of their own to the client
  * (elicitation, roots), send progress, and answer 10 MB.
  */
-export async function startV1McpServer(): Promise<V1McpServer> {
+export async function startV1McpServer(options: {readonly transport?: 'streamable-http' | 'sse'} = {}): Promise<V1McpServer> {
 	const token = 'v1-access-token-0123456789';
 	const transports = new Map<string, StreamableHTTPServerTransport>();
+	const sseSessions = new Map<string, SSEServerTransport>();
 	const requests: V1Request[] = [];
 	const server = http.createServer(async (request, response) => {
 		try {
-			if (!request.url?.startsWith('/mcp')) {
+			const sse = options.transport === 'sse';
+			if (!request.url?.startsWith('/mcp') && !(sse && request.url?.startsWith('/messages'))) {
 				response.writeHead(404).end();
 				return;
 			}
@@ -77,6 +80,27 @@ export async function startV1McpServer(): Promise<V1McpServer> {
 			requests.push({method: request.method ?? 'GET', ...(sessionId === undefined ? {} : {sessionId}), ...(protocolVersion === undefined ? {} : {protocolVersion}), rpcMethods: methodsOf(body)});
 			if (request.headers.authorization !== `Bearer ${token}`) {
 				response.writeHead(401, {'www-authenticate': 'Bearer error="invalid_token"', 'content-type': 'application/json'}).end('{"error":"invalid_token"}');
+				return;
+			}
+
+			if (sse) {
+				// The 2024-11-05 HTTP+SSE transport: GET opens the stream, whose `endpoint` event names where to POST.
+				if (request.method === 'GET' && request.url.startsWith('/mcp')) {
+					const created = new SSEServerTransport('/messages', response);
+					sseSessions.set(created.sessionId, created);
+					created.onclose = () => void sseSessions.delete(created.sessionId);
+					await makeServer().connect(created);
+					return;
+				}
+
+				const session = sseSessions.get(new URL(request.url, 'http://127.0.0.1').searchParams.get('sessionId') ?? '');
+				if (request.method === 'POST' && request.url.startsWith('/messages') && session) {
+					await session.handlePostMessage(request, response, body);
+					return;
+				}
+
+				// What a server of that time answers a streamable HTTP POST: no such method here.
+				response.writeHead(405, {allow: 'GET'}).end();
 				return;
 			}
 
@@ -113,7 +137,7 @@ export async function startV1McpServer(): Promise<V1McpServer> {
 			transports.clear();
 		},
 		async close() {
-			await Promise.all([...transports.values()].map(async transport => transport.close()));
+			await Promise.all([...transports.values(), ...sseSessions.values()].map(async transport => transport.close()));
 			server.closeAllConnections();
 			await new Promise<void>(resolve => server.close(() => resolve()));
 		},
