@@ -1,11 +1,13 @@
 import {spawn} from 'node:child_process';
 import {once} from 'node:events';
 import {readFileSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
 import {Client} from '@modelcontextprotocol/client';
 import {StdioClientTransport} from '@modelcontextprotocol/client/stdio';
 import {afterAll, beforeAll, describe, expect, it, onTestFinished} from 'vitest';
 import type {Sandbox} from '../source/sandbox/index.js';
-import {cliPath, runCli, scriptedBrowser, temporaryHome} from './helpers/run-cli.js';
+import {cliPath, collectOutput, runCli, scriptedBrowser, temporaryHome} from './helpers/run-cli.js';
 import {loginIn} from './helpers/saved-servers.js';
 import {startTestSandbox} from './helpers/secret-scan.js';
 
@@ -156,6 +158,18 @@ describe('proxy <server>', () => {
 			expect(stdout, stop).toBe('');
 		}
 	}, 30_000);
+});
+
+describe('a real MCP client program', () => {
+	it('drives the proxy end to end: the MCP Inspector\'s CLI calls a tool through it', async () => {
+		const build = fileURLToPath(new URL('../node_modules/@modelcontextprotocol/inspector-cli/build/', import.meta.url));
+		// It reads its own package.json from the working directory's parent, and gives its server a bare
+		// environment: the store's place is passed through env.
+		const child = spawn(process.execPath, [join(build, 'index.js'), 'env', `MCP_AUTH_WIZARD_HOME=${home.path}`, process.execPath, cliPath, 'proxy', 'mail', '--method', 'tools/call', '--tool-name', 'whoami'], {cwd: build, env: env(), stdio: ['ignore', 'pipe', 'pipe']});
+		const run = await collectOutput(child);
+		expect(run.code, run.stderr).toBe(0);
+		expect(JSON.parse(run.stdout)).toMatchObject({content: [{type: 'text', text: expect.stringContaining('alice')}]});
+	}, 60_000);
 });
 
 describe('token <server>', () => {
