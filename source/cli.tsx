@@ -65,6 +65,7 @@ const help = `
     --call <tool>          verify: call this tool with the saved token
     --args <json>          verify --call: the tool's arguments, a JSON object (default {})
     --show-token           status: print the access token whole (for curl or another client)
+    --log <file>           also write what goes to stderr (events, --trace) to this file, timed
     --no-login             proxy: never open a browser to log in again; requests get an error instead
     --header-json          token: print {"Authorization": "Bearer …"} (Claude Code's headersHelper)
     --yes                  forget-tokens, forget-registration, remove, verify --call (logging in again
@@ -96,6 +97,7 @@ const knownFlags = {
 	open: {type: 'boolean', default: true},
 	verify: {type: 'boolean', default: true},
 	timeout: {type: 'string'},
+	log: {type: 'string'},
 	port: {type: 'string'},
 	for: {type: 'string'},
 	call: {type: 'string'},
@@ -286,6 +288,35 @@ function readLinesInTerminal(onLine: (line: string) => void): () => void {
 /** Within this of a first Ctrl-C, another is the same one delivered twice. */
 const repeatedSignalMs = 300;
 
+/**
+ * stderr, and a log file (appended, 0600: it may name servers and accounts) that gets the same lines,
+ * each after the time it was written.
+ */
+async function teeToLog(path: string): Promise<NodeJS.WritableStream> {
+	const [{createWriteStream}, {Writable}] = await Promise.all([import('node:fs'), import('node:stream')]);
+	const file = createWriteStream(path, {flags: 'a', mode: 0o600});
+	let failed = false;
+	file.on('error', error => {
+		// Said once; stderr goes on as without --log.
+		if (!failed) process.stderr.write(`Cannot write the log ${path} (${(error as NodeJS.ErrnoException).code ?? error.message}): writing to stderr only.\n`);
+		failed = true;
+	});
+	return new Writable({
+		write(chunk: Buffer, _encoding, done) {
+			process.stderr.write(chunk);
+			if (failed) {
+				done();
+				return;
+			}
+
+			const stamp = new Date().toISOString();
+			file.write(chunk.toString('utf8').replaceAll(/^(?=.)/gm, `${stamp} `), () => {
+				done();
+			});
+		},
+	});
+}
+
 async function run(): Promise<number> {
 	const [command, ...args] = cli.input;
 	const {flags} = cli;
@@ -307,16 +338,19 @@ async function run(): Promise<number> {
 	process.on('SIGINT', onSignal);
 	process.on('SIGTERM', onSignal);
 
+	// --log FILE: what goes to stderr (events, the trace, a failure) goes to FILE too, each line timed.
+	const stderr = flags.log === undefined ? process.stderr : await teeToLog(flags.log);
+
 	/** A failure as the user sees it; exit 130 after Ctrl-C, as shells expect of an interrupted program. */
 	const fail = (error: unknown): number => {
 		const failure = describeFailure(controller.signal.aborted ? controller.signal.reason : error);
 		if (flags.json) process.stdout.write(`${jsonText(failure.value, 2)}\n`);
-		process.stderr.write(terminalText(failure.lines));
+		stderr.write(terminalText(failure.lines));
 		return controller.signal.aborted ? 130 : failure.code;
 	};
 
 	const [{createHttpClient}, {createOutput}] = await Promise.all([import('./core/http.js'), import('./commands/output.js')]);
-	const output = createOutput(flags.json);
+	const output = createOutput(flags.json, {stdout: process.stdout, stderr});
 	let httpTimeoutMs: number | undefined;
 	try {
 		httpTimeoutMs = parseTimeout(flags.httpTimeout, 'http-timeout');
@@ -328,7 +362,7 @@ async function run(): Promise<number> {
 	// --trace: each exchange on stderr as it ends (secrets masked), readable, or one JSON line with --json.
 	let traced = 0;
 	const printTrace = () => {
-		for (const exchange of http.exchanges.slice(traced)) process.stderr.write(flags.json ? `${jsonText(exchange)}\n` : terminalText(exchangeText(exchange)));
+		for (const exchange of http.exchanges.slice(traced)) stderr.write(flags.json ? `${jsonText(exchange)}\n` : terminalText(exchangeText(exchange)));
 		traced = http.exchanges.length;
 	};
 

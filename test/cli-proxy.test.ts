@@ -1,11 +1,11 @@
 import {spawn} from 'node:child_process';
 import {once} from 'node:events';
-import {readFileSync, writeFileSync} from 'node:fs';
+import {readFileSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {Client} from '@modelcontextprotocol/client';
 import {StdioClientTransport} from '@modelcontextprotocol/client/stdio';
-import {afterAll, beforeAll, describe, expect, it, onTestFinished} from 'vitest';
+import {afterAll, beforeAll, describe, expect, it, onTestFinished, vi} from 'vitest';
 import type {Sandbox} from '../source/sandbox/index.js';
 import {cliPath, collectOutput, runCli, scriptedBrowser, temporaryHome} from './helpers/run-cli.js';
 import {loginIn} from './helpers/saved-servers.js';
@@ -129,6 +129,26 @@ describe('proxy <server>', () => {
 		expect(sandbox.requests.authorization).toHaveLength(authorizations + 1);
 		expect(sandbox.requests.registration).toHaveLength(registrations);
 	}, 60_000);
+
+	it('with --log FILE, writes its stderr lines to FILE too (0600), each after its time, the trace\'s secrets masked', async () => {
+		const log = `${home.path}/proxy.log`;
+		const transport = new StdioClientTransport({command: process.execPath, args: [cliPath, 'proxy', 'mail', '--log', log, '--trace'], env: env(), stderr: 'pipe'});
+		const client = new Client({name: 'proxy-test', version: '1.0.0'});
+		await client.connect(transport);
+		await client.listTools();
+		await client.close();
+		await vi.waitFor(() => {
+			expect(readFileSync(log, 'utf8')).toContain('[mcp-auth-wizard proxy mail] closed');
+		}, {timeout: 20_000});
+		// Every line after its time (the blank ones between exchanges stay blank).
+		const lines = readFileSync(log, 'utf8').split('\n').filter(line => line !== '');
+		expect(lines.every(line => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z /.test(line))).toBe(true);
+		expect(lines.some(line => line.includes(`[mcp-auth-wizard proxy mail] connected to ${sandbox.mcpUrl}`))).toBe(true);
+		expect(lines.some(line => /MCP tools\/list: POST \S+ -> 200/.test(line))).toBe(true);
+		const {accessToken} = loginIn(JSON.parse(readFileSync(`${home.path}/servers.json`, 'utf8')) as Store & {servers: Record<string, {tokens: {accessToken: string}}>}, sandbox.mcpUrl)!.tokens as {accessToken: string};
+		expect(readFileSync(log, 'utf8')).not.toContain(accessToken);
+		expect(statSync(log).mode & 0o777).toBe(0o600);
+	});
 
 	it('exits when the client closes its stdin, and on SIGTERM, saying so on stderr', async () => {
 		for (const stop of ['stdin', 'SIGTERM'] as const) {
