@@ -110,7 +110,7 @@ describe('login against the Fastmail-like sandbox', () => {
 		expect(again.stderr).toContain('Logging in to "personal" again: this login replaces its client and tokens.');
 		expect((await cli(['remove', 'personal', '--yes'])).code).toBe(0);
 		expect(Object.keys(stored().servers)).toEqual(['fastmail']);
-	});
+	}, 90_000);
 
 	it('refuses --scopes with a character a scope cannot hold (RFC 6749 3.3), before any request', async () => {
 		const registrations = sandbox.requests.registration.length;

@@ -75,14 +75,17 @@ describe('a login to every kind of server', () => {
 		expect(again.code).toBe(0);
 		expect(JSON.parse(again.stdout)).toMatchObject({clientReused: false, clientDecision: 'Registering a new client: the client was registered for logins on another device only.'});
 		expect(sandbox.requests.registration).toHaveLength(registrations + 1);
-	});
+	}, 90_000);
 
-	it('device-flow: a refusal on the other device ends the login with what happened; a browser login offers the device where no browser opens', async () => {
+	it('device-flow: a refusal on the other device ends the login with what happened', async () => {
 		const sandbox = await sandboxFor('device-flow');
 		const denied = await runCli(['login', sandbox.mcpUrl, '--json', '--device', '--name', 'device-denied'], {MCP_AUTH_WIZARD_HOME: home.path, BROWSER: scriptedBrowser, SCRIPTED_BROWSER_ACTION: 'deny'});
 		expect(denied.code).toBe(1);
 		expect(JSON.parse(denied.stdout)).toMatchObject({ok: false, error: {step: 'authorization', message: 'The login on the other device was refused (access_denied)'}});
+	}, 90_000);
 
+	it('device-flow: a browser login offers the device login where no browser opens; a server without it refuses --device before registering', async () => {
+		const sandbox = await sandboxFor('device-flow');
 		// A browser that cannot start: the browser login says the device login is there.
 		const noBrowser = await runCli(['login', sandbox.mcpUrl, '--timeout', '1s', '--name', 'device-hint'], {MCP_AUTH_WIZARD_HOME: home.path, BROWSER: '/nonexistent-browser'});
 		expect(noBrowser.stderr).toContain('This server also lets you log in on another device with a code: run the same command with --device.');
@@ -94,7 +97,7 @@ describe('a login to every kind of server', () => {
 		expect(refused.code).toBe(1);
 		expect(JSON.parse(refused.stdout)).toMatchObject({ok: false, error: {message: expect.stringContaining('offers no login on another device')}});
 		expect(fastmail.requests.registration).toHaveLength(0);
-	});
+	}, 90_000);
 
 	it('legacy-2025-03-26: the default endpoints, and no scope where none is advertised', async () => {
 		const sandbox = await sandboxFor('legacy-2025-03-26');
