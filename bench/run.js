@@ -10,6 +10,7 @@ const parts = {
 	login: () => import('./login.js'),
 	install: () => import('./install.js'),
 	idle: () => import('./idle.js'),
+	proxy: () => import('./proxy.js'),
 };
 
 const chosen = process.argv.slice(2).filter(arg => !arg.startsWith('-'));
