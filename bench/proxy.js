@@ -13,6 +13,7 @@ import {cliPath, median} from './lib.js';
 import {startSandboxProcess} from './sandbox-process.js';
 
 const calls = Number(process.env.BENCH_CALLS ?? 200);
+// BENCH_NODE_FLAGS: node flags for the proxy's process (e.g. --max-semi-space-size=1), to see what they cost and save.
 const starts = Number(process.env.BENCH_RUNS ?? 7);
 const scriptedBrowser = fileURLToPath(new URL('../test/helpers/scripted-browser.mjs', import.meta.url));
 
@@ -47,7 +48,7 @@ export async function run() {
 	const env = {...process.env, MCP_AUTH_WIZARD_HOME: home, BROWSER: scriptedBrowser};
 	try {
 		execFileSync(process.execPath, [cliPath, 'login', sandbox.mcpUrl, '--name', 'bench', '--json', '--no-verify'], {env, stdio: 'ignore'});
-		const proxied = () => new StdioClientTransport({command: process.execPath, args: [cliPath, 'proxy', 'bench'], env, stderr: 'ignore'});
+		const proxied = () => new StdioClientTransport({command: process.execPath, args: [...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []), cliPath, 'proxy', 'bench'], env, stderr: 'ignore'});
 
 		// Spawn to the first tools/list answer, as a client sees it when it starts the server.
 		const startSamples = [];
