@@ -1,7 +1,8 @@
 // Part of the bench: `mcp-auth-wizard proxy <server>` as an MCP client starts it (the MCP SDK's client
-// over stdio) against the Fastmail-like sandbox in a process of its own: the time from spawn to the
+// over stdio), beside `mcp-remote <url>` (logged in with its own tokens, through the same scripted
+// browser), against the Fastmail-like sandbox in a process of its own: the time from spawn to the
 // first tools/list answer, the latency a tools/call gains over a direct streamable HTTP client, calls
-// per second, and the proxy's resident memory after the calls. (mcp-remote beside it: to come.)
+// per second, and resident memory after the calls.
 import {execFileSync} from 'node:child_process';
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -21,12 +22,27 @@ const percentile = (samples, p) => [...samples].sort((a, b) => a - b)[Math.min(s
 
 /** The resident memory of a process, in MiB (Linux: /proc; elsewhere undefined). */
 function residentMib(pid) {
+	if (pid === null) return undefined;
 	try {
 		const kib = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
 		return Number.isFinite(kib) ? kib / 1024 : undefined;
 	} catch {
 		return undefined;
 	}
+}
+
+const mcpRemote = fileURLToPath(new URL('../node_modules/mcp-remote/dist/proxy.js', import.meta.url));
+const mcpRemoteVersion = JSON.parse(readFileSync(new URL('../node_modules/mcp-remote/package.json', import.meta.url), 'utf8')).version;
+
+/** Milliseconds from spawning the relay to its first tools/list answer. */
+async function startToTools(transport) {
+	const started = performance.now();
+	const client = new Client({name: 'bench', version: '1.0.0'});
+	await client.connect(transport());
+	await client.listTools();
+	const ms = performance.now() - started;
+	await client.close();
+	return ms;
 }
 
 /** Per-call milliseconds of `count` tools/call of whoami. */
@@ -48,47 +64,50 @@ export async function run() {
 	const env = {...process.env, MCP_AUTH_WIZARD_HOME: home, BROWSER: scriptedBrowser};
 	try {
 		execFileSync(process.execPath, [cliPath, 'login', sandbox.mcpUrl, '--name', 'bench', '--json', '--no-verify'], {env, stdio: 'ignore'});
-		const proxied = () => new StdioClientTransport({command: process.execPath, args: [...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []), cliPath, 'proxy', 'bench'], env, stderr: 'ignore'});
+		const nodeFlags = process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : [];
+		const ours = () => new StdioClientTransport({command: process.execPath, args: [...nodeFlags, cliPath, 'proxy', 'bench'], env, stderr: 'ignore'});
+		const theirs = () => new StdioClientTransport({command: process.execPath, args: [mcpRemote, sandbox.mcpUrl], env: {...env, MCP_REMOTE_CONFIG_DIR: home}, stderr: 'ignore'});
+		// mcp-remote logs in once by itself (its own registration and tokens), before anything is measured.
+		await startToTools(theirs);
 
-		// Spawn to the first tools/list answer, as a client sees it when it starts the server.
-		const startSamples = [];
+		// Spawn to the first tools/list answer, as a client sees it when it starts the server; interleaved.
+		const startSamples = {ours: [], theirs: []};
 		for (let i = 0; i <= starts; i++) {
-			const started = performance.now();
-			const client = new Client({name: 'bench', version: '1.0.0'});
-			await client.connect(proxied());
-			await client.listTools();
-			const ms = performance.now() - started;
-			await client.close();
-			if (i > 0) startSamples.push(ms);
+			const [oursMs, theirsMs] = [await startToTools(ours), await startToTools(theirs)];
+			if (i === 0) continue;
+			startSamples.ours.push(oursMs);
+			startSamples.theirs.push(theirsMs);
 		}
 
-		// The same calls through the proxy and straight to the server, interleaved in halves so that a slow
-		// moment of the machine hits both alike.
+		// The same calls straight to the server, through the proxy and through mcp-remote, in halves so that a
+		// slow moment of the machine hits all alike.
 		const token = execFileSync(process.execPath, [cliPath, 'token', 'bench'], {env, encoding: 'utf8'}).trim();
 		const direct = new Client({name: 'bench', version: '1.0.0'});
 		await direct.connect(new StreamableHTTPClientTransport(new URL(sandbox.mcpUrl), {authProvider: {token: async () => token}}));
-		const transport = proxied();
-		const client = new Client({name: 'bench', version: '1.0.0'});
-		await client.connect(transport);
-		await timeCalls(direct, 10);
-		await timeCalls(client, 10);
-		const samples = {direct: [], proxied: []};
+		const relays = {ours: ours(), theirs: theirs()};
+		const clients = {ours: new Client({name: 'bench', version: '1.0.0'}), theirs: new Client({name: 'bench', version: '1.0.0'})};
+		await clients.ours.connect(relays.ours);
+		await clients.theirs.connect(relays.theirs);
+		for (const client of [direct, clients.ours, clients.theirs]) await timeCalls(client, 10);
+		const samples = {direct: [], ours: [], theirs: []};
 		for (let half = 0; half < 2; half++) {
 			samples.direct.push(...(await timeCalls(direct, calls / 2)));
-			samples.proxied.push(...(await timeCalls(client, calls / 2)));
+			samples.ours.push(...(await timeCalls(clients.ours, calls / 2)));
+			samples.theirs.push(...(await timeCalls(clients.theirs, calls / 2)));
 		}
 
-		const proxiedMs = samples.proxied.reduce((sum, ms) => sum + ms, 0);
-		const rss = transport.pid === null ? undefined : residentMib(transport.pid);
-		await Promise.all([client.close(), direct.close()]);
+		const rss = {ours: residentMib(relays.ours.pid), theirs: residentMib(relays.theirs.pid)};
+		await Promise.all([clients.ours.close(), clients.theirs.close(), direct.close()]);
 
-		const added = p => percentile(samples.proxied, p) - percentile(samples.direct, p);
+		const added = (which, p) => percentile(samples[which], p) - percentile(samples.direct, p);
+		const perSecond = which => (samples[which].length * 1000) / samples[which].reduce((sum, ms) => sum + ms, 0);
+		const versus = value => ({name: `mcp-remote ${mcpRemoteVersion}`, value});
 		return [
-			{group: 'proxy', name: 'spawn to the first tools/list answer', value: median(startSamples), unit: 'ms', note: `SDK client over stdio, fastmail sandbox; median of ${starts}`},
-			{group: 'proxy', name: 'tools/call latency added, p50', value: added(50), unit: 'ms', goal: {max: 1, text: 'under 1 ms'}, note: `over a direct streamable HTTP client, ${calls} calls each`},
-			{group: 'proxy', name: 'tools/call latency added, p95', value: added(95), unit: 'ms'},
-			{group: 'proxy', name: 'tools/calls per second through the proxy', value: (samples.proxied.length * 1000) / proxiedMs, unit: '/s', note: 'one at a time'},
-			...(rss === undefined ? [] : [{group: 'proxy', name: `resident memory after ${calls + 10} calls`, value: rss, unit: 'MiB'}]),
+			{group: 'proxy', name: 'spawn to the first tools/list answer', value: median(startSamples.ours), unit: 'ms', reference: versus(median(startSamples.theirs)), goal: {maxRatio: 0.5, text: 'at most half of mcp-remote\'s'}, note: `SDK client over stdio, fastmail sandbox; median of ${starts}`},
+			{group: 'proxy', name: 'tools/call latency added, p50', value: added('ours', 50), unit: 'ms', reference: versus(added('theirs', 50)), goal: {max: 1, text: 'under 1 ms'}, note: `over a direct streamable HTTP client, ${calls} calls each`},
+			{group: 'proxy', name: 'tools/call latency added, p95', value: added('ours', 95), unit: 'ms', reference: versus(added('theirs', 95))},
+			{group: 'proxy', name: 'tools/calls per second', value: perSecond('ours'), unit: '/s', reference: versus(perSecond('theirs')), note: 'one at a time'},
+			...(rss.ours === undefined || rss.theirs === undefined ? [] : [{group: 'proxy', name: `resident memory after ${calls + 10} calls`, value: rss.ours, unit: 'MiB', reference: versus(rss.theirs), goal: {maxRatio: 0.5, text: 'at most half of mcp-remote\'s'}}]),
 		];
 	} finally {
 		rmSync(home, {recursive: true, force: true});
