@@ -151,6 +151,20 @@ function describeNetworkError(error: unknown, url: string, timeoutMs: number, ma
 	}
 }
 
+/**
+ * A signal of one request's own that follows `outer`: got keeps the listener it adds to the signal it
+ * is given, which on a signal as long-lived as a proxy's session piles up one per request (and the
+ * request with it). `release` takes ours off `outer` when the request is done.
+ */
+function requestSignal(outer: AbortSignal | undefined): {readonly signal: AbortSignal | undefined; release(): void} {
+	if (!outer) return {signal: undefined, release() {}};
+	const controller = new AbortController();
+	const onAbort = () => controller.abort(outer.reason);
+	if (outer.aborted) onAbort();
+	else outer.addEventListener('abort', onAbort, {once: true});
+	return {signal: controller.signal, release: () => outer.removeEventListener('abort', onAbort)};
+}
+
 function headersToRecord(headers: RequestInit['headers']): Record<string, string> {
 	return Object.fromEntries(new Headers(headers ?? {}).entries());
 }
@@ -213,6 +227,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 			request: {headers: redactHeaders(headers), body: input.body === undefined ? undefined : redactBody(input.body)},
 		};
 
+		const linked = requestSignal(input.signal);
 		const pending = got(input.url, {
 			method: method as 'GET',
 			headers,
@@ -222,7 +237,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 			maxRedirects: 10,
 			retry: {limit: 0},
 			timeout: {connect: settings.connectTimeoutMs, request: timeoutMs},
-			signal: input.signal,
+			signal: linked.signal,
 			responseType: 'text',
 			decompress: true,
 			...(onFreshConnection ? {agent: await fresh()} : {}),
@@ -235,6 +250,8 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 			}
 		});
 
+		// The body is read whole here: the request is done when this settles.
+		void pending.finally(() => linked.release()).catch(() => undefined);
 		try {
 			const response = await pending;
 			const responseHeaders = flattenHeaders(response.headers);
@@ -301,6 +318,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 			startedAt: new Date().toISOString(),
 			request: {headers: redactHeaders(headers), body: body === undefined ? undefined : redactBody(body)},
 		};
+		const linked = requestSignal(init.signal ?? undefined);
 		const stream = got.stream(href, {
 			method: method as 'GET',
 			headers,
@@ -310,9 +328,12 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 			followRedirect: init.redirect === undefined ? method === 'GET' : init.redirect === 'follow',
 			retry: {limit: 0},
 			timeout: {connect: settings.connectTimeoutMs, response: settings.timeoutMs},
-			signal: init.signal ?? undefined,
+			signal: linked.signal,
 			decompress: true,
 		});
+		// Done when the body has been read, or the stream has failed or been cancelled (got's stream does
+		// not always say `close` after its end).
+		for (const event of ['end', 'error', 'close']) stream.once(event, () => linked.release());
 		// A got stream of a method that may carry a body waits for the caller to end it: a DELETE has none.
 		if (body === undefined && method !== 'GET' && method !== 'HEAD') stream.end();
 		try {

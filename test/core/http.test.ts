@@ -1,3 +1,4 @@
+import {getEventListeners} from 'node:events';
 import http from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {afterEach, describe, expect, it, vi} from 'vitest';
@@ -180,5 +181,17 @@ describe('the HTTP layer', () => {
 			streaming.closeAllConnections();
 			await new Promise<void>(resolve => streaming.close(() => resolve()));
 		}
+	});
+
+	it('leaves no listener on a long-lived signal after its requests (a proxy session makes thousands)', async () => {
+		server = await startJsonServer(() => ({'POST /mcp': {body: {jsonrpc: '2.0', id: 1, result: {}}}}));
+		const client = createHttpClient();
+		const session = new AbortController();
+		for (let i = 0; i < 12; i++) {
+			await (await client.streamingFetch(`${server.origin}/mcp`, {method: 'POST', body: '{}', signal: session.signal})).json();
+			await (await client.fetch(`${server.origin}/mcp`, {method: 'POST', body: '{}', signal: session.signal})).json();
+		}
+
+		expect(getEventListeners(session.signal, 'abort')).toEqual([]);
 	});
 });
