@@ -34,7 +34,9 @@ function expectPkceAndResource(sandbox: Sandbox): {authorization: Record<string,
 	return {authorization, token};
 }
 
-describe('a login to every kind of server', () => {
+// Each test starts a sandbox (oidc-provider) and runs whole logins through the built CLI: with two suites
+// at once on two cores, one took over 30 s.
+describe('a login to every kind of server', {timeout: 90_000}, () => {
 	it.each(['openid-tenant', 'root-metadata', 'challenge-only-metadata', 'step-up', 'iss-required'] as const)('%s: discovered, registered with the scope, public client', async profile => {
 		const sandbox = await sandboxFor(profile);
 		const run = await login(sandbox);
@@ -166,7 +168,7 @@ describe('a login to every kind of server', () => {
 	});
 });
 
-describe('refusals', () => {
+describe('refusals', {timeout: 90_000}, () => {
 	it.each([
 		[{resourceMismatch: true}, 'resource-metadata', 'not "'],
 		[{issuerMismatch: true}, 'authorization-server-metadata', 'issuer'],
