@@ -31,17 +31,23 @@ afterAll(async () => {
 	home.remove();
 });
 
-/** A client connected through `proxy <name>`; its stderr as text so far; closed after the test. */
-async function throughProxy(name = 'mail'): Promise<{client: Client; stderr: () => string}> {
-	const transport = new StdioClientTransport({command: process.execPath, args: [cliPath, 'proxy', name], env: env(), stderr: 'pipe'});
+/** A client of `proxy mail` (its `flags`, `environment` over the test's), not yet connected; closed after the test. */
+function proxyClient(flags: readonly string[] = [], environment: Record<string, string> = {}): {client: Client; connect: () => Promise<void>; stderr: () => string} {
+	const transport = new StdioClientTransport({command: process.execPath, args: [cliPath, 'proxy', 'mail', ...flags], env: {...env(), ...environment}, stderr: 'pipe'});
 	let stderr = '';
 	transport.stderr?.on('data', (chunk: Buffer) => {
 		stderr += chunk.toString('utf8');
 	});
 	const client = new Client({name: 'proxy-test', version: '1.0.0'});
 	onTestFinished(async () => client.close());
-	await client.connect(transport);
-	return {client, stderr: () => stderr};
+	return {client, connect: async () => client.connect(transport), stderr: () => stderr};
+}
+
+/** A client connected through `proxy mail`; its stderr as text so far. */
+async function throughProxy(flags: readonly string[] = [], environment: Record<string, string> = {}): Promise<{client: Client; stderr: () => string}> {
+	const proxied = proxyClient(flags, environment);
+	await proxied.connect();
+	return proxied;
 }
 
 const whoami = async (client: Client) => JSON.stringify(await client.callTool({name: 'whoami', arguments: {}}));
@@ -108,33 +114,22 @@ describe('proxy <server>', () => {
 	}
 
 	it('with --no-login, answers every request with an error that says how to log in again when the login has no tokens', async () => {
-		const transport = new StdioClientTransport({command: process.execPath, args: [cliPath, 'proxy', 'mail', '--no-login'], env: {...env(), MCP_AUTH_WIZARD_HOME: withoutTokens()}, stderr: 'pipe'});
-		const client = new Client({name: 'proxy-test', version: '1.0.0'});
-		onTestFinished(async () => client.close());
-		await expect(client.connect(transport)).rejects.toThrow('mail has no access token. Log in again: mcp-auth-wizard reauthorize mail');
+		await expect(proxyClient(['--no-login'], {MCP_AUTH_WIZARD_HOME: withoutTokens()}).connect()).rejects.toThrow('mail has no access token. Log in again: mcp-auth-wizard reauthorize mail');
 	});
 
 	it('logs in by itself (the browser, the saved client) when the login has no tokens: one browser for two proxies started at once', async () => {
 		const other = withoutTokens();
 		const authorizations = sandbox.requests.authorization.length;
 		const registrations = sandbox.requests.registration.length;
-		const clients = await Promise.all([0, 1].map(async () => {
-			const transport = new StdioClientTransport({command: process.execPath, args: [cliPath, 'proxy', 'mail'], env: {...env(), MCP_AUTH_WIZARD_HOME: other, BROWSER: scriptedBrowser}, stderr: 'pipe'});
-			const client = new Client({name: 'proxy-test', version: '1.0.0'});
-			onTestFinished(async () => client.close());
-			await client.connect(transport);
-			return client;
-		}));
-		for (const client of clients) expect(await whoami(client)).toContain('alice');
+		const proxies = await Promise.all([0, 1].map(async () => throughProxy([], {MCP_AUTH_WIZARD_HOME: other, BROWSER: scriptedBrowser})));
+		for (const {client} of proxies) expect(await whoami(client)).toContain('alice');
 		expect(sandbox.requests.authorization).toHaveLength(authorizations + 1);
 		expect(sandbox.requests.registration).toHaveLength(registrations);
 	}, 60_000);
 
 	it('with --log FILE, writes its stderr lines to FILE too (0600), each after its time, the trace\'s secrets masked', async () => {
 		const log = `${home.path}/proxy.log`;
-		const transport = new StdioClientTransport({command: process.execPath, args: [cliPath, 'proxy', 'mail', '--log', log, '--trace'], env: env(), stderr: 'pipe'});
-		const client = new Client({name: 'proxy-test', version: '1.0.0'});
-		await client.connect(transport);
+		const {client} = await throughProxy(['--log', log, '--trace']);
 		await client.listTools();
 		await client.close();
 		await vi.waitFor(() => {
@@ -217,13 +212,7 @@ describe('proxy <server> and a tool that needs more scopes (step-up)', () => {
 		expect(login.code).toBe(0);
 		const {tool, scope} = stepUp.stepUp!;
 		const email = {to: 'bob@example.com', subject: 'hi'};
-		const open = async (...flags: string[]) => {
-			const transport = new StdioClientTransport({command: process.execPath, args: [cliPath, 'proxy', 'mail', ...flags], env: {...env(), MCP_AUTH_WIZARD_HOME: own.path, BROWSER: scriptedBrowser}, stderr: 'pipe'});
-			const client = new Client({name: 'proxy-test', version: '1.0.0'});
-			onTestFinished(async () => client.close());
-			await client.connect(transport);
-			return client;
-		};
+		const open = async (...flags: string[]) => (await throughProxy(flags, {MCP_AUTH_WIZARD_HOME: own.path, BROWSER: scriptedBrowser})).client;
 
 		const refusing = await open('--no-login');
 		await expect(refusing.callTool({name: tool, arguments: email})).rejects.toThrow(`needs more scopes for this (HTTP 403 insufficient_scope): ${stepUp.mcpScope} ${scope}`);

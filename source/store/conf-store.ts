@@ -333,13 +333,5 @@ export function openConfStore(options: {readonly home?: string; readonly platfor
 		exclusively: async (name, body) => loginLock(name, '', body),
 		// A login waits for one of the default length (5 minutes) and a little more.
 		loggingIn: async (name, body) => loginLock(name, '.login', body, 6 * 60_000),
-		async remove(name) {
-			let removed = false;
-			await update(name, current => {
-				removed = current !== undefined;
-				return undefined;
-			});
-			return removed;
-		},
 	};
 }

@@ -53,8 +53,6 @@ export type ServerStore = {
 	update(name: string, change: (current: SavedServer | undefined) => SavedServer | undefined): Promise<SavedServer | undefined>;
 	/** Saves `server` under its name, replacing the one saved there. */
 	save(server: SavedServer): Promise<void>;
-	/** Whether there was a server to remove. */
-	remove(name: string): Promise<boolean>;
 	/**
 	 * Runs `body` while no other process (or call) runs one for the same server: one refresh of its
 	 * tokens at a time, since a rotated refresh token used twice loses the grant (RFC 9700 4.14.2).

@@ -330,7 +330,6 @@ function commandContext(json: boolean) {
 			throw new Error('export never changes the store');
 		},
 		async save() {},
-		remove: async () => false,
 		async loggingIn() {
 			throw new Error('export never logs in');
 		},

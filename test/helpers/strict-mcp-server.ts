@@ -47,7 +47,8 @@ export type StrictMcpServer = {
 	close(): Promise<void>;
 };
 
-function rpcMethodsOf(body: string): string[] {
+/** The JSON-RPC method(s) of a request body, as text (one message or a batch). */
+export function rpcMethodsOf(body: string): string[] {
 	try {
 		const parsed: unknown = JSON.parse(body);
 		const messages = Array.isArray(parsed) ? parsed : [parsed];

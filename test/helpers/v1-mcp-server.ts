@@ -4,6 +4,7 @@ import type {AddressInfo} from 'node:net';
 import {McpServer} from '@modelcontextprotocol/sdk/server/mcp.js';
 import {SSEServerTransport} from '@modelcontextprotocol/sdk/server/sse.js';
 import {StreamableHTTPServerTransport} from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import {rpcMethodsOf} from './strict-mcp-server.js';
 import {ElicitResultSchema, ListRootsResultSchema, isInitializeRequest} from '@modelcontextprotocol/sdk/types.js';
 
 export type V1Request = {readonly method: string; readonly sessionId?: string; readonly protocolVersion?: string; readonly rpcMethods: readonly string[]};
@@ -47,14 +48,11 @@ function makeServer(): McpServer {
 	return server;
 }
 
-async function readJson(request: http.IncomingMessage): Promise<unknown> {
+async function readText(request: http.IncomingMessage): Promise<string> {
 	const chunks: Buffer[] = [];
 	for await (const chunk of request) chunks.push(chunk as Buffer);
-	const text = Buffer.concat(chunks).toString('utf8');
-	return text === '' ? undefined : JSON.parse(text);
+	return Buffer.concat(chunks).toString('utf8');
 }
-
-const methodsOf = (body: unknown): string[] => (Array.isArray(body) ? body : [body]).flatMap(message => (message && typeof message === 'object' && typeof (message as {method?: unknown}).method === 'string' ? [(message as {method: string}).method] : []));
 
 /**
  * An MCP server as the MCP SDK v1 serves them (protocol versions up to 2025-11-25): streamable HTTP
@@ -74,10 +72,11 @@ export async function startV1McpServer(options: {readonly transport?: 'streamabl
 				return;
 			}
 
-			const body = request.method === 'POST' ? await readJson(request) : undefined;
+			const text = request.method === 'POST' ? await readText(request) : '';
+			const body: unknown = text === '' ? undefined : JSON.parse(text);
 			const sessionId = typeof request.headers['mcp-session-id'] === 'string' ? request.headers['mcp-session-id'] : undefined;
 			const protocolVersion = typeof request.headers['mcp-protocol-version'] === 'string' ? request.headers['mcp-protocol-version'] : undefined;
-			requests.push({method: request.method ?? 'GET', ...(sessionId === undefined ? {} : {sessionId}), ...(protocolVersion === undefined ? {} : {protocolVersion}), rpcMethods: methodsOf(body)});
+			requests.push({method: request.method ?? 'GET', ...(sessionId === undefined ? {} : {sessionId}), ...(protocolVersion === undefined ? {} : {protocolVersion}), rpcMethods: rpcMethodsOf(text)});
 			if (request.headers.authorization !== `Bearer ${token}`) {
 				response.writeHead(401, {'www-authenticate': 'Bearer error="invalid_token"', 'content-type': 'application/json'}).end('{"error":"invalid_token"}');
 				return;

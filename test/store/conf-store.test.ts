@@ -46,14 +46,14 @@ describe('saving', () => {
 		expect(statSync(storeFile()).mode & 0o777).toBe(0o600);
 	});
 
-	it('removes a server, says whether there was one, and writes nothing when there was none', async () => {
+	it('removes a server (a change to nothing), and writes nothing when there was none', async () => {
 		const store = openConfStore({home: home.path});
 		await store.save(alpha);
 		await store.save(beta);
-		expect(await store.remove(alpha.name)).toBe(true);
+		await store.update(alpha.name, () => undefined);
 		expect(Object.keys(onDisk().servers)).toEqual([beta.name]);
 		const before = statSync(storeFile()).mtimeMs;
-		expect(await store.remove(alpha.name)).toBe(false);
+		await store.update(alpha.name, () => undefined);
 		expect(statSync(storeFile()).mtimeMs).toBe(before);
 	});
 
@@ -103,7 +103,7 @@ describe('several logins of one server (accounts)', () => {
 		expect(store.find('work')).toEqual(work);
 		expect(store.find('personal')).toEqual(personal);
 		expect(store.find('https://mail.example/mcp')).toBeUndefined();
-		expect(await store.remove('personal')).toBe(true);
+		await store.update('personal', () => undefined);
 		expect(store.find('https://mail.example/mcp')).toEqual(work);
 	});
 
@@ -183,7 +183,7 @@ describe('versions', () => {
 		const saving = store.save(beta);
 		await expect(saving).rejects.toBeInstanceOf(WizardError);
 		await expect(saving).rejects.toMatchObject({step: 'store', message: expect.stringContaining('upgrade mcp-auth-wizard')});
-		await expect(store.remove(alpha.name)).rejects.toThrow(/upgrade mcp-auth-wizard/);
+		await expect(store.update(alpha.name, () => undefined)).rejects.toThrow(/upgrade mcp-auth-wizard/);
 		expect(readFileSync(storeFile(), 'utf8')).toBe(newer);
 		expect(statSync(storeFile()).mtimeMs).toBe(mtime);
 		expect(leftovers(home.path)).toEqual([]);
@@ -313,7 +313,7 @@ describe('permissions', () => {
 		chmodSync(storeFile(), 0o400);
 		const saved = readFileSync(storeFile(), 'utf8');
 		await expect(store.save(beta)).rejects.toMatchObject({step: 'store', message: `Could not save to ${storeFile()}: the file is read-only (mode 0400)`, hint: expect.stringContaining(`chmod 600 ${storeFile()}`)});
-		await expect(store.remove(alpha.name)).rejects.toBeInstanceOf(WizardError);
+		await expect(store.update(alpha.name, () => undefined)).rejects.toBeInstanceOf(WizardError);
 		expect(readFileSync(storeFile(), 'utf8')).toBe(saved);
 		expect(statSync(storeFile()).mode & 0o777).toBe(0o400);
 		expect(leftovers(home.path)).toEqual([]);
