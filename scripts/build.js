@@ -49,6 +49,8 @@ const common = {
 	define: {'process.env.NODE_ENV': '"production"'},
 	// Ink imports it only with DEV=true, to connect to React DevTools (and says how to install it then).
 	external: ['react-devtools-core'],
+	// jsonc-parser's main is a UMD bundle whose require()s of its own files esbuild cannot follow: its ES module build instead.
+	alias: {'jsonc-parser': 'jsonc-parser/lib/esm/main.js'},
 	plugins: patches,
 	// The licenses travel in dist/THIRD-PARTY-NOTICES.md instead, whole (see below).
 	legalComments: 'none',

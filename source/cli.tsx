@@ -2,6 +2,7 @@
 import meow from 'meow';
 import {UsageError, WizardError} from './core/errors.js';
 import {scopeTokenProblem} from './core/scopes.js';
+import {printableLine} from './core/text.js';
 import {exchangeText} from './core/trace.js';
 import {describeFailure, exitCode, jsonText, terminalText} from './commands/output.js';
 
@@ -25,8 +26,9 @@ const help = `
     $ mcp-auth-wizard forget-registration <server>
                                              forget its client registration and tokens
     $ mcp-auth-wizard remove <server>        forget a saved server
-    $ mcp-auth-wizard export <server> --for codex|claude-code|vscode|mcp-remote
-                                             configuration for another MCP client
+    $ mcp-auth-wizard export <server> --for <client>
+                                             use this login from another MCP client: its
+                                             configuration for the proxy, and the other ways
     $ mcp-auth-wizard token [<server>]       a valid access token on stdout (refreshed if needed);
                                              without a name, CLAUDE_CODE_MCP_SERVER_URL's server
     $ mcp-auth-wizard proxy <server>         MCP over stdio for any MCP client, relayed to the server
@@ -61,14 +63,21 @@ const help = `
                            challenge-only-metadata, legacy-2025-03-26, preregistered,
                            client-metadata-document, step-up, iss-required, device-flow
     --fault <name>         sandbox, --demo: resource-mismatch, issuer-mismatch, no-s256, omit-iss
-    --for <client>         export: codex, claude-code, vscode or mcp-remote
+    --for <client>         export: codex, claude-code, vscode, cursor, claude-desktop, windsurf or
+                           mcp-remote (any client that starts local commands)
+    --write                export: add the proxy's entry to the client's configuration file, after
+                           showing the change (asked, or --yes); other entries and comments stay,
+                           the old file is kept beside it as a backup
+    --config <file>        export --write: this file instead of the client's usual one
+    --redirect-uri <uri>   login, reauthorize: also register this redirect URI for the client (another
+                           client's, for export's "logs in by itself" way); may be repeated
     --call <tool>          verify: call this tool with the saved token
     --args <json>          verify --call: the tool's arguments, a JSON object (default {})
     --show-token           status: print the access token whole (for curl or another client)
     --log <file>           also write what goes to stderr (events, --trace) to this file, timed
     --no-login             proxy: never open a browser to log in again; requests get an error instead
     --header-json          token: print {"Authorization": "Bearer …"} (Claude Code's headersHelper)
-    --yes                  forget-tokens, forget-registration, remove, verify --call (logging in again
+    --yes                  forget-tokens, forget-registration, remove, export --write, verify --call (logging in again
                            with more scopes): no question (needed without a terminal)
 
   Environment
@@ -110,6 +119,9 @@ const knownFlags = {
 	fault: {type: 'string', isMultiple: true},
 	showToken: {type: 'boolean', default: false},
 	headerJson: {type: 'boolean', default: false},
+	write: {type: 'boolean', default: false},
+	config: {type: 'string'},
+	redirectUri: {type: 'string', isMultiple: true},
 	httpTimeout: {type: 'string'},
 } satisfies Parameters<typeof meow>[0]['flags'];
 
@@ -126,6 +138,21 @@ function parseScopeFlag(text: string | undefined): string[] | undefined {
 	}
 
 	return scopes;
+}
+
+/**
+ * --redirect-uri: absolute URIs without a fragment (RFC 6749 3.1.2), for a client registered here in a
+ * browser login (a client id given, a metadata document or a device login have their own).
+ */
+function parseRedirectUris(uris: readonly string[] | undefined, flags: {readonly clientId?: string; readonly clientMetadataUrl?: string; readonly device: boolean}): string[] | undefined {
+	if (uris === undefined || uris.length === 0) return undefined;
+	const other = flags.clientId === undefined ? (flags.clientMetadataUrl === undefined ? (flags.device ? '--device' : undefined) : '--client-metadata-url') : '--client-id';
+	if (other !== undefined) throw new UsageError(`--redirect-uri does not go with ${other}`, '--redirect-uri registers a client here that also has another client\'s redirect URIs: leave out one of them.');
+	for (const uri of uris) {
+		if (!URL.canParse(uri) || uri.includes('#')) throw new UsageError(`--redirect-uri: "${printableLine(uri, 80)}" is not an absolute URI without a fragment`, 'e.g. --redirect-uri http://localhost:8976/callback (RFC 6749 3.1.2).');
+	}
+
+	return [...uris];
 }
 
 /**
@@ -395,6 +422,7 @@ async function run(): Promise<number> {
 		clientSecret,
 		clientMetadataUrl: flags.clientMetadataUrl,
 		callbackPort: parsePort(flags.callbackPort, 'callback-port'),
+		redirectUris: parseRedirectUris(flags.redirectUri, flags),
 		open: flags.open,
 		timeoutMs: parseTimeout(flags.timeout),
 		verify: flags.verify,
@@ -554,7 +582,7 @@ async function run(): Promise<number> {
 
 			case 'export': {
 				const {runExport} = await import('./commands/export.js');
-				return await runExport(context, args[0], flags.for);
+				return await runExport(context, args[0], flags.for, {write: flags.write, config: flags.config});
 			}
 
 			case 'token': {

@@ -16,7 +16,8 @@ import {startTestSandbox} from './helpers/secret-scan.js';
 
 const mcpScope = 'https://www.fastmail.com/dev/mcp';
 const home = temporaryHome();
-const env = {...process.env, BROWSER: scriptedBrowser};
+// HOME: where export looks for the clients' files.
+const env = {...process.env, BROWSER: scriptedBrowser, HOME: home.path, XDG_CONFIG_HOME: undefined};
 const sandboxes: Record<string, Sandbox> = {};
 let store: ServerStore;
 
@@ -112,16 +113,23 @@ describe('actions on a saved server', () => {
 			expect(store.find('refreshable-renamed')).toBeDefined();
 
 			await press(stdin, 'e');
-			await frameWith(lastFrame, 'mcp-remote');
+			await frameWith(lastFrame, 'Cursor');
 			await press(stdin, '4');
-			await frameWith(lastFrame, 'For mcp-remote:');
-			// Printed whole above the frame, where the terminal wraps it and a copy takes it whole.
-			const printed = frames.findLast(frame => frame.includes('--static-oauth-client-info'))!;
-			expect(printed).toContain(store.find('refreshable-renamed')!.client!.clientId);
+			const cursorFile = `${home.path}/.cursor/mcp.json`;
+			await frameWith(lastFrame, `w adds it to ${cursorFile}`);
+			// Printed whole above the frame, where the terminal wraps it and a copy takes it whole: the
+			// proxy's entry, and the other way with the client registered here.
+			const proxyEntry = {command: 'npx', args: ['-y', 'mcp-auth-wizard', 'proxy', 'refreshable-renamed'], env: {MCP_AUTH_WIZARD_HOME: home.path}};
+			expect(frames.some(frame => frame.includes('"proxy",'))).toBe(true);
+			expect(frames.some(frame => frame.includes(`"CLIENT_ID": "${store.find('refreshable-renamed')!.client!.clientId}"`))).toBe(true);
+			await press(stdin, 'w');
+			await frameWith(lastFrame, `Written to ${cursorFile}`);
+			expect(JSON.parse(readFileSync(cursorFile, 'utf8'))).toEqual({mcpServers: {'refreshable-renamed': proxyEntry}});
+			expect(lastFrame()).not.toContain('w write');
 			await press(stdin, 'f');
 			const saved = /Saved to (\S+)/.exec(await frameWith(lastFrame, 'Saved to'))![1]!;
-			expect(saved).toBe(`${home.path}/mcp-auth-wizard-refreshable-renamed-mcp-remote.json`);
-			expect(readFileSync(saved, 'utf8')).toContain('--static-oauth-client-info');
+			expect(saved).toBe(`${home.path}/mcp-auth-wizard-refreshable-renamed-cursor.json`);
+			expect(JSON.parse(readFileSync(saved, 'utf8'))).toEqual({mcpServers: {'refreshable-renamed': proxyEntry}});
 			expect(statSync(saved).mode & 0o777).toBe(0o600);
 			await press(stdin, keys.escape);
 			await press(stdin, 'x');

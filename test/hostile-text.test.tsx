@@ -99,8 +99,8 @@ describe('server text that carries terminal control sequences', () => {
 			await press(stdin, keys.enter, 'l');
 			await frameWith(lastFrame, '/token');
 			// An export, printed whole above the frame too: the snippet holds the server's scopes.
-			await press(stdin, 'l', 'e', '4');
-			await frameWith(lastFrame, 'For mcp-remote');
+			await press(stdin, 'l', 'e', '7');
+			await frameWith(lastFrame, 'through the proxy');
 			// JSON escapes C0 controls itself; the C1 one (0x9b) is made printable before it is written.
 			expect(frames.some(frame => frame.includes('--static-oauth-client-metadata') && frame.includes('\\x9b'))).toBe(true);
 			expect(frames.some(frame => frame.includes('\\x1b'))).toBe(true);

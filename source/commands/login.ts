@@ -23,6 +23,8 @@ export type LoginFlags = {
 	/** --client-metadata-url: a Client ID Metadata Document to log in with where the server supports them. */
 	readonly clientMetadataUrl?: string;
 	readonly callbackPort?: number;
+	/** --redirect-uri: also registered for the client (another client's redirect URIs). */
+	readonly redirectUris?: readonly string[];
 	readonly open: boolean;
 	readonly timeoutMs?: number;
 	readonly verify: boolean;
@@ -204,6 +206,7 @@ export async function loginAndSave(
 		clientSecret: flags.clientSecret,
 		clientMetadataUrl: flags.clientMetadataUrl,
 		callbackPort: reuse?.callbackPort ?? flags.callbackPort,
+		redirectUris: flags.redirectUris,
 		timeoutMs: flags.timeoutMs,
 		noOpen: !flags.open,
 		device: flags.device,

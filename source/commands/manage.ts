@@ -33,7 +33,7 @@ export async function runReauthorize(context: CommandContext, nameOrUrl: string 
 	} else if (!saved.client || issuer === undefined) {
 		decision = {text: 'Registering a new client: none is saved for this server.'};
 	} else {
-		const {decision: reuse, check, callbackPort} = await checkSavedClient(context.http, {issuer: saved.issuer, client: saved.client, registration: saved.registration}, {issuer, scopes, device: flags.device, signal: context.signal});
+		const {decision: reuse, check, callbackPort} = await checkSavedClient(context.http, {issuer: saved.issuer, client: saved.client, registration: saved.registration}, {issuer, scopes, device: flags.device, redirectUris: flags.redirectUris, signal: context.signal});
 		decision = reuse.reuse
 			? {client: reuse.client, text: `Reusing client ${reuse.client.clientId}${check.status === 'valid' ? ' (the authorization server still knows it)' : ''}.`, callbackPort}
 			: {text: `Registering a new client: ${reuse.reason}.`};

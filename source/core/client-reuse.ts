@@ -54,6 +54,9 @@ export function decideClientReuse(input: {
 	readonly hasRedirectUri?: boolean;
 	/** The login to come: with the browser here (default), or on another device (RFC 8628). */
 	readonly device?: boolean;
+	/** Redirect URIs the client must have (--redirect-uri), and those it was registered with. */
+	readonly wantedRedirectUris?: readonly string[];
+	readonly redirectUris?: readonly string[];
 }): ReuseDecision {
 	if (input.issuer !== input.savedIssuer) {
 		return {reuse: false, reason: `the authorization server changed from ${input.savedIssuer} to ${input.issuer}, and clients are not reused across servers`};
@@ -65,6 +68,9 @@ export function decideClientReuse(input: {
 		if (input.device && !input.grantTypes.includes(deviceCodeGrant)) return {reuse: false, reason: 'the client was not registered for logins on another device (RFC 8628)'};
 		if (!input.device && (!input.grantTypes.includes('authorization_code') || input.hasRedirectUri === false)) return {reuse: false, reason: 'the client was registered for logins on another device only'};
 	}
+
+	const missing = (input.wantedRedirectUris ?? []).filter(uri => !(input.redirectUris ?? []).includes(uri));
+	if (missing.length > 0) return {reuse: false, reason: `the client was not registered for the redirect URI ${missing.join(' ')}`};
 
 	if (input.client.source === 'registration' && typeof input.registeredScope === 'string') {
 		const registered = parseScopes(input.registeredScope);
@@ -99,7 +105,7 @@ export type SavedClient = {
 export async function checkSavedClient(
 	http: HttpClient,
 	saved: SavedClient,
-	target: {readonly issuer: string; readonly scopes: readonly string[]; readonly device?: boolean; readonly signal?: AbortSignal},
+	target: {readonly issuer: string; readonly scopes: readonly string[]; readonly device?: boolean; readonly redirectUris?: readonly string[]; readonly signal?: AbortSignal},
 ): Promise<{decision: ReuseDecision; check: ClientCheck; callbackPort?: number}> {
 	const {client, registration} = saved;
 	const check = client.source === 'registration' ? await checkRegisteredClient(http, registration?.response, target.signal) : ({status: 'unknown', reason: 'pre-registered'} as const);
@@ -107,7 +113,8 @@ export async function checkSavedClient(
 	const answered = registration?.response['grant_types'];
 	const grantTypes = Array.isArray(answered) ? answered.filter(grant => typeof grant === 'string') : registration?.request.grant_types;
 	const uris = registration?.response['redirect_uris'] ?? registration?.request.redirect_uris;
-	const hasRedirectUri = registration === undefined ? undefined : Array.isArray(uris) && uris.length > 0;
-	const decision = decideClientReuse({savedIssuer: saved.issuer, issuer: target.issuer, client, registeredScope: registration?.response['scope'], scopes: target.scopes, check, grantTypes, hasRedirectUri, device: target.device});
+	const redirectUris = Array.isArray(uris) ? uris.filter(uri => typeof uri === 'string') : [];
+	const hasRedirectUri = registration === undefined ? undefined : redirectUris.length > 0;
+	const decision = decideClientReuse({savedIssuer: saved.issuer, issuer: target.issuer, client, registeredScope: registration?.response['scope'], scopes: target.scopes, check, grantTypes, hasRedirectUri, device: target.device, wantedRedirectUris: target.redirectUris, redirectUris});
 	return {decision, check, callbackPort};
 }

@@ -1,8 +1,11 @@
-import type {ClientCredentials} from './client.js';
-import {WizardError} from './errors.js';
 import {createHash} from 'node:crypto';
+import {join} from 'node:path';
+import * as toml from 'smol-toml';
+import type {ClientCredentials} from './client.js';
+import type {ConfigEntry} from './config-edit.js';
 import type {AuthorizationServerMetadata} from './metadata.js';
 import type {RegistrationRequest} from './registration.js';
+import {isLoopbackHost} from './urls.js';
 
 /**
  * What an export needs of a logged-in server. Core knows nothing of the store: a saved server has
@@ -17,31 +20,56 @@ export type ExportSource = {
 	readonly registration?: {readonly request: RegistrationRequest; readonly response: Record<string, unknown>};
 	readonly scopes: readonly string[];
 };
-import {isLoopbackHost} from './urls.js';
 
 /*
- * Configuration for other MCP clients, with the client registered here (client id, scopes, redirect
- * URI). Every key and flag below is one the target documents; what a target cannot express goes into
- * a note instead of an invented setting. Pure: no I/O.
+ * Configuration for other MCP clients. First the proxy: the client starts `mcp-auth-wizard proxy
+ * <name>`, which uses the login made here and keeps its tokens fresh. Then the other ways: Claude
+ * Code's headersHelper asking `mcp-auth-wizard token`, and the client logging in by itself with the
+ * client registered here (client id, scopes, redirect URI). Every key and flag below is one the target
+ * documents; what a target cannot express goes into a note instead of an invented setting. Pure: no I/O.
  */
 
-export const exportTargets = ['codex', 'claude-code', 'vscode', 'mcp-remote'] as const;
+export const exportTargets = ['codex', 'claude-code', 'vscode', 'cursor', 'claude-desktop', 'windsurf', 'mcp-remote'] as const;
 export type ExportTarget = (typeof exportTargets)[number];
 
-export type ExportResult = {
-	readonly target: ExportTarget;
+/** One way to set the target up. */
+export type ExportForm = {
+	readonly kind: 'proxy' | 'headers-helper' | 'own-login';
+	/** One line: what this way is. */
+	readonly title: string;
 	/** The configuration snippet or command, exactly as the user pastes it. */
 	readonly text: string;
-	/** The language of `text` for display: 'toml' | 'json' | 'shell'. */
+	/** The language of `text` for display. */
 	readonly format: 'toml' | 'json' | 'shell';
 	/** One line: where to put it (file path, or "run this in a terminal"). */
 	readonly where: string;
-	/** Anything the user must know (e.g. the client secret is not printed; the port must be free; the target client lacks a setting for scopes so it asks for X). */
+	/** Anything the user must know (the secret is not printed; the port must be free; what the target lacks a setting for). */
 	readonly notes: readonly string[];
 };
 
-/** A saved server that has a client to export. */
-type ServerWithClient = ExportSource & {readonly client: ClientCredentials};
+/** The proxy's form first, its entry for `--write`, and the other ways. */
+export type ExportResult = ExportForm & {
+	readonly target: ExportTarget;
+	/** The proxy's entry in the target's configuration file; `file` undefined where there is no one file (mcp-remote's users have many). */
+	readonly entry: ConfigEntry & {readonly file: string | undefined};
+	readonly alternatives: readonly ExportForm[];
+};
+
+/** How an MCP client runs mcp-auth-wizard: `command` with `args` before the subcommand, and `env`. */
+export type Launcher = {readonly command: string; readonly args: readonly string[]; readonly env: Readonly<Record<string, string>>};
+
+/** What the places of the clients' configuration files depend on. */
+export type ConfigPlaces = {readonly home: string; readonly platform: NodeJS.Platform; readonly env: Readonly<Record<string, string | undefined>>};
+
+export type ExportOptions = {readonly launcher: Launcher; readonly places: ConfigPlaces};
+
+/**
+ * npx, as MCP clients' docs start packages; the store's directory is passed on when it is not the
+ * default one (an absolute path: clients start commands in a directory of their own).
+ */
+export function npxLauncher(storeHome: string | undefined): Launcher {
+	return {command: 'npx', args: ['-y', 'mcp-auth-wizard'], env: storeHome === undefined ? {} : {MCP_AUTH_WIZARD_HOME: storeHome}};
+}
 
 export function isExportTarget(value: string): value is ExportTarget {
 	return (exportTargets as readonly string[]).includes(value);
@@ -83,18 +111,184 @@ function configName(name: string): string {
 	return safe === '' ? 'mcp-server' : safe;
 }
 
-function nameNotes(server: ExportSource, name: string, why: string): string[] {
-	return name === server.name ? [] : [`The saved name "${server.name}" is "${name}" here: ${why}.`];
+function nameNotes(server: ExportSource, name: string): string[] {
+	return name === server.name ? [] : [`The saved name "${server.name}" is "${name}" in the client's configuration: clients take only letters, digits, "-" and "_" in server names.`];
 }
-
-const namesRefused = (client: string) => `${client} takes only letters, digits, "-" and "_" in server names`;
 
 const secretWhere = 'The secret is not printed: it is client.clientSecret in the saved-server store, the file that `mcp-auth-wizard list --json` shows as storePath.';
 
 const scopeText = (server: ExportSource) => server.scopes.join(' ');
 
-function unknownRedirectNote(server: ServerWithClient, client: string, uri: string): string {
-	return `This client was not registered by mcp-auth-wizard (${server.client.source}), so its redirect URIs are not known here: ${client} will send ${uri}, which must be registered for it.`;
+/** One argv word for a POSIX shell: as it is when it is plain, else single-quoted. */
+function shellQuote(word: string): string {
+	return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", String.raw`'\''`)}'`;
+}
+
+const shellLine = (words: readonly string[]) => words.map(word => shellQuote(word)).join(' ');
+
+// ---- The proxy, for every target.
+
+/** The command and arguments that start the proxy for this login, as a client's configuration holds them. */
+function proxyCommand(server: ExportSource, launcher: Launcher) {
+	const hasEnv = Object.keys(launcher.env).length > 0;
+	return {command: launcher.command, args: [...launcher.args, 'proxy', server.name], ...(hasEnv ? {env: {...launcher.env}} : {})};
+}
+
+/**
+ * Where each client keeps its servers, per its docs: Codex https://developers.openai.com/codex/mcp
+ * (CODEX_HOME, https://developers.openai.com/codex/environment-variables); Claude Code
+ * https://code.claude.com/docs/en/mcp ("MCP installation scopes": user scope in ~/.claude.json);
+ * VS Code https://code.visualstudio.com/docs/agents/reference/mcp-configuration (the user profile's
+ * mcp.json); Cursor https://cursor.com/docs/mcp; Claude Desktop
+ * https://modelcontextprotocol.io/docs/develop/connect-local-servers (macOS, Windows; on Linux the
+ * XDG place its builds use); Windsurf https://docs.windsurf.com/windsurf/cascade/mcp.
+ */
+export function clientConfigFile(target: ExportTarget, {home, platform, env}: ConfigPlaces): string | undefined {
+	const appData = env['APPDATA'] ?? join(home, 'AppData', 'Roaming');
+	const userConfig = platform === 'darwin' ? join(home, 'Library', 'Application Support') : (platform === 'win32' ? appData : (env['XDG_CONFIG_HOME'] ?? join(home, '.config')));
+	switch (target) {
+		case 'codex': {
+			return join(env['CODEX_HOME'] ?? join(home, '.codex'), 'config.toml');
+		}
+
+		case 'claude-code': {
+			return join(env['CLAUDE_CONFIG_DIR'] ?? home, '.claude.json');
+		}
+
+		case 'vscode': {
+			return join(userConfig, 'Code', 'User', 'mcp.json');
+		}
+
+		case 'cursor': {
+			return join(home, '.cursor', 'mcp.json');
+		}
+
+		case 'claude-desktop': {
+			return join(userConfig, 'Claude', 'claude_desktop_config.json');
+		}
+
+		case 'windsurf': {
+			return join(home, '.codeium', 'windsurf', 'mcp_config.json');
+		}
+
+		case 'mcp-remote': {
+			return undefined;
+		}
+	}
+}
+
+const clientNames: Record<ExportTarget, string> = {
+	codex: 'Codex',
+	'claude-code': 'Claude Code',
+	vscode: 'VS Code',
+	cursor: 'Cursor',
+	'claude-desktop': 'Claude Desktop',
+	windsurf: 'Windsurf',
+	'mcp-remote': 'The MCP client',
+};
+
+/** The proxy's form for a target: its entry, where it goes, and what to know. */
+function proxyForm(server: ExportSource, target: ExportTarget, options: ExportOptions): Pick<ExportResult, 'entry'> & ExportForm {
+	const name = configName(server.name);
+	const file = clientConfigFile(target, options.places);
+	const command = proxyCommand(server, options.launcher);
+	const client = clientNames[target];
+	const notes = [
+		...nameNotes(server, name),
+		`${client} starts \`mcp-auth-wizard proxy ${server.name}\`, which relays MCP with the login saved here and keeps its tokens fresh. When that login cannot be renewed it opens the browser to log in again (as \`mcp-auth-wizard reauthorize ${server.name}\` would); add --no-login to the arguments to get an error instead.`,
+		...(command.env ? ['"env" names this store\'s directory (MCP_AUTH_WIZARD_HOME), which is not the default one.'] : []),
+	];
+	const title = `Through the proxy (recommended): ${client === 'The MCP client' ? 'the client' : client} starts mcp-auth-wizard, which uses this login`;
+	const writeNote = (place: string) => `\`mcp-auth-wizard export ${server.name} --for ${target} --write\` adds it to ${place} for you, showing the change first and keeping a backup.`;
+	const json = (path: readonly string[], value: Record<string, unknown>) => ({language: 'json', path: [...path, name], value, file}) as const;
+	switch (target) {
+		case 'codex': {
+			// startup_timeout_sec: the first start may fetch the package, or wait for a login in the browser.
+			const value = {...command, startup_timeout_sec: 120};
+			notes.push('startup_timeout_sec gives the first start time to fetch the package or to log in (Codex waits 10 s by default).', writeNote(file!));
+			const entry = {language: 'toml', path: ['mcp_servers', name], value, file} as const;
+			return {kind: 'proxy', title, format: 'toml', text: toml.stringify({mcp_servers: {[name]: value}}), where: `${file}: add these tables.`, notes, entry};
+		}
+
+		case 'claude-code': {
+			const value = {type: 'stdio', ...command};
+			const envFlags = Object.entries(command.env ?? {}).flatMap(([key, text]) => ['--env', `${key}=${text}`]);
+			notes.push(`Or let this program add it: ${writeNote(file!).slice(0, -1)} (the user scope, all your projects).`);
+			return {kind: 'proxy', title, format: 'shell', text: `${shellLine(['claude', 'mcp', 'add', '--scope', 'user', ...envFlags, name, '--', command.command, ...command.args])}\n`, where: 'Run this in a terminal (the user scope: all your projects).', notes, entry: json(['mcpServers'], value)};
+		}
+
+		case 'vscode': {
+			const value = {type: 'stdio', ...command};
+			notes.push(writeNote(file!));
+			return {kind: 'proxy', title, format: 'json', text: `${JSON.stringify({servers: {[name]: value}}, null, '\t')}\n`, where: `${file} (MCP: Open User Configuration), or .vscode/mcp.json in a workspace: merge into "servers".`, notes, entry: json(['servers'], value)};
+		}
+
+		case 'cursor':
+		case 'claude-desktop':
+		case 'windsurf':
+		case 'mcp-remote': {
+			if (target === 'claude-desktop') notes.push('Quit Claude Desktop fully and start it again after the change. If it cannot find npx (it does not read your shell\'s PATH), put npx\'s full path (`which npx`) as "command".');
+			notes.push(file === undefined ? 'In place of an `npx mcp-remote <url>` entry: the same kind of entry, with this login. `--write --config <file>` adds it to that file for you.' : writeNote(file));
+			const where = file === undefined ? 'The "mcpServers" of an MCP client that starts local commands: merge into it.' : `${file}: merge into "mcpServers".`;
+			return {kind: 'proxy', title, format: 'json', text: `${JSON.stringify({mcpServers: {[name]: command}}, null, '\t')}\n`, where, notes, entry: json(['mcpServers'], command)};
+		}
+	}
+}
+
+// ---- Claude Code's headersHelper.
+
+/**
+ * Claude Code runs `headersHelper`, a shell command, at every connection (and again after a 401 or
+ * 403) and sends the JSON object it prints as headers; 10 s at most. Source:
+ * https://code.claude.com/docs/en/mcp ("Use dynamic headers for custom authentication").
+ */
+function headersHelperForm(server: ExportSource, launcher: Launcher): ExportForm {
+	const name = configName(server.name);
+	const environment = Object.entries(launcher.env).map(([key, value]) => `${key}=${shellQuote(value)}`);
+	const helper = [...environment, shellLine([launcher.command, ...launcher.args, 'token', server.name, '--header-json'])].join(' ');
+	const entry = {type: 'http', url: server.mcpUrl, headersHelper: helper};
+	return {
+		kind: 'headers-helper',
+		title: 'Or Claude Code connects by itself and asks mcp-auth-wizard for the Authorization header (headersHelper)',
+		format: 'shell',
+		text: `${shellLine(['claude', 'mcp', 'add-json', '--scope', 'user', name, JSON.stringify(entry)])}\n`,
+		where: 'Run this in a terminal.',
+		notes: [
+			`Claude Code runs \`mcp-auth-wizard token ${server.name} --header-json\` at each connection, and again after a 401 or 403; it prints a fresh access token, refreshed here when needed.`,
+			`The helper has 10 seconds and no browser: when the login here can no longer be renewed, run \`mcp-auth-wizard reauthorize ${server.name}\`.`,
+		],
+	};
+}
+
+// ---- The target logs in by itself, with the client registered here.
+
+/** A saved server that has a client to export. */
+type ServerWithClient = ExportSource & {readonly client: ClientCredentials};
+
+/** The redirect URIs registered for the client, from the registration answer (what counts, RFC 7591 3.2.1) or request. */
+function registeredUris(server: ExportSource): readonly string[] {
+	const registration = server.registration;
+	if (!registration) return [];
+	const answered = stringList(registration.response['redirect_uris']);
+	return answered && answered.length > 0 ? answered : (registration.request.redirect_uris ?? []);
+}
+
+/**
+ * What to say about the redirect URI the target sends: nothing when it is registered; else how to
+ * register it here (`reauthorize --redirect-uri` registers a client that holds it too).
+ */
+function redirectNote(server: ServerWithClient, client: string, uris: readonly string[], fallback: string): string[] {
+	const registered = registeredUris(server);
+	const missing = uris.filter(uri => !registered.includes(uri));
+	if (missing.length === 0) return [];
+	if (server.client.source !== 'registration') {
+		return [`This client was not registered by mcp-auth-wizard (${server.client.source}), so its redirect URIs are not known here: ${client} sends ${missing.join(' and ')}, which must be registered for it at the provider.`];
+	}
+
+	const flags = missing.map(uri => `--redirect-uri ${shellQuote(uri)}`).join(' ');
+	return [
+		`${client} sends the redirect URI ${missing.join(' and ')}, which is not registered for this client (it has ${registered.join(', ') || 'none'}), so the login would be refused: register a client that has it with \`mcp-auth-wizard reauthorize ${server.name} ${flags}\`, then export again; ${fallback}.`,
+	];
 }
 
 function notLoopbackNote(redirect: RegisteredRedirect, client: string): string {
@@ -108,10 +302,7 @@ export function codexCallbackId(mcpUrl: string): string {
 	return createHash('sha256').update(url.href).digest().subarray(0, 9).toString('base64url');
 }
 
-/** A TOML basic string: JSON's escapes are TOML's, and TOML also wants DEL escaped (TOML 1.0, "String"). */
-function tomlString(value: string): string {
-	return JSON.stringify(value).replaceAll('\u007F', String.raw`\u007F`);
-}
+const ownLoginTitle = (client: string) => `Or ${client} logs in by itself, with the client registered here (its own tokens)`;
 
 /**
  * Codex: `~/.codex/config.toml`, one `[mcp_servers.<name>]` table.
@@ -122,33 +313,26 @@ function tomlString(value: string): string {
  * codex-rs/rmcp-client/src/perform_oauth_login.rs (redirect http://127.0.0.1:PORT/callback plus
  * "/<callback ID>", callback_id_from_server_url). Codex documents no client secret setting.
  */
-function codex(server: ServerWithClient): ExportResult {
+function codexOwnLogin(server: ServerWithClient, file: string): ExportForm {
 	const name = configName(server.name);
 	const redirect = registeredRedirect(server);
 	const callbackId = codexCallbackId(server.mcpUrl);
 	const table = `mcp_servers.${name}`;
-	const lines = [`[${table}]`, `url = ${tomlString(server.mcpUrl)}`];
-	if (server.scopes.length > 0) lines.push(`scopes = [${server.scopes.map(scope => tomlString(scope)).join(', ')}]`);
-	lines.push(`oauth_resource = ${tomlString(server.resource)}`, '', `[${table}.oauth]`, `client_id = ${tomlString(server.client.clientId)}`);
-
-	const notes = nameNotes(server, name, namesRefused('Codex'));
+	const oauth: Record<string, unknown> = {client_id: server.client.clientId};
+	const notes = nameNotes(server, name);
 	if (!redirect) {
-		notes.push(unknownRedirectNote(server, 'Codex', `http://127.0.0.1:<port>/callback/${callbackId}`));
+		notes.push(...redirectNote(server, 'Codex', [`http://127.0.0.1:<port>/callback/${callbackId}`], 'or delete the oauth table so that Codex registers its own client'));
 	} else if (!redirect.loopback) {
 		notes.push(notLoopbackNote(redirect, 'Codex'));
 	} else {
-		lines.push(`callback_port = ${redirect.port}`, `callback_url = ${tomlString(redirect.uri)}`);
+		oauth['callback_port'] = redirect.port;
+		oauth['callback_url'] = redirect.uri;
 		// The docs: a pre-registered client reuses callback_url when issuer identification (RFC 9207) is
 		// supported; otherwise Codex appends the callback ID to its default callback.
 		const issuerIdentification = server.authorizationServer.authorization_response_iss_parameter_supported === true;
 		const codexUri = issuerIdentification ? redirect.uri : `http://127.0.0.1:${redirect.port}/callback/${callbackId}`;
-		if (codexUri !== redirect.uri) {
-			notes.push(
-				`Codex will send the redirect URI ${codexUri}, not the registered ${redirect.uri}: it appends a per-server callback ID unless the authorization server supports RFC 9207 issuer identification, which this one does not advertise. The server will refuse that login, and mcp-auth-wizard can only register http://127.0.0.1:<port>/callback: register ${codexUri} for this client, or delete the [${table}.oauth] table so that Codex registers its own client.`,
-			);
-		}
-
-		notes.push(`Port ${redirect.port} must be free when you log in from Codex.`);
+		if (codexUri !== redirect.uri) notes.push(`Codex appends a per-server callback ID to its redirect URI unless the authorization server supports RFC 9207 issuer identification, which this one does not advertise.`);
+		notes.push(...redirectNote(server, 'Codex', [codexUri], `or delete the [${table}.oauth] table so that Codex registers its own client`), `Port ${redirect.port} must be free when you log in from Codex.`);
 	}
 
 	if (server.client.clientSecret !== undefined) {
@@ -163,12 +347,8 @@ function codex(server: ServerWithClient): ExportResult {
 		`The [${table}.oauth] keys need a recent Codex (oauth.client_id came in May 2026; checked against codex-cli 0.160.0); an older one does not use them.`,
 		`Then log in: codex mcp login ${name} (Codex keeps its own tokens).`,
 	);
-	return {target: 'codex', format: 'toml', text: `${lines.join('\n')}\n`, where: '~/.codex/config.toml (or .codex/config.toml in a trusted project): add these tables.', notes};
-}
-
-/** One argv word for a POSIX shell: as it is when it is plain, else single-quoted. */
-function shellQuote(word: string): string {
-	return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", String.raw`'\''`)}'`;
+	const entry = {url: server.mcpUrl, ...(server.scopes.length > 0 ? {scopes: [...server.scopes]} : {}), oauth_resource: server.resource, oauth};
+	return {kind: 'own-login', title: ownLoginTitle('Codex'), format: 'toml', text: toml.stringify({mcp_servers: {[name]: entry}}), where: `${file} (or .codex/config.toml in a trusted project): add these tables.`, notes};
 }
 
 /**
@@ -180,7 +360,7 @@ function shellQuote(word: string): string {
  * anthropics/claude-code issue #66511: host and path of the redirect URI are fixed, only the port is
  * configurable. Claude Code documents no setting for the RFC 8707 resource.
  */
-function claudeCode(server: ServerWithClient): ExportResult {
+function claudeCodeOwnLogin(server: ServerWithClient): ExportForm {
 	const name = configName(server.name);
 	const redirect = registeredRedirect(server);
 	const port = redirect?.loopback ? redirect.port : undefined;
@@ -195,20 +375,15 @@ function claudeCode(server: ServerWithClient): ExportResult {
 	};
 	const argv = ['claude', 'mcp', 'add-json', name, JSON.stringify(entry), ...(server.client.clientSecret === undefined ? [] : ['--client-secret'])];
 
-	const notes = nameNotes(server, name, namesRefused('Claude Code'));
+	const notes = nameNotes(server, name);
+	const fallback = 'or drop "clientId" from the JSON so that Claude Code registers its own client';
 	if (!redirect) {
-		notes.push(unknownRedirectNote(server, 'Claude Code', 'http://localhost:<port>/callback (oauth.callbackPort fixes the port)'));
+		notes.push(...redirectNote(server, 'Claude Code', ['http://localhost:<port>/callback'], fallback));
 	} else if (!redirect.loopback) {
 		notes.push(notLoopbackNote(redirect, 'Claude Code'));
 	} else {
-		const claudeUri = `http://localhost:${redirect.port}/callback`;
-		if (claudeUri !== redirect.uri) {
-			notes.push(
-				`Claude Code always sends the redirect URI http://localhost:<port>/callback (only the port can be set), here ${claudeUri}, not the registered ${redirect.uri}. An authorization server that compares redirect URIs exactly will refuse the login, and mcp-auth-wizard cannot register that URI: then drop "clientId" from the JSON so that Claude Code registers its own client.`,
-			);
-		}
-
-		notes.push(`Port ${redirect.port} must be free when you log in from Claude Code.`);
+		// Only the port can be set: host and path are Claude Code's own.
+		notes.push(...redirectNote(server, 'Claude Code', [`http://localhost:${redirect.port}/callback`], fallback), `Port ${redirect.port} must be free when you log in from Claude Code.`);
 	}
 
 	if (server.client.clientSecret !== undefined) {
@@ -216,36 +391,72 @@ function claudeCode(server: ServerWithClient): ExportResult {
 	}
 
 	notes.push('Then run /mcp in Claude Code and log in (Claude Code keeps its own tokens).');
-	return {target: 'claude-code', format: 'shell', text: `${argv.map(word => shellQuote(word)).join(' ')}\n`, where: 'Run this in a terminal (the server is added for the current project; add --scope user for all your projects).', notes};
+	return {kind: 'own-login', title: ownLoginTitle('Claude Code'), format: 'shell', text: `${shellLine(argv)}\n`, where: 'Run this in a terminal (the server is added for the current project; add --scope user for all your projects).', notes};
 }
 
 /**
- * VS Code: `.vscode/mcp.json` or the user `mcp.json`, `servers.<name>` with type "http" and url.
- * Sources: microsoft/vscode-docs docs/copilot/reference/mcp-configuration.md (DateApproved
- * 5/20/2026: HTTP servers take type, url and headers; no OAuth settings); api/extension-guides/ai/mcp.md
- * ("Authorization": dynamic client registration first, else VS Code asks for a client ID and
- * secret; redirect URLs http://127.0.0.1:33418 and https://vscode.dev/redirect).
+ * VS Code: `servers.<name>` with type "http" and url. Sources: microsoft/vscode-docs
+ * docs/copilot/reference/mcp-configuration.md (HTTP servers take type, url and headers);
+ * api/extension-guides/ai/mcp.md ("Authorization": dynamic client registration first, else VS Code
+ * asks for a client ID and secret; redirect URLs http://127.0.0.1:33418 and https://vscode.dev/redirect).
  */
-function vscode(server: ServerWithClient): ExportResult {
+function vscodeOwnLogin(server: ServerWithClient, file: string): ExportForm {
 	const name = configName(server.name);
-	const redirect = registeredRedirect(server);
 	const config = {servers: {[name]: {type: 'http', url: server.mcpUrl}}};
-	const notes = nameNotes(server, name, 'VS Code asks for server names without special characters');
+	const notes = nameNotes(server, name);
 	const scopes = server.scopes.length > 0 ? ` (here: ${scopeText(server)})` : '';
 	notes.push(`VS Code's mcp.json has no setting for a client id, scopes${scopes} or a callback port: VS Code runs its own login and chooses the scopes itself.`);
-	const registered = redirect ? `only ${redirect.uri} is registered for it` : 'its registered redirect URIs are not known here';
 	if (server.authorizationServer.registration_endpoint === undefined) {
 		const secret = server.client.clientSecret === undefined ? '' : ' and a client secret';
-		notes.push(
-			`This authorization server has no registration endpoint, so VS Code asks for a client ID${secret}: enter ${server.client.clientId}. VS Code's redirect URIs are http://127.0.0.1:33418 and https://vscode.dev/redirect, and ${registered}: unless those are registered for the client at the provider, the login will fail.`,
-		);
+		notes.push(`This authorization server has no registration endpoint, so VS Code asks for a client ID${secret}: enter ${server.client.clientId}.`);
+		notes.push(...redirectNote(server, 'VS Code', ['http://127.0.0.1:33418', 'https://vscode.dev/redirect'], 'else the login will fail'));
 		if (server.client.clientSecret !== undefined) notes.push(secretWhere);
 	} else {
 		notes.push(`This authorization server supports dynamic client registration, so VS Code registers its own client (redirect URIs http://127.0.0.1:33418 and https://vscode.dev/redirect) and does not use client ${server.client.clientId}.`);
 	}
 
 	notes.push('Then start the server (MCP: List Servers, or Start in mcp.json); VS Code opens the browser to log in and keeps its own tokens.');
-	return {target: 'vscode', format: 'json', text: `${JSON.stringify(config, null, '\t')}\n`, where: '.vscode/mcp.json in the workspace, or your user mcp.json (MCP: Open User Configuration): merge into "servers".', notes};
+	return {kind: 'own-login', title: ownLoginTitle('VS Code'), format: 'json', text: `${JSON.stringify(config, null, '\t')}\n`, where: `${file}, or .vscode/mcp.json in a workspace: merge into "servers".`, notes};
+}
+
+const cursorSecretVariable = 'MCP_CLIENT_SECRET';
+
+/**
+ * Cursor: a remote `mcpServers` entry with `url` and static OAuth in `auth` (CLIENT_ID, CLIENT_SECRET,
+ * scopes; ${env:NAME} expanded), redirect URI http://localhost:8787/callback for the desktop app.
+ * Source: https://cursor.com/docs/mcp ("Static OAuth for remote servers", "Static redirect URL").
+ */
+function cursorOwnLogin(server: ServerWithClient, file: string): ExportForm {
+	const name = configName(server.name);
+	const hasSecret = server.client.clientSecret !== undefined;
+	const auth = {CLIENT_ID: server.client.clientId, ...(hasSecret ? {CLIENT_SECRET: `\${env:${cursorSecretVariable}}`} : {}), ...(server.scopes.length > 0 ? {scopes: [...server.scopes]} : {})};
+	const notes = [
+		...nameNotes(server, name),
+		...redirectNote(server, 'Cursor', ['http://localhost:8787/callback'], 'or drop "auth" so that Cursor registers its own client'),
+		...(hasSecret ? [`CLIENT_SECRET is read from the environment variable ${cursorSecretVariable} of Cursor. ${secretWhere}`] : []),
+		'Cursor has no setting for the RFC 8707 resource, and sends no headers of yours to a server that asks for OAuth.',
+		'Then Cursor opens the browser to log in and keeps its own tokens.',
+	];
+	return {kind: 'own-login', title: ownLoginTitle('Cursor'), format: 'json', text: `${JSON.stringify({mcpServers: {[name]: {url: server.mcpUrl, auth}}}, null, '\t')}\n`, where: `${file}: merge into "mcpServers".`, notes};
+}
+
+/**
+ * Windsurf: a remote `mcpServers` entry with `serverUrl`; it logs in over OAuth by itself and
+ * documents no setting for a client id. Source: https://docs.windsurf.com/windsurf/cascade/mcp.
+ */
+function windsurfOwnLogin(server: ServerWithClient, file: string): ExportForm {
+	const name = configName(server.name);
+	const registers = server.authorizationServer.registration_endpoint === undefined
+		? `Windsurf documents no setting for a client id, and this authorization server has no registration endpoint: its login will likely fail, so use the proxy.`
+		: `Windsurf documents no setting for a client id or scopes: it registers its own client (not ${server.client.clientId}) and chooses the scopes itself.`;
+	return {
+		kind: 'own-login',
+		title: ownLoginTitle('Windsurf'),
+		format: 'json',
+		text: `${JSON.stringify({mcpServers: {[name]: {serverUrl: server.mcpUrl}}}, null, '\t')}\n`,
+		where: `${file}: merge into "mcpServers".`,
+		notes: [...nameNotes(server, name), registers, 'Then Windsurf opens the browser to log in and keeps its own tokens.'],
+	};
 }
 
 /** mcp-remote's own paths on the callback server (it refuses them as --callback-path). */
@@ -261,14 +472,14 @@ const mcpRemoteSecretVariable = 'MCP_REMOTE_CLIENT_SECRET';
  * token_endpoint_auth_method), "Static OAuth Client Information" (client_id, client_secret;
  * "${ENV_VAR}" placeholders expanded from the environment), checked against its dist/ code.
  */
-function mcpRemote(server: ServerWithClient): ExportResult {
+function mcpRemoteOwnLogin(server: ServerWithClient, where: string): ExportForm {
 	const name = configName(server.name);
 	const redirect = registeredRedirect(server);
 	const hasSecret = server.client.clientSecret !== undefined;
 	const args = ['-y', 'mcp-remote@latest', server.mcpUrl];
-	const notes = nameNotes(server, name, 'the same name as for the other clients, without special characters');
+	const notes = nameNotes(server, name);
 	if (!redirect) {
-		notes.push(unknownRedirectNote(server, 'mcp-remote', 'http://localhost:<port>/oauth/callback, with a port derived from the server URL unless you put one after the URL'));
+		notes.push(...redirectNote(server, 'mcp-remote', ['http://localhost:<port>/oauth/callback, with a port derived from the server URL unless you put one after the URL'], 'else the login will fail'));
 	} else if (!redirect.loopback) {
 		notes.push(notLoopbackNote(redirect, 'mcp-remote'));
 	} else {
@@ -302,37 +513,47 @@ function mcpRemote(server: ServerWithClient): ExportResult {
 		'--callback-path needs a recent mcp-remote (checked against 0.15.1), hence mcp-remote@latest; an older one ignores it and uses /oauth/callback.',
 		'mcp-remote opens the browser to log in the first time the MCP client starts it, and keeps its own tokens in ~/.mcp-auth.',
 	);
-	return {
-		target: 'mcp-remote',
-		format: 'json',
-		text: `${JSON.stringify({mcpServers: {[name]: entry}}, null, '\t')}\n`,
-		where: 'The "mcpServers" of an MCP client that starts local commands (Claude Desktop: claude_desktop_config.json; Cursor: ~/.cursor/mcp.json; Windsurf: ~/.codeium/windsurf/mcp_config.json).',
-		notes,
-	};
+	return {kind: 'own-login', title: ownLoginTitle('mcp-remote'), format: 'json', text: `${JSON.stringify({mcpServers: {[name]: entry}}, null, '\t')}\n`, where, notes};
 }
 
-export function exportConfig(saved: ExportSource, target: ExportTarget): ExportResult {
-	const {client} = saved;
-	if (!client) {
-		throw new WizardError('client', `${saved.name} has no client: its registration was forgotten`, `Re-authorize it first (mcp-auth-wizard reauthorize ${saved.name}), then export.`);
-	}
-
-	const server = {...saved, client};
+function ownLogin(server: ServerWithClient, target: ExportTarget, file: string | undefined): ExportForm {
 	switch (target) {
 		case 'codex': {
-			return codex(server);
+			return codexOwnLogin(server, file!);
 		}
 
 		case 'claude-code': {
-			return claudeCode(server);
+			return claudeCodeOwnLogin(server);
 		}
 
 		case 'vscode': {
-			return vscode(server);
+			return vscodeOwnLogin(server, file!);
 		}
 
+		case 'cursor': {
+			return cursorOwnLogin(server, file!);
+		}
+
+		case 'windsurf': {
+			return windsurfOwnLogin(server, file!);
+		}
+
+		// Claude Desktop starts only local commands from its file: mcp-remote is its way to a remote server.
+		case 'claude-desktop':
 		case 'mcp-remote': {
-			return mcpRemote(server);
+			return mcpRemoteOwnLogin(server, file === undefined ? 'The "mcpServers" of an MCP client that starts local commands: merge into it.' : `${file}: merge into "mcpServers".`);
 		}
 	}
+}
+
+/** Every way to use this login from the target, the proxy first. */
+export function exportConfig(server: ExportSource, target: ExportTarget, options: ExportOptions): ExportResult {
+	const lead = proxyForm(server, target, options);
+	const {client} = server;
+	const alternatives = [
+		...(target === 'claude-code' ? [headersHelperForm(server, options.launcher)] : []),
+		...(client ? [ownLogin({...server, client}, target, lead.entry.file)] : []),
+	];
+	const notes = client ? lead.notes : [...lead.notes, `The other way, ${clientNames[target]} logging in by itself with the client registered here, needs a client: this login's registration was forgotten.`];
+	return {...lead, notes, target, alternatives};
 }

@@ -52,6 +52,8 @@ export type LoginOptions = {
 	readonly clientName?: string;
 	/** 0 or undefined: a random free port. */
 	readonly callbackPort?: number;
+	/** Redirect URIs to register besides the loopback one (another client's, RFC 7591 2 redirect_uris). */
+	readonly redirectUris?: readonly string[];
 	/** Log in on another device (RFC 8628) instead of with a browser here: no callback listener. */
 	readonly device?: boolean;
 } & BrowserLoginOptions;
@@ -151,7 +153,7 @@ export async function login(mcpUrl: string, options: LoginOptions): Promise<Logi
 		} else if (clientWay?.way === 'pre-registered' && options.clientId !== undefined) {
 			client = preRegisteredClient(metadata, options.clientId, options.clientSecret);
 		} else {
-			const request = buildRegistrationRequest({metadata, redirectUri, scopes, clientName: options.clientName});
+			const request = buildRegistrationRequest({metadata, redirectUri, scopes, clientName: options.clientName, extraRedirectUris: options.redirectUris});
 			onEvent?.({type: 'registering', endpoint: metadata.registration_endpoint ?? '', request});
 			registration = await registerClient(http, metadata, request, {signal});
 			onEvent?.({type: 'registered', registration});

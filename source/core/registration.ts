@@ -49,6 +49,8 @@ export function buildRegistrationRequest(input: {
 	readonly redirectUri: string | undefined;
 	readonly scopes: readonly string[];
 	readonly clientName?: string;
+	/** Other clients' redirect URIs to register too (export's "logs in by itself" way), after ours. */
+	readonly extraRedirectUris?: readonly string[];
 }): RegistrationRequest {
 	const supported = input.metadata.token_endpoint_auth_methods_supported;
 	// "none" unless the server supports only others (then the one it lists first that we speak).
@@ -58,7 +60,7 @@ export function buildRegistrationRequest(input: {
 	return {
 		client_name: input.clientName ?? defaultClientName,
 		...(scope === undefined ? {} : {scope}),
-		...(input.redirectUri === undefined ? {} : {redirect_uris: [input.redirectUri]}),
+		...(input.redirectUri === undefined ? {} : {redirect_uris: [input.redirectUri, ...(input.extraRedirectUris ?? []).filter(uri => uri !== input.redirectUri)]}),
 		// The device grant wherever the server offers it (RFC 8628 4), so this client can also log in on another device.
 		grant_types: input.redirectUri === undefined ? [deviceCodeGrant, 'refresh_token'] : ['authorization_code', 'refresh_token', ...(supportsDeviceLogin(input.metadata) ? [deviceCodeGrant] : [])],
 		// Empty for a device-only client: left out, it would mean ["code"] (RFC 7591 2), and need a redirect URI.

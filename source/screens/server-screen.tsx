@@ -19,6 +19,7 @@ import {maskSecret, redactJson} from '../core/redact.js';
 import {printable, printableLine} from '../core/text.js';
 import {summarizeTokens} from '../core/tokens.js';
 import {serverStatus, statusLabel} from '../store/status.js';
+import type {ConfigWrite} from '../core/config-edit.js';
 import type {SavedServer} from '../store/types.js';
 import {statusMark} from './servers-screen.js';
 import {confirmationFor} from '../store/what-is-lost.js';
@@ -51,20 +52,25 @@ export type ServerScreenProps = {
 	readonly onCancel: () => void;
 	/** Enter in the rename field: the new name, trimmed, never empty. */
 	readonly onRename: (name: string) => void;
-	/** 1-4 in the export picker. */
+	/** 1-7 in the export picker. */
 	readonly onExport: (target: ExportTarget) => void;
 	/** `y` on an export shown: to the clipboard. */
 	readonly onCopyExport?: () => void;
 	/** `f` on an export shown: to a file. */
 	readonly onSaveExport?: () => void;
+	/** `w` on an export shown: into the client's configuration file; undefined when there is nothing to write. */
+	readonly onWriteExport?: () => void;
 };
 
 /** The export picker's keys, in order. */
 export const exportChoices: ReadonlyArray<{readonly key: string; readonly target: ExportTarget; readonly label: string}> = [
-	{key: '1', target: 'codex', label: 'codex'},
+	{key: '1', target: 'codex', label: 'Codex'},
 	{key: '2', target: 'claude-code', label: 'Claude Code'},
 	{key: '3', target: 'vscode', label: 'VS Code'},
-	{key: '4', target: 'mcp-remote', label: 'mcp-remote'},
+	{key: '4', target: 'cursor', label: 'Cursor'},
+	{key: '5', target: 'claude-desktop', label: 'Claude Desktop'},
+	{key: '6', target: 'windsurf', label: 'Windsurf'},
+	{key: '7', target: 'mcp-remote', label: 'another client that starts commands (in place of mcp-remote)'},
 ];
 
 /** An ISO time as "today 14:03:09", or "2026-03-01 14:03:09" on another day (local time both). */
@@ -219,6 +225,14 @@ function ExportChooser({name}: {readonly name: string}) {
 	);
 }
 
+/** What w would do, said before it is pressed: the change to the file is the entry shown. */
+function writeLine(write: ConfigWrite | string | undefined): string | undefined {
+	if (write === undefined || typeof write === 'string') return write;
+	const {file, edit} = write;
+	if (edit.kind === 'same') return `${file} has this entry already.`;
+	return edit.kind === 'add' ? `w adds it to ${file}, keeping a backup.` : `w replaces the entry of the same name in ${file}, keeping a backup.`;
+}
+
 /**
  * An export: where it goes and what to know first, then the snippet to look at, cut into rows that
  * scroll. The wizard prints it whole above the frame for copying (the frame's rows would cut it).
@@ -227,7 +241,9 @@ function ExportShown({exporting, height}: {readonly exporting: Extract<ServerExp
 	const label = exportChoices.find(({target}) => target === exporting.target)?.label ?? exporting.target;
 	const columns = useColumns();
 	const notes = exporting.notes.flatMap(note => wrapWords(`• ${note}`, columns, '  '));
-	const head = [`For ${label}: ${exporting.where}`, 'Printed whole above this screen, to copy; y copies it, f saves it to a file.', ...(exporting.done ? [exporting.done] : [])].flatMap(line => wrapWords(line, columns));
+	const others = exporting.others && exporting.others.length > 0 ? [`Also printed above: ${exporting.others.map(title => title.replace(/^Or /, '')).join('; ')}.`] : [];
+	const write = typeof exporting.write === 'string' ? exporting.write : writeLine(exporting.write);
+	const head = [`For ${label}, through the proxy: ${exporting.where}`, 'Printed whole above this screen, to copy.', ...(write ? [write] : []), ...others, ...(exporting.done ? [exporting.done] : [])].flatMap(line => wrapWords(printable(line), columns));
 	const rows = printable(exporting.text).split('\n').flatMap(line => cutRows(line === '' ? ' ' : line, columns));
 	return (
 		<Box flexDirection="column">
@@ -267,6 +283,7 @@ function useServerKeys(props: ServerScreenProps): readonly Binding[] {
 		return [
 			{key: 'y', label: 'copy', when: props.onCopyExport !== undefined, action: props.onCopyExport},
 			{key: 'f', label: 'save to a file', when: props.onSaveExport !== undefined, action: props.onSaveExport},
+			{key: 'w', label: 'write to the client\'s config', when: props.onWriteExport !== undefined, action: props.onWriteExport},
 			scroll,
 			{key: 'escape', shown: 'Esc', label: 'close', action: onCancel},
 		];

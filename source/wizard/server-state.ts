@@ -1,6 +1,7 @@
 import {type ErrorInfo, assertNever} from '../core/errors.js';
 import type {ExportResult} from '../core/export.js';
 import type {ServerChange} from '../store/changes.js';
+import type {ConfigWrite} from '../core/config-edit.js';
 import type {Step} from './state.js';
 
 /* The saved servers: their list, and one server's screen with its actions. */
@@ -22,7 +23,19 @@ export type ConfirmableAction = 'forget-tokens' | 'forget-registration' | 'remov
 /** The export picker, or what it produced. */
 export type ServerExporting =
 	| {readonly kind: 'choosing'}
-	| {readonly kind: 'shown'; readonly target: string; readonly where: string; readonly text: string; readonly notes: readonly string[]; readonly format: ExportResult['format']; readonly done?: string};
+	| {
+			readonly kind: 'shown';
+			readonly target: string;
+			readonly where: string;
+			readonly text: string;
+			readonly notes: readonly string[];
+			readonly format: ExportResult['format'];
+			/** The other ways' titles: printed whole above the frame, named on it. */
+			readonly others?: readonly string[];
+			/** What w would do to the client's configuration file, planned when shown; a sentence when it cannot. */
+			readonly write?: ConfigWrite | string;
+			readonly done?: string;
+	  };
 
 /** The saved servers, the home screen when there are any. */
 export type ServersStep = {readonly name: 'servers'; readonly selection?: string};
@@ -51,8 +64,8 @@ export type ServerStepAction =
 	| {readonly type: 'server-renamed'; readonly name: string}
 	| {readonly type: 'server-export-shown'; readonly exporting: ServerExporting}
 	| {readonly type: 'server-activity'; readonly activity: ServerActivity}
-	/** What became of y (copied) or f (saved) on an export shown. */
-	| {readonly type: 'server-export-done'; readonly message: string}
+	/** What became of y (copied), f (saved) or w (written: nothing left to write) on an export shown. */
+	| {readonly type: 'server-export-done'; readonly message: string; readonly written?: boolean}
 	| {readonly type: 'server-removed'; readonly message: string};
 
 export function serverStep(serverName: string): ServerStep {
@@ -126,7 +139,9 @@ export function reduceServerStep(step: Step, action: ServerStepAction): Step {
 		}
 
 		case 'server-export-done': {
-			return step.name === 'server' && step.exporting?.kind === 'shown' ? {...step, exporting: {...step.exporting, done: action.message}} : step;
+			if (step.name !== 'server' || step.exporting?.kind !== 'shown') return step;
+			const {write: _write, ...shown} = step.exporting;
+			return {...step, exporting: {...(action.written ? shown : step.exporting), done: action.message}};
 		}
 
 		case 'server-activity': {

@@ -219,6 +219,7 @@ export function StepScreen({state, dispatch, services, height, login, print}: {
 					onExport={exports.show}
 					onCopyExport={exports.copy}
 					onSaveExport={exports.save}
+					onWriteExport={exports.write}
 				/>
 			);
 		}

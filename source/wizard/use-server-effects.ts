@@ -3,6 +3,8 @@ import {join} from 'node:path';
 import {type Dispatch, useEffect, useRef} from 'react';
 import {clipboardNote, clipboardSequence, copyBlock} from '../components/clipboard.js';
 import {type ExportTarget, exportConfig} from '../core/export.js';
+import type {ConfigWrite} from '../core/config-edit.js';
+import {applyConfigWrite, exportOptions, planConfigWrite} from '../store/client-config.js';
 import {checkClientMetadataDocument, clientForDocument} from '../core/client-metadata-document.js';
 import {checkSavedClient, decideClientReuse} from '../core/client-reuse.js';
 import {WizardError} from '../core/errors.js';
@@ -112,22 +114,42 @@ export function useServerActions(step: Step, dispatch: Dispatch<Action>, service
 }
 
 /**
- * An export of a saved server: shown, and printed whole above the frame for copying; y puts it on the
- * clipboard, f writes it to a file of its own in the current directory, readable by the user only.
+ * An export of a saved server: the proxy's entry shown, it and the other ways printed whole above the
+ * frame for copying; y puts it on the clipboard, f writes it to a file of its own in the current
+ * directory (readable by the user only), w adds it to the client's configuration file.
  */
 export function exportActions(server: SavedServer, step: ServerStep, dispatch: Dispatch<Action>, services: WizardServices, print: Print) {
 	const shown = step.exporting?.kind === 'shown' ? step.exporting : undefined;
 	return {
 		show(target: ExportTarget) {
 			try {
-				const result = exportConfig(server, target);
-				print(copyBlock(`For ${target}: ${result.where}`, result.text));
-				dispatch({type: 'server-export-shown', exporting: {kind: 'shown', target, where: result.where, text: result.text, notes: result.notes, format: result.format}});
+				const result = exportConfig(server, target, exportOptions(services.env, services.store.path));
+				for (const form of [result, ...result.alternatives]) print(copyBlock(`${form.title}. ${form.where}`, form.text));
+				const {file} = result.entry;
+				let write: ConfigWrite | string | undefined;
+				try {
+					write = file === undefined ? undefined : planConfigWrite(file, result.entry);
+				} catch (error) {
+					write = `Not added to ${file}: ${toErrorInfo(error).message}`;
+				}
+
+				const others = result.alternatives.map(form => form.title);
+				dispatch({type: 'server-export-shown', exporting: {kind: 'shown', target, where: result.where, text: result.text, notes: result.notes, format: result.format, others, ...(write === undefined ? {} : {write})}});
 			} catch (error) {
 				dispatch({type: 'server-cancelled'});
 				dispatch({type: 'server-activity', activity: {kind: 'failed', error: toErrorInfo(error)}});
 			}
 		},
+		write: shown?.write !== undefined && typeof shown.write !== 'string' && shown.write.edit.kind !== 'same' ? () => {
+			const write = shown.write as ConfigWrite;
+			try {
+				const {backup} = applyConfigWrite(write);
+				dispatch({type: 'server-export-done', written: true, message: `Written to ${write.file}${backup ? `; the old file is kept as ${backup}` : ''}. The client reads it when it starts.`});
+			} catch (error) {
+				const {message, hint} = toErrorInfo(error);
+				dispatch({type: 'server-export-done', written: true, message: `${message}. ${hint}`});
+			}
+		} : undefined,
 		copy() {
 			if (!shown) return;
 			print(clipboardSequence(shown.text));

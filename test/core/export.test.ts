@@ -3,7 +3,7 @@ import {describe, expect, it} from 'vitest';
 import type {CommandContext} from '../../source/commands/context.js';
 import {runExport} from '../../source/commands/export.js';
 import {UsageError} from '../../source/core/errors.js';
-import {codexCallbackId, exportConfig, exportTargets, type ExportResult, type ExportTarget} from '../../source/core/export.js';
+import {type ConfigPlaces, type ExportForm, type ExportOptions, type ExportTarget, clientConfigFile, codexCallbackId, exportConfig, exportTargets, npxLauncher} from '../../source/core/export.js';
 import type {RegistrationRequest} from '../../source/core/registration.js';
 import type {SavedServer, ServerStore} from '../../source/store/types.js';
 
@@ -61,6 +61,16 @@ const confidential: SavedServer = {
 	client: {clientId, clientSecret, authMethod: 'client_secret_basic', source: 'registration'},
 	registration: {request: {...request, token_endpoint_auth_method: 'client_secret_basic'}, response: {...request, client_id: clientId, client_secret: clientSecret, token_endpoint_auth_method: 'client_secret_basic'}, registeredAt: '2026-01-01T00:00:00.000Z'},
 };
+
+const places: ConfigPlaces = {home: '/home/me', platform: 'linux', env: {}};
+const options: ExportOptions = {launcher: npxLauncher(undefined), places};
+
+/** The way where the target logs in by itself with the client registered here. */
+function own(server: SavedServer, target: ExportTarget): ExportForm {
+	const form = exportConfig(server, target, options).alternatives.find(({kind}) => kind === 'own-login');
+	if (!form) throw new Error(`no own-login form for ${target}`);
+	return form;
+}
 
 // ---- Tiny parsers, enough for the documented formats.
 
@@ -156,16 +166,16 @@ function expectSubset(emitted: Iterable<string>, documented: Iterable<string>) {
 
 const flags = (words: readonly string[]) => words.filter(word => word.startsWith('--'));
 const argAfter = (words: readonly string[], flag: string) => words[words.indexOf(flag) + 1];
-const allText = (result: ExportResult) => [result.text, result.where, ...result.notes].join('\n');
+const allText = (result: ExportForm) => [result.text, result.where, ...result.notes].join('\n');
 
-// ---- The four targets.
+// ---- The other way: the client logs in by itself with the client registered here.
 
 describe('exportConfig for codex', () => {
 	const maps = ['mcp_servers'];
 
 	it('writes a config.toml table with the documented keys: url, scopes, oauth_resource, oauth.client_id, callback port and URL', () => {
-		const result = exportConfig(fastmail, 'codex');
-		expect(result).toMatchObject({target: 'codex', format: 'toml'});
+		const result = own(fastmail, 'codex');
+		expect(result).toMatchObject({kind: 'own-login', format: 'toml'});
 		const config = parseToml(result.text);
 		expectSubset(keyPaths(config, maps), keyPaths(parseToml(fixture('codex.toml')), maps));
 		expect(config).toEqual({
@@ -178,29 +188,29 @@ describe('exportConfig for codex', () => {
 				},
 			},
 		});
-		expect(result.where).toContain('~/.codex/config.toml');
+		expect(result.where).toContain('/home/me/.codex/config.toml');
 	});
 
 	it('warns that Codex appends its callback ID unless the server supports issuer identification', () => {
 		expect(codexCallbackId('https://api.fastmail.com/mcp')).toBe('7Gie_ixvy2Wk');
 		expect(codexCallbackId('https://api.fastmail.com/mcp#fragment')).toBe('7Gie_ixvy2Wk');
-		const notes = exportConfig(fastmail, 'codex').notes.join('\n');
+		const notes = own(fastmail, 'codex').notes.join('\n');
 		expect(notes).toContain('http://127.0.0.1:8976/callback/7Gie_ixvy2Wk');
 		expect(notes).toContain('Port 8976 must be free');
 
-		const withIss = exportConfig({...fastmail, authorizationServer: {...fastmail.authorizationServer, authorization_response_iss_parameter_supported: true}}, 'codex');
+		const withIss = own({...fastmail, authorizationServer: {...fastmail.authorizationServer, authorization_response_iss_parameter_supported: true}}, 'codex');
 		expect(withIss.notes.join('\n')).not.toContain('/callback/7Gie');
 	});
 
 	it('makes a name from the host a bare TOML key, and says so', () => {
-		const result = exportConfig({...fastmail, name: 'api.fastmail.com'}, 'codex');
+		const result = own({...fastmail, name: 'api.fastmail.com'}, 'codex');
 		expect(parseToml(result.text)).toHaveProperty(['mcp_servers', 'api-fastmail-com', 'oauth', 'client_id'], clientId);
 		expect(result.notes[0]).toContain('"api-fastmail-com"');
 	});
 
 	it('leaves the callback out for a pre-registered client, whose redirect URIs are not known', () => {
 		const {registration: _registration, ...rest} = fastmail;
-		const result = exportConfig({...rest, client: {clientId, authMethod: 'none', source: 'pre-registered'}}, 'codex');
+		const result = own({...rest, client: {clientId, authMethod: 'none', source: 'pre-registered'}}, 'codex');
 		expect(parseToml(result.text)).toEqual({mcp_servers: {fastmail: {url: fastmail.mcpUrl, scopes, oauth_resource: fastmail.resource, oauth: {client_id: clientId}}}});
 		expect(result.notes.join('\n')).toContain('not known here');
 	});
@@ -210,8 +220,8 @@ describe('exportConfig for claude-code', () => {
 	const documented = shellWords(fixture('claude-code.sh'));
 
 	it('writes a claude mcp add-json command with the documented oauth object', () => {
-		const result = exportConfig(fastmail, 'claude-code');
-		expect(result).toMatchObject({target: 'claude-code', format: 'shell'});
+		const result = own(fastmail, 'claude-code');
+		expect(result).toMatchObject({kind: 'own-login', format: 'shell'});
 		const words = shellWords(result.text);
 		expect(words.slice(0, 4)).toEqual(['claude', 'mcp', 'add-json', 'fastmail']);
 		expectSubset(flags(words), flags(documented));
@@ -222,13 +232,13 @@ describe('exportConfig for claude-code', () => {
 	});
 
 	it('says that Claude Code sends http://localhost:PORT/callback, not the registered 127.0.0.1 URI', () => {
-		const notes = exportConfig(fastmail, 'claude-code').notes.join('\n');
+		const notes = own(fastmail, 'claude-code').notes.join('\n');
 		expect(notes).toContain('http://localhost:8976/callback');
 		expect(notes).toContain(redirectUri);
 	});
 
 	it('asks for the secret with --client-secret instead of printing it', () => {
-		const result = exportConfig(confidential, 'claude-code');
+		const result = own(confidential, 'claude-code');
 		expect(shellWords(result.text).at(-1)).toBe('--client-secret');
 		expect(result.notes.join('\n')).toContain('MCP_CLIENT_SECRET');
 	});
@@ -238,8 +248,8 @@ describe('exportConfig for vscode', () => {
 	const maps = ['servers'];
 
 	it('writes an mcp.json server with type and url, and says what VS Code cannot take', () => {
-		const result = exportConfig(fastmail, 'vscode');
-		expect(result).toMatchObject({target: 'vscode', format: 'json'});
+		const result = own(fastmail, 'vscode');
+		expect(result).toMatchObject({kind: 'own-login', format: 'json'});
 		const config: unknown = JSON.parse(result.text);
 		expectSubset(keyPaths(config, maps), keyPaths(JSON.parse(fixture('vscode.json')), maps));
 		expect(config).toEqual({servers: {fastmail: {type: 'http', url: fastmail.mcpUrl}}});
@@ -252,7 +262,7 @@ describe('exportConfig for vscode', () => {
 
 	it('tells what to enter when the server has no registration endpoint, and why the redirect will not match', () => {
 		const {registration_endpoint: _endpoint, ...metadata} = confidential.authorizationServer;
-		const notes = exportConfig({...confidential, authorizationServer: metadata}, 'vscode').notes.join('\n');
+		const notes = own({...confidential, authorizationServer: metadata}, 'vscode').notes.join('\n');
 		expect(notes).toContain(`enter ${clientId}`);
 		expect(notes).toContain('http://127.0.0.1:33418');
 		expect(notes).toContain(redirectUri);
@@ -264,7 +274,7 @@ describe('exportConfig for mcp-remote', () => {
 	const documented = JSON.parse(fixture('mcp-remote.json')) as {mcpServers: Record<string, {args: string[]}>};
 	const documentedArgs = Object.values(documented.mcpServers)[0]!.args;
 
-	function parse(result: ExportResult) {
+	function parse(result: ExportForm) {
 		const config = JSON.parse(result.text) as {mcpServers: Record<string, {command: string; args: string[]; env?: Record<string, string>}>};
 		expectSubset(keyPaths(config, maps), keyPaths(documented, maps));
 		const entry = config.mcpServers['fastmail']!;
@@ -277,8 +287,8 @@ describe('exportConfig for mcp-remote', () => {
 	}
 
 	it('writes an mcpServers entry running mcp-remote with the registered port, host, path, client id, scopes and resource', () => {
-		const result = exportConfig(fastmail, 'mcp-remote');
-		expect(result).toMatchObject({target: 'mcp-remote', format: 'json'});
+		const result = own(fastmail, 'mcp-remote');
+		expect(result).toMatchObject({kind: 'own-login', format: 'json'});
 		const entry = parse(result);
 		expect(entry.command).toBe('npx');
 		expect(entry.args.slice(0, 4)).toEqual(['-y', 'mcp-remote@latest', fastmail.mcpUrl, '8976']);
@@ -291,7 +301,7 @@ describe('exportConfig for mcp-remote', () => {
 	});
 
 	it('refers to the secret by an environment variable that mcp-remote expands', () => {
-		const entry = parse(exportConfig(confidential, 'mcp-remote'));
+		const entry = parse(own(confidential, 'mcp-remote'));
 		expect(JSON.parse(argAfter(entry.args, '--static-oauth-client-info')!)).toEqual({client_id: clientId, client_secret: '${MCP_REMOTE_CLIENT_SECRET}'});
 		expect(JSON.parse(argAfter(entry.args, '--static-oauth-client-metadata')!)).toMatchObject({token_endpoint_auth_method: 'client_secret_basic'});
 		expect(Object.keys(entry.env ?? {})).toEqual(['MCP_REMOTE_CLIENT_SECRET']);
@@ -299,20 +309,126 @@ describe('exportConfig for mcp-remote', () => {
 });
 
 describe('exportConfig, every target', () => {
-	it.each(exportTargets)('%s: the client id, the scopes and the port are there; no secret or token ever is', (target: ExportTarget) => {
-		const result = exportConfig(fastmail, target);
-		const text = allText(result);
-		expect(text).toContain(clientId);
-		expect(text).toMatch(new RegExp(`${mcpScope.replaceAll('.', String.raw`\.`)}.*offline_access|offline_access.*${mcpScope.replaceAll('.', String.raw`\.`)}`));
-		if (target !== 'vscode') expect(result.text).toContain('8976');
+	const secretsAbsent = (value: unknown) => {
+		for (const secret of [clientSecret, accessToken, refreshToken]) expect(JSON.stringify(value)).not.toContain(secret);
+	};
 
-		for (const server of [fastmail, confidential]) {
-			const everything = JSON.stringify(exportConfig(server, target));
-			for (const secret of [clientSecret, accessToken, refreshToken]) expect(everything).not.toContain(secret);
-		}
+	it.each(exportTargets)('%s: the proxy first, its entry as --write puts it; the client id and scopes in the other way; no secret or token ever', (target: ExportTarget) => {
+		const result = exportConfig(fastmail, target, options);
+		expect(result).toMatchObject({target, kind: 'proxy'});
+		expect(result.entry.value).toMatchObject({command: 'npx', args: ['-y', 'mcp-auth-wizard', 'proxy', 'fastmail']});
+		expect(result.entry.path.at(-1)).toBe('fastmail');
+		expect(result.entry.file).toBe(clientConfigFile(target, places));
+		const form = own(fastmail, target);
+		expect(allText(form)).toContain(clientId);
+		if (target !== 'windsurf') expect(allText(form)).toContain(target === 'cursor' || target === 'codex' ? mcpScope : scopes.join(' '));
+		for (const server of [fastmail, confidential]) secretsAbsent(exportConfig(server, target, options));
+		// Where the secret is, for a target that needs it (VS Code and Windsurf register their own client here).
+		if (target !== 'vscode' && target !== 'windsurf') expect(allText(own(confidential, target))).toContain('client.clientSecret');
+	});
 
-		// Where the secret is, for a target that needs it (VS Code registers its own client here).
-		if (target !== 'vscode') expect(allText(exportConfig(confidential, target))).toContain('client.clientSecret');
+	it.each(exportTargets)('%s: a login whose registration was forgotten still gets the proxy, and is told why the other way is missing', (target: ExportTarget) => {
+		const {client: _client, registration: _registration, ...forgotten} = fastmail;
+		const result = exportConfig(forgotten, target, options);
+		expect(result.entry.value).toMatchObject({args: ['-y', 'mcp-auth-wizard', 'proxy', 'fastmail']});
+		expect(result.alternatives.map(({kind}) => kind)).toEqual(target === 'claude-code' ? ['headers-helper'] : []);
+		expect(result.notes.at(-1)).toContain('registration was forgotten');
+	});
+});
+
+describe('the proxy for each client, in its documented format', () => {
+	const withHome: ExportOptions = {...options, launcher: npxLauncher('/srv/wizard home')};
+	const proxyArgs = ['-y', 'mcp-auth-wizard', 'proxy', 'fastmail'];
+
+	it('codex: a [mcp_servers.<name>] table with command, args and a startup time for the first start', () => {
+		const result = exportConfig(fastmail, 'codex', options);
+		const config = parseToml(result.text);
+		expectSubset(keyPaths(config, ['mcp_servers']), keyPaths(parseToml(fixture('codex.toml')), ['mcp_servers']));
+		expect(config).toEqual({mcp_servers: {fastmail: {command: 'npx', args: proxyArgs, startup_timeout_sec: 120}}});
+		expect(result.entry).toEqual({language: 'toml', path: ['mcp_servers', 'fastmail'], value: config['mcp_servers'] && (config['mcp_servers'] as Table)['fastmail'], file: '/home/me/.codex/config.toml'});
+		expect(parseToml(exportConfig(fastmail, 'codex', withHome).text)).toHaveProperty(['mcp_servers', 'fastmail', 'env', 'MCP_AUTH_WIZARD_HOME'], '/srv/wizard home');
+	});
+
+	it('claude-code: claude mcp add in the user scope, and the headersHelper way with mcp-auth-wizard token', () => {
+		const documented = fixture('claude-code.sh').split('\n').filter(line => line.startsWith('claude')).map(line => shellWords(line));
+		const result = exportConfig(fastmail, 'claude-code', withHome);
+		const words = shellWords(result.text);
+		expect(words).toEqual(['claude', 'mcp', 'add', '--scope', 'user', '--env', 'MCP_AUTH_WIZARD_HOME=/srv/wizard home', 'fastmail', '--', 'npx', ...proxyArgs]);
+		expectSubset(flags(words.slice(0, words.indexOf('--'))), documented.flatMap(line => flags(line)));
+		expect(result.entry).toMatchObject({language: 'json', path: ['mcpServers', 'fastmail'], value: {type: 'stdio', command: 'npx', args: proxyArgs, env: {MCP_AUTH_WIZARD_HOME: '/srv/wizard home'}}, file: '/home/me/.claude.json'});
+
+		const helper = exportConfig(fastmail, 'claude-code', withHome).alternatives[0]!;
+		expect(helper.kind).toBe('headers-helper');
+		const helperWords = shellWords(helper.text);
+		expect(helperWords.slice(0, 6)).toEqual(['claude', 'mcp', 'add-json', '--scope', 'user', 'fastmail']);
+		const entry = JSON.parse(helperWords[6]!) as {headersHelper: string};
+		expectSubset(keyPaths(entry, []), documented.flatMap(line => (line[2] === 'add-json' ? [...keyPaths(JSON.parse(line.at(-1)!.startsWith('{') ? line.at(-1)! : line[4]!), [])] : [])));
+		expect(entry).toEqual({type: 'http', url: fastmail.mcpUrl, headersHelper: `MCP_AUTH_WIZARD_HOME='/srv/wizard home' npx -y mcp-auth-wizard token fastmail --header-json`});
+		// The helper is run by a shell: what it runs is these words.
+		expect(shellWords(entry.headersHelper)).toEqual(['MCP_AUTH_WIZARD_HOME=/srv/wizard home', 'npx', '-y', 'mcp-auth-wizard', 'token', 'fastmail', '--header-json']);
+	});
+
+	it.each([
+		['vscode', 'vscode.json', 'servers', {type: 'stdio', command: 'npx', args: proxyArgs}, '/home/me/.config/Code/User/mcp.json'],
+		['cursor', 'cursor.json', 'mcpServers', {command: 'npx', args: proxyArgs}, '/home/me/.cursor/mcp.json'],
+		['claude-desktop', 'claude-desktop.json', 'mcpServers', {command: 'npx', args: proxyArgs}, '/home/me/.config/Claude/claude_desktop_config.json'],
+		['windsurf', 'windsurf.json', 'mcpServers', {command: 'npx', args: proxyArgs}, '/home/me/.codeium/windsurf/mcp_config.json'],
+		['mcp-remote', 'mcp-remote.json', 'mcpServers', {command: 'npx', args: proxyArgs}, undefined],
+	] as const)('%s: an entry of "%s" with the documented keys', (target, file, key, entry, configFile) => {
+		const result = exportConfig(fastmail, target, options);
+		const config = JSON.parse(result.text) as Record<string, unknown>;
+		const maps = [key, `${key}.*.env`];
+		expectSubset(keyPaths(config, maps), keyPaths(JSON.parse(fixture(file)), maps));
+		expect(config).toEqual({[key]: {fastmail: entry}});
+		expect(result.entry).toEqual({language: 'json', path: [key, 'fastmail'], value: entry, file: configFile});
+	});
+
+	it('names the entry as clients allow, and passes the saved name whole to the proxy', () => {
+		const result = exportConfig({...fastmail, name: 'work mail (me)'}, 'cursor', options);
+		expect(JSON.parse(result.text)).toEqual({mcpServers: {'work-mail-me': {command: 'npx', args: ['-y', 'mcp-auth-wizard', 'proxy', 'work mail (me)']}}});
+		expect(result.notes[0]).toContain('"work-mail-me"');
+	});
+
+	it('finds each client\'s file on macOS, Windows and Linux, and where the environment moves it', () => {
+		const mac: ConfigPlaces = {home: '/Users/me', platform: 'darwin', env: {}};
+		expect(clientConfigFile('vscode', mac)).toBe('/Users/me/Library/Application Support/Code/User/mcp.json');
+		expect(clientConfigFile('claude-desktop', mac)).toBe('/Users/me/Library/Application Support/Claude/claude_desktop_config.json');
+		const windows: ConfigPlaces = {home: '/c/me', platform: 'win32', env: {APPDATA: '/c/me/AppData/Roaming'}};
+		expect(clientConfigFile('claude-desktop', windows)).toBe('/c/me/AppData/Roaming/Claude/claude_desktop_config.json');
+		expect(clientConfigFile('vscode', windows)).toBe('/c/me/AppData/Roaming/Code/User/mcp.json');
+		const moved: ConfigPlaces = {home: '/home/me', platform: 'linux', env: {CODEX_HOME: '/opt/codex', CLAUDE_CONFIG_DIR: '/opt/claude', XDG_CONFIG_HOME: '/xdg'}};
+		expect(clientConfigFile('codex', moved)).toBe('/opt/codex/config.toml');
+		expect(clientConfigFile('claude-code', moved)).toBe('/opt/claude/.claude.json');
+		expect(clientConfigFile('vscode', moved)).toBe('/xdg/Code/User/mcp.json');
+		expect(clientConfigFile('cursor', moved)).toBe('/home/me/.cursor/mcp.json');
+	});
+});
+
+describe('the other way, for the clients added with the proxy', () => {
+	it('cursor: a url entry with static OAuth (CLIENT_ID, scopes), and how to register its redirect URI', () => {
+		const form = own(fastmail, 'cursor');
+		const config = JSON.parse(form.text) as Record<string, unknown>;
+		expectSubset(keyPaths(config, ['mcpServers']), keyPaths(JSON.parse(fixture('cursor.json')), ['mcpServers']));
+		expect(config).toEqual({mcpServers: {fastmail: {url: fastmail.mcpUrl, auth: {CLIENT_ID: clientId, scopes}}}});
+		expect(form.notes.join('\n')).toContain('mcp-auth-wizard reauthorize fastmail --redirect-uri http://localhost:8787/callback');
+		// Registered already: nothing to do.
+		const withCursor = {...fastmail, registration: {...fastmail.registration!, response: {...fastmail.registration!.response, redirect_uris: [redirectUri, 'http://localhost:8787/callback']}}};
+		expect(own(withCursor, 'cursor').notes.join('\n')).not.toContain('--redirect-uri');
+		expect(JSON.parse(own(confidential, 'cursor').text)).toHaveProperty(['mcpServers', 'fastmail', 'auth', 'CLIENT_SECRET'], '${env:MCP_CLIENT_SECRET}');
+	});
+
+	it('windsurf: a serverUrl entry; claude-desktop: mcp-remote with this client', () => {
+		const windsurf = own(fastmail, 'windsurf');
+		expect(JSON.parse(windsurf.text)).toEqual({mcpServers: {fastmail: {serverUrl: fastmail.mcpUrl}}});
+		expectSubset(keyPaths(JSON.parse(windsurf.text), ['mcpServers']), keyPaths(JSON.parse(fixture('windsurf.json')), ['mcpServers']));
+		const desktop = own(fastmail, 'claude-desktop');
+		expect(desktop.text).toBe(own(fastmail, 'mcp-remote').text);
+		expect(desktop.where).toContain('claude_desktop_config.json');
+	});
+
+	it('codex and claude-code: the redirect URI each sends, and the reauthorize that registers it', () => {
+		expect(own(fastmail, 'claude-code').notes.join('\n')).toContain('mcp-auth-wizard reauthorize fastmail --redirect-uri http://localhost:8976/callback');
+		expect(own(fastmail, 'codex').notes.join('\n')).toContain('mcp-auth-wizard reauthorize fastmail --redirect-uri http://127.0.0.1:8976/callback/7Gie_ixvy2Wk');
 	});
 });
 
@@ -346,7 +462,7 @@ function commandContext(json: boolean) {
 			},
 		},
 		http: {} as CommandContext['http'],
-		env: {},
+		env: {HOME: '/home/me'},
 		signal: new AbortController().signal,
 		openStore: async () => store,
 	};
@@ -354,34 +470,35 @@ function commandContext(json: boolean) {
 }
 
 describe('runExport', () => {
-	it('refuses an unknown or missing --for with a usage error listing the four targets', async () => {
+	it('refuses an unknown or missing --for with a usage error listing every target', async () => {
 		const {context, printed} = commandContext(false);
-		for (const target of ['cursor', undefined]) {
+		for (const target of ['emacs', undefined]) {
 			const error: unknown = await runExport(context, 'fastmail', target).catch((error_: unknown) => error_);
 			expect(error).toBeInstanceOf(UsageError);
 			for (const known of exportTargets) expect((error as UsageError).hint).toContain(known);
 		}
 
-		expect((await runExport(context, 'fastmail', 'cursor').catch((error: unknown) => error as Error)).toString()).toContain('Unknown export target "cursor"');
+		expect((await runExport(context, 'fastmail', 'emacs').catch((error: unknown) => error as Error)).toString()).toContain('Unknown export target "emacs"');
 		expect(printed).toEqual([]);
 	});
 
-	it('prints where, a blank line, the text, then the notes', async () => {
+	it('prints the proxy\'s way first (title, where, a blank line, the text, the notes), then the other ways', async () => {
 		const {context, printed} = commandContext(false);
 		expect(await runExport(context, 'fastmail', 'codex')).toBe(0);
 		const {lines} = printed[0]!;
-		const result = exportConfig(fastmail, 'codex');
-		expect(lines[0]).toBe(result.where);
-		expect(lines[1]).toBe('');
-		expect(lines[2]).toBe('[mcp_servers.fastmail]');
+		const result = exportConfig(fastmail, 'codex', options);
+		expect(lines.slice(0, 4)).toEqual([result.title, result.where, '', '[mcp_servers.fastmail]']);
 		expect(lines).toContain('Notes:');
-		expect(lines.at(-1)).toBe(`- ${result.notes.at(-1)}`);
+		const other = result.alternatives[0]!;
+		expect(lines.indexOf(other.title)).toBeGreaterThan(lines.indexOf('Notes:'));
+		expect(lines.at(-1)).toBe(`- ${other.notes.at(-1)}`);
 	});
 
 	it('gives one JSON document with --json', async () => {
 		const {context, printed} = commandContext(true);
 		await runExport(context, 'https://api.fastmail.com/mcp', 'mcp-remote');
-		const result = exportConfig(fastmail, 'mcp-remote');
-		expect(printed[0]!.value).toEqual({ok: true, server: 'fastmail', target: 'mcp-remote', format: 'json', where: result.where, text: result.text, notes: result.notes});
+		const result = exportConfig(fastmail, 'mcp-remote', options);
+		const {kind, title, format, where, text, notes} = result.alternatives[0]!;
+		expect(printed[0]!.value).toEqual({ok: true, server: 'fastmail', target: 'mcp-remote', kind: 'proxy', title: result.title, format: 'json', where: result.where, text: result.text, notes: result.notes, file: undefined, alternatives: [{kind, title, format, where, text, notes}]});
 	});
 });

@@ -266,14 +266,14 @@ describe('renaming', () => {
 });
 
 describe('exporting', () => {
-	it('offers four targets on 1-4, and Esc cancels', async () => {
+	it('offers seven clients on 1-7, and Esc cancels', async () => {
 		const calls = callbacks();
 		const {lastFrame, stdin, unmount} = await render(<ServerScreen {...props({exporting: {kind: 'choosing'}, ...calls})}/>);
 		const frame = await frameWith(lastFrame, 'Export fastmail for:');
-		for (const line of ['1 codex', '2 Claude Code', '3 VS Code', '4 mcp-remote']) expect(frame).toContain(line);
-		expect(frame).toContain('1-4 choose · Esc cancel');
-		await press(stdin, '1', '2', '3', '4', '5', 'x');
-		expect(calls.onExport.mock.calls.map(([target]) => target)).toEqual(['codex', 'claude-code', 'vscode', 'mcp-remote']);
+		for (const line of ['1 Codex', '2 Claude Code', '3 VS Code', '4 Cursor', '5 Claude Desktop', '6 Windsurf', '7 another client that starts commands']) expect(frame).toContain(line);
+		expect(frame).toContain('1-7 choose · Esc cancel');
+		await press(stdin, '1', '2', '3', '4', '5', '6', '7', '8', 'x');
+		expect(calls.onExport.mock.calls.map(([target]) => target)).toEqual(['codex', 'claude-code', 'vscode', 'cursor', 'claude-desktop', 'windsurf', 'mcp-remote']);
 		await press(stdin, keys.escape);
 		expect(calls.onCancel).toHaveBeenCalledOnce();
 		expect(calls.onAction).not.toHaveBeenCalled();
@@ -293,6 +293,30 @@ describe('exporting', () => {
 		expectOnly(calls, 'onCancel');
 		expect(calls.onCancel).toHaveBeenCalledOnce();
 		unmount();
+	});
+
+	it('says what w does to the client\'s file before it is pressed, offers w only then, and says the other ways are printed above', async () => {
+		const base = {kind: 'shown', target: 'cursor', where: '/home/me/.cursor/mcp.json: merge into "mcpServers".', text: '{}', notes: [], format: 'json', others: ['Or Cursor logs in by itself, with the client registered here (its own tokens)']} as const;
+		const add = {...base, write: {file: '/home/me/.cursor/mcp.json', before: undefined, edit: {kind: 'add', text: '{}'}}} as const;
+		const calls = callbacks();
+		const onWriteExport = vi.fn();
+		const {lastFrame, stdin, unmount} = await render(<ServerScreen {...props({exporting: add, ...calls, onWriteExport})}/>);
+		const frame = await frameWith(lastFrame, 'w adds it to /home/me/.cursor/mcp.json, keeping a backup.');
+		expect(frame).toContain('Also printed above: Cursor logs in by itself');
+		expect(frame).toContain('w write to the client\'s config');
+		await press(stdin, 'w');
+		expect(onWriteExport).toHaveBeenCalledOnce();
+		unmount();
+
+		for (const [write, line] of [
+			[{...add.write, edit: {kind: 'replace', text: '{}', previous: {}}}, 'w replaces the entry of the same name in /home/me/.cursor/mcp.json'],
+			[{...add.write, edit: {kind: 'same'}}, '/home/me/.cursor/mcp.json has this entry already.'],
+			['Not added to /home/me/.cursor/mcp.json: it is not valid JSON', 'Not added to /home/me/.cursor/mcp.json'],
+		] as const) {
+			const shown = await render(<ServerScreen {...props({exporting: {...base, write}, ...callbacks()})}/>);
+			expect(await frameWith(shown.lastFrame, line)).not.toContain('w write');
+			shown.unmount();
+		}
 	});
 });
 
