@@ -33,7 +33,7 @@ function savedLogin(name: string, url: string, accessToken: string) {
 }
 
 beforeAll(async () => {
-	[server, modern, legacy] = await Promise.all([startV1McpServer(), startStrictMcpServer({tools: ['echo']}), startV1McpServer({transport: 'sse'})]);
+	[server, modern, legacy] = await Promise.all([startV1McpServer(), startStrictMcpServer({tools: ['echo'], askingTool: 'greet'}), startV1McpServer({transport: 'sse'})]);
 	const servers = {v1: savedLogin('v1', server.url, server.token), modern: savedLogin('modern', modern.url, 'good-token'), legacy: savedLogin('legacy', legacy.url, legacy.token)};
 	writeFileSync(`${home.path}/servers.json`, JSON.stringify({version: 2, servers}), {mode: 0o600});
 });
@@ -44,9 +44,9 @@ afterAll(async () => {
 });
 
 /** The SDK's client through `proxy <name>`, answering the server's elicitation and roots requests. */
-async function connect(name = 'v1'): Promise<Client> {
+async function connect(name = 'v1', clientOptions: {readonly versionNegotiation?: {mode: {pin: string}}} = {}): Promise<Client> {
 	const transport = new StdioClientTransport({command: process.execPath, args: [cliPath, 'proxy', name], env: {...process.env, MCP_AUTH_WIZARD_HOME: home.path} as Record<string, string>, stderr: 'pipe'});
-	const client = new Client({name: 'proxy-peer-test', version: '1.0.0'}, {capabilities: {elicitation: {}, roots: {}}});
+	const client = new Client({name: 'proxy-peer-test', version: '1.0.0'}, {capabilities: {elicitation: {}, roots: {}}, ...clientOptions});
 	client.setRequestHandler('elicitation/create', async () => ({action: 'accept', content: {name: 'Ada'}}));
 	client.setRequestHandler('roots/list', async () => ({roots: [{uri: 'file:///work', name: 'work'}]}));
 	onTestFinished(async () => client.close());
@@ -104,12 +104,39 @@ it('starts a new session when the server forgot the one it had (404), and the cl
 	expect(after).not.toBe(before);
 }, 30_000);
 
+it('answers each request with an error while the server is down, and goes on in a new session once it is back', async () => {
+	const client = await connect();
+	await client.listTools();
+	await server.stop();
+	// Refused connections: the client's request gets a JSON-RPC error at once, never a hang.
+	const down: unknown = await client.callTool({name: 'whoami', arguments: {}}).catch((error: unknown) => error);
+	expect(down).toMatchObject({code: -32_000});
+	expect(String((down as Error).message)).toMatch(/Connection to 127\.0\.0\.1:\d+ refused/);
+	await server.start();
+	const before = server.requests.length;
+	expect(text(await client.callTool({name: 'whoami', arguments: {}}))).toBe('v1-test-server');
+	// The old session was unknown to the restarted server (404): a new one was made for the call.
+	expect(server.requests.slice(before).some(request => request.rpcMethods.includes('initialize'))).toBe(true);
+}, 60_000);
+
 it('relays to a server of the newest protocol (the MCP SDK v2, 2026-07-28), whatever version the client and server settle on', async () => {
 	const client = await connect('modern');
-	expect((await client.listTools()).tools.map(tool => tool.name)).toEqual(['echo']);
+	expect((await client.listTools()).tools.map(tool => tool.name)).toEqual(['echo', 'greet']);
 	expect(text(await client.callTool({name: 'echo', arguments: {}}))).toBe('echo');
 	expect(modern.requests.filter(request => request.method === 'POST').every(request => request.authorization === 'Bearer good-token')).toBe(true);
 });
+
+it('carries a 2026-07-28 client\'s input_required round trip: the server asks, the client answers with its retry, both through the proxy', async () => {
+	const client = await connect('modern', {versionNegotiation: {mode: {pin: '2026-07-28'}}});
+	const before = modern.requests.length;
+	expect(text(await client.callTool({name: 'greet', arguments: {}}))).toBe('hello Ada (state round-1)');
+	const calls = modern.requests.slice(before).filter(request => request.rpcMethods.includes('tools/call'));
+	// The first call got input_required; the client's retry carried its answer and the server's state back.
+	expect(calls).toHaveLength(2);
+	expect(calls.every(request => request.protocolVersion === '2026-07-28' && request.authorization === 'Bearer good-token')).toBe(true);
+	const retry = JSON.parse(calls[1]!.body!) as {params: {inputResponses: unknown; requestState: string}};
+	expect(retry.params).toMatchObject({inputResponses: {who: {action: 'accept', content: {name: 'Ada'}}}, requestState: 'round-1'});
+}, 30_000);
 
 it('speaks the 2024-11-05 HTTP+SSE transport to a server that only knows that (its POST refused), the client none the wiser', async () => {
 	const client = await connect('legacy');

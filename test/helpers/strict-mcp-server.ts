@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type {AddressInfo} from 'node:net';
-import {createMcpHandler, fromJsonSchema, legacyStatelessFallback, McpServer, type McpServerFactory} from '@modelcontextprotocol/server';
+import {acceptedContent, createMcpHandler, fromJsonSchema, inputRequired, legacyStatelessFallback, McpServer, type McpServerFactory} from '@modelcontextprotocol/server';
 
 export type StrictMcpServerOptions = {
 	readonly name?: string;
@@ -25,6 +25,11 @@ export type StrictMcpServerOptions = {
 	 * answers its arguments as JSON text and as structuredContent.
 	 */
 	readonly stepUp?: {readonly tool: string; readonly scopes: readonly string[]; readonly wideToken?: string};
+	/**
+	 * A tool (listed too) that asks the client for a name first, the 2026-07-28 way: an input_required
+	 * result with an elicitation and a request state, answered by the client's retry with inputResponses.
+	 */
+	readonly askingTool?: string;
 };
 
 export type SeenRequest = {
@@ -33,6 +38,8 @@ export type SeenRequest = {
 	readonly authorization?: string;
 	/** JSON-RPC method(s) of a POST body. */
 	readonly rpcMethods: readonly string[];
+	readonly protocolVersion?: string;
+	readonly body?: string;
 };
 
 export type StrictMcpServer = {
@@ -123,6 +130,20 @@ export async function startStrictMcpServer(options: StrictMcpServerOptions = {})
 			}));
 		}
 
+		if (options.askingTool) {
+			server.registerTool(options.askingTool, {description: 'Asks for a name first'}, async ctx => {
+				const answer = acceptedContent<{name: string}>(ctx.mcpReq.inputResponses, 'who');
+				if (answer === undefined) {
+					return inputRequired({
+						inputRequests: {who: inputRequired.elicit({message: 'Who is asking?', requestedSchema: {type: 'object', properties: {name: {type: 'string'}}, required: ['name']}})},
+						requestState: 'round-1',
+					});
+				}
+
+				return {content: [{type: 'text', text: `hello ${answer.name} (state ${ctx.mcpReq.requestState<string>() ?? 'none'})`}]};
+			});
+		}
+
 		return server;
 	};
 
@@ -140,7 +161,15 @@ export async function startStrictMcpServer(options: StrictMcpServerOptions = {})
 			const url = new URL(req.url ?? '/', origin);
 			const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : await readBody(req);
 			const authorization = req.headers.authorization;
-			requests.push({method: req.method ?? 'GET', path: url.pathname, ...(authorization === undefined ? {} : {authorization}), rpcMethods: body ? rpcMethodsOf(body.toString('utf8')) : []});
+			const version = req.headers['mcp-protocol-version'];
+			requests.push({
+				method: req.method ?? 'GET',
+				path: url.pathname,
+				...(authorization === undefined ? {} : {authorization}),
+				rpcMethods: body ? rpcMethodsOf(body.toString('utf8')) : [],
+				...(typeof version === 'string' ? {protocolVersion: version} : {}),
+				...(body ? {body: body.toString('utf8')} : {}),
+			});
 
 			if (url.pathname === '/.well-known/oauth-protected-resource/mcp') {
 				res.writeHead(200, {'content-type': 'application/json'});

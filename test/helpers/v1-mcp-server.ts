@@ -19,6 +19,9 @@ export type V1McpServer = {
 	readonly token: string;
 	/** Forgets every session, as a restarted server does: their ids then get 404 (MCP streamable HTTP, Session Management). */
 	forgetSessions(): void;
+	/** Stops listening, as a server going down does (connections then refused); start() listens again on the same port, its sessions gone. */
+	stop(): Promise<void>;
+	start(): Promise<void>;
 	close(): Promise<void>;
 };
 
@@ -127,6 +130,13 @@ export async function startV1McpServer(options: {readonly transport?: 'streamabl
 	});
 	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
 	const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+	async function stop() {
+		await Promise.all([...transports.values(), ...sseSessions.values()].map(async transport => transport.close()));
+		transports.clear();
+		server.closeAllConnections();
+		if (server.listening) await new Promise<void>(resolve => server.close(() => resolve()));
+	}
+
 	return {
 		url: `${origin}/mcp`,
 		origin,
@@ -135,10 +145,16 @@ export async function startV1McpServer(options: {readonly transport?: 'streamabl
 		forgetSessions() {
 			transports.clear();
 		},
-		async close() {
-			await Promise.all([...transports.values(), ...sseSessions.values()].map(async transport => transport.close()));
-			server.closeAllConnections();
-			await new Promise<void>(resolve => server.close(() => resolve()));
+		stop,
+		async start() {
+			await new Promise<void>((resolve, reject) => {
+				server.once('error', reject);
+				server.listen(Number(new URL(origin).port), '127.0.0.1', () => {
+					server.off('error', reject);
+					resolve();
+				});
+			});
 		},
+		close: stop,
 	};
 }
