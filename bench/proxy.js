@@ -2,7 +2,8 @@
 // over stdio), beside `mcp-remote <url>` (logged in with its own tokens, through the same scripted
 // browser), against the Fastmail-like sandbox in a process of its own: the time from spawn to the
 // first tools/list answer, the latency a tools/call gains over a direct streamable HTTP client, calls
-// per second, and resident memory after the calls.
+// per second, and resident memory after the calls; then, with tokens of 5 seconds, the calls that
+// fail, the refreshes per token lifetime and the browser logins of each.
 import {execFileSync} from 'node:child_process';
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -57,6 +58,66 @@ async function timeCalls(client, count) {
 	return samples;
 }
 
+const shortTokenSeconds = 5;
+const shortTokenLifetimes = Number(process.env.BENCH_SHORT_TOKEN_LIFETIMES ?? 4);
+
+/**
+ * Tokens of 5 seconds: both relays, logged in, called in turn every 250 ms for a few token lifetimes.
+ * Every call must be answered, with at most one refresh per lifetime and no new browser login.
+ */
+async function shortTokens(env, nodeFlags) {
+	const sandbox = await startSandboxProcess('fastmail', 0, shortTokenSeconds);
+	const home = mkdtempSync(join(tmpdir(), 'maw-bench-short-'));
+	const shortEnv = {...env, MCP_AUTH_WIZARD_HOME: home};
+	try {
+		execFileSync(process.execPath, [cliPath, 'login', sandbox.mcpUrl, '--name', 'bench', '--json', '--no-verify'], {env: shortEnv, stdio: 'ignore'});
+		const ourClientId = Object.values(JSON.parse(readFileSync(join(home, 'servers.json'), 'utf8')).servers)[0].client.clientId;
+		const relays = {
+			ours: new StdioClientTransport({command: process.execPath, args: [...nodeFlags, cliPath, 'proxy', 'bench'], env: shortEnv, stderr: 'ignore'}),
+			theirs: new StdioClientTransport({command: process.execPath, args: [mcpRemote, sandbox.mcpUrl], env: {...shortEnv, MCP_REMOTE_CONFIG_DIR: home}, stderr: 'ignore'}),
+		};
+		const clients = {ours: new Client({name: 'bench', version: '1.0.0'}), theirs: new Client({name: 'bench', version: '1.0.0'})};
+		await clients.ours.connect(relays.ours);
+		// mcp-remote logs in by itself here (its first browser login, not counted).
+		await clients.theirs.connect(relays.theirs);
+		const before = await sandbox.requests();
+		const failed = {ours: 0, theirs: 0};
+		let calls = 0;
+		const started = performance.now();
+		while (performance.now() - started < shortTokenSeconds * shortTokenLifetimes * 1000) {
+			for (const which of ['ours', 'theirs']) {
+				await clients[which].callTool({name: 'whoami', arguments: {}}).then(
+					result => {
+						if (result.isError) failed[which]++;
+					},
+					() => failed[which]++,
+				);
+			}
+
+			calls++;
+			await new Promise(resolve => setTimeout(resolve, 250));
+		}
+
+		const after = await sandbox.requests();
+		await Promise.all([clients.ours.close(), clients.theirs.close()]);
+		const lifetimes = (performance.now() - started) / 1000 / shortTokenSeconds;
+		const since = (list, from) => list.slice(from.length);
+		const mine = ({clientId}) => clientId === ourClientId;
+		const refreshes = since(after.token, before.token).filter(({grantType}) => grantType === 'refresh_token');
+		const logins = since(after.authorization, before.authorization);
+		const versus = value => ({name: `mcp-remote ${mcpRemoteVersion}`, value});
+		const note = `${calls} calls each, ${shortTokenSeconds} s tokens, ${lifetimes.toFixed(1)} lifetimes`;
+		return [
+			{group: 'proxy', name: 'calls failed, 5 s tokens', value: failed.ours, unit: '', reference: versus(failed.theirs), goal: {max: 0, text: 'every call answered'}, note},
+			{group: 'proxy', name: 'refreshes per token lifetime, 5 s tokens', value: refreshes.filter(mine).length / lifetimes, unit: '', reference: versus(refreshes.filter(request => !mine(request)).length / lifetimes), goal: {max: 1, text: 'at most one'}},
+			{group: 'proxy', name: 'new browser logins, 5 s tokens', value: logins.filter(mine).length, unit: '', reference: versus(logins.filter(request => !mine(request)).length), goal: {max: 0, text: 'none'}},
+		];
+	} finally {
+		rmSync(home, {recursive: true, force: true});
+		await sandbox.close();
+	}
+}
+
 /** @returns {Promise<import('./lib.js').Row[]>} */
 export async function run() {
 	const sandbox = await startSandboxProcess('fastmail', 0);
@@ -102,7 +163,9 @@ export async function run() {
 		const added = (which, p) => percentile(samples[which], p) - percentile(samples.direct, p);
 		const perSecond = which => (samples[which].length * 1000) / samples[which].reduce((sum, ms) => sum + ms, 0);
 		const versus = value => ({name: `mcp-remote ${mcpRemoteVersion}`, value});
+		const short = await shortTokens(env, nodeFlags);
 		return [
+			...short,
 			{group: 'proxy', name: 'spawn to the first tools/list answer', value: median(startSamples.ours), unit: 'ms', reference: versus(median(startSamples.theirs)), goal: {maxRatio: 0.5, text: 'at most half of mcp-remote\'s'}, note: `SDK client over stdio, fastmail sandbox; median of ${starts}`},
 			{group: 'proxy', name: 'tools/call latency added, p50', value: added('ours', 50), unit: 'ms', reference: versus(added('theirs', 50)), goal: {max: 1, text: 'under 1 ms'}, note: `over a direct streamable HTTP client, ${calls} calls each`},
 			{group: 'proxy', name: 'tools/call latency added, p95', value: added('ours', 95), unit: 'ms', reference: versus(added('theirs', 95))},

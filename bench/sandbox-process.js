@@ -1,8 +1,9 @@
 // A sandbox in a process of its own, for the benchmarks: a server one round trip away should not take
 // the client's CPU (in one process, the answers to requests sent at once would be computed one after
 // another on the client's thread, which no remote server does).
-// `node bench/sandbox-process.js <profile> <latencyMs>` prints the sandbox's URLs as one JSON line and
-// runs until its standard input closes.
+// `node bench/sandbox-process.js <profile> <latencyMs> [<accessTokenTtlSeconds>]` prints the sandbox's
+// URLs as one JSON line and runs until its standard input closes; each line `requests` it is sent is
+// answered with one JSON line of the token and authorization requests it has had.
 import {spawn} from 'node:child_process';
 import {createInterface} from 'node:readline';
 import {fileURLToPath} from 'node:url';
@@ -11,13 +12,14 @@ import {fileURLToPath} from 'node:url';
  * Starts the sandbox in a child process.
  * @returns {Promise<{profile: string, mcpUrl: string, issuer: string, resourceMetadataUrl?: string, authorizationServerMetadataUrl?: string, close(): Promise<void>}>}
  */
-export async function startSandboxProcess(profile, latencyMs) {
-	const child = spawn(process.execPath, [fileURLToPath(import.meta.url), profile, String(latencyMs)], {stdio: ['pipe', 'pipe', 'inherit']});
+export async function startSandboxProcess(profile, latencyMs, accessTokenTtlSeconds) {
+	const child = spawn(process.execPath, [fileURLToPath(import.meta.url), profile, String(latencyMs), ...(accessTokenTtlSeconds === undefined ? [] : [String(accessTokenTtlSeconds)])], {stdio: ['pipe', 'pipe', 'inherit']});
 	const exited = new Promise(resolve => child.once('exit', resolve));
+	const lines = createInterface({input: child.stdout})[Symbol.asyncIterator]();
 	const [line] = await Promise.race([
 		(async () => {
-			for await (const line of createInterface({input: child.stdout})) return [line];
-			return [];
+			const first = await lines.next();
+			return first.done ? [] : [first.value];
 		})(),
 		exited.then(code => {
 			throw new Error(`the sandbox process exited ${code}`);
@@ -25,6 +27,11 @@ export async function startSandboxProcess(profile, latencyMs) {
 	]);
 	return {
 		...JSON.parse(line),
+		/** @returns {Promise<{token: Array<{grantType: string, clientId: string}>, authorization: Array<{clientId: string}>}>} */
+		async requests() {
+			child.stdin.write('requests\n');
+			return JSON.parse((await lines.next()).value);
+		},
 		async close() {
 			child.stdin.end();
 			await exited;
@@ -34,13 +41,18 @@ export async function startSandboxProcess(profile, latencyMs) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
 	const {startSandbox} = await import('../.build/modules/sandbox/index.js');
-	const [profile, latencyMs] = process.argv.slice(2);
-	const sandbox = await startSandbox({profile, latencyMs: Number(latencyMs)});
+	const [profile, latencyMs, ttl] = process.argv.slice(2);
+	const sandbox = await startSandbox({profile, latencyMs: Number(latencyMs), ...(ttl === undefined ? {} : {accessTokenTtlSeconds: Number(ttl)})});
 	const {mcpUrl, issuer, resourceMetadataUrl, authorizationServerMetadataUrl} = sandbox;
 	process.stdout.write(`${JSON.stringify({profile, mcpUrl, issuer, resourceMetadataUrl, authorizationServerMetadataUrl})}\n`);
-	process.stdin.resume();
-	process.stdin.on('end', async () => {
-		await sandbox.close();
-		process.exit(0);
-	});
+	for await (const request of createInterface({input: process.stdin})) {
+		if (request !== 'requests') continue;
+		const token = sandbox.requests.token.map(({body}) => new URLSearchParams(body)).map(form => ({grantType: form.get('grant_type'), clientId: form.get('client_id')}));
+		const authorization = sandbox.requests.authorization.map(({query}) => ({clientId: query.client_id}));
+		process.stdout.write(`${JSON.stringify({token, authorization})}\n`);
+	}
+
+	// Standard input closed: done.
+	await sandbox.close();
+	process.exit(0);
 }
