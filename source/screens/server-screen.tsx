@@ -240,21 +240,20 @@ function writeLine(write: ConfigWrite | string | undefined): string | undefined 
 function ExportShown({exporting, height}: {readonly exporting: Extract<ServerExporting, {kind: 'shown'}>; readonly height: number}) {
 	const label = exportChoices.find(({target}) => target === exporting.target)?.label ?? exporting.target;
 	const columns = useColumns();
-	const notes = exporting.notes.flatMap(note => wrapWords(`• ${note}`, columns, '  '));
-	const others = exporting.others && exporting.others.length > 0 ? [`Also printed above: ${exporting.others.map(title => title.replace(/^Or /, '')).join('; ')}.`] : [];
+	// The notes and the other ways scroll with the snippet: together they are taller than a small terminal.
+	const notes = exporting.notes.flatMap(note => wrapWords(printable(`• ${note}`), columns, '  '));
+	const others = exporting.others && exporting.others.length > 0 ? wrapWords(`• Also printed above: ${exporting.others.map(title => title.replace(/^Or /, '')).join('; ')}.`, columns, '  ') : [];
 	const write = typeof exporting.write === 'string' ? exporting.write : writeLine(exporting.write);
-	const head = [`For ${label}, through the proxy: ${exporting.where}`, 'Printed whole above this screen, to copy.', ...(write ? [write] : []), ...others, ...(exporting.done ? [exporting.done] : [])].flatMap(line => wrapWords(printable(line), columns));
-	const rows = printable(exporting.text).split('\n').flatMap(line => cutRows(line === '' ? ' ' : line, columns));
+	const head = [`For ${label}, through the proxy: ${exporting.where}`, 'Printed whole above this screen, to copy.', ...(write ? [write] : []), ...(exporting.done ? [exporting.done] : [])].flatMap(line => wrapWords(printable(line), columns));
+	const snippet = printable(exporting.text).split('\n').flatMap(line => cutRows(line === '' ? ' ' : line, columns));
+	const rows = [...snippet, ...(notes.length + others.length > 0 ? [' '] : []), ...notes, ...others];
 	return (
 		<Box flexDirection="column">
 			{head.map((line, index) => (
 				<Text key={index} bold={index === 0}>{line}</Text>
 			))}
-			{notes.map((line, index) => (
-				<Text key={index}>{line}</Text>
-			))}
 			<Box marginTop={1}>
-				<ScrollView height={Math.max(3, height - head.length - notes.length - exportChrome)} lines={rows}/>
+				<ScrollView height={Math.max(3, height - head.length - exportChrome)} lines={rows}/>
 			</Box>
 		</Box>
 	);
