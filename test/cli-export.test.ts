@@ -126,8 +126,10 @@ describe('export --write', () => {
 describe('export, every client, and --redirect-uri', () => {
 	it('leads with the proxy for each client and gives the other ways with the registered client', async () => {
 		const {clientId} = saved().client;
-		for (const target of ['codex', 'claude-code', 'vscode', 'cursor', 'claude-desktop', 'windsurf', 'mcp-remote']) {
-			const run = await cli('export', 'mail', '--for', target, '--json');
+		const targets = ['codex', 'claude-code', 'vscode', 'cursor', 'claude-desktop', 'windsurf', 'mcp-remote'];
+		const runs = await Promise.all(targets.map(async target => cli('export', 'mail', '--for', target, '--json')));
+		for (const [index, target] of targets.entries()) {
+			const run = runs[index]!;
 			expect(run.code).toBe(0);
 			const result = JSON.parse(run.stdout) as {kind: string; text: string; alternatives: Array<{kind: string; text: string; notes: string[]}>};
 			expect(result).toMatchObject({ok: true, target, kind: 'proxy'});
@@ -135,7 +137,8 @@ describe('export, every client, and --redirect-uri', () => {
 			const other = result.alternatives.find(form => form.kind === 'own-login')!;
 			expect(`${other.text}\n${other.notes.join('\n')}`).toContain(clientId);
 		}
-	});
+		// Seven runs of the CLI: with two suites at once on two cores, more than 30 s.
+	}, 90_000);
 
 	it('reauthorize --redirect-uri registers a client that also has the other client\'s redirect URI, and export no longer asks for it', async () => {
 		const cursorNote = async () => (JSON.parse((await cli('export', 'mail', '--for', 'cursor', '--json')).stdout) as {alternatives: Array<{notes: string[]}>}).alternatives[0]!.notes.join('\n');

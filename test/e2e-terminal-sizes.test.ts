@@ -83,7 +83,8 @@ describe.each([
 		expect(statSync(saved).mode & 0o777).toBe(0o600);
 		expect(readFileSync(saved, 'utf8')).toContain('npx -y mcp-auth-wizard proxy ticking');
 		await keys(session, 'q');
-	});
+		// Some thirty screens through tmux: with two suites at once on two cores this took over 30 s.
+	}, 90_000);
 
 	it('keeps one header on every step of the demo', async () => {
 		const home = temporaryHome();
