@@ -33,7 +33,7 @@ function savedLogin(name: string, url: string, accessToken: string) {
 }
 
 beforeAll(async () => {
-	[server, modern, legacy] = await Promise.all([startV1McpServer(), startStrictMcpServer({tools: ['echo'], askingTool: 'greet'}), startV1McpServer({transport: 'sse'})]);
+	[server, modern, legacy] = await Promise.all([startV1McpServer(), startStrictMcpServer({tools: ['echo'], askingTool: 'greet', headerTool: 'locate'}), startV1McpServer({transport: 'sse'})]);
 	const servers = {v1: savedLogin('v1', server.url, server.token), modern: savedLogin('modern', modern.url, 'good-token'), legacy: savedLogin('legacy', legacy.url, legacy.token)};
 	writeFileSync(`${home.path}/servers.json`, JSON.stringify({version: 2, servers}), {mode: 0o600});
 });
@@ -122,7 +122,7 @@ it('answers each request with an error while the server is down, and goes on in 
 
 it('relays to a server of the newest protocol (the MCP SDK v2, 2026-07-28), whatever version the client and server settle on', async () => {
 	const client = await connect('modern');
-	expect((await client.listTools()).tools.map(tool => tool.name)).toEqual(['echo', 'greet']);
+	expect((await client.listTools()).tools.map(tool => tool.name)).toEqual(['echo', 'greet', 'locate']);
 	expect(text(await client.callTool({name: 'echo', arguments: {}}))).toBe('echo');
 	expect(modern.requests.filter(request => request.method === 'POST').every(request => request.authorization === 'Bearer good-token')).toBe(true);
 });
@@ -137,6 +137,24 @@ it('carries a 2026-07-28 client\'s input_required round trip: the server asks, t
 	expect(calls.every(request => request.protocolVersion === '2026-07-28' && request.authorization === 'Bearer good-token')).toBe(true);
 	const retry = JSON.parse(calls[1]!.body!) as {params: {inputResponses: unknown; requestState: string}};
 	expect(retry.params).toMatchObject({inputResponses: {who: {action: 'accept', content: {name: 'Ada'}}}, requestState: 'round-1'});
+}, 30_000);
+
+it('sends a 2026-07-28 tool\'s marked arguments as Mcp-Param headers too, which the server checks against the body', async () => {
+	const client = await connect('modern', {versionNegotiation: {mode: {pin: '2026-07-28'}}});
+	await client.listTools();
+	const before = modern.requests.length;
+	expect(text(await client.callTool({name: 'locate', arguments: {region: 'Zürich', options: {fast: true}}}))).toBe('Zürich');
+	expect(text(await client.callTool({name: 'locate', arguments: {region: 'eu-west-1'}}))).toBe('eu-west-1');
+	const calls = modern.requests.slice(before).filter(request => request.rpcMethods.includes('tools/call'));
+	// Not plain ASCII: Base64 of its UTF-8 in the spec's sentinel; absent arguments get no header.
+	expect(calls.map(request => request.paramHeaders)).toEqual([{'mcp-param-region': `=?base64?${Buffer.from('Zürich').toString('base64')}?=`, 'mcp-param-fast': 'true'}, {'mcp-param-region': 'eu-west-1'}]);
+}, 30_000);
+
+it('passes on the server\'s own JSON-RPC error for a request it refuses with an HTTP error (an unknown method, 2026-07-28)', async () => {
+	const client = await connect('modern', {versionNegotiation: {mode: {pin: '2026-07-28'}}});
+	const anything = {'~standard': {version: 1, vendor: 'test', validate: (value: unknown) => ({value})}} as const;
+	const refused: unknown = await client.request({method: 'frobnicate/now', params: {}}, anything).catch((error: unknown) => error);
+	expect(refused).toMatchObject({code: -32_601});
 }, 30_000);
 
 it('speaks the 2024-11-05 HTTP+SSE transport to a server that only knows that (its POST refused), the client none the wiser', async () => {

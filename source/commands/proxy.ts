@@ -2,6 +2,7 @@ import type {Readable, Writable} from 'node:stream';
 import {InsufficientScopeError, type JSONRPCMessage, type JSONRPCRequest, SSEClientTransport, StreamableHTTPClientTransport, isJSONRPCErrorResponse, isJSONRPCRequest, isJSONRPCResultResponse} from '@modelcontextprotocol/client';
 import {StdioServerTransport} from '@modelcontextprotocol/server/stdio';
 import {WizardError} from '../core/errors.js';
+import {type ParamHeader, paramHeaders, paramHeadersOf} from '../core/mcp-param-headers.js';
 import {parseScopes} from '../core/scopes.js';
 import {stepUpScopes} from '../core/tool-call.js';
 import type {SavedServer, ServerStore} from '../store/types.js';
@@ -52,6 +53,21 @@ function httpStatusOf(error: unknown): number | undefined {
 	return typeof status === 'number' ? status : undefined;
 }
 
+/**
+ * The server's own JSON-RPC error for a request it refused with an HTTP error (a 2026-07-28 server
+ * answers an unknown method 404 with -32601): passed on as it is, not as the proxy's -32000.
+ */
+function serverError(error: unknown, request: JSONRPCRequest): JSONRPCMessage | undefined {
+	const text = (error as {data?: {text?: unknown}} | undefined)?.data?.text;
+	if (typeof text !== 'string') return undefined;
+	try {
+		const answer = JSON.parse(text) as unknown;
+		return isJSONRPCErrorResponse(answer) && answer.id === request.id ? answer : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
 /** What the proxy's client is told when a message cannot be relayed: one line, with what to do. */
 function errorText(error: unknown): string {
 	if (error instanceof WizardError) return `${error.message}. ${error.hint}`;
@@ -100,6 +116,9 @@ export async function runProxy(context: CommandContext, nameOrUrl: string | unde
 	/** The proxy's own requests (a new session's initialize): answered to it, never to the client. */
 	const own = new Map<string | number, (message: JSONRPCMessage) => void>();
 	let renewals = 0;
+	// The client's tools/list requests, and the Mcp-Param headers their answers declare, by tool.
+	const listing = new Set<string | number>();
+	const marked = new Map<string, readonly ParamHeader[]>();
 
 	/** The remote side: streamable HTTP, or the 2024-11-05 HTTP+SSE transport for a server that only speaks that. */
 	const open = (kind: 'streamable-http' | 'sse' = 'streamable-http') => {
@@ -116,6 +135,7 @@ export async function runProxy(context: CommandContext, nameOrUrl: string | unde
 		transport.onmessage = (message: JSONRPCMessage) => {
 			const id = isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message) ? message.id : undefined;
 			const mine = id === undefined ? undefined : own.get(id);
+			if (isJSONRPCResultResponse(message) && listing.delete(message.id)) remember(message.result['tools']);
 			if (isJSONRPCResultResponse(message) && (mine !== undefined || initializing.delete(message.id))) {
 				const version = message.result['protocolVersion'];
 				if (typeof version === 'string' && transport instanceof StreamableHTTPClientTransport) transport.setProtocolVersion(version);
@@ -131,6 +151,21 @@ export async function runProxy(context: CommandContext, nameOrUrl: string | unde
 		};
 
 		return transport;
+	};
+
+	const remember = (tools: unknown) => {
+		if (!Array.isArray(tools)) return;
+		for (const tool of tools as Array<{name?: unknown; inputSchema?: unknown}>) {
+			if (typeof tool?.name === 'string') marked.set(tool.name, paramHeadersOf(tool.inputSchema));
+		}
+	};
+
+	/** A tools/call carries the values of the tool's marked arguments as Mcp-Param headers too (MCP 2026-07-28). */
+	const sendOptions = (message: JSONRPCMessage) => {
+		if (!isJSONRPCRequest(message) || message.method !== 'tools/call') return undefined;
+		const params = message.params as {name?: unknown; arguments?: unknown} | undefined;
+		const declared = typeof params?.name === 'string' ? marked.get(params.name) : undefined;
+		return declared && declared.length > 0 ? {headers: paramHeaders(declared, params?.arguments)} : undefined;
 	};
 
 	let remote = open();
@@ -174,7 +209,7 @@ export async function runProxy(context: CommandContext, nameOrUrl: string | unde
 		for (let attempt = 1; ; attempt++) {
 			const sending = remote;
 			try {
-				await sending.send(message);
+				await (sending instanceof StreamableHTTPClientTransport ? sending.send(message, sendOptions(message)) : sending.send(message));
 				return;
 			} catch (error) {
 				if (httpStatusOf(error) === 404 && initialize && !(isJSONRPCRequest(message) && message.method === 'initialize') && attempt === 1) {
@@ -233,10 +268,12 @@ export async function runProxy(context: CommandContext, nameOrUrl: string | unde
 			initializing.add(message.id);
 		}
 
+		if (isJSONRPCRequest(message) && message.method === 'tools/list') listing.add(message.id);
+
 		relay(message).catch(async (error: unknown) => {
 			log(`could not relay ${isJSONRPCRequest(message) ? message.method : 'a message'}: ${errorText(error)}`);
-			// A request always gets an answer: its error, so the client does not wait for ever.
-			if (isJSONRPCRequest(message)) await local.send({jsonrpc: '2.0', id: message.id, error: {code: proxyErrorCode, message: errorText(error)}}).catch(() => undefined);
+			// A request always gets an answer: the server's error, or the proxy's, so the client does not wait for ever.
+			if (isJSONRPCRequest(message)) await local.send(serverError(error, message) ?? {jsonrpc: '2.0', id: message.id, error: {code: proxyErrorCode, message: errorText(error)}}).catch(() => undefined);
 		});
 	};
 

@@ -30,6 +30,8 @@ export type StrictMcpServerOptions = {
 	 * result with an elicitation and a request state, answered by the client's retry with inputResponses.
 	 */
 	readonly askingTool?: string;
+	/** A tool (listed too) whose arguments `region` and `options.fast` are marked x-mcp-header (Region, Fast); it answers the region. */
+	readonly headerTool?: string;
 };
 
 export type SeenRequest = {
@@ -40,6 +42,8 @@ export type SeenRequest = {
 	readonly rpcMethods: readonly string[];
 	readonly protocolVersion?: string;
 	readonly body?: string;
+	/** Its Mcp-Param-* headers, names in lower case. */
+	readonly paramHeaders: Readonly<Record<string, string>>;
 };
 
 export type StrictMcpServer = {
@@ -144,6 +148,11 @@ export async function startStrictMcpServer(options: StrictMcpServerOptions = {})
 			});
 		}
 
+		if (options.headerTool) {
+			const inputSchema = {type: 'object', properties: {region: {type: 'string', 'x-mcp-header': 'Region'}, options: {type: 'object', properties: {fast: {type: 'boolean', 'x-mcp-header': 'Fast'}}}}};
+			server.registerTool(options.headerTool, {description: 'Takes its region as a header too', inputSchema: fromJsonSchema<{region: string}>(inputSchema)}, async ({region}) => ({content: [{type: 'text', text: region}]}));
+		}
+
 		return server;
 	};
 
@@ -169,6 +178,7 @@ export async function startStrictMcpServer(options: StrictMcpServerOptions = {})
 				rpcMethods: body ? rpcMethodsOf(body.toString('utf8')) : [],
 				...(typeof version === 'string' ? {protocolVersion: version} : {}),
 				...(body ? {body: body.toString('utf8')} : {}),
+				paramHeaders: Object.fromEntries(Object.entries(req.headers).filter(([name]) => name.startsWith('mcp-param-')).map(([name, value]) => [name, String(value)])),
 			});
 
 			if (url.pathname === '/.well-known/oauth-protected-resource/mcp') {
