@@ -46,7 +46,8 @@ afterAll(async () => {
 /** The SDK's client through `proxy <name>`, answering the server's elicitation and roots requests. */
 async function connect(name = 'v1', clientOptions: {readonly versionNegotiation?: {mode: {pin: string}}} = {}): Promise<Client> {
 	const transport = new StdioClientTransport({command: process.execPath, args: [cliPath, 'proxy', name], env: {...process.env, MCP_AUTH_WIZARD_HOME: home.path} as Record<string, string>, stderr: 'pipe'});
-	const client = new Client({name: 'proxy-peer-test', version: '1.0.0'}, {capabilities: {elicitation: {}, roots: {}}, ...clientOptions});
+	const client = new Client({name: 'proxy-peer-test', version: '1.0.0'}, {capabilities: {elicitation: {}, roots: {}, sampling: {}}, ...clientOptions});
+	client.setRequestHandler('sampling/createMessage', async () => ({role: 'assistant', model: 'test-model', content: {type: 'text', text: 'a relay'}}));
 	client.setRequestHandler('elicitation/create', async () => ({action: 'accept', content: {name: 'Ada'}}));
 	client.setRequestHandler('roots/list', async () => ({roots: [{uri: 'file:///work', name: 'work'}]}));
 	onTestFinished(async () => client.close());
@@ -81,6 +82,23 @@ it('passes the server\'s own requests to the client and back (elicitation, roots
 	// Every request after the first carried the session and the version the server chose.
 	const later = server.requests.filter(request => request.method === 'POST' && !request.rpcMethods.includes('initialize'));
 	expect(later.every(request => request.sessionId !== undefined && request.protocolVersion === '2025-11-25')).toBe(true);
+}, 60_000);
+
+it('passes sampling to the client and back, and a cancellation to the server', async () => {
+	const client = await connect();
+	expect(text(await client.callTool({name: 'summarize', arguments: {}}))).toBe('test-model: a relay');
+	const cancelled = server.cancelled();
+	const controller = new AbortController();
+	const waiting = client.callTool({name: 'wait', arguments: {}}, {signal: controller.signal});
+	// Cancelled once the server has the call.
+	await vi.waitFor(() => {
+		expect(server.requests.at(-1)?.rpcMethods).toContain('tools/call');
+	}, {timeout: 20_000});
+	controller.abort();
+	await expect(waiting).rejects.toThrow();
+	await vi.waitFor(() => {
+		expect(server.cancelled()).toBe(cancelled + 1);
+	}, {timeout: 20_000});
 }, 60_000);
 
 it('ends the remote session when the client goes (DELETE with its id)', async () => {

@@ -5,7 +5,7 @@ import {McpServer} from '@modelcontextprotocol/sdk/server/mcp.js';
 import {SSEServerTransport} from '@modelcontextprotocol/sdk/server/sse.js';
 import {StreamableHTTPServerTransport} from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import {rpcMethodsOf} from './strict-mcp-server.js';
-import {ElicitResultSchema, ListRootsResultSchema, isInitializeRequest} from '@modelcontextprotocol/sdk/types.js';
+import {CreateMessageResultSchema, ElicitResultSchema, ListRootsResultSchema, isInitializeRequest} from '@modelcontextprotocol/sdk/types.js';
 
 export type V1Request = {readonly method: string; readonly sessionId?: string; readonly protocolVersion?: string; readonly rpcMethods: readonly string[]};
 
@@ -17,6 +17,8 @@ export type V1McpServer = {
 	readonly requests: readonly V1Request[];
 	/** The access token it takes. */
 	readonly token: string;
+	/** How many calls of the `wait` tool the client cancelled (notifications/cancelled reached the tool). */
+	cancelled(): number;
 	/** Forgets every session, as a restarted server does: their ids then get 404 (MCP streamable HTTP, Session Management). */
 	forgetSessions(): void;
 	/** Stops listening, as a server going down does (connections then refused); start() listens again on the same port, its sessions gone. */
@@ -29,8 +31,20 @@ export type V1McpServer = {
 // 10 MB: under the 10 MiB a stdio client of the MCP SDK reads in one message.
 export const bigResultBytes = 10_000_000;
 
-function makeServer(): McpServer {
+function makeServer(onCancelled: () => void): McpServer {
 	const server = new McpServer({name: 'v1-test-server', version: '1.0.0'});
+	server.registerTool('summarize', {description: 'Asks the client\'s model (sampling)'}, async extra => {
+		const answer = await extra.sendRequest({method: 'sampling/createMessage', params: {messages: [{role: 'user', content: {type: 'text', text: 'Summarize: MCP over stdio'}}], maxTokens: 20}}, CreateMessageResultSchema);
+		return {content: [{type: 'text', text: `${answer.model}: ${answer.content.type === 'text' ? answer.content.text : answer.content.type}`}]};
+	});
+	// Answers only when cancelled: the client's notifications/cancelled aborts its signal.
+	server.registerTool('wait', {description: 'Waits until cancelled'}, async extra => {
+		await new Promise<void>(resolve => {
+			extra.signal.addEventListener('abort', () => resolve(), {once: true});
+		});
+		onCancelled();
+		return {content: [{type: 'text', text: 'cancelled'}]};
+	});
 	server.registerTool('whoami', {description: 'Who the server is'}, async () => ({content: [{type: 'text', text: 'v1-test-server'}]}));
 	// Requests of the server's own to the client, on the stream of the call that needs them, answered
 	// through whatever is between them.
@@ -67,6 +81,7 @@ export async function startV1McpServer(options: {readonly transport?: 'streamabl
 	const transports = new Map<string, StreamableHTTPServerTransport>();
 	const sseSessions = new Map<string, SSEServerTransport>();
 	const requests: V1Request[] = [];
+	let cancellations = 0;
 	const server = http.createServer(async (request, response) => {
 		try {
 			const sse = options.transport === 'sse';
@@ -91,7 +106,7 @@ export async function startV1McpServer(options: {readonly transport?: 'streamabl
 					const created = new SSEServerTransport('/messages', response);
 					sseSessions.set(created.sessionId, created);
 					created.onclose = () => void sseSessions.delete(created.sessionId);
-					await makeServer().connect(created);
+					await makeServer(() => cancellations++).connect(created);
 					return;
 				}
 
@@ -113,7 +128,7 @@ export async function startV1McpServer(options: {readonly transport?: 'streamabl
 					if (created.sessionId !== undefined) transports.delete(created.sessionId);
 				};
 
-				await makeServer().connect(created);
+				await makeServer(() => cancellations++).connect(created);
 				transport = created;
 			}
 
@@ -142,6 +157,7 @@ export async function startV1McpServer(options: {readonly transport?: 'streamabl
 		origin,
 		requests,
 		token,
+		cancelled: () => cancellations,
 		forgetSessions() {
 			transports.clear();
 		},
