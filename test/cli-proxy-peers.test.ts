@@ -101,6 +101,27 @@ it('passes sampling to the client and back, and a cancellation to the server', a
 	}, {timeout: 20_000});
 }, 60_000);
 
+it.each(['2024-11-05', '2025-03-26', '2025-06-18', '2025-11-25'])('relays a client of protocol %s, every request after initialize with that version', async version => {
+	// The messages themselves, as a client of that version sends them (the SDK's client always asks for its newest).
+	const transport = new StdioClientTransport({command: process.execPath, args: [cliPath, 'proxy', 'v1'], env: {...process.env, MCP_AUTH_WIZARD_HOME: home.path} as Record<string, string>, stderr: 'pipe'});
+	const answers = new Map<unknown, {result?: Record<string, unknown>}>();
+	transport.onmessage = message => {
+		if ('id' in message) answers.set(message.id, message as {result?: Record<string, unknown>});
+	};
+
+	onTestFinished(async () => transport.close());
+	await transport.start();
+	const answer = async (id: number) => vi.waitFor(() => answers.get(id) ?? expect.fail(`no answer ${id} yet`), {timeout: 20_000});
+	const before = server.requests.length;
+	await transport.send({jsonrpc: '2.0', id: 1, method: 'initialize', params: {protocolVersion: version, capabilities: {}, clientInfo: {name: 'raw', version: '1.0.0'}}});
+	expect((await answer(1)).result).toMatchObject({protocolVersion: version});
+	await transport.send({jsonrpc: '2.0', method: 'notifications/initialized'});
+	await transport.send({jsonrpc: '2.0', id: 2, method: 'tools/call', params: {name: 'whoami', arguments: {}}});
+	expect(text((await answer(2)).result)).toBe('v1-test-server');
+	const later = server.requests.slice(before).filter(request => request.method === 'POST' && !request.rpcMethods.includes('initialize'));
+	expect(later.map(request => request.protocolVersion)).toEqual([version, version]);
+}, 30_000);
+
 it('ends the remote session when the client goes (DELETE with its id)', async () => {
 	const client = await connect();
 	await client.listTools();
