@@ -27,7 +27,7 @@ export async function startSandboxProcess(profile, latencyMs, accessTokenTtlSeco
 	]);
 	return {
 		...JSON.parse(line),
-		/** @returns {Promise<{token: Array<{grantType: string, clientId: string}>, authorization: Array<{clientId: string}>}>} */
+		/** @returns {Promise<{token: Array<{grantType: string, clientId: string, at: number}>, authorization: Array<{clientId: string}>}>} */
 		async requests() {
 			child.stdin.write('requests\n');
 			return JSON.parse((await lines.next()).value);
@@ -45,9 +45,14 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
 	const sandbox = await startSandbox({profile, latencyMs: Number(latencyMs), ...(ttl === undefined ? {} : {accessTokenTtlSeconds: Number(ttl)})});
 	const {mcpUrl, issuer, resourceMetadataUrl, authorizationServerMetadataUrl} = sandbox;
 	process.stdout.write(`${JSON.stringify({profile, mcpUrl, issuer, resourceMetadataUrl, authorizationServerMetadataUrl})}\n`);
+	// When each token request came, to 20 ms: the sandbox's records have no time of their own.
+	const tokenTimes = [];
+	setInterval(() => {
+		while (tokenTimes.length < sandbox.requests.token.length) tokenTimes.push(Date.now());
+	}, 20).unref();
 	for await (const request of createInterface({input: process.stdin})) {
 		if (request !== 'requests') continue;
-		const token = sandbox.requests.token.map(({body}) => new URLSearchParams(body)).map(form => ({grantType: form.get('grant_type'), clientId: form.get('client_id')}));
+		const token = sandbox.requests.token.map(({body}) => new URLSearchParams(body)).map((form, index) => ({grantType: form.get('grant_type'), clientId: form.get('client_id'), at: tokenTimes[index] ?? Date.now()}));
 		const authorization = sandbox.requests.authorization.map(({query}) => ({clientId: query.client_id}));
 		process.stdout.write(`${JSON.stringify({token, authorization})}\n`);
 	}
