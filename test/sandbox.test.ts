@@ -1,4 +1,5 @@
 import {execFile} from 'node:child_process';
+import {getEventListeners} from 'node:events';
 import {createServer, type Server} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {fileURLToPath} from 'node:url';
@@ -296,6 +297,29 @@ describe('MCP token checks', () => {
 		const challenge = response.headers.get('www-authenticate') ?? '';
 		expect(challenge).toContain('error="insufficient_scope"');
 		expect(challenge).toContain(`scope="${mcpScope}"`);
+	});
+});
+
+describe('a long MCP session', () => {
+	it('leaves no listener behind per request on a signal that outlives it (a proxy makes thousands of requests)', async () => {
+		const {tokens} = await login(mcpScope);
+		// The signals the MCP endpoint's requests are made with, as it makes them.
+		const signals = new Set<AbortSignal>();
+		const original = globalThis.Request;
+		globalThis.Request = class extends original {
+			constructor(input: RequestInfo | URL, init?: RequestInit) {
+				super(input, init);
+				if (init?.signal) signals.add(init.signal);
+			}
+		};
+		try {
+			for (let i = 0; i < 20; i++) expect((await postMcp(`Bearer ${tokens.access_token}`)).status).toBe(200);
+		} finally {
+			globalThis.Request = original;
+		}
+
+		expect(signals.size).toBeGreaterThan(0);
+		expect(Math.max(...[...signals].map(signal => getEventListeners(signal, 'abort').length))).toBeLessThan(5);
 	});
 });
 

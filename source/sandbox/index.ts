@@ -448,7 +448,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			const path = url.pathname;
 			if (path === fastmailPaths.mcp) {
 				const body = await readBody(request);
-				const answer = await mcpEndpoint.handle(toWebRequest(request, new URL(url.pathname + url.search, origin), body, aborter.signal));
+				// A signal of the request's own, ended with its response or the sandbox: every Request given
+				// the sandbox's one would leave a listener on it until collected (thousands in a long session).
+				const requestAborter = new AbortController();
+				const stop = () => requestAborter.abort();
+				aborter.signal.addEventListener('abort', stop, {once: true});
+				response.once('close', () => {
+					aborter.signal.removeEventListener('abort', stop);
+					stop();
+				});
+				const answer = await mcpEndpoint.handle(toWebRequest(request, new URL(url.pathname + url.search, origin), body, requestAborter.signal));
 				await sendWebResponse(answer, response);
 			} else if (path === metadataPath) {
 				sendJson(response, 200, resourceMetadata);
