@@ -387,10 +387,10 @@ async function run(): Promise<number> {
 
 	const http = createHttpClient({timeoutMs: httpTimeoutMs});
 	// --trace: each exchange on stderr as it ends (secrets masked), readable, or one JSON line with --json.
-	let traced = 0;
+	let traced = -1;
 	const printTrace = () => {
-		for (const exchange of http.exchanges.slice(traced)) stderr.write(flags.json ? `${jsonText(exchange)}\n` : terminalText(exchangeText(exchange)));
-		traced = http.exchanges.length;
+		for (const exchange of http.exchanges.filter(({id}) => id > traced)) stderr.write(flags.json ? `${jsonText(exchange)}\n` : terminalText(exchangeText(exchange)));
+		traced = http.exchanges.at(-1)?.id ?? traced;
 	};
 
 	// The wizard owns the terminal while it runs: its trace comes after it (it has its own panel, t).

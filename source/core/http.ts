@@ -181,6 +181,9 @@ function bodyToString(body: RequestInit['body']): string | undefined {
  * `fetch`) goes through here, so that timeouts, the size cap and the trace hold for all of them.
  * POSTs are never retried (they may have side effects, e.g. a second client registration).
  */
+/** How many exchanges a client keeps (a login makes a few dozen); their ids go on counting. */
+export const keptExchanges = 500;
+
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 	// Field by field: `{...httpDefaults, ...options}` would let an explicit undefined (no --http-timeout)
 	// erase a default, and a request would then wait forever.
@@ -195,7 +198,8 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 	let nextId = 1;
 
 	function record(exchange: Exchange): Exchange {
-		exchanges = [...exchanges, exchange];
+		// The newest only: a proxy makes an exchange per MCP message, for as long as its client runs.
+		exchanges = [...exchanges.slice(1 - keptExchanges), exchange];
 		for (const listener of listeners) listener();
 		return exchange;
 	}

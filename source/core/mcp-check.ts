@@ -185,7 +185,7 @@ export async function withMcpClient<T>(
 	const sdk = await import('@modelcontextprotocol/client');
 	const {Client, StreamableHTTPClientTransport} = sdk;
 	signal?.throwIfAborted();
-	const firstExchange = http.exchanges.length;
+	const before = http.exchanges.at(-1)?.id ?? -1;
 	// 'auto' probes with server/discover and falls back to initialize when the server is not 2026-07-28.
 	const client = new Client(packageIdentity(), {versionNegotiation: {mode: 'auto'}});
 	// Failures of background work (the optional GET stream of a 2025 session) must not fail the call;
@@ -224,7 +224,7 @@ export async function withMcpClient<T>(
 		return {ok: true, value: await use(client, signal)};
 	} catch (error) {
 		if (signal?.aborted) throw signal.reason;
-		return describeFailure(error, http.exchanges.slice(firstExchange), sdk);
+		return describeFailure(error, http.exchanges.filter(({id}) => id > before), sdk);
 	} finally {
 		signal?.removeEventListener('abort', onAbort);
 		// Closing aborts whatever is still open, e.g. the GET stream a sessionful 2025 server holds for

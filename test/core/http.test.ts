@@ -3,7 +3,7 @@ import http from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {WizardError} from '../../source/core/errors.js';
-import {createHttpClient, httpDefaults} from '../../source/core/http.js';
+import {createHttpClient, httpDefaults, keptExchanges} from '../../source/core/http.js';
 import {type JsonServer, startJsonServer} from '../helpers/json-server.js';
 
 let server: JsonServer | undefined;
@@ -194,4 +194,14 @@ describe('the HTTP layer', () => {
 
 		expect(getEventListeners(session.signal, 'abort')).toEqual([]);
 	});
+
+	it('keeps the newest exchanges only, their ids counting on (a proxy session would otherwise keep every one)', async () => {
+		server = await startJsonServer(() => ({'POST /mcp': {body: {jsonrpc: '2.0', id: 1, result: {}}}}));
+		const client = createHttpClient();
+		const requests = keptExchanges + 10;
+		for (let i = 0; i < requests; i++) await (await client.streamingFetch(`${server.origin}/mcp`, {method: 'POST', body: '{}'})).json();
+		expect(client.exchanges).toHaveLength(keptExchanges);
+		expect(client.exchanges.at(-1)!.id - client.exchanges[0]!.id).toBe(keptExchanges - 1);
+		expect(client.exchanges.at(-1)!.id).toBe(requests);
+	}, 60_000);
 });
