@@ -1,5 +1,5 @@
 import {isDeepStrictEqual} from 'node:util';
-import {patch as patchToml} from '@decimalturn/toml-patch';
+import {parse as parseTomlPatch, patch as patchToml} from '@decimalturn/toml-patch';
 import * as jsonc from 'jsonc-parser';
 import * as toml from 'smol-toml';
 import {parseTOML} from 'toml-eslint-parser';
@@ -37,7 +37,7 @@ export type ConfigWrite = {
 
 type Document = Record<string, unknown>;
 
-const isTable = (value: unknown): value is Document => typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+const isTable = (value: unknown): value is Document => typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date) && !(value instanceof TomlDateText);
 
 function lineOf(text: string, offset: number): number {
 	return text.slice(0, offset).split('\n').length;
@@ -47,12 +47,27 @@ function unreadable(file: string, language: ConfigLanguage, why: string): Wizard
 	return new WizardError('input', `${file} is not valid ${language === 'json' ? 'JSON' : 'TOML'}: ${why}`, `Nothing was changed. Fix the file, or add the entry by hand from what is printed above.`);
 }
 
+/** A TOML date or time, by its TOML text: never equal to a string. */
+class TomlDateText {
+	constructor(readonly text: string) {}
+}
+
+/**
+ * A TOML value as plain data to compare: plain objects (smol-toml's have no prototype), and a date
+ * or time by its TOML text, so that a date written back as a string is a change.
+ */
+function comparable(value: unknown): unknown {
+	if (value instanceof Date) return new TomlDateText(value.toISOString());
+	if (Array.isArray(value)) return value.map(item => comparable(item));
+	if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, comparable(item)]));
+	return value;
+}
+
 function parseDocument(text: string, language: ConfigLanguage, file: string): Document {
 	if (text.trim() === '') return {};
 	if (language === 'toml') {
 		try {
-			// Plain objects (smol-toml's have no prototype), dates as their text: compared as JSON would be.
-			return JSON.parse(JSON.stringify(toml.parse(text))) as Document;
+			return comparable(toml.parse(text)) as Document;
 		} catch (error) {
 			// smol-toml's TomlError has the line; its message's first line the reason.
 			const line = error instanceof toml.TomlError ? ` on line ${error.line}` : '';
@@ -138,10 +153,12 @@ function editTomlTables(text: string, entry: ConfigEntry): string | undefined {
 		if (items.some(item => related([...base, ...item.key.keys.map(key => (key.type === 'TOMLBare' ? key.name : key.value))]))) return undefined;
 	}
 
-	const table = toml.stringify(nested(entry.path, entry.value));
+	// In the file's own line ends.
+	const eol = text.includes('\r\n') ? '\r\n' : '\n';
+	const table = toml.stringify(nested(entry.path, entry.value)).replaceAll('\n', eol);
 	const [first] = cuts;
 	if (!first) {
-		const separator = text.trim() === '' ? '' : (text.endsWith('\n\n') ? '' : (text.endsWith('\n') ? '\n' : '\n\n'));
+		const separator = text.trim() === '' ? '' : (text.endsWith(eol + eol) ? '' : (text.endsWith(eol) ? eol : eol + eol));
 		return `${text.trim() === '' ? '' : text}${separator}${table}`;
 	}
 
@@ -150,24 +167,23 @@ function editTomlTables(text: string, entry: ConfigEntry): string | undefined {
 	return result;
 }
 
-function editToml(text: string, entry: ConfigEntry, document: Document): string {
+function editToml(text: string, entry: ConfigEntry, document: Document, file: string): string {
 	const tables = editTomlTables(text, entry);
 	if (tables !== undefined && sameApartFromEntry(tables, entry, document)) return tables;
-	return patchToml(text, {...document, ...nested(entry.path.slice(0, 1), mergedAt(document, entry))});
-}
+	try {
+		// toml-patch's own reading of the file (its dates are its own), the entry set in it.
+		const patched = parseTomlPatch(text) as Document;
+		let table = patched;
+		for (const key of entry.path.slice(0, -1)) {
+			if (!isTable(table[key])) table[key] = {};
+			table = table[key] as Document;
+		}
 
-/** The first key's table with the entry set in it (the patch takes whole values). */
-function mergedAt(document: Document, entry: ConfigEntry): unknown {
-	const [first, ...rest] = entry.path;
-	const copy = structuredClone(isTable(document[first!]) ? document[first!] : {}) as Document;
-	let table = copy;
-	for (const key of rest.slice(0, -1)) {
-		if (!isTable(table[key])) table[key] = {};
-		table = table[key] as Document;
+		table[entry.path.at(-1)!] = entry.value;
+		return patchToml(text, patched);
+	} catch (error) {
+		throw new WizardError('input', `${file} could not be changed: ${error instanceof Error ? error.message : String(error)}`, 'Nothing was changed. Add the entry by hand from what is printed above.');
 	}
-
-	table[rest.at(-1)!] = entry.value;
-	return rest.length === 0 ? entry.value : copy;
 }
 
 function sameApartFromEntry(after: string, entry: ConfigEntry, before: Document): boolean {
@@ -187,7 +203,11 @@ function sameApartFromEntry(after: string, entry: ConfigEntry, before: Document)
  * Throws a WizardError, changing nothing, when the file cannot be read as its language or a key on the
  * way is not a table.
  */
-export function editConfig(text: string, entry: ConfigEntry, file: string): ConfigEdit {
+export function editConfig(original: string, entry: ConfigEntry, file: string): ConfigEdit {
+	// A byte order mark (VS Code keeps one if the file has it) is put back as it was.
+	const bom = original.startsWith('\uFEFF') ? '\uFEFF' : '';
+	const text = original.slice(bom.length);
+	const eol = text.includes('\r\n') ? '\r\n' : '\n';
 	const document = parseDocument(text, entry.language, file);
 	const found = lookUp(document, entry.path);
 	if ('blocked' in found) throw unreadable(file, entry.language, `"${found.blocked}" is not a table of entries`);
@@ -196,12 +216,12 @@ export function editConfig(text: string, entry: ConfigEntry, file: string): Conf
 	const exists = found.value !== undefined;
 	const after =
 		entry.language === 'toml'
-			? editToml(text, entry, document)
+			? editToml(text, entry, document, file)
 			: jsonc.applyEdits(text, jsonc.modify(text, [...entry.path], entry.value, {formattingOptions: formattingOf(text)}));
-	const ended = after.endsWith('\n') ? after : `${after}\n`;
+	const ended = after.endsWith('\n') ? after : `${after}${eol}`;
 	if (!sameApartFromEntry(ended, entry, document)) {
 		throw new WizardError('input', `${file} could not be changed without touching other entries`, 'Nothing was changed. Add the entry by hand from what is printed above.');
 	}
 
-	return exists ? {kind: 'replace', text: ended, previous: found.value} : {kind: 'add', text: ended};
+	return exists ? {kind: 'replace', text: bom + ended, previous: found.value} : {kind: 'add', text: bom + ended};
 }

@@ -92,3 +92,23 @@ describe('editConfig, TOML', () => {
 		expect(() => editConfig('mcp_servers = 3\n', tomlEntry, 'config.toml')).toThrow('"mcp_servers" is not a table');
 	});
 });
+
+describe('editConfig, what a file may hold besides', () => {
+	it('keeps TOML dates, times and special numbers as they were, even where the entry is an inline table', () => {
+		const text = 'since = 1979-05-27T07:32:00Z\nt = 07:32:00\nx = inf\nmcp_servers = { other = { command = "old" } }\n';
+		const after = edited(text, tomlEntry);
+		expect(after).toContain('since = 1979-05-27T07:32:00Z');
+		expect(after).toContain('t = 07:32:00');
+		expect(after).toContain('x = inf');
+		expect(toml.parse(after)).toHaveProperty(['mcp_servers', 'work-mail', 'command'], 'npx');
+	});
+
+	it('writes in the file\'s own line ends (CRLF) and keeps a byte order mark', () => {
+		const tomlAfter = edited('model = "o3"\r\n', tomlEntry);
+		expect(tomlAfter.replaceAll('\r\n', '')).not.toContain('\n');
+		const jsonAfter = edited('\uFEFF{\r\n  "mcpServers": {}\r\n}', jsonEntry);
+		expect(jsonAfter.startsWith('\uFEFF{')).toBe(true);
+		expect(jsonAfter.replaceAll('\r\n', '')).not.toContain('\n');
+		expect(jsonAfter.endsWith('\r\n')).toBe(true);
+	});
+});
