@@ -140,16 +140,32 @@ describe('export, every client, and --redirect-uri', () => {
 		// Seven runs of the CLI: with two suites at once on two cores, more than 30 s.
 	}, 90_000);
 
-	it('reauthorize --redirect-uri registers a client that also has the other client\'s redirect URI, and export no longer asks for it', async () => {
-		const cursorNote = async () => (JSON.parse((await cli('export', 'mail', '--for', 'cursor', '--json')).stdout) as {alternatives: Array<{notes: string[]}>}).alternatives[0]!.notes.join('\n');
-		expect(await cursorNote()).toContain('mcp-auth-wizard reauthorize mail --redirect-uri http://localhost:8787/callback');
-		const run = await cli('reauthorize', 'mail', '--redirect-uri', 'http://localhost:8787/callback', '--no-verify');
+	it('reauthorize --redirect-uri registers a client that also has the other clients\' redirect URIs, on the port it had, and export no longer asks for them', async () => {
+		const notes = async (target: string) => (JSON.parse((await cli('export', 'mail', '--for', target, '--json')).stdout) as {alternatives: Array<{kind: string; notes: string[]}>}).alternatives.find(form => form.kind === 'own-login')!.notes.join('\n');
+		const port = new URL(saved().registration.response.redirect_uris[0]).port;
+		const claudeUri = `http://localhost:${port}/callback`;
+		expect(await notes('claude-code')).toContain(`mcp-auth-wizard reauthorize mail --redirect-uri ${claudeUri}`);
+		const run = await cli('reauthorize', 'mail', '--redirect-uri', claudeUri, '--no-verify');
 		expect(run.code, run.stderr).toBe(0);
-		expect(run.stderr).toContain('not registered for the redirect URI http://localhost:8787/callback');
-		const registered = JSON.parse(sandbox.requests.registration.at(-1)!.body) as {redirect_uris: string[]};
-		expect(registered.redirect_uris).toHaveLength(2);
-		expect(registered.redirect_uris[1]).toBe('http://localhost:8787/callback');
-		expect(await cursorNote()).not.toContain('--redirect-uri');
+		expect(run.stderr).toContain(`not registered for the redirect URI ${claudeUri}`);
+		expect((JSON.parse(sandbox.requests.registration.at(-1)!.body) as {redirect_uris: string[]}).redirect_uris).toEqual([`http://127.0.0.1:${port}/callback`, claudeUri]);
+		expect(await notes('claude-code')).not.toContain('--redirect-uri');
+
+		// Another client's URI later: the first one stays registered.
+		expect(await notes('cursor')).toContain('mcp-auth-wizard reauthorize mail --redirect-uri http://localhost:8787/callback');
+		expect((await cli('reauthorize', 'mail', '--redirect-uri', 'http://localhost:8787/callback', '--no-verify')).code).toBe(0);
+		expect((JSON.parse(sandbox.requests.registration.at(-1)!.body) as {redirect_uris: string[]}).redirect_uris).toEqual([`http://127.0.0.1:${port}/callback`, claudeUri, 'http://localhost:8787/callback']);
+		expect(await notes('cursor')).not.toContain('--redirect-uri');
+		expect(await notes('claude-code')).not.toContain('--redirect-uri');
+
+		// A client registered elsewhere is not ours to change.
+		const other = temporaryHome();
+		onTestFinished(() => other.remove());
+		const {registration: _registration, ...login} = saved();
+		writeFileSync(join(other.path, 'servers.json'), JSON.stringify({version: 2, servers: {mail: {...login, client: {...login.client, source: 'pre-registered'}}}}), {mode: 0o600});
+		const preRegistered = await runCli(['reauthorize', 'mail', '--redirect-uri', 'http://localhost:8787/callback'], {MCP_AUTH_WIZARD_HOME: other.path, BROWSER: scriptedBrowser});
+		expect(preRegistered.code).toBe(2);
+		expect(preRegistered.stderr).toContain('client was not registered by mcp-auth-wizard (pre-registered)');
 
 		const bad = await cli('reauthorize', 'mail', '--redirect-uri', 'not a uri');
 		expect(bad.code).toBe(2);

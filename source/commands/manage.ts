@@ -23,6 +23,14 @@ export async function runReauthorize(context: CommandContext, nameOrUrl: string 
 	const hasClientId = flags.clientId !== undefined || (saved.client !== undefined && savedDocumentUrl === undefined && flags.clientMetadataUrl === undefined);
 	const discovery = await discover(saved.mcpUrl, {http: context.http, signal: context.signal, hasClientId, clientMetadataUrl});
 	const issuer = discovery.authorizationServer?.issuer;
+	const source = saved.client?.source;
+	if (flags.redirectUris && flags.clientId === undefined && flags.clientMetadataUrl === undefined && source !== undefined && source !== 'registration') {
+		throw new UsageError(
+			`${saved.name}'s client was not registered by mcp-auth-wizard (${source}): its redirect URIs are not ours to add to`,
+			`Have ${saved.client!.clientId} given the redirect URI where it was registered, or forget it (mcp-auth-wizard forget-registration ${saved.name}) so that reauthorize --redirect-uri registers a client of its own.`,
+		);
+	}
+
 	let decision: {client?: SavedServer['client']; text: string; callbackPort?: number};
 	if (flags.clientId !== undefined) {
 		decision = {text: 'Using the client given with --client-id.'};
@@ -34,13 +42,19 @@ export async function runReauthorize(context: CommandContext, nameOrUrl: string 
 		decision = {text: 'Registering a new client: none is saved for this server.'};
 	} else {
 		const {decision: reuse, check, callbackPort} = await checkSavedClient(context.http, {issuer: saved.issuer, client: saved.client, registration: saved.registration}, {issuer, scopes, device: flags.device, redirectUris: flags.redirectUris, signal: context.signal});
+		// A new client for --redirect-uri keeps the port of the redirect URI registered before: the other
+		// client's redirect URI was named after it (export's notes).
 		decision = reuse.reuse
 			? {client: reuse.client, text: `Reusing client ${reuse.client.clientId}${check.status === 'valid' ? ' (the authorization server still knows it)' : ''}.`, callbackPort}
-			: {text: `Registering a new client: ${reuse.reason}.`};
+			: {text: `Registering a new client: ${reuse.reason}.`, ...(flags.redirectUris && flags.callbackPort === undefined ? {callbackPort} : {})};
 	}
 
 	context.output.note(decision.text);
-	return loginAndSave(context, saved.mcpUrl, {...flags, clientMetadataUrl, scopes, name: saved.name}, {discovery, client: decision.client, callbackPort: decision.callbackPort, decision: decision.text});
+	// Other clients' redirect URIs registered before stay registered: ours comes first (see buildRegistrationRequest).
+	const registered = saved.registration?.response['redirect_uris'] ?? saved.registration?.request.redirect_uris;
+	const kept = Array.isArray(registered) ? registered.slice(1).filter(uri => typeof uri === 'string') : [];
+	const redirectUris = flags.redirectUris ? [...new Set([...kept, ...flags.redirectUris])] : undefined;
+	return loginAndSave(context, saved.mcpUrl, {...flags, clientMetadataUrl, scopes, name: saved.name, redirectUris}, {discovery, client: decision.client, callbackPort: decision.callbackPort, decision: decision.text});
 }
 
 type Change = 'rename' | 'forget-tokens' | 'forget-registration';

@@ -69,7 +69,7 @@ export function decideClientReuse(input: {
 		if (!input.device && (!input.grantTypes.includes('authorization_code') || input.hasRedirectUri === false)) return {reuse: false, reason: 'the client was registered for logins on another device only'};
 	}
 
-	const missing = (input.wantedRedirectUris ?? []).filter(uri => !(input.redirectUris ?? []).includes(uri));
+	const missing = input.client.source === 'registration' ? (input.wantedRedirectUris ?? []).filter(uri => !(input.redirectUris ?? []).includes(uri)) : [];
 	if (missing.length > 0) return {reuse: false, reason: `the client was not registered for the redirect URI ${missing.join(' ')}`};
 
 	if (input.client.source === 'registration' && typeof input.registeredScope === 'string') {
