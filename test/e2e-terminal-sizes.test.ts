@@ -81,7 +81,7 @@ describe.each([
 		// f saved the export in the directory the wizard runs in, for the user only.
 		const saved = join(home.path, 'mcp-auth-wizard-ticking-claude-code.sh');
 		expect(statSync(saved).mode & 0o777).toBe(0o600);
-		expect(readFileSync(saved, 'utf8')).toContain('npx -y mcp-auth-wizard proxy ticking');
+		expect(readFileSync(saved, 'utf8')).toContain('"args":["-y","mcp-auth-wizard","proxy","ticking"]');
 		await keys(session, 'q');
 		// Some thirty screens through tmux: with two suites at once on two cores this took over 30 s.
 	}, 90_000);

@@ -195,11 +195,11 @@ function proxyForm(server: ExportSource, target: ExportTarget, options: ExportOp
 	const client = clientNames[target];
 	const notes = [
 		...nameNotes(server, name),
-		`${client} starts \`mcp-auth-wizard proxy ${server.name}\`, which relays MCP with the login saved here and keeps its tokens fresh. When that login cannot be renewed it opens the browser to log in again (as \`mcp-auth-wizard reauthorize ${server.name}\` would); add --no-login to the arguments to get an error instead.`,
+		`${client} starts \`mcp-auth-wizard proxy ${shellQuote(server.name)}\`, which relays MCP with the login saved here and keeps its tokens fresh. When that login cannot be renewed it opens the browser to log in again (as \`mcp-auth-wizard reauthorize ${shellQuote(server.name)}\` would); add --no-login to the arguments to get an error instead.`,
 		...(command.env ? ['"env" names this store\'s directory (MCP_AUTH_WIZARD_HOME), which is not the default one.'] : []),
 	];
 	const title = `Through the proxy (recommended): ${client === 'The MCP client' ? 'the client' : client} starts mcp-auth-wizard, which uses this login`;
-	const writeNote = (place: string) => `\`mcp-auth-wizard export ${server.name} --for ${target} --write\` adds it to ${place} for you, showing the change first and keeping a backup.`;
+	const writeNote = (place: string) => `\`mcp-auth-wizard export ${shellQuote(server.name)} --for ${target} --write\` adds it to ${place} for you, showing the change first and keeping a backup.`;
 	const json = (path: readonly string[], value: Record<string, unknown>) => ({language: 'json', path: [...path, name], value, file}) as const;
 	switch (target) {
 		case 'codex': {
@@ -212,9 +212,11 @@ function proxyForm(server: ExportSource, target: ExportTarget, options: ExportOp
 
 		case 'claude-code': {
 			const value = {type: 'stdio', ...command};
-			const envFlags = Object.entries(command.env ?? {}).flatMap(([key, text]) => ['--env', `${key}=${text}`]);
 			notes.push(`Or let this program add it: ${writeNote(file!).slice(0, -1)} (the user scope, all your projects).`);
-			return {kind: 'proxy', title, format: 'shell', text: `${shellLine(['claude', 'mcp', 'add', '--scope', 'user', ...envFlags, name, '--', command.command, ...command.args])}\n`, where: 'Run this in a terminal (the user scope: all your projects).', notes, entry: json(['mcpServers'], value)};
+			// With an environment, the JSON form: `claude mcp add --env` takes every word after it, the name too
+			// (anthropics/claude-code issue #23365).
+			const words = command.env ? ['claude', 'mcp', 'add-json', '--scope', 'user', name, JSON.stringify(value)] : ['claude', 'mcp', 'add', '--scope', 'user', name, '--', command.command, ...command.args];
+			return {kind: 'proxy', title, format: 'shell', text: `${shellLine(words)}\n`, where: 'Run this in a terminal (the user scope: all your projects).', notes, entry: json(['mcpServers'], value)};
 		}
 
 		case 'vscode': {
@@ -254,8 +256,8 @@ function headersHelperForm(server: ExportSource, launcher: Launcher): ExportForm
 		text: `${shellLine(['claude', 'mcp', 'add-json', '--scope', 'user', name, JSON.stringify(entry)])}\n`,
 		where: 'Run this in a terminal.',
 		notes: [
-			`Claude Code runs \`mcp-auth-wizard token ${server.name} --header-json\` at each connection, and again after a 401 or 403; it prints a fresh access token, refreshed here when needed.`,
-			`The helper has 10 seconds and no browser: when the login here can no longer be renewed, run \`mcp-auth-wizard reauthorize ${server.name}\`.`,
+			`Claude Code runs \`mcp-auth-wizard token ${shellQuote(server.name)} --header-json\` at each connection, and again after a 401 or 403; it prints a fresh access token, refreshed here when needed.`,
+			`The helper has 10 seconds and no browser: when the login here can no longer be renewed, run \`mcp-auth-wizard reauthorize ${shellQuote(server.name)}\`.`,
 		],
 	};
 }
@@ -287,7 +289,7 @@ function redirectNote(server: ServerWithClient, client: string, uris: readonly s
 
 	const flags = missing.map(uri => `--redirect-uri ${shellQuote(uri)}`).join(' ');
 	return [
-		`${client} sends the redirect URI ${missing.join(' and ')}, which is not registered for this client (it has ${registered.join(', ') || 'none'}), so the login would be refused: register a client that has it with \`mcp-auth-wizard reauthorize ${server.name} ${flags}\`, then export again; ${fallback}.`,
+		`${client} sends the redirect URI ${missing.join(' and ')}, which is not registered for this client (it has ${registered.join(', ') || 'none'}), so the login would be refused: register a client that has it with \`mcp-auth-wizard reauthorize ${shellQuote(server.name)} ${flags}\`, then export again; ${fallback}.`,
 	];
 }
 

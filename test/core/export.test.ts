@@ -351,11 +351,15 @@ describe('the proxy for each client, in its documented format', () => {
 
 	it('claude-code: claude mcp add in the user scope, and the headersHelper way with mcp-auth-wizard token', () => {
 		const documented = fixture('claude-code.sh').split('\n').filter(line => line.startsWith('claude')).map(line => shellWords(line));
+		const plain = shellWords(exportConfig(fastmail, 'claude-code', options).text);
+		expect(plain).toEqual(['claude', 'mcp', 'add', '--scope', 'user', 'fastmail', '--', 'npx', ...proxyArgs]);
+		expectSubset(flags(plain.slice(0, plain.indexOf('--'))), documented.flatMap(line => flags(line)));
+		// With an environment, the JSON form: `--env` would take the name as one more variable.
 		const result = exportConfig(fastmail, 'claude-code', withHome);
 		const words = shellWords(result.text);
-		expect(words).toEqual(['claude', 'mcp', 'add', '--scope', 'user', '--env', 'MCP_AUTH_WIZARD_HOME=/srv/wizard home', 'fastmail', '--', 'npx', ...proxyArgs]);
-		expectSubset(flags(words.slice(0, words.indexOf('--'))), documented.flatMap(line => flags(line)));
-		expect(result.entry).toMatchObject({language: 'json', path: ['mcpServers', 'fastmail'], value: {type: 'stdio', command: 'npx', args: proxyArgs, env: {MCP_AUTH_WIZARD_HOME: '/srv/wizard home'}}, file: '/home/me/.claude.json'});
+		const stdio = {type: 'stdio', command: 'npx', args: proxyArgs, env: {MCP_AUTH_WIZARD_HOME: '/srv/wizard home'}};
+		expect(words).toEqual(['claude', 'mcp', 'add-json', '--scope', 'user', 'fastmail', JSON.stringify(stdio)]);
+		expect(result.entry).toMatchObject({language: 'json', path: ['mcpServers', 'fastmail'], value: stdio, file: '/home/me/.claude.json'});
 
 		const helper = exportConfig(fastmail, 'claude-code', withHome).alternatives[0]!;
 		expect(helper.kind).toBe('headers-helper');
@@ -383,10 +387,12 @@ describe('the proxy for each client, in its documented format', () => {
 		expect(result.entry).toEqual({language: 'json', path: [key, 'fastmail'], value: entry, file: configFile});
 	});
 
-	it('names the entry as clients allow, and passes the saved name whole to the proxy', () => {
+	it('names the entry as clients allow, passes the saved name whole to the proxy, and quotes it in the commands it names', () => {
 		const result = exportConfig({...fastmail, name: 'work mail (me)'}, 'cursor', options);
 		expect(JSON.parse(result.text)).toEqual({mcpServers: {'work-mail-me': {command: 'npx', args: ['-y', 'mcp-auth-wizard', 'proxy', 'work mail (me)']}}});
 		expect(result.notes[0]).toContain('"work-mail-me"');
+		expect(result.notes.join('\n')).toContain("`mcp-auth-wizard proxy 'work mail (me)'`");
+		expect(result.notes.join('\n')).toContain("`mcp-auth-wizard export 'work mail (me)' --for cursor --write`");
 	});
 
 	it('finds each client\'s file on macOS, Windows and Linux, and where the environment moves it', () => {
