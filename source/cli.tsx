@@ -450,8 +450,8 @@ async function run(): Promise<number> {
 		// Something on screen at once: starting the sandbox (oidc-provider) takes a moment.
 		commandContext.output.note('Starting the sandbox: an authorization server and an MCP server on 127.0.0.1…');
 		const {withDemoSandbox, demoBanner} = await import('./commands/sandbox.js');
-		return withDemoSandbox(commandContext, await sandboxChoice(), async (sandbox, demoContext) =>
-			startWizard(demoContext, {url: sandbox.mcpUrl, options: wizard.options, banner: demoBanner(sandbox, flags.fault ?? [])}),
+		return withDemoSandbox(commandContext, await sandboxChoice(), async (sandbox, demoContext, throwawayStore) =>
+			startWizard(demoContext, {url: sandbox.mcpUrl, options: wizard.options, banner: demoBanner(sandbox, flags.fault ?? []), throwawayStore}),
 		);
 	}
 

@@ -1,4 +1,4 @@
-import {readFileSync, statSync} from 'node:fs';
+import {mkdirSync, readFileSync, readdirSync, statSync, writeFileSync} from 'node:fs';
 import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest';
 import {App} from '../source/wizard/app.js';
 import {createHttpClient} from '../source/core/http.js';
@@ -29,8 +29,8 @@ async function logIn(name: string, sandbox: Sandbox, scopes: string[]): Promise<
 	await saveLogin(store, {mcpUrl: sandbox.mcpUrl, resource: discovery.resource, issuer: discovery.authorizationServer.issuer, metadata: discovery.authorizationServer.metadata, client: result.client, registration: result.registration, scopes, tokens: result.tokens, trace: http.exchanges}, name);
 }
 
-function services(): WizardServices {
-	return {http: createHttpClient(), store, env, options: {}, core: coreSteps, cwd: home.path};
+function services(extra: Partial<WizardServices> = {}): WizardServices {
+	return {http: createHttpClient(), store, env, options: {}, core: coreSteps, cwd: home.path, ...extra};
 }
 
 beforeAll(async () => {
@@ -87,8 +87,8 @@ describe('the saved-server list', () => {
 });
 
 describe('actions on a saved server', () => {
-	async function open(name: string) {
-		const rendered = await render(<App services={services()} />);
+	async function open(name: string, extra: Partial<WizardServices> = {}) {
+		const rendered = await render(<App services={services(extra)} />);
 		await frameWith(rendered.lastFrame, 'Log in to a new server');
 		const index = store.list().findIndex(server => server.name === name);
 		await press(rendered.stdin, ...Array.from({length: index}, () => keys.down), keys.enter);
@@ -112,18 +112,29 @@ describe('actions on a saved server', () => {
 			await frameWith(lastFrame, 'Renamed');
 			expect(store.find('refreshable-renamed')).toBeDefined();
 
+			// Cursor's file has an entry of that name already, from before.
+			const cursorFile = `${home.path}/.cursor/mcp.json`;
+			mkdirSync(`${home.path}/.cursor`);
+			const before = '{\n  "mcpServers": {\n    "refreshable-renamed": {"url": "https://old.example/mcp"}\n  }\n}\n';
+			writeFileSync(cursorFile, before);
 			await press(stdin, 'e');
 			await frameWith(lastFrame, 'Cursor');
 			await press(stdin, '4');
-			const cursorFile = `${home.path}/.cursor/mcp.json`;
-			await frameWith(lastFrame, `w adds it to ${cursorFile}`);
+			await frameWith(lastFrame, `w replaces the entry of the same name in ${cursorFile}`);
 			// Printed whole above the frame, where the terminal wraps it and a copy takes it whole: the
 			// proxy's entry, and the other way with the client registered here.
 			const proxyEntry = {command: 'npx', args: ['-y', 'mcp-auth-wizard', 'proxy', 'refreshable-renamed'], env: {MCP_AUTH_WIZARD_HOME: home.path}};
 			expect(frames.some(frame => frame.includes('"proxy",'))).toBe(true);
 			expect(frames.some(frame => frame.includes(`"CLIENT_ID": "${store.find('refreshable-renamed')!.client!.clientId}"`))).toBe(true);
+			// Said what it holds first; written on a second w.
+			await press(stdin, 'w');
+			await frameWith(lastFrame, 'Press w again to replace it');
+			expect(lastFrame()).toContain('https://old.example/mcp');
+			expect(readFileSync(cursorFile, 'utf8')).toBe(before);
 			await press(stdin, 'w');
 			await frameWith(lastFrame, `Written to ${cursorFile}`);
+			const backup = readdirSync(`${home.path}/.cursor`).find(file => file.endsWith('.bak'))!;
+			expect(readFileSync(`${home.path}/.cursor/${backup}`, 'utf8')).toBe(before);
 			expect(JSON.parse(readFileSync(cursorFile, 'utf8'))).toEqual({mcpServers: {'refreshable-renamed': proxyEntry}});
 			expect(lastFrame()).not.toContain('w write');
 			await press(stdin, 'f');
@@ -136,6 +147,21 @@ describe('actions on a saved server', () => {
 			await frameWith(lastFrame, 'Remove');
 			await press(stdin, 'n');
 			expect(store.find('refreshable-renamed')).toBeDefined();
+		} finally {
+			unmount();
+		}
+	});
+
+	it('writes into no other program\'s file in the demo, whose store is deleted when it ends', async () => {
+		const {stdin, lastFrame, unmount} = await open('valid', {throwawayStore: true});
+		try {
+			await press(stdin, 'e');
+			await frameWith(lastFrame, 'Windsurf');
+			await press(stdin, '6');
+			const frame = await frameWith(lastFrame, 'w is off in the demo');
+			expect(frame).not.toContain('w write');
+			await press(stdin, 'w');
+			expect(() => statSync(`${home.path}/.codeium`)).toThrow();
 		} finally {
 			unmount();
 		}

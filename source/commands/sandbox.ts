@@ -67,20 +67,22 @@ export async function runSandbox(context: CommandContext, options: SandboxChoice
  * `mcp-auth-wizard --demo`: the sandbox in-process for `run`, with a throwaway store (unless
  * MCP_AUTH_WIZARD_HOME names one), so that a try-out leaves nothing behind; stopped when `run` ends.
  */
-export async function withDemoSandbox(context: CommandContext, choice: SandboxChoice, run: (sandbox: Sandbox, demoContext: CommandContext) => Promise<number>): Promise<number> {
+export async function withDemoSandbox(context: CommandContext, choice: SandboxChoice, run: (sandbox: Sandbox, demoContext: CommandContext, throwawayStore: boolean) => Promise<number>): Promise<number> {
 	const sandbox = await startSandbox({profile: choice.profile, faults: choice.faults});
 	const home = context.env['MCP_AUTH_WIZARD_HOME'] ? undefined : mkdtempSync(join(tmpdir(), 'mcp-auth-wizard-demo-'));
 	try {
 		const demoContext: CommandContext = home
 			? {
 					...context,
+					// What is exported names the store in use.
+					env: {...context.env, MCP_AUTH_WIZARD_HOME: home},
 					async openStore() {
 						const {openConfStore} = await import('../store/conf-store.js');
 						return openConfStore({home});
 					},
 				}
 			: context;
-		return await run(sandbox, demoContext);
+		return await run(sandbox, demoContext, home !== undefined);
 	} finally {
 		await sandbox.close();
 		if (home) rmSync(home, {recursive: true, force: true});

@@ -34,6 +34,8 @@ export type ServerExporting =
 			readonly others?: readonly string[];
 			/** What w would do to the client's configuration file, planned when shown; a sentence when it cannot. */
 			readonly write?: ConfigWrite | string;
+			/** w was pressed once where an entry of that name is there already: the next w replaces it. */
+			readonly replaceAsked?: boolean;
 			readonly done?: string;
 	  };
 
@@ -65,7 +67,7 @@ export type ServerStepAction =
 	| {readonly type: 'server-export-shown'; readonly exporting: ServerExporting}
 	| {readonly type: 'server-activity'; readonly activity: ServerActivity}
 	/** What became of y (copied), f (saved) or w (written: nothing left to write) on an export shown. */
-	| {readonly type: 'server-export-done'; readonly message: string; readonly written?: boolean}
+	| {readonly type: 'server-export-done'; readonly message: string; readonly written?: boolean; readonly asked?: boolean}
 	| {readonly type: 'server-removed'; readonly message: string};
 
 export function serverStep(serverName: string): ServerStep {
@@ -141,7 +143,7 @@ export function reduceServerStep(step: Step, action: ServerStepAction): Step {
 		case 'server-export-done': {
 			if (step.name !== 'server' || step.exporting?.kind !== 'shown') return step;
 			const {write: _write, ...shown} = step.exporting;
-			return {...step, exporting: {...(action.written ? shown : step.exporting), done: action.message}};
+			return {...step, exporting: {...(action.written ? shown : step.exporting), done: action.message, replaceAsked: action.asked === true}};
 		}
 
 		case 'server-activity': {

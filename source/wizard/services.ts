@@ -36,4 +36,6 @@ export type WizardServices = {
 	readonly core: CoreSteps;
 	/** Where f saves an export: the current directory unless a test says otherwise. */
 	readonly cwd?: string;
+	/** A try-out's store, deleted when it ends (--demo): nothing goes into other programs' files (no w on an export). */
+	readonly throwawayStore?: boolean;
 };

@@ -11,11 +11,11 @@ const interruptedExitCode = 130;
  * SIGINT/SIGTERM from elsewhere, which cli.tsx turns into an abort of context.signal). Only cli.tsx
  * calls this, with a TTY.
  */
-export async function startWizard(context: CommandContext, input: {readonly url?: string; readonly options: WizardOptions; readonly banner?: string}): Promise<number> {
+export async function startWizard(context: CommandContext, input: {readonly url?: string; readonly options: WizardOptions; readonly banner?: string; readonly throwawayStore?: boolean}): Promise<number> {
 	const store = await context.openStore();
 	if (context.signal.aborted) return interruptedExitCode;
 	// Ctrl-C is the App's own key (see useGlobalKeys), so that it takes the same way out as in tests.
-	const instance = render(<App services={{http: context.http, store, env: context.env, options: input.options, core: coreSteps}} initialUrl={input.url} banner={input.banner} />, {exitOnCtrlC: false});
+	const instance = render(<App services={{http: context.http, store, env: context.env, options: input.options, core: coreSteps, throwawayStore: input.throwawayStore}} initialUrl={input.url} banner={input.banner} />, {exitOnCtrlC: false});
 	const stop = () => {
 		instance.unmount();
 	};

@@ -128,7 +128,7 @@ export function exportActions(server: SavedServer, step: ServerStep, dispatch: D
 				const {file} = result.entry;
 				let write: ConfigWrite | string | undefined;
 				try {
-					write = file === undefined ? undefined : planConfigWrite(file, result.entry);
+					write = file === undefined ? undefined : (services.throwawayStore ? `w is off in the demo: its store is deleted when it ends, and the entry would name it.` : planConfigWrite(file, result.entry));
 				} catch (error) {
 					write = `Not added to ${file}: ${toErrorInfo(error).message}`;
 				}
@@ -142,6 +142,12 @@ export function exportActions(server: SavedServer, step: ServerStep, dispatch: D
 		},
 		write: shown?.write !== undefined && typeof shown.write !== 'string' && shown.write.edit.kind !== 'same' ? () => {
 			const write = shown.write as ConfigWrite;
+			// An entry of the same name is there: said what it holds, and written on a second w only.
+			if (write.edit.kind === 'replace' && !shown.replaceAsked) {
+				dispatch({type: 'server-export-done', asked: true, message: `${write.file} has an entry of this name: ${JSON.stringify(write.edit.previous)}. Press w again to replace it (a backup is kept), Esc to leave it.`});
+				return;
+			}
+
 			try {
 				const {backup} = applyConfigWrite(write);
 				dispatch({type: 'server-export-done', written: true, message: `Written to ${write.file}${backup ? `; the old file is kept as ${backup}` : ''}. The client reads it when it starts.`});
