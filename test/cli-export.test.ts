@@ -1,5 +1,5 @@
 import {lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
-import {join} from 'node:path';
+import {dirname, join} from 'node:path';
 import {Client} from '@modelcontextprotocol/client';
 import {StdioClientTransport} from '@modelcontextprotocol/client/stdio';
 import * as jsonc from 'jsonc-parser';
@@ -71,9 +71,11 @@ describe('export --write', () => {
 		expect(after).toContain('"other": {\n\t\t\t"type": "stdio",\n\t\t\t"command": "other-server"\n\t\t}');
 		expect(jsonc.parse(after)).toEqual({servers: {other: {type: 'stdio', command: 'other-server'}, mail: {type: 'stdio', command: 'npx', args: ['-y', 'mcp-auth-wizard', 'proxy', 'mail'], env: {MCP_AUTH_WIZARD_HOME: store.path}}}, inputs: []});
 		expect(statSync(real).mode & 0o777).toBe(0o644);
-		const [backup] = backups(directory);
-		expect(readFileSync(join(directory, backup!), 'utf8')).toBe(before);
-		expect(run.stdout).toContain(`the old file is kept as ${join(directory, backup!)}`);
+		// The backup beside the link, not in the repository of dotfiles it points into.
+		expect(backups(directory)).toEqual([]);
+		const [backup] = backups(dirname(linked));
+		expect(readFileSync(join(dirname(linked), backup!), 'utf8')).toBe(before);
+		expect(run.stdout).toContain(`the old file is kept as ${join(dirname(linked), backup!)}`);
 	});
 
 	it('replaces an entry of the same name in a TOML file after showing both, keeping the rest (Codex, CODEX_HOME)', async () => {

@@ -31,6 +31,8 @@ export type ConfigEdit =
 export type ConfigWrite = {
 	/** The file written: a symbolic link's target (dotfile managers link these), so that the link stays. */
 	readonly file: string;
+	/** The link the user named, when the file is its target. */
+	readonly link?: string;
 	readonly before: string | undefined;
 	readonly edit: ConfigEdit;
 };

@@ -1,4 +1,4 @@
-import {chmodSync, copyFileSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {chmodSync, constants, copyFileSync, lstatSync, mkdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {homedir} from 'node:os';
 import {basename, dirname, join, resolve} from 'node:path';
 import {type ConfigEntry, type ConfigWrite, editConfig} from '../core/config-edit.js';
@@ -34,21 +34,44 @@ function cannot(file: string, what: string, error: unknown): WizardError {
 	return new WizardError('store', `Could not ${what} ${file} (${why})`, 'Nothing was changed. Check that the file and its directory are yours, or add the entry by hand from what is printed above.');
 }
 
-export function planConfigWrite(file: string, entry: ConfigEntry): ConfigWrite {
-	let target = file;
-	try {
-		if (lstatSync(file).isSymbolicLink()) target = realpathSync(file);
-	} catch {
-		// Not there yet: it is created.
+/** The file a path names: a symbolic link's target (followed to the end), even one not there yet. */
+function linkTarget(file: string): string {
+	let target = resolve(file);
+	for (let hops = 0; hops < 40; hops++) {
+		try {
+			if (!lstatSync(target).isSymbolicLink()) return target;
+		} catch {
+			return target;
+		}
+
+		target = resolve(dirname(target), readlinkSync(target));
 	}
 
-	const before = readIfThere(target);
-	return {file: target, before, edit: editConfig(before ?? '', entry, file)};
+	return realpathSync(file);
 }
 
-/** The backup's name: the file's, with the time, so that no earlier backup is overwritten. */
-function backupName(file: string, now: Date): string {
-	return join(dirname(file), `${basename(file)}.${now.toISOString().replaceAll(/[:.]/g, '-')}.bak`);
+export function planConfigWrite(file: string, entry: ConfigEntry): ConfigWrite {
+	const target = linkTarget(file);
+	const before = readIfThere(target);
+	return {file: target, ...(target === resolve(file) ? {} : {link: resolve(file)}), before, edit: editConfig(before ?? '', entry, file)};
+}
+
+/**
+ * A backup beside the path the user knows (the link, not a dotfiles repository it points into), named
+ * after it and the time; never over an earlier one.
+ */
+function keepBackup(write: ConfigWrite, now: Date): string {
+	const known = write.link ?? write.file;
+	const stem = join(dirname(known), `${basename(known)}.${now.toISOString().replaceAll(/[:.]/g, '-')}`);
+	for (let attempt = 1; ; attempt++) {
+		const backup = `${stem}${attempt === 1 ? '' : `-${attempt}`}.bak`;
+		try {
+			copyFileSync(write.file, backup, constants.COPYFILE_EXCL);
+			return backup;
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 100) throw error;
+		}
+	}
 }
 
 /**
@@ -65,8 +88,7 @@ export function applyConfigWrite(write: ConfigWrite, now = new Date()): {backup?
 	const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
 	try {
 		mkdirSync(dirname(file), {recursive: true, mode: 0o700});
-		const backup = before === undefined ? undefined : backupName(file, now);
-		if (backup !== undefined) copyFileSync(file, backup);
+		const backup = before === undefined ? undefined : keepBackup(write, now);
 		// The file keeps its mode; a new one is the user's only.
 		const mode = before === undefined ? 0o600 : statSync(file).mode & 0o777;
 		writeFileSync(temporary, edit.text, {mode});
