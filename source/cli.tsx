@@ -3,7 +3,7 @@ import meow from 'meow';
 import {UsageError, WizardError} from './core/errors.js';
 import {scopeTokenProblem} from './core/scopes.js';
 import {printableLine} from './core/text.js';
-import {exchangeText} from './core/trace.js';
+import {exchangeText, newExchanges} from './core/trace.js';
 import {describeFailure, exitCode, jsonText, terminalText} from './commands/output.js';
 
 const help = `
@@ -387,11 +387,7 @@ async function run(): Promise<number> {
 
 	const http = createHttpClient({timeoutMs: httpTimeoutMs});
 	// --trace: each exchange on stderr as it ends (secrets masked), readable, or one JSON line with --json.
-	let traced = -1;
-	const printTrace = () => {
-		for (const exchange of http.exchanges.filter(({id}) => id > traced)) stderr.write(flags.json ? `${jsonText(exchange)}\n` : terminalText(exchangeText(exchange)));
-		traced = http.exchanges.at(-1)?.id ?? traced;
-	};
+	const printTrace = newExchanges(http, exchange => stderr.write(flags.json ? `${jsonText(exchange)}\n` : terminalText(exchangeText(exchange))));
 
 	// The wizard owns the terminal while it runs: its trace comes after it (it has its own panel, t).
 	const inWizard = command === undefined || command.includes('://');
@@ -431,6 +427,7 @@ async function run(): Promise<number> {
 
 	const wizardOptions = () => {
 		const login = loginFlags();
+		if (login.redirectUris) throw new UsageError('--redirect-uri goes with login or reauthorize', 'mcp-auth-wizard reauthorize <server> --redirect-uri <uri>: the wizard registers its own redirect URI only.');
 		return {clientId: login.clientId, clientSecret: login.clientSecret, clientMetadataUrl: login.clientMetadataUrl, callbackPort: login.callbackPort, timeoutMs: login.timeoutMs, noOpen: !login.open, name: login.name};
 	};
 

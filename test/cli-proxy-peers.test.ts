@@ -189,11 +189,15 @@ it('sends a 2026-07-28 tool\'s marked arguments as Mcp-Param headers too, which 
 	expect(calls.map(request => request.paramHeaders)).toEqual([{'mcp-param-region': `=?base64?${Buffer.from('Zürich').toString('base64')}?=`, 'mcp-param-fast': 'true'}, {'mcp-param-region': 'eu-west-1'}]);
 }, 30_000);
 
-it('passes on the server\'s own JSON-RPC error for a request it refuses with an HTTP error (an unknown method, 2026-07-28)', async () => {
-	const client = await connect('modern', {versionNegotiation: {mode: {pin: '2026-07-28'}}});
+it('passes on the server\'s own JSON-RPC error for a request it refuses with an HTTP error (an unknown method), keeping the session', async () => {
 	const anything = {'~standard': {version: 1, vendor: 'test', validate: (value: unknown) => ({value})}} as const;
-	const refused: unknown = await client.request({method: 'frobnicate/now', params: {}}, anything).catch((error: unknown) => error);
-	expect(refused).toMatchObject({code: -32_601});
+	const modernClient = await connect('modern', {versionNegotiation: {mode: {pin: '2026-07-28'}}});
+	expect(await modernClient.request({method: 'frobnicate/now', params: {}}, anything).catch((error: unknown) => error)).toMatchObject({code: -32_601});
+	// A 404 with the request's own answer, in a session: not taken for a session the server forgot.
+	const client = await connect('v1');
+	const before = server.requests.length;
+	expect(await client.request({method: 'frobnicate/now', params: {}}, anything).catch((error: unknown) => error)).toMatchObject({code: -32_601});
+	expect(server.requests.slice(before).some(request => request.rpcMethods.includes('initialize'))).toBe(false);
 }, 30_000);
 
 it('speaks the 2024-11-05 HTTP+SSE transport to a server that only knows that (its POST refused), the client none the wiser', async () => {

@@ -212,7 +212,9 @@ export async function runProxy(context: CommandContext, nameOrUrl: string | unde
 				await (sending instanceof StreamableHTTPClientTransport ? sending.send(message, sendOptions(message)) : sending.send(message));
 				return;
 			} catch (error) {
-				if (httpStatusOf(error) === 404 && initialize && !(isJSONRPCRequest(message) && message.method === 'initialize') && attempt === 1) {
+				// A 404 that is the server's own answer to the request (an unknown method) is no lost session.
+				const answered = isJSONRPCRequest(message) && serverError(error, message) !== undefined;
+				if (httpStatusOf(error) === 404 && initialize && !answered && !(isJSONRPCRequest(message) && message.method === 'initialize') && attempt === 1) {
 					await renew(sending);
 					continue;
 				}

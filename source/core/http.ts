@@ -176,14 +176,14 @@ function bodyToString(body: RequestInit['body']): string | undefined {
 	throw new TypeError('Only string and URLSearchParams bodies are supported');
 }
 
+/** How many exchanges a client keeps (a login makes a few dozen); their ids go on counting. */
+export const keptExchanges = 500;
+
 /**
  * The one HTTP layer: every request of the core (and of oauth4webapi and the MCP client, through
  * `fetch`) goes through here, so that timeouts, the size cap and the trace hold for all of them.
  * POSTs are never retried (they may have side effects, e.g. a second client registration).
  */
-/** How many exchanges a client keeps (a login makes a few dozen); their ids go on counting. */
-export const keptExchanges = 500;
-
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 	// Field by field: `{...httpDefaults, ...options}` would let an explicit undefined (no --http-timeout)
 	// erase a default, and a request would then wait forever.

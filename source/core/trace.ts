@@ -1,4 +1,4 @@
-import type {Exchange} from './http.js';
+import type {Exchange, HttpClient} from './http.js';
 
 const stepLabels: Partial<Record<NonNullable<Exchange['step']>, string>> = {
 	probe: 'probe',
@@ -47,4 +47,19 @@ export function exchangeText(exchange: Exchange): string[] {
 		...(exchange.response?.body ? indent(exchange.response.body) : []),
 		'',
 	];
+}
+
+/**
+ * A listener for an HTTP client that hands each exchange on once, as it is recorded: in the order they
+ * end, which is not always the order they started in (their ids).
+ */
+export function newExchanges(http: Pick<HttpClient, 'exchanges'>, each: (exchange: Exchange) => void): () => void {
+	const handed = new WeakSet<Exchange>();
+	return () => {
+		for (const exchange of http.exchanges) {
+			if (handed.has(exchange)) continue;
+			handed.add(exchange);
+			each(exchange);
+		}
+	};
 }

@@ -4,6 +4,7 @@ import type {AddressInfo} from 'node:net';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {WizardError} from '../../source/core/errors.js';
 import {createHttpClient, httpDefaults, keptExchanges} from '../../source/core/http.js';
+import {newExchanges} from '../../source/core/trace.js';
 import {type JsonServer, startJsonServer} from '../helpers/json-server.js';
 
 let server: JsonServer | undefined;
@@ -193,6 +194,35 @@ describe('the HTTP layer', () => {
 		}
 
 		expect(getEventListeners(session.signal, 'abort')).toEqual([]);
+	});
+
+	it('hands each exchange on once to a trace, in the order they end (a slow request started first comes after)', async () => {
+		let release: () => void = () => undefined;
+		const released = new Promise<void>(resolve => {
+			release = resolve;
+		});
+		server = await startJsonServer(() => ({
+			'POST /slow': async () => {
+				await released;
+				return {body: {}};
+			},
+			'POST /fast': {body: {}},
+		}));
+		const client = createHttpClient();
+		const seen: string[] = [];
+		const stop = client.subscribe(newExchanges(client, exchange => seen.push(new URL(exchange.url).pathname)));
+		const slow = client.streamingFetch(`${server.origin}/slow`, {method: 'POST', body: '{}'});
+		// The slow one is at the server (so it started first) before the fast one is sent.
+		await vi.waitFor(() => {
+			expect(server!.requests.map(request => request.path)).toContain('/slow');
+		});
+		await (await client.streamingFetch(`${server.origin}/fast`, {method: 'POST', body: '{}'})).text();
+		release();
+		await (await slow).text();
+		await vi.waitFor(() => {
+			expect(seen).toEqual(['/fast', '/slow']);
+		});
+		stop();
 	});
 
 	it('keeps the newest exchanges only, their ids counting on (a proxy session would otherwise keep every one)', async () => {

@@ -121,6 +121,13 @@ export async function startV1McpServer(options: {readonly transport?: 'streamabl
 				return;
 			}
 
+			// A method it refuses at the HTTP level with its own JSON-RPC error (as 2026-07-28 servers answer an unknown one).
+			const refused = body as {method?: string; id?: unknown} | undefined;
+			if (refused?.method === 'frobnicate/now') {
+				response.writeHead(404, {'content-type': 'application/json'}).end(JSON.stringify({jsonrpc: '2.0', id: refused.id, error: {code: -32_601, message: 'Method not found'}}));
+				return;
+			}
+
 			let transport = sessionId === undefined ? undefined : transports.get(sessionId);
 			if (!transport && sessionId === undefined && request.method === 'POST' && isInitializeRequest(body)) {
 				const created = new StreamableHTTPServerTransport({sessionIdGenerator: () => randomUUID(), onsessioninitialized: id => void transports.set(id, created)});
