@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import {readFileSync} from 'node:fs';
 import meow from 'meow';
 import {UsageError, WizardError} from './core/errors.js';
 import {scopeTokenProblem} from './core/scopes.js';
@@ -47,6 +48,10 @@ const help = `
     --client-secret <s>    login: its secret, if it has one; - reads it from standard input (or set
                            MCP_AUTH_WIZARD_CLIENT_SECRET): a secret on the command line is seen
                            by ps and kept in your shell history
+    --client-credentials   login: the client acting as itself, no user and no browser (client_credentials
+                           grant): with --client-id and its secret, or --private-key; renewed by the
+                           same grant (token, verify, the proxy)
+    --private-key <file>   login --client-credentials: the client's private key (PEM) for private_key_jwt
     --client-metadata-url <url>
                            login: a Client ID Metadata Document to use as the client id where the
                            authorization server supports them (https with a path; http on localhost)
@@ -120,6 +125,8 @@ const knownFlags = {
 	showToken: {type: 'boolean', default: false},
 	headerJson: {type: 'boolean', default: false},
 	write: {type: 'boolean', default: false},
+	clientCredentials: {type: 'boolean', default: false},
+	privateKey: {type: 'string'},
 	config: {type: 'string'},
 	redirectUri: {type: 'string', isMultiple: true},
 	httpTimeout: {type: 'string'},
@@ -138,6 +145,15 @@ function parseScopeFlag(text: string | undefined): string[] | undefined {
 	}
 
 	return scopes;
+}
+
+/** --private-key: the PEM file's text (checked when it is used: the server's algorithms decide). */
+function readPrivateKey(file: string): string {
+	try {
+		return readFileSync(file, 'utf8');
+	} catch (error) {
+		throw new UsageError(`--private-key: cannot read ${printableLine(file, 80)} (${(error as NodeJS.ErrnoException).code ?? String(error)})`, 'Pass the path of the client\'s private key, a PEM file.');
+	}
 }
 
 /**
@@ -411,6 +427,7 @@ async function run(): Promise<number> {
 	};
 
 	let clientSecret: string | undefined;
+	let privateKey: string | undefined;
 	const loginFlags = () => ({
 		scopes: parseScopeFlag(flags.scopes),
 		name: flags.name,
@@ -423,6 +440,8 @@ async function run(): Promise<number> {
 		timeoutMs: parseTimeout(flags.timeout),
 		verify: flags.verify,
 		device: flags.device,
+		clientCredentials: flags.clientCredentials,
+		privateKey,
 	});
 
 	const wizardOptions = () => {
@@ -483,6 +502,12 @@ async function run(): Promise<number> {
 
 		// Only with a pre-registered client id: the variable may be set for other uses of the tool.
 		clientSecret = flags.clientId === undefined ? undefined : await clientSecretOf(flags.clientSecret, process.env);
+		if (flags.privateKey !== undefined && !flags.clientCredentials) throw new UsageError('--private-key goes with --client-credentials', 'mcp-auth-wizard login <url> --client-credentials --client-id <id> --private-key <PEM file>');
+		if (flags.clientCredentials) {
+			const other = flags.device ? '--device' : (flags.clientMetadataUrl === undefined ? (flags.redirectUri?.length ? '--redirect-uri' : undefined) : '--client-metadata-url');
+			if (other) throw new UsageError(`--client-credentials does not go with ${other}`, 'The client acts as itself, with no user and no browser: leave it out.');
+			if (flags.privateKey !== undefined) privateKey = readPrivateKey(flags.privateKey);
+		}
 
 		if (flags.clientMetadataUrl !== undefined) {
 			if (flags.clientId !== undefined) {

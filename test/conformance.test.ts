@@ -3,7 +3,7 @@ import {runConformance} from './conformance/run.mjs';
 
 // The public MCP conformance suite's client auth scenarios, with our built CLI as the client
 // (test/conformance/client.mjs): every check must pass, warnings included.
-describe('the MCP conformance suite (auth, backcompat, draft)', () => {
+describe('the MCP conformance suite (auth, backcompat, draft, and client credentials of extensions)', () => {
 	it('passes every scenario with no failure and no warning', async () => {
 		const result = await runConformance();
 		expect(result.problems).toEqual([]);
@@ -12,6 +12,8 @@ describe('the MCP conformance suite (auth, backcompat, draft)', () => {
 			'auth/2025-03-26-oauth-endpoint-fallback',
 			'auth/2025-03-26-oauth-metadata-backcompat',
 			'auth/basic-cimd',
+			'auth/client-credentials-basic',
+			'auth/client-credentials-jwt',
 			'auth/metadata-default',
 			'auth/metadata-var1',
 			'auth/metadata-var2',

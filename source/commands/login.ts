@@ -1,15 +1,19 @@
-import type {ClientCredentials} from '../core/client.js';
+import {type ClientCredentials, preRegisteredClient} from '../core/client.js';
+import {clientCredentialsTokens, supportsClientCredentials} from '../core/client-credentials.js';
 import {describeDocumentCheck} from '../core/client-metadata-document.js';
-import type {Discovery} from '../core/discovery.js';
+import {type Discovery, assertUsable, discover} from '../core/discovery.js';
 import {checkMcp} from '../core/mcp-check.js';
-import {type LoginEvent, login} from '../core/login.js';
+import {type LoginEvent, type LoginResult, login} from '../core/login.js';
+import type {AuthorizationServerMetadata} from '../core/metadata.js';
+import {chooseScopes} from '../core/scopes.js';
 import {UsageError, WizardError} from '../core/errors.js';
 import {redactJson, redactUrl} from '../core/redact.js';
-import {summarizeTokens} from '../core/tokens.js';
+import {type TokenSet, summarizeTokens} from '../core/tokens.js';
 import {parseServerUrl, sameResource} from '../core/urls.js';
 import {supportsDeviceLogin} from '../core/device.js';
 import {recordCheck} from '../store/changes.js';
 import {loginsOf, saveLogin} from '../store/saved-server.js';
+import type {ServerStore} from '../store/types.js';
 import type {CommandContext} from './context.js';
 import {checkLines, summaryLines} from './format.js';
 import {formatDuration} from '../core/text.js';
@@ -30,6 +34,10 @@ export type LoginFlags = {
 	readonly verify: boolean;
 	/** --device: log in on another device with a code (RFC 8628). */
 	readonly device?: boolean;
+	/** --client-credentials: the client acting as itself, no user (SEP-1046). */
+	readonly clientCredentials?: boolean;
+	/** --private-key: the PEM of the client's key, for private_key_jwt (RFC 7523). */
+	readonly privateKey?: string;
 };
 
 /**
@@ -143,6 +151,7 @@ function reportProgress(output: Output, event: LoginEvent, deviceOffered: boolea
 export async function runLogin(context: CommandContext, url: string, flags: LoginFlags & {readonly replace?: boolean}): Promise<number> {
 	const mcpUrl = parseServerUrl(url).toString();
 	const name = await loginName(context, mcpUrl, flags);
+	if (flags.clientCredentials) return loginWithClientCredentials(context, mcpUrl, {...flags, name});
 	return loginAndSave(context, mcpUrl, {...flags, name});
 }
 
@@ -232,6 +241,21 @@ export async function loginAndSave(
 		stopReading();
 	});
 
+	return saveAndReport(context, store, mcpUrl, flags, {...result, discovery: result.discovery}, reuse);
+}
+
+/** What a finished login hands on to be saved and reported. */
+type Finished = {
+	readonly discovery: Discovery & {authorizationServer: NonNullable<Discovery['authorizationServer']>};
+	readonly client: ClientCredentials;
+	readonly scopes: readonly string[];
+	readonly tokens: TokenSet;
+	readonly grant?: 'client_credentials';
+} & Partial<Pick<LoginResult, 'registration' | 'clientWay' | 'clientMetadataDocument' | 'redirectUri'>>;
+
+/** Saves a login, checks it with MCP (unless --no-verify) and reports it: the one ending of every way to log in. */
+async function saveAndReport(context: CommandContext, store: ServerStore, mcpUrl: string, flags: Pick<LoginFlags, 'name' | 'verify'>, result: Finished, reuse?: {readonly client?: ClientCredentials; readonly decision: string}): Promise<number> {
+	const {output, http, signal} = context;
 	let server = await saveLogin(
 		store,
 		{
@@ -242,6 +266,7 @@ export async function loginAndSave(
 			client: result.client,
 			registration: result.registration,
 			scopes: result.scopes,
+			...(result.grant ? {grant: result.grant} : {}),
 			tokens: result.tokens,
 			trace: http.exchanges,
 		},
@@ -258,12 +283,14 @@ export async function loginAndSave(
 	// fix on the server's side), yet a failure for scripts, with the check's own words.
 	const check = server.lastCheck?.result;
 	const rejected = check !== undefined && !check.ok ? check : undefined;
+	const how = result.grant === 'client_credentials' ? ', acting as itself (client credentials)' : '';
 	output.result(
 		redactJson({
 			ok: rejected === undefined,
 			...(rejected ? {error: {step: 'mcp-check', message: `Logged in, but ${lowerFirst(rejected.message)}`, hint: rejected.hint}} : {}),
 			server: {name: server.name, mcpUrl, issuer: server.issuer, resource: server.resource, storePath: store.path},
 			...(reuse ? {clientReused: reuse.client !== undefined, clientDecision: reuse.decision} : {}),
+			...(result.grant ? {grant: result.grant} : {}),
 			scopes: result.scopes,
 			client: result.client,
 			...(result.clientWay ? {clientWay: {way: result.clientWay.way, reason: result.clientWay.reason}} : {}),
@@ -274,7 +301,7 @@ export async function loginAndSave(
 			check: server.lastCheck?.result,
 		}),
 		() => [
-			`Logged in to ${mcpUrl} as "${server.name}" (client ${result.client.clientId}, ${result.client.source}).`,
+			`Logged in to ${mcpUrl} as "${server.name}" (client ${result.client.clientId}, ${result.client.source}${how}).`,
 			...(reuse ? [`  ${reuse.decision}`] : []),
 			...summaryLines(summary),
 			...(server.lastCheck ? checkLines(server.lastCheck.result) : []),
@@ -282,6 +309,38 @@ export async function loginAndSave(
 		],
 	);
 	return rejected ? exitCode.failed : exitCode.ok;
+}
+
+/**
+ * `login <url> --client-credentials`: the client acting as itself, no user and no browser (SEP-1046):
+ * discovery, then the client_credentials grant with the client's secret or private key, `resource` and
+ * the scopes (offline_access left out: no refresh token comes of it). `client`: a saved one, to get a
+ * new token with (reauthorize).
+ */
+export async function loginWithClientCredentials(context: CommandContext, mcpUrl: string, flags: LoginFlags, client?: ClientCredentials): Promise<number> {
+	const {output, http, signal} = context;
+	const store = await context.openStore();
+	output.note(`Discovering ${mcpUrl}`);
+	const discovery = await discover(mcpUrl, {http, signal, hasClientId: true});
+	assertUsable(discovery);
+	const {metadata, issuer} = discovery.authorizationServer;
+	if (metadata.grant_types_supported !== undefined && !supportsClientCredentials(metadata)) {
+		throw new WizardError('client', `${issuer} does not take the client_credentials grant (its grant_types_supported: ${metadata.grant_types_supported.join(', ')})`, 'Log in as a user instead: mcp-auth-wizard login <url> without --client-credentials.');
+	}
+
+	const used = client ?? clientForCredentials(metadata, flags);
+	const scopes = flags.scopes ?? chooseScopes(discovery).defaults.filter(scope => scope !== 'offline_access');
+	output.note(`Asking ${metadata.token_endpoint ?? issuer} for a token: client_credentials, as ${used.clientId} (${used.authMethod})${scopes.length > 0 ? `, scopes ${scopes.join(' ')}` : ''}`);
+	const tokens = await clientCredentialsTokens({http, metadata, client: used, scopes, resource: discovery.resource, signal});
+	return saveAndReport(context, store, mcpUrl, flags, {discovery, client: used, scopes, tokens, grant: 'client_credentials'});
+}
+
+/** The client of --client-id with --private-key (private_key_jwt, RFC 7523) or its secret (basic or post, as the server takes). */
+function clientForCredentials(metadata: AuthorizationServerMetadata, flags: LoginFlags): ClientCredentials {
+	if (flags.clientId === undefined) throw new UsageError('--client-credentials needs --client-id', 'mcp-auth-wizard login <url> --client-credentials --client-id <id> --client-secret - (or --private-key <file>)');
+	if (flags.privateKey !== undefined) return {clientId: flags.clientId, privateKey: flags.privateKey, authMethod: 'private_key_jwt', source: 'pre-registered'};
+	if (flags.clientSecret === undefined) throw new UsageError('--client-credentials needs the client\'s secret or private key', 'Pass --client-secret - (read from standard input), set MCP_AUTH_WIZARD_CLIENT_SECRET, or pass --private-key <PEM file>.');
+	return preRegisteredClient(metadata, flags.clientId, flags.clientSecret);
 }
 
 const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);

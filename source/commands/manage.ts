@@ -5,7 +5,7 @@ import type {SavedServer} from '../store/types.js';
 import {type ServerChange, changeDone, changeServer} from '../store/changes.js';
 import {confirmationFor} from '../store/what-is-lost.js';
 import {type CommandContext, confirmChange, requireServer} from './context.js';
-import {type LoginFlags, loginAndSave} from './login.js';
+import {type LoginFlags, loginAndSave, loginWithClientCredentials} from './login.js';
 import {exitCode} from './output.js';
 
 /**
@@ -16,6 +16,8 @@ export async function runReauthorize(context: CommandContext, nameOrUrl: string 
 	const store = await context.openStore();
 	const saved = requireServer(store, nameOrUrl, 'reauthorize');
 	const scopes = flags.scopes ?? saved.scopes;
+	// A client acting as itself gets a new token by the same grant: no user, no browser.
+	if (saved.grant === 'client_credentials' && saved.client && flags.clientId === undefined) return loginWithClientCredentials(context, saved.mcpUrl, {...flags, scopes, name: saved.name}, saved.client);
 	// A saved Client ID Metadata Document client logs in with its URL again, and the document is checked again.
 	const savedDocumentUrl = saved.client?.source === 'client-metadata-document' ? saved.client.clientId : undefined;
 	const clientMetadataUrl = flags.clientId === undefined ? (flags.clientMetadataUrl ?? savedDocumentUrl) : undefined;

@@ -1,15 +1,19 @@
+import {type KeyObject, createPrivateKey} from 'node:crypto';
 import * as oauth from 'oauth4webapi';
+import {WizardError} from './errors.js';
 import type {HttpClient} from './http.js';
 import type {AuthorizationServerMetadata} from './metadata.js';
 import {isLoopbackHost} from './urls.js';
 
-/** Token endpoint client authentication methods we speak (RFC 6749 2.3.1, RFC 7591 2). */
-export type TokenEndpointAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post';
+/** Token endpoint client authentication methods we speak (RFC 6749 2.3.1, RFC 7591 2; private_key_jwt: RFC 7523 2.2, for client credentials). */
+export type TokenEndpointAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
 
 /** The client identity used with one authorization server. */
 export type ClientCredentials = {
 	readonly clientId: string;
 	readonly clientSecret?: string;
+	/** private_key_jwt: the client's private key, PEM (PKCS #8, or SEC 1 / PKCS #1). A secret: never shown. */
+	readonly privateKey?: string;
 	readonly authMethod: TokenEndpointAuthMethod;
 	/** How the client id was had (MCP 2025-11-25, Client Registration Approaches). */
 	readonly source: ClientSource;
@@ -94,7 +98,50 @@ export function clientAuthentication(client: ClientCredentials): oauth.ClientAut
 		case 'none': {
 			return oauth.None();
 		}
+
+		case 'private_key_jwt': {
+			// A signed assertion, iss = sub = client id, aud = the issuer, a fresh jti, a minute to live (RFC 7523 3).
+			return async (as, oauthClient, body, headers) => {
+				const {key} = await signingKey(client.privateKey ?? '', as.token_endpoint_auth_signing_alg_values_supported);
+				await oauth.PrivateKeyJwt(key)(as, oauthClient, body, headers);
+			};
+		}
 	}
+}
+
+/** The JWS algorithm for a key, and the WebCrypto parameters to import it with. */
+const algorithms = [
+	{alg: 'ES256', matches: (type: string, curve?: string) => type === 'ec' && curve === 'prime256v1', params: {name: 'ECDSA', namedCurve: 'P-256'}},
+	{alg: 'ES384', matches: (type: string, curve?: string) => type === 'ec' && curve === 'secp384r1', params: {name: 'ECDSA', namedCurve: 'P-384'}},
+	{alg: 'RS256', matches: (type: string) => type === 'rsa', params: {name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256'}},
+	{alg: 'PS256', matches: (type: string) => type === 'rsa', params: {name: 'RSA-PSS', hash: 'SHA-256'}},
+	{alg: 'EdDSA', matches: (type: string) => type === 'ed25519', params: {name: 'Ed25519'}},
+] as const;
+
+/**
+ * The client's private key, ready to sign (RFC 7523 2.2), with the algorithm its type gives among those
+ * the server lists in token_endpoint_auth_signing_alg_values_supported (RFC 8414 2; any of ours when it
+ * lists none). A key that cannot be read or used is a one-screen error.
+ */
+export async function signingKey(pem: string, supported?: readonly string[]): Promise<{key: CryptoKey; alg: string}> {
+	let key: KeyObject;
+	try {
+		key = createPrivateKey(pem);
+	} catch (error) {
+		throw new WizardError('client', `The private key is not one that can be read: ${error instanceof Error ? error.message : String(error)}`, 'Pass a PEM file of a private key (-----BEGIN PRIVATE KEY-----, or EC / RSA PRIVATE KEY): --private-key <file>.');
+	}
+
+	const type = key.asymmetricKeyType ?? '';
+	const curve = key.asymmetricKeyDetails?.namedCurve;
+	const usable = algorithms.filter(candidate => candidate.matches(type, curve));
+	const chosen = usable.find(candidate => supported === undefined || supported.includes(candidate.alg));
+	if (!chosen) {
+		const kind = `${type}${curve ? ` ${curve}` : ''}`;
+		throw new WizardError('client', `The authorization server takes ${supported?.join(', ') ?? 'no'} signatures, and the private key (${kind || 'unknown'}) makes ${usable.map(({alg}) => alg).join(' or ') || 'none of ES256, ES384, RS256, PS256, EdDSA'}`, 'Use a key of a type the server takes (token_endpoint_auth_signing_alg_values_supported in its metadata).');
+	}
+
+	const der = key.export({type: 'pkcs8', format: 'der'});
+	return {key: await crypto.subtle.importKey('pkcs8', der, chosen.params, false, ['sign']), alg: chosen.alg};
 }
 
 /**

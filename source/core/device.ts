@@ -1,12 +1,11 @@
 import * as oauth from 'oauth4webapi';
-import {type ClientCredentials, clientAuthentication, oauthRequestOptions, toAuthorizationServer, toClient} from './client.js';
+import {clientAuthentication, oauthRequestOptions, toAuthorizationServer, toClient} from './client.js';
 import {WizardError} from './errors.js';
-import type {HttpClient} from './http.js';
 import type {AuthorizationServerMetadata} from './metadata.js';
 import {scopeParameter} from './scopes.js';
 import {formatDuration} from './text.js';
 import {startTimer} from './timers.js';
-import {type TokenSet, tokenRequest, toTokenSet} from './tokens.js';
+import {type GrantInput, type TokenSet, tokenRequest, toTokenSet} from './tokens.js';
 
 /* The device authorization grant (RFC 8628): a login finished on any other device, for machines without a browser. */
 
@@ -35,14 +34,7 @@ export type DeviceLoginEvent =
 	/** Polling more slowly: the server said slow_down, or could not be reached (RFC 8628 3.5); the new interval. */
 	| {readonly type: 'device-slow-down'; readonly intervalMs: number; readonly why: 'slow_down' | 'unreachable'};
 
-export type DeviceLoginInput = {
-	readonly http: HttpClient;
-	readonly metadata: AuthorizationServerMetadata;
-	readonly client: ClientCredentials;
-	readonly scopes: readonly string[];
-	/** The `resource` of both requests (RFC 8707). */
-	readonly resource: string;
-	readonly signal?: AbortSignal;
+export type DeviceLoginInput = GrantInput & {
 	/** How long the approval is waited for at most; the code's own expiry ends the wait anyway. */
 	readonly timeoutMs?: number;
 	readonly onEvent?: (event: DeviceLoginEvent) => void;

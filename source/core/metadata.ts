@@ -21,6 +21,7 @@ export type AuthorizationServerMetadata = {
 	readonly grant_types_supported?: readonly string[];
 	readonly code_challenge_methods_supported?: readonly string[];
 	readonly token_endpoint_auth_methods_supported?: readonly string[];
+	readonly token_endpoint_auth_signing_alg_values_supported?: readonly string[];
 	readonly authorization_response_iss_parameter_supported?: boolean;
 	readonly client_id_metadata_document_supported?: boolean;
 	readonly [field: string]: unknown;

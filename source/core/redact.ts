@@ -16,7 +16,7 @@ export function maskSecret(value: string): string {
  */
 export function isSecretName(name: string): boolean {
 	const folded = name.toLowerCase().replaceAll(/[-_]/g, '');
-	return folded === 'code' || folded === 'devicecode' || /(token|secret|password|passwd|apikey|assertion|verifier|cookie)$/.test(folded);
+	return folded === 'code' || folded === 'devicecode' || /(token|secret|password|passwd|apikey|privatekey|assertion|verifier|cookie)$/.test(folded);
 }
 
 /** A JWT (RFC 7519: three base64url parts, the first a JSON header) or a bearer credential in free text. */

@@ -19,6 +19,17 @@ export type TokenSet = {
 	readonly obtainedAt: string;
 };
 
+/** What a request for new tokens for a client needs: the server, the client, the scopes and the `resource` (RFC 8707). */
+export type GrantInput = {
+	readonly http: HttpClient;
+	readonly metadata: AuthorizationServerMetadata;
+	readonly client: ClientCredentials;
+	readonly scopes: readonly string[];
+	/** The `resource` of the token requests (RFC 8707). */
+	readonly resource: string;
+	readonly signal?: AbortSignal;
+};
+
 export type TokenSummary = {
 	readonly tokenType: string;
 	/** The access token masked: a few leading characters and its length. */

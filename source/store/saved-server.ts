@@ -16,6 +16,7 @@ export type LoginOutcome = {
 	readonly client: ClientCredentials;
 	readonly registration?: RegistrationResult;
 	readonly scopes: readonly string[];
+	readonly grant?: 'client_credentials';
 	readonly tokens: TokenSet;
 	/** The login's HTTP exchanges, already redacted. */
 	readonly trace?: readonly Exchange[];
@@ -66,6 +67,7 @@ export function savedServerOf(outcome: LoginOutcome, previous: SavedServer | und
 				? previous.registration
 				: undefined,
 		scopes: outcome.scopes,
+		...(outcome.grant ? {grant: outcome.grant} : {}),
 		tokens: outcome.tokens,
 		lastLoginTrace: keptTrace(outcome.trace) ?? previous?.lastLoginTrace,
 		createdAt: previous?.createdAt ?? now,

@@ -1,3 +1,4 @@
+import {clientCredentialsTokens} from '../core/client-credentials.js';
 import {WizardError} from '../core/errors.js';
 import type {HttpClient} from '../core/http.js';
 import {formatDuration} from '../core/text.js';
@@ -61,7 +62,9 @@ export async function keepFresh(store: ServerStore, server: SavedServer, options
 	const held = requireTokens(server);
 	const why = whyRefresh(server, held, options);
 	if (why === undefined) return {server, refreshed: false};
-	if (held.refreshToken === undefined || !server.client) {
+	// A client acting as itself has no refresh token: the same grant gives a new access token (RFC 6749 4.4.3).
+	const renewable = (server.grant === 'client_credentials' || held.refreshToken !== undefined) && server.client !== undefined;
+	if (!renewable) {
 		options.onEvent?.({type: 'cannot-refresh', why});
 		if (options.force) throw noRefreshToken(server);
 
@@ -78,11 +81,14 @@ export async function keepFresh(store: ServerStore, server: SavedServer, options
 		}
 
 		const {client} = current;
-		if (tokens.refreshToken === undefined || !client) throw noRefreshToken(current);
+		if (!client || (current.grant !== 'client_credentials' && tokens.refreshToken === undefined)) throw noRefreshToken(current);
 		options.onEvent?.({type: 'refreshing', why, tokenEndpoint: current.authorizationServer.token_endpoint ?? '?'});
 		let fresh: TokenSet;
 		try {
-			fresh = await (options.refresh ?? refreshTokens)({http: options.http, metadata: current.authorizationServer, client, refreshToken: tokens.refreshToken, resource: current.resource, signal: options.signal});
+			const common = {http: options.http, metadata: current.authorizationServer, client, resource: current.resource, signal: options.signal};
+			fresh = current.grant === 'client_credentials' || tokens.refreshToken === undefined
+				? await clientCredentialsTokens({...common, scopes: current.scopes})
+				: await (options.refresh ?? refreshTokens)({...common, refreshToken: tokens.refreshToken});
 		} catch (error) {
 			throw await refreshFailed(store, current, error, options.logInAgain ?? `mcp-auth-wizard reauthorize ${current.name}`);
 		}
@@ -118,7 +124,8 @@ async function refreshFailed(store: ServerStore, server: SavedServer, error: unk
 export async function withFreshToken<T extends {readonly ok: boolean; readonly status?: number}>(store: ServerStore, server: SavedServer, options: Omit<KeepOptions, 'rejected' | 'force'>, use: (server: SavedServer) => Promise<T>): Promise<{result: T; server: SavedServer; refreshed: boolean}> {
 	const first = await keepFresh(store, server, options);
 	const result = await use(first.server);
-	if (result.ok || result.status !== 401 || first.refreshed || first.server.tokens?.refreshToken === undefined) return {result, ...first};
+	const renewable = first.server.grant === 'client_credentials' || first.server.tokens?.refreshToken !== undefined;
+	if (result.ok || result.status !== 401 || first.refreshed || !renewable) return {result, ...first};
 	const second = await keepFresh(store, first.server, {...options, rejected: true});
 	return {result: await use(second.server), server: second.server, refreshed: true};
 }

@@ -22,6 +22,8 @@ export type SavedServer = {
 	};
 	/** The scopes asked for at the last login. */
 	readonly scopes: readonly string[];
+	/** How tokens are had: a login of a user (code, or a device code), or the client acting as itself (client credentials, SEP-1046). */
+	readonly grant?: 'client_credentials';
 	readonly tokens?: TokenSet;
 	readonly lastCheck?: {readonly at: string; readonly result: McpCheckResult};
 	/** The HTTP exchanges of the last login, secrets already masked (for the details view). */

@@ -6,7 +6,7 @@
 // scopes on a 403 insufficient_scope), in a store of its own, with the scripted browser as BROWSER
 // (the suite's authorization endpoint redirects at once). Exits with the first failing command's code.
 import {spawnSync} from 'node:child_process';
-import {mkdtempSync, rmSync} from 'node:fs';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -17,8 +17,15 @@ export const clientMetadataUrl = 'https://conformance-test.local/client-metadata
 const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 const browser = fileURLToPath(new URL('../helpers/scripted-browser.mjs', import.meta.url));
 
-function contextArgs() {
+function contextArgs(home) {
 	const context = JSON.parse(process.env['MCP_CONFORMANCE_CONTEXT'] || '{}');
+	// The client acting as itself (SEP-1046): its secret, or its private key in a file of its own.
+	if (String(context.name ?? '').startsWith('auth/client-credentials')) {
+		const key = join(home, 'client-key.pem');
+		if (typeof context.private_key_pem === 'string') writeFileSync(key, context.private_key_pem, {mode: 0o600});
+		return ['--client-credentials', '--client-id', context.client_id, ...(typeof context.private_key_pem === 'string' ? ['--private-key', key] : ['--client-secret', context.client_secret])];
+	}
+
 	// A pre-registered client when the scenario gives one; else the metadata document, which the login
 	// uses only where the authorization server supports them (it registers a client elsewhere).
 	if (typeof context.client_id !== 'string') return ['--client-metadata-url', clientMetadataUrl];
@@ -43,7 +50,7 @@ function main() {
 	};
 
 	try {
-		const login = run(['login', url, '--json', ...contextArgs()]);
+		const login = run(['login', url, '--json', ...contextArgs(home)]);
 		if (login !== 0) return login;
 		return run(['verify', url, '--call', 'test-tool', '--yes', '--json']);
 	} finally {

@@ -11,22 +11,24 @@ import {basename, dirname, join} from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 
 export const suites = ['auth', 'backcompat', 'draft'];
+/** Scenarios of other suites run one by one: of `extensions`, those of what is built so far (client credentials). */
+export const scenarios = ['auth/client-credentials-basic', 'auth/client-credentials-jwt'];
 
 const here = dirname(fileURLToPath(import.meta.url));
 const suiteBin = join(dirname(createRequire(import.meta.url).resolve('@modelcontextprotocol/conformance/package.json')), 'dist', 'index.js');
 
-/** One suite, its scenarios run side by side by the suite itself; resolves with its exit code and log. */
-function runSuite(suite, outputDir) {
+/** One suite (its scenarios run side by side by the suite itself) or one `scenario`; resolves with its exit code and log. */
+function runSuite(suite, outputDir, scenario) {
 	const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(join(here, 'client.mjs'))}`;
 	// A generous limit per scenario: each is two CLI runs, and a loaded 2-core machine runs many at once.
-	const args = ['--import', join(here, 'node20.mjs'), suiteBin, 'client', '--command', command, '--suite', suite, '--timeout', '90000', '-o', outputDir];
+	const args = ['--import', join(here, 'node20.mjs'), suiteBin, 'client', '--command', command, ...(scenario === undefined ? ['--suite', suite] : ['--scenario', scenario]), '--timeout', '90000', '-o', outputDir];
 	return new Promise((resolve, reject) => {
 		const child = spawn(process.execPath, args, {stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, NO_COLOR: '1', FORCE_COLOR: '0'}});
 		let log = '';
 		child.stdout.on('data', chunk => (log += chunk));
 		child.stderr.on('data', chunk => (log += chunk));
 		child.on('error', reject);
-		child.on('close', code => resolve({suite, code, log}));
+		child.on('close', code => resolve({suite, dir: outputDir, code, log}));
 	});
 }
 
@@ -57,12 +59,16 @@ function readScenarios(outputDir, suite) {
  */
 export async function runConformance(options = {}) {
 	const chosen = options.suites ?? suites;
+	const single = options.scenarios ?? (options.suites ? [] : scenarios);
 	const root = mkdtempSync(join(tmpdir(), 'maw-conformance-results-'));
 	try {
-		const runs = await Promise.all(chosen.map(suite => runSuite(suite, join(root, suite))));
+		const runs = await Promise.all([
+			...chosen.map(suite => runSuite(suite, join(root, suite))),
+			...single.map((scenario, index) => runSuite(scenario, join(root, `scenario-${index}`), scenario)),
+		]);
 		const scenarios = runs.flatMap(run => {
 			try {
-				return readScenarios(join(root, run.suite), run.suite);
+				return readScenarios(run.dir, run.suite);
 			} catch {
 				return [];
 			}

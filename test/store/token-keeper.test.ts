@@ -50,6 +50,34 @@ describe('the token keeper', () => {
 		expect(events.flat().map(event => event.type).sort()).toEqual(['refreshed', 'refreshed-elsewhere', 'refreshing']);
 	});
 
+	it('gets a client acting as itself a new token by the client_credentials grant when its token has expired (no refresh token)', async () => {
+		const seen: Array<{form: URLSearchParams; authorization?: string}> = [];
+		const server = track(
+			await startJsonServer(() => ({
+				'POST /token': request => {
+					seen.push({form: new URLSearchParams(request.body), authorization: request.headers.authorization});
+					return {body: {access_token: `cc-access-${seen.length}-0123456789`, token_type: 'Bearer', expires_in: 3600}};
+				},
+			})),
+		);
+		const store = openConfStore({home: home.path});
+		const expired = fastmailServer({
+			authorizationServer: asMetadata(server.origin, {grant_types_supported: ['client_credentials']}),
+			client: {clientId: 'robot', clientSecret: 'robot-secret-0123456789', authMethod: 'client_secret_basic', source: 'pre-registered'},
+			registration: undefined,
+			grant: 'client_credentials',
+			scopes: ['mail'],
+			tokens: {accessToken: 'cc-access-0-0123456789', tokenType: 'bearer', obtainedAt: new Date(Date.now() - 7200_000).toISOString(), expiresAt: new Date(Date.now() - 3600_000).toISOString()},
+		});
+		await store.save(expired);
+		const {server: renewed, refreshed} = await keepFresh(store, expired, {http: createHttpClient()});
+		expect(refreshed).toBe(true);
+		expect(renewed.tokens!.accessToken).toBe('cc-access-1-0123456789');
+		expect(Object.fromEntries(seen[0]!.form)).toEqual({grant_type: 'client_credentials', resource: expired.resource, scope: 'mail'});
+		expect(seen[0]!.authorization).toBe(`Basic ${Buffer.from('robot:robot-secret-0123456789').toString('base64')}`);
+		expect(store.find(expired.name)!.tokens!.accessToken).toBe('cc-access-1-0123456789');
+	});
+
 	it('hands back tokens that are good for more than a minute as they are, and says when there is no refresh token', async () => {
 		const store = openConfStore({home: home.path});
 		const valid = fastmailServer({tokens: {accessToken: 'a-0123456789', tokenType: 'bearer', obtainedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 600_000).toISOString(), refreshToken: 'r'}});

@@ -1,0 +1,30 @@
+import * as oauth from 'oauth4webapi';
+import {clientAuthentication, oauthRequestOptions, toAuthorizationServer, toClient} from './client.js';
+import type {AuthorizationServerMetadata} from './metadata.js';
+import {scopeParameter} from './scopes.js';
+import {type GrantInput, type TokenSet, toTokenSet, tokenRequest} from './tokens.js';
+
+/*
+ * A client acting as itself, no user (MCP authorization extension SEP-1046): the client_credentials
+ * grant (RFC 6749 4.4) at the token endpoint, authenticated with a client secret or a signed assertion
+ * (private_key_jwt, RFC 7523 2.2), with `resource` (RFC 8707 2.2) and the scopes. There is no refresh
+ * token (RFC 6749 4.4.3): a new token is had by the same grant.
+ */
+
+export const clientCredentialsGrant = 'client_credentials';
+
+/** Whether the authorization server says it takes the grant (RFC 8414 2: an absent list means code and implicit only). */
+export function supportsClientCredentials(metadata: AuthorizationServerMetadata): boolean {
+	return metadata.grant_types_supported?.includes(clientCredentialsGrant) === true;
+}
+
+export async function clientCredentialsTokens(input: GrantInput): Promise<TokenSet> {
+	const as = toAuthorizationServer(input.metadata);
+	const client = toClient(input.client);
+	const scope = scopeParameter(input.scopes);
+	const response = await tokenRequest('token', input.metadata.token_endpoint, async () => {
+		const answer = await oauth.clientCredentialsGrantRequest(as, client, clientAuthentication(input.client), {resource: input.resource, ...(scope === undefined ? {} : {scope})}, oauthRequestOptions(input.http, input.metadata.token_endpoint, input.signal));
+		return oauth.processClientCredentialsResponse(as, client, answer);
+	});
+	return toTokenSet(response);
+}
