@@ -66,7 +66,8 @@ const help = `
     --port <n>             sandbox: the port to listen on (default: a free one)
     --profile <name>       sandbox, --demo: fastmail (default), openid-tenant, root-metadata,
                            challenge-only-metadata, legacy-2025-03-26, preregistered,
-                           client-metadata-document, step-up, iss-required, device-flow
+                           client-metadata-document, step-up, iss-required, device-flow,
+                           client-credentials (sandbox only: log in with --client-credentials)
     --fault <name>         sandbox, --demo: resource-mismatch, issuer-mismatch, no-s256, omit-iss
     --for <client>         export: codex, claude-code, vscode, cursor, claude-desktop, windsurf or
                            mcp-remote (any client that starts local commands)
@@ -465,8 +466,13 @@ async function run(): Promise<number> {
 		if (!wizard.demo) return startWizard(commandContext, {url: wizard.url, options: wizard.options});
 		// Something on screen at once: starting the sandbox (oidc-provider) takes a moment.
 		commandContext.output.note('Starting the sandbox: an authorization server and an MCP server on 127.0.0.1…');
+		const choice = await sandboxChoice();
+		if (choice.profile === 'client-credentials') {
+			throw new UsageError('The wizard does not log in with client credentials yet', 'Start the sandbox (mcp-auth-wizard sandbox --profile client-credentials) and log in from the command line with --client-credentials, as it prints.');
+		}
+
 		const {withDemoSandbox, demoBanner} = await import('./commands/sandbox.js');
-		return withDemoSandbox(commandContext, await sandboxChoice(), async (sandbox, demoContext, throwawayStore) =>
+		return withDemoSandbox(commandContext, choice, async (sandbox, demoContext, throwawayStore) =>
 			startWizard(demoContext, {url: sandbox.mcpUrl, options: wizard.options, banner: demoBanner(sandbox, flags.fault ?? []), throwawayStore}),
 		);
 	}

@@ -2,9 +2,10 @@ import {readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {Client} from '@modelcontextprotocol/client';
 import {StdioClientTransport} from '@modelcontextprotocol/client/stdio';
-import {afterAll, beforeAll, describe, expect, it, onTestFinished} from 'vitest';
+import {afterAll, beforeAll, describe, expect, it, onTestFinished, vi} from 'vitest';
 import {type JsonServer, asMetadata, startJsonServer} from './helpers/json-server.js';
 import {cliPath, runCli, temporaryHome} from './helpers/run-cli.js';
+import {startTestSandbox} from './helpers/secret-scan.js';
 import {type StrictMcpServer, startStrictMcpServer} from './helpers/strict-mcp-server.js';
 
 // A client acting as itself (SEP-1046) through the built CLI: an authorization server of our own that
@@ -79,5 +80,25 @@ describe('login --client-credentials', () => {
 		const junk = await cli(['login', mcp.url, '--name', 'robot-2', '--client-credentials', '--client-id', 'robot', '--private-key', join(home.path, 'junk.pem')]);
 		expect(junk.stderr).toContain('The private key is not one that can be read');
 		expect(junk.stderr).not.toMatch(/\n\s+at /);
+	}, 60_000);
+});
+
+describe('the sandbox\'s client-credentials profile', () => {
+	it('issues tokens to its pre-registered client acting as itself, which its MCP server takes, and new ones by the same grant', async () => {
+		const sandbox = await startTestSandbox({profile: 'client-credentials', accessTokenTtlSeconds: 2});
+		onTestFinished(async () => sandbox.close());
+		const other = temporaryHome();
+		onTestFinished(() => other.remove());
+		const env = {MCP_AUTH_WIZARD_HOME: other.path, MCP_AUTH_WIZARD_CLIENT_SECRET: sandbox.preregisteredClient!.clientSecret};
+		const login = await runCli(['login', sandbox.mcpUrl, '--client-credentials', '--client-id', sandbox.preregisteredClient!.clientId, '--json'], env);
+		expect(login.code, login.stderr).toBe(0);
+		expect(JSON.parse(login.stdout)).toMatchObject({grant: 'client_credentials', check: {ok: true}});
+		const {expiresAt} = (JSON.parse(readFileSync(join(other.path, 'servers.json'), 'utf8')) as {servers: Record<string, {tokens: {expiresAt: string}}>}).servers['127.0.0.1']!.tokens;
+		await vi.waitFor(() => {
+			expect(Date.now()).toBeGreaterThan(Date.parse(expiresAt));
+		}, {timeout: 10_000, interval: 100});
+		const verify = await runCli(['verify', '127.0.0.1', '--json'], env);
+		expect(verify.code, verify.stderr).toBe(0);
+		expect(sandbox.requests.token.map(request => new URLSearchParams(request.body).get('grant_type'))).toEqual(['client_credentials', 'client_credentials']);
 	}, 60_000);
 });

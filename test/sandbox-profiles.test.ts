@@ -211,6 +211,7 @@ describe('discovery shapes', () => {
 		'step-up': ['resourcePathAware', 'oauthRoot'],
 		'iss-required': ['resourcePathAware', 'oauthRoot'],
 		'device-flow': ['resourcePathAware', 'oauthRoot'],
+		'client-credentials': ['resourcePathAware', 'oauthRoot'],
 	};
 
 	it.each(sandboxProfiles)('%s serves exactly its metadata documents', async profile => {
@@ -231,6 +232,7 @@ describe('discovery shapes', () => {
 		'step-up': probes.resourcePathAware,
 		'iss-required': probes.resourcePathAware,
 		'device-flow': probes.resourcePathAware,
+		'client-credentials': probes.resourcePathAware,
 	};
 
 	it.each(sandboxProfiles)('%s says where its documents are, and what the MCP server needs', profile => {
@@ -260,6 +262,7 @@ describe('discovery shapes', () => {
 			'step-up': `Bearer resource_metadata="${origin}/.well-known/oauth-protected-resource/mcp"`,
 			'iss-required': `Bearer resource_metadata="${origin}/.well-known/oauth-protected-resource/mcp", scope="mcp:tools"`,
 			'device-flow': `Bearer resource_metadata="${origin}/.well-known/oauth-protected-resource/mcp", scope="mcp:tools"`,
+			'client-credentials': `Bearer resource_metadata="${origin}/.well-known/oauth-protected-resource/mcp", scope="mcp:tools"`,
 		};
 		expect(await unauthorized(sandbox)).toEqual({status: 401, challenge: challenges[profile]});
 	});

@@ -24,6 +24,7 @@ function sandboxLines(sandbox: Sandbox): string[] {
 	if (sandbox.preregisteredClient) {
 		const client = sandbox.preregisteredClient;
 		lines.push(`  pre-registered client: --client-id ${client.clientId} --client-secret ${client.clientSecret} (${client.tokenEndpointAuthMethod})`);
+		if (sandbox.profile === 'client-credentials') lines.push(`  it acts as itself, no user: mcp-auth-wizard login ${sandbox.mcpUrl} --client-credentials --client-id ${client.clientId} --client-secret -`);
 	}
 
 	if (sandbox.clientMetadataDocumentUrl) lines.push(`  client metadata document: --client-metadata-url ${sandbox.clientMetadataDocumentUrl}`);

@@ -189,10 +189,10 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
 					client_id: preregistered.clientId,
 					client_secret: preregistered.clientSecret,
 					client_name: 'mcp-auth-wizard (registered by the sandbox operator)',
-					application_type: 'native',
-					redirect_uris: [loopbackRedirectUri],
-					grant_types: ['authorization_code', 'refresh_token'],
-					response_types: ['code'],
+					// A client acting as itself has no redirect URI: it never sends a user anywhere.
+					...(definition.clientCredentials
+						? {grant_types: ['client_credentials'], redirect_uris: [], response_types: []}
+						: {application_type: 'native', redirect_uris: [loopbackRedirectUri], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code']}),
 					token_endpoint_auth_method: preregistered.tokenEndpointAuthMethod,
 					scope: definition.scopes.join(' '),
 				}]
@@ -205,6 +205,8 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
 			devInteractions: {enabled: true},
 			// RFC 8628; the default pages (code entry, confirmation, success) are oidc-provider's own.
 			deviceFlow: {enabled: definition.deviceFlow === true},
+			// RFC 6749 4.4, for the client-credentials profile.
+			clientCredentials: {enabled: definition.clientCredentials === true},
 			registration,
 			// RFC 7592: clients can be read (re-authorization asks whether its client still exists) and
 			// deleted (tests drop a client, as a real server may).
@@ -230,7 +232,7 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
 			AccessToken: accessTokenTtlSeconds,
 			AuthorizationCode: 60,
 			BackchannelAuthenticationRequest: 600,
-			ClientCredentials: 600,
+			ClientCredentials: accessTokenTtlSeconds,
 			DeviceCode: 600,
 			Grant: 14 * 24 * 3600,
 			IdToken: 3600,

@@ -15,6 +15,7 @@ export const sandboxProfiles = [
 	'step-up',
 	'iss-required',
 	'device-flow',
+	'client-credentials',
 ] as const;
 
 export type SandboxProfile = (typeof sandboxProfiles)[number];
@@ -126,6 +127,8 @@ export type ProfileDefinition = {
 	readonly stepUp?: {readonly tool: string; readonly scope: string};
 	/** RFC 8628: a device_authorization_endpoint, and the device_code grant at the token endpoint. */
 	readonly deviceFlow?: boolean;
+	/** The pre-registered client acts as itself: the client_credentials grant only (SEP-1046), no user. */
+	readonly clientCredentials?: boolean;
 	/** The MCP protocol versions the server speaks (default: all the SDK knows). */
 	readonly protocolVersions?: readonly string[];
 	readonly serverName: string;
@@ -212,6 +215,16 @@ export const profileDefinitions: Readonly<Record<SandboxProfile, ProfileDefiniti
 	'iss-required': {...generic, serverName: 'sandbox-iss-required'},
 	// For logins on another device (SSH, containers): RFC 8628 besides the browser login.
 	'device-flow': {...generic, deviceFlow: true, serverName: 'sandbox-device-flow'},
+	// For scripts, CI and agents (MCP's client credentials extension): a client with a secret, no user.
+	'client-credentials': {
+		...generic,
+		registration: 'none',
+		clientAuthMethods: ['client_secret_basic'],
+		preregisteredClient: true,
+		clientCredentials: true,
+		scopes: [genericMcpScope],
+		serverName: 'sandbox-client-credentials',
+	},
 };
 
 /** device-flow: where the user enters the code (RFC 8628 3.2 verification_uri), and where the client asks for one. */
