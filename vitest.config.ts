@@ -3,10 +3,9 @@ import {defineConfig} from 'vitest/config';
 export default defineConfig({
 	test: {
 		include: ['test/**/*.test.{ts,tsx}'],
-		// Most tests wait on child processes and sockets, not the CPU: four files at once on two cores
-		// (Vitest's default would be one) more than halves the run (237 s with three on CI's machine, 225 s
-		// with four), and keeps the tests honest about load.
-		maxWorkers: 4,
+		// Most tests wait on child processes and sockets, not the CPU: three files at once on two cores
+		// (Vitest's default would be one) halves the run, and keeps the tests honest about load.
+		maxWorkers: 3,
 		testTimeout: 30_000,
 		// A file's setup starts a sandbox (keys, oidc-provider) and logs in through a browser: on two loaded
 		// cores (two suites at once) that alone has taken over 30 s.
