@@ -506,14 +506,24 @@ async function run(): Promise<number> {
 			throw new UsageError('--client-secret needs --client-id', 'Pass the client id that the secret belongs to.');
 		}
 
-		// Only with a pre-registered client id: the variable may be set for other uses of the tool.
-		clientSecret = flags.clientId === undefined ? undefined : await clientSecretOf(flags.clientSecret, process.env);
 		if (flags.privateKey !== undefined && !flags.clientCredentials) throw new UsageError('--private-key goes with --client-credentials', 'mcp-auth-wizard login <url> --client-credentials --client-id <id> --private-key <PEM file>');
+		if ((flags.clientCredentials || flags.privateKey !== undefined) && command !== 'login') {
+			throw new UsageError('--client-credentials and --private-key go with login', 'mcp-auth-wizard login <url> --client-credentials --client-id <id> (--client-secret - or --private-key <file>); reauthorize <name> then uses the saved client.');
+		}
+
 		if (flags.clientCredentials) {
+			if (flags.clientId === undefined) throw new UsageError('--client-credentials needs --client-id', 'mcp-auth-wizard login <url> --client-credentials --client-id <id> --client-secret - (or --private-key <file>)');
+			if (flags.privateKey !== undefined && (flags.clientSecret !== undefined || process.env['MCP_AUTH_WIZARD_CLIENT_SECRET'])) {
+				throw new UsageError('--private-key and a client secret are two ways to authenticate the client', 'Pass one of them (unset MCP_AUTH_WIZARD_CLIENT_SECRET for --private-key).');
+			}
+
 			const other = flags.device ? '--device' : (flags.clientMetadataUrl === undefined ? (flags.redirectUri?.length ? '--redirect-uri' : undefined) : '--client-metadata-url');
 			if (other) throw new UsageError(`--client-credentials does not go with ${other}`, 'The client acts as itself, with no user and no browser: leave it out.');
 			if (flags.privateKey !== undefined) privateKey = readPrivateKey(flags.privateKey);
 		}
+
+		// Only with a pre-registered client id: the variable may be set for other uses of the tool.
+		clientSecret = flags.clientId === undefined ? undefined : await clientSecretOf(flags.clientSecret, process.env);
 
 		if (flags.clientMetadataUrl !== undefined) {
 			if (flags.clientId !== undefined) {

@@ -59,6 +59,18 @@ describe('login --client-credentials', () => {
 		expect(reauthorized.stderr).toContain('client_credentials, as robot');
 		expect(tokenRequests).toHaveLength(3);
 
+		// Its credentials go to no other authorization server than the one they belong to.
+		const file = JSON.parse(readFileSync(join(home.path, 'servers.json'), 'utf8')) as {servers: Record<string, {issuer: string}>};
+		const realIssuer = file.servers[saved().name]!.issuer;
+		file.servers[saved().name]!.issuer = 'https://another.example';
+		writeFileSync(join(home.path, 'servers.json'), JSON.stringify(file), {mode: 0o600});
+		const moved = await cli(['reauthorize', saved().name, '--no-verify']);
+		expect(moved.code).toBe(1);
+		expect(moved.stderr).toContain('The authorization server changed from https://another.example');
+		expect(tokenRequests).toHaveLength(3);
+		file.servers[saved().name]!.issuer = realIssuer;
+		writeFileSync(join(home.path, 'servers.json'), JSON.stringify(file), {mode: 0o600});
+
 		const transport = new StdioClientTransport({command: process.execPath, args: [cliPath, 'proxy', saved().name, '--no-login'], env: {...process.env, MCP_AUTH_WIZARD_HOME: home.path} as Record<string, string>, stderr: 'pipe'});
 		const client = new Client({name: 'cc-test', version: '1.0.0'});
 		onTestFinished(async () => client.close());
@@ -70,6 +82,9 @@ describe('login --client-credentials', () => {
 		const noSecret = await cli(['login', mcp.url, '--name', 'robot-2', '--client-credentials', '--client-id', 'robot'], {MCP_AUTH_WIZARD_CLIENT_SECRET: ''});
 		expect(noSecret.code).toBe(2);
 		expect(noSecret.stderr).toContain('--client-credentials needs the client\'s secret or private key');
+		const elsewhere = await cli(['status', '--client-credentials']);
+		expect(elsewhere.code).toBe(2);
+		expect(elsewhere.stderr).toContain('--client-credentials and --private-key go with login');
 		const keyAlone = await cli(['login', mcp.url, '--name', 'robot-2', '--private-key', '/nonexistent.pem']);
 		expect(keyAlone.code).toBe(2);
 		expect(keyAlone.stderr).toContain('--private-key goes with --client-credentials');

@@ -314,10 +314,10 @@ async function saveAndReport(context: CommandContext, store: ServerStore, mcpUrl
 /**
  * `login <url> --client-credentials`: the client acting as itself, no user and no browser (SEP-1046):
  * discovery, then the client_credentials grant with the client's secret or private key, `resource` and
- * the scopes (offline_access left out: no refresh token comes of it). `client`: a saved one, to get a
- * new token with (reauthorize).
+ * the scopes (offline_access left out: no refresh token comes of it). `saved`: a saved client and the
+ * issuer it belongs to, to get a new token with (reauthorize).
  */
-export async function loginWithClientCredentials(context: CommandContext, mcpUrl: string, flags: LoginFlags, client?: ClientCredentials): Promise<number> {
+export async function loginWithClientCredentials(context: CommandContext, mcpUrl: string, flags: LoginFlags, saved?: {readonly client: ClientCredentials; readonly issuer: string}): Promise<number> {
 	const {output, http, signal} = context;
 	const store = await context.openStore();
 	output.note(`Discovering ${mcpUrl}`);
@@ -328,7 +328,13 @@ export async function loginWithClientCredentials(context: CommandContext, mcpUrl
 		throw new WizardError('client', `${issuer} does not take the client_credentials grant (its grant_types_supported: ${metadata.grant_types_supported.join(', ')})`, 'Log in as a user instead: mcp-auth-wizard login <url> without --client-credentials.');
 	}
 
-	const used = client ?? clientForCredentials(metadata, flags);
+	// Client credentials are per authorization server (MCP 2026-07-28): never sent to another one the
+	// resource metadata names now.
+	if (saved && saved.issuer !== issuer) {
+		throw new WizardError('client', `The authorization server changed from ${saved.issuer} to ${issuer}, and this client's credentials are not sent to another one`, 'If the change is right, log in again with the new server\'s client: mcp-auth-wizard login <url> --client-credentials --client-id <id> …');
+	}
+
+	const used = saved?.client ?? clientForCredentials(metadata, flags);
 	const scopes = flags.scopes ?? chooseScopes(discovery).defaults.filter(scope => scope !== 'offline_access');
 	output.note(`Asking ${metadata.token_endpoint ?? issuer} for a token: client_credentials, as ${used.clientId} (${used.authMethod})${scopes.length > 0 ? `, scopes ${scopes.join(' ')}` : ''}`);
 	const tokens = await clientCredentialsTokens({http, metadata, client: used, scopes, resource: discovery.resource, signal});

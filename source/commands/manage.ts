@@ -17,7 +17,7 @@ export async function runReauthorize(context: CommandContext, nameOrUrl: string 
 	const saved = requireServer(store, nameOrUrl, 'reauthorize');
 	const scopes = flags.scopes ?? saved.scopes;
 	// A client acting as itself gets a new token by the same grant: no user, no browser.
-	if (saved.grant === 'client_credentials' && saved.client && flags.clientId === undefined) return loginWithClientCredentials(context, saved.mcpUrl, {...flags, scopes, name: saved.name}, saved.client);
+	if (saved.grant === 'client_credentials' && saved.client && flags.clientId === undefined) return loginWithClientCredentials(context, saved.mcpUrl, {...flags, scopes, name: saved.name}, {client: saved.client, issuer: saved.issuer});
 	// A saved Client ID Metadata Document client logs in with its URL again, and the document is checked again.
 	const savedDocumentUrl = saved.client?.source === 'client-metadata-document' ? saved.client.clientId : undefined;
 	const clientMetadataUrl = flags.clientId === undefined ? (flags.clientMetadataUrl ?? savedDocumentUrl) : undefined;

@@ -7,6 +7,7 @@ import {parseScopes} from '../core/scopes.js';
 import {stepUpScopes} from '../core/tool-call.js';
 import type {SavedServer, ServerStore} from '../store/types.js';
 import {type CommandContext, requireServer} from './context.js';
+import {renewable} from '../store/status.js';
 import {requireTokens, usableServer} from './fresh-tokens.js';
 import type {LoginFlags} from './login.js';
 import {runReauthorize} from './manage.js';
@@ -19,9 +20,9 @@ const proxyErrorCode = -32_000;
 /** How long the remote session's end (DELETE) may take when the client goes: a client waits for us to exit. */
 const closeTimeoutMs = 800;
 
-/** Whether only a new login helps: no tokens left (never any, or cleared after invalid_grant), or none that can be refreshed. */
+/** Whether only a new login helps: no tokens left (never any, or cleared after invalid_grant), or none that can be renewed. */
 function needsLogin(server: SavedServer): boolean {
-	return server.tokens === undefined || server.tokens.refreshToken === undefined;
+	return server.tokens === undefined || !renewable(server);
 }
 
 /**
@@ -39,7 +40,7 @@ async function logIn(context: CommandContext, store: ServerStore, server: SavedS
 			return now;
 		}
 
-		context.output.note('logging in again (the browser)');
+		context.output.note(server.grant === 'client_credentials' ? 'getting a token again (client credentials)' : 'logging in again (the browser)');
 		await runReauthorize(loginContext, server.name, {...flags, verify: false});
 		const saved = store.find(server.name);
 		if (!saved) throw new WizardError('store', `${server.name} was removed meanwhile`, 'See `mcp-auth-wizard list`.');

@@ -13,7 +13,10 @@ import {type GrantInput, type TokenSet, toTokenSet, tokenRequest} from './tokens
 
 export const clientCredentialsGrant = 'client_credentials';
 
-/** Whether the authorization server says it takes the grant (RFC 8414 2: an absent list means code and implicit only). */
+/**
+ * Whether the authorization server says it takes the grant. An absent list means code and implicit by
+ * RFC 8414 2, but servers often leave it out: the grant is tried then, and the server's answer says.
+ */
 export function supportsClientCredentials(metadata: AuthorizationServerMetadata): boolean {
 	return metadata.grant_types_supported?.includes(clientCredentialsGrant) === true;
 }

@@ -51,7 +51,7 @@ export function preRegisteredClient(metadata: AuthorizationServerMetadata, clien
 
 /**
  * A Client ID Metadata Document client: the document's URL is the client id, and it is a public client
- * (CIMD 4.1: no shared secret can exist; private_key_jwt would need a key this tool does not have).
+ * (CIMD 4.1: no shared secret can exist; private_key_jwt would need the document to publish our key).
  */
 export function clientMetadataDocumentClient(url: string): ClientCredentials {
 	return {clientId: url, authMethod: 'none', source: 'client-metadata-document'};
@@ -102,8 +102,11 @@ export function clientAuthentication(client: ClientCredentials): oauth.ClientAut
 		case 'private_key_jwt': {
 			// A signed assertion, iss = sub = client id, aud = the issuer, a fresh jti, a minute to live (RFC 7523 3).
 			return async (as, oauthClient, body, headers) => {
-				const {key} = await signingKey(client.privateKey ?? '', as.token_endpoint_auth_signing_alg_values_supported);
-				await oauth.PrivateKeyJwt(key)(as, oauthClient, body, headers);
+				const {key, alg} = await signingKey(client.privateKey ?? '', as.token_endpoint_auth_signing_alg_values_supported);
+				// The name the server listed (oauth4webapi would write "Ed25519" where a server lists "EdDSA").
+				await oauth.PrivateKeyJwt(key, {[oauth.modifyAssertion](header) {
+					header.alg = alg;
+				}})(as, oauthClient, body, headers);
 			};
 		}
 	}
@@ -116,6 +119,7 @@ const algorithms = [
 	{alg: 'RS256', matches: (type: string) => type === 'rsa', params: {name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256'}},
 	{alg: 'PS256', matches: (type: string) => type === 'rsa', params: {name: 'RSA-PSS', hash: 'SHA-256'}},
 	{alg: 'EdDSA', matches: (type: string) => type === 'ed25519', params: {name: 'Ed25519'}},
+	{alg: 'Ed25519', matches: (type: string) => type === 'ed25519', params: {name: 'Ed25519'}},
 ] as const;
 
 /**

@@ -19,6 +19,8 @@ export type ExportSource = {
 	readonly client?: ClientCredentials;
 	readonly registration?: {readonly request: RegistrationRequest; readonly response: Record<string, unknown>};
 	readonly scopes: readonly string[];
+	/** A client acting as itself: no client can log in by itself with it (no user, no redirect URI). */
+	readonly grant?: 'client_credentials';
 };
 
 /*
@@ -552,10 +554,14 @@ function ownLogin(server: ServerWithClient, target: ExportTarget, file: string |
 export function exportConfig(server: ExportSource, target: ExportTarget, options: ExportOptions): ExportResult {
 	const lead = proxyForm(server, target, options);
 	const {client} = server;
+	const itself = server.grant === 'client_credentials';
 	const alternatives = [
 		...(target === 'claude-code' ? [headersHelperForm(server, options.launcher)] : []),
-		...(client ? [ownLogin({...server, client}, target, lead.entry.file)] : []),
+		...(client && !itself ? [ownLogin({...server, client}, target, lead.entry.file)] : []),
 	];
-	const notes = client ? lead.notes : [...lead.notes, `The other way, ${clientNames[target]} logging in by itself with the client registered here, needs a client: this login's registration was forgotten.`];
+	const missing = itself
+		? `This login is a client acting as itself (client credentials): only mcp-auth-wizard gets its tokens, so there is no way for ${clientNames[target]} to log in by itself with it.`
+		: `The other way, ${clientNames[target]} logging in by itself with the client registered here, needs a client: this login's registration was forgotten.`;
+	const notes = client && !itself ? lead.notes : [...lead.notes, missing];
 	return {...lead, notes, target, alternatives};
 }

@@ -18,7 +18,7 @@ import {clientSourceLabels} from '../core/client.js';
 import {maskSecret, redactJson} from '../core/redact.js';
 import {printable, printableLine} from '../core/text.js';
 import {summarizeTokens} from '../core/tokens.js';
-import {serverStatus, statusLabel} from '../store/status.js';
+import {renewable, serverStatus, statusLabel} from '../store/status.js';
 import type {ConfigWrite} from '../core/config-edit.js';
 import type {SavedServer} from '../store/types.js';
 import {statusMark} from './servers-screen.js';
@@ -290,9 +290,12 @@ function useServerKeys(props: ServerScreenProps): readonly Binding[] {
 	if (view === 'registration') return [scroll, {key: 'l', label: 'last login trace', action: () => onView('trace')}, {key: 'g', label: 'back to the summary', action: () => onView('summary')}, ...toList];
 	if (view === 'trace') return [scroll, {key: 'g', label: 'registration JSON', action: () => onView('registration')}, {key: 'l', label: 'back to the summary', action: () => onView('summary')}, ...toList];
 	const busy = activity.kind === 'busy';
-	const canRefresh = server.tokens?.refreshToken !== undefined;
+	const canRefresh = renewable(server);
+	const itself = server.grant === 'client_credentials';
 	return [
-		{key: 'a', label: 're-authorize', action: () => onAction('reauthorize')},
+		// A client acting as itself logs in on the command line only (the wizard has no way to it yet).
+		{key: 'a', label: 're-authorize', when: !itself, action: () => onAction('reauthorize')},
+		{key: '', label: `acts as itself: mcp-auth-wizard reauthorize ${printableLine(server.name, 40)}`, when: itself},
 		{key: 'r', label: 'refresh now', when: canRefresh, action: busy ? undefined : () => onAction('refresh')},
 		{key: '', label: 'no refresh token', when: server.tokens !== undefined && !canRefresh},
 		// Without tokens there is nothing to check with: a logs in again.

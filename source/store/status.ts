@@ -8,6 +8,11 @@ export type ServerStatus =
 	| {readonly kind: 'needs-login'; readonly why: string}
 	| {readonly kind: 'check-failed'; readonly message: string};
 
+/** Whether a new access token can be had without a login: a refresh token, or a client acting as itself (its grant again). */
+export function renewable(server: SavedServer): boolean {
+	return server.client !== undefined && (server.tokens?.refreshToken !== undefined || server.grant === 'client_credentials');
+}
+
 /**
  * A saved server's state as the list shows it, at `now`: a failed MCP check counts only if it came
  * after the tokens it checked were obtained.
@@ -16,7 +21,7 @@ export function serverStatus(server: SavedServer, now: number = Date.now()): Ser
 	const {tokens} = server;
 	if (!tokens) return {kind: 'needs-login', why: 'no tokens'};
 	const summary = summarizeTokens(tokens, server.scopes, now);
-	if (summary.expired) return tokens.refreshToken === undefined ? {kind: 'needs-login', why: 'expired'} : {kind: 'expired-refreshable'};
+	if (summary.expired) return renewable(server) ? {kind: 'expired-refreshable'} : {kind: 'needs-login', why: 'expired'};
 	const check = server.lastCheck;
 	if (check && !check.result.ok && Date.parse(check.at) >= Date.parse(tokens.obtainedAt)) {
 		return {kind: 'check-failed', message: check.result.status === undefined ? check.result.message : `HTTP ${check.result.status}`};

@@ -4,6 +4,7 @@ import type {HttpClient} from '../core/http.js';
 import {formatDuration} from '../core/text.js';
 import {isRevokedGrant, refreshLeadMs, refreshTokens, summarizeTokens, type TokenSet} from '../core/tokens.js';
 import {recordRefreshFailure, recordTokens} from './changes.js';
+import {renewable} from './status.js';
 import type {SavedServer, ServerStore} from './types.js';
 
 /** What the keeper did, for the caller to tell the user. */
@@ -63,8 +64,7 @@ export async function keepFresh(store: ServerStore, server: SavedServer, options
 	const why = whyRefresh(server, held, options);
 	if (why === undefined) return {server, refreshed: false};
 	// A client acting as itself has no refresh token: the same grant gives a new access token (RFC 6749 4.4.3).
-	const renewable = (server.grant === 'client_credentials' || held.refreshToken !== undefined) && server.client !== undefined;
-	if (!renewable) {
+	if (!renewable(server)) {
 		options.onEvent?.({type: 'cannot-refresh', why});
 		if (options.force) throw noRefreshToken(server);
 
@@ -86,7 +86,7 @@ export async function keepFresh(store: ServerStore, server: SavedServer, options
 		let fresh: TokenSet;
 		try {
 			const common = {http: options.http, metadata: current.authorizationServer, client, resource: current.resource, signal: options.signal};
-			fresh = current.grant === 'client_credentials' || tokens.refreshToken === undefined
+			fresh = tokens.refreshToken === undefined
 				? await clientCredentialsTokens({...common, scopes: current.scopes})
 				: await (options.refresh ?? refreshTokens)({...common, refreshToken: tokens.refreshToken});
 		} catch (error) {
@@ -124,8 +124,7 @@ async function refreshFailed(store: ServerStore, server: SavedServer, error: unk
 export async function withFreshToken<T extends {readonly ok: boolean; readonly status?: number}>(store: ServerStore, server: SavedServer, options: Omit<KeepOptions, 'rejected' | 'force'>, use: (server: SavedServer) => Promise<T>): Promise<{result: T; server: SavedServer; refreshed: boolean}> {
 	const first = await keepFresh(store, server, options);
 	const result = await use(first.server);
-	const renewable = first.server.grant === 'client_credentials' || first.server.tokens?.refreshToken !== undefined;
-	if (result.ok || result.status !== 401 || first.refreshed || !renewable) return {result, ...first};
+	if (result.ok || result.status !== 401 || first.refreshed || !renewable(first.server)) return {result, ...first};
 	const second = await keepFresh(store, first.server, {...options, rejected: true});
 	return {result: await use(second.server), server: second.server, refreshed: true};
 }

@@ -35,7 +35,7 @@ export function confirmationFor(action: 'forget-tokens' | 'forget-registration' 
 				};
 			}
 
-			const secret = client.clientSecret === undefined ? '' : ' (and its secret)';
+			const secret = client.privateKey === undefined ? (client.clientSecret === undefined ? '' : ' (and its secret)') : ' (and its private key)';
 			return {
 				question: `Forget the pre-registered client of ${name}?`,
 				details: [`The client id ${clientId}${secret}${withTokens} ${tokens === undefined ? 'is' : 'are'} deleted from this machine; the next login registers a new client, unless it is given --client-id again.`],

@@ -5,6 +5,7 @@ import {clipboardNote, clipboardSequence, copyBlock} from '../components/clipboa
 import {type ExportTarget, exportConfig} from '../core/export.js';
 import type {ConfigWrite} from '../core/config-edit.js';
 import {applyConfigWrite, exportOptions, planConfigWrite} from '../store/client-config.js';
+import {renewable} from '../store/status.js';
 import {checkClientMetadataDocument, clientForDocument} from '../core/client-metadata-document.js';
 import {checkSavedClient, decideClientReuse} from '../core/client-reuse.js';
 import {WizardError} from '../core/errors.js';
@@ -76,7 +77,7 @@ export function useServerActions(step: Step, dispatch: Dispatch<Action>, service
 			// expired or is about to, and once after a 401.
 			const keeping = keeperOptions(services, signal, 'press a to re-authorize');
 			if (busy === 'refresh') {
-				if (!saved.tokens.refreshToken) throw new WizardError('refresh', `${saved.name} has no refresh token`, 'Press a to log in again (re-authorize) for new tokens.');
+				if (!renewable(saved)) throw new WizardError('refresh', `${saved.name} has no refresh token`, 'Press a to log in again (re-authorize) for new tokens.');
 				await keepFresh(services.store, saved, {...keeping, force: true});
 				return 'Refreshed.';
 			}

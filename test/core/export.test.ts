@@ -336,6 +336,15 @@ describe('exportConfig, every target', () => {
 	});
 });
 
+describe('a client acting as itself', () => {
+	it.each(exportTargets)('%s: the proxy only (and Claude Code\'s headersHelper), never a client that would log in by itself', target => {
+		const result = exportConfig({...confidential, grant: 'client_credentials'}, target, options);
+		expect(result.alternatives.map(({kind}) => kind)).toEqual(target === 'claude-code' ? ['headers-helper'] : []);
+		expect(result.notes.at(-1)).toContain('client acting as itself');
+		expect(JSON.stringify(result)).not.toContain(clientSecret);
+	});
+});
+
 describe('the proxy for each client, in its documented format', () => {
 	const withHome: ExportOptions = {...options, launcher: npxLauncher('/srv/wizard home')};
 	const proxyArgs = ['-y', 'mcp-auth-wizard', 'proxy', 'fastmail'];

@@ -1,6 +1,6 @@
 import {generateKeyPairSync} from 'node:crypto';
 import {describe, expect, it} from 'vitest';
-import {signingKey} from '../../source/core/client.js';
+import {type ClientCredentials, clientAuthentication, signingKey} from '../../source/core/client.js';
 import {isSecretName} from '../../source/core/redact.js';
 
 const pem = (type: 'ec' | 'rsa', curve?: string) =>
@@ -19,6 +19,17 @@ describe('signingKey', () => {
 	it('says so, in one screen, when the server takes no algorithm the key makes, or the key cannot be read', async () => {
 		await expect(signingKey(pem('rsa'), ['ES256'])).rejects.toThrow('The authorization server takes ES256 signatures, and the private key (rsa) makes RS256 or PS256');
 		await expect(signingKey('-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----\n')).rejects.toThrow('The private key is not one that can be read');
+	});
+
+	it('names the algorithm in the assertion as the server lists it (EdDSA for an Ed25519 key)', async () => {
+		const key = generateKeyPairSync('ed25519').privateKey.export({type: 'pkcs8', format: 'pem'}).toString();
+		const client: ClientCredentials = {clientId: 'robot', privateKey: key, authMethod: 'private_key_jwt', source: 'pre-registered'};
+		for (const listed of ['EdDSA', 'Ed25519']) {
+			const body = new URLSearchParams();
+			await clientAuthentication(client)({issuer: 'https://as.example', token_endpoint_auth_signing_alg_values_supported: [listed]}, {client_id: 'robot'}, body, new Headers());
+			const header = JSON.parse(Buffer.from(body.get('client_assertion')!.split('.')[0]!, 'base64url').toString('utf8')) as {alg: string};
+			expect(header.alg).toBe(listed);
+		}
 	});
 
 	it('is a secret wherever a field names it', () => {

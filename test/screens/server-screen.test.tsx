@@ -3,6 +3,7 @@ import {clockTime} from '../../source/components/countdown.js';
 import type {ClientCredentials} from '../../source/core/client.js';
 import {SharedKeysContext} from '../../source/components/keymap.js';
 import {ServerScreen, type ServerScreenProps} from '../../source/screens/server-screen.js';
+import {serverStatus} from '../../source/store/status.js';
 import type {ServerActivity} from '../../source/wizard/server-state.js';
 import {advanceClock, frameWith, keys, press, render, unwrapped} from '../helpers/ink.js';
 import {failedCheck, fastmailServer, loginTrace, passedCheck, serversInEveryStatus, start} from '../helpers/saved-servers.js';
@@ -174,6 +175,23 @@ describe('summary', () => {
 			for (const text of texts) await frameWith(lastFrame, text);
 		}
 
+		unmount();
+	});
+});
+
+describe('a client acting as itself (client credentials)', () => {
+	it('offers no browser re-authorization but the command line\'s, and renews its expired token with r', async () => {
+		const {refreshToken: _refreshToken, ...tokens} = fastmail.tokens!;
+		const itself = {...fastmail, grant: 'client_credentials' as const, tokens: {...tokens, expiresAt: new Date(start - 1000).toISOString()}};
+		expect(serverStatus(itself, start)).toEqual({kind: 'expired-refreshable'});
+		const calls = callbacks();
+		const {lastFrame, stdin, unmount} = await render(<ServerScreen {...props({server: itself, ...calls})}/>);
+		const frame = flat(await frameWith(lastFrame, 'acts as itself'));
+		expect(frame).toContain('acts as itself: mcp-auth-wizard reauthorize fastmail');
+		expect(frame).toContain('r refresh now');
+		expect(frame).not.toContain('a re-authorize');
+		await press(stdin, 'a', 'r');
+		expect(calls.onAction.mock.calls.map(([action]) => action)).toEqual(['refresh']);
 		unmount();
 	});
 });
