@@ -100,7 +100,8 @@ describe('login --client-credentials', () => {
 
 describe('the sandbox\'s client-credentials profile', () => {
 	it('issues tokens to its pre-registered client acting as itself, which its MCP server takes, and new ones by the same grant', async () => {
-		const sandbox = await startTestSandbox({profile: 'client-credentials', accessTokenTtlSeconds: 2});
+		// Tokens of 6 seconds: long enough for the login's own check on a loaded machine.
+		const sandbox = await startTestSandbox({profile: 'client-credentials', accessTokenTtlSeconds: 6});
 		onTestFinished(async () => sandbox.close());
 		const other = temporaryHome();
 		onTestFinished(() => other.remove());
@@ -111,9 +112,12 @@ describe('the sandbox\'s client-credentials profile', () => {
 		const {expiresAt} = (JSON.parse(readFileSync(join(other.path, 'servers.json'), 'utf8')) as {servers: Record<string, {tokens: {expiresAt: string}}>}).servers['127.0.0.1']!.tokens;
 		await vi.waitFor(() => {
 			expect(Date.now()).toBeGreaterThan(Date.parse(expiresAt));
-		}, {timeout: 10_000, interval: 100});
+		}, {timeout: 20_000, interval: 100});
 		const verify = await runCli(['verify', '127.0.0.1', '--json'], env);
 		expect(verify.code, verify.stderr).toBe(0);
-		expect(sandbox.requests.token.map(request => new URLSearchParams(request.body).get('grant_type'))).toEqual(['client_credentials', 'client_credentials']);
+		// A new token by the same grant (on a loaded machine perhaps once more, its lead time reached).
+		const grants = sandbox.requests.token.map(request => new URLSearchParams(request.body).get('grant_type'));
+		expect(grants.length).toBeGreaterThanOrEqual(2);
+		expect(new Set(grants)).toEqual(new Set(['client_credentials']));
 	}, 60_000);
 });

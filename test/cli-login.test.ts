@@ -65,7 +65,8 @@ describe('login against the Fastmail-like sandbox', () => {
 		expect(JSON.parse(sandbox.requests.registration.at(-1)!.body).scope).toBe(mcpScope);
 		expect(sandbox.requests.authorization.at(-1)!.query['scope']).toBe(mcpScope);
 		expect(json(run)['tokens']).toMatchObject({hasRefreshToken: false, missingScopes: []});
-	});
+		// A whole login through the CLI: with two suites at once on two cores, over 30 s.
+	}, 90_000);
 
 	it('--trace prints each exchange as it ends, named by what it is, with headers and bodies, secrets masked', async () => {
 		const run = await cli(['login', sandbox.mcpUrl, '--trace', '--name', 'traced', '--replace'], {MCP_AUTH_WIZARD_HOME: otherHome.path});
