@@ -4,10 +4,8 @@ export default defineConfig({
 	test: {
 		include: ['test/**/*.test.{ts,tsx}'],
 		// Most tests wait on child processes and sockets, not the CPU: three files at once on two cores
-		// (Vitest's default would be one) halves the run, and keeps the tests honest about load. CI runs
-		// one suite alone on two cores: four there (225 s against 237 s measured); three here, where two
-		// suites run at once before an issue is resolved (eight files at once made three tests time out).
-		maxWorkers: process.env['CI'] ? 4 : 3,
+		// (Vitest's default would be one) halves the run, and keeps the tests honest about load.
+		maxWorkers: 3,
 		testTimeout: 30_000,
 		// A file's setup starts a sandbox (keys, oidc-provider) and logs in through a browser: on two loaded
 		// cores (two suites at once) that alone has taken over 30 s.
