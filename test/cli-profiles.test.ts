@@ -37,7 +37,9 @@ function expectPkceAndResource(sandbox: Sandbox): {authorization: Record<string,
 // Each test starts a sandbox (oidc-provider) and runs whole logins through the built CLI: with two suites
 // at once on two cores, one took over 30 s.
 describe('a login to every kind of server', {timeout: 90_000}, () => {
-	it.each(['openid-tenant', 'root-metadata', 'challenge-only-metadata', 'step-up', 'iss-required'] as const)('%s: discovered, registered with the scope, public client', async profile => {
+	// Resource metadata at the root or named only in the challenge: core/discovery.test.ts and the
+	// conformance suite's metadata scenarios; the step-up profile: cli-step-up.test.ts.
+	it.each(['openid-tenant', 'iss-required'] as const)('%s: discovered, registered with the scope, public client', async profile => {
 		const sandbox = await sandboxFor(profile);
 		const run = await login(sandbox);
 		expect(run.stderr).not.toContain('Error');

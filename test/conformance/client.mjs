@@ -50,7 +50,8 @@ function main() {
 	};
 
 	try {
-		const login = run(['login', url, '--json', ...contextArgs(home)]);
+		// The MCP check is verify's: one MCP client per scenario, not two.
+		const login = run(['login', url, '--json', '--no-verify', ...contextArgs(home)]);
 		if (login !== 0) return login;
 		return run(['verify', url, '--call', 'test-tool', '--yes', '--json']);
 	} finally {
