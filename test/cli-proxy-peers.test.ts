@@ -82,7 +82,8 @@ it('passes the server\'s own requests to the client and back (elicitation, roots
 	// Every request after the first carried the session and the version the server chose.
 	const later = server.requests.filter(request => request.method === 'POST' && !request.rpcMethods.includes('initialize'));
 	expect(later.every(request => request.sessionId !== undefined && request.protocolVersion === '2025-11-25')).toBe(true);
-}, 60_000);
+	// A 10 MB answer through two processes: with two suites at once on two cores, over a minute.
+}, 120_000);
 
 it('passes sampling to the client and back, and a cancellation to the server', async () => {
 	const client = await connect();
