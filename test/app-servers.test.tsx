@@ -115,7 +115,7 @@ describe('actions on a saved server', () => {
 			// Cursor's file has an entry of that name already, from before.
 			const cursorFile = `${home.path}/.cursor/mcp.json`;
 			mkdirSync(`${home.path}/.cursor`);
-			const before = '{\n  "mcpServers": {\n    "refreshable-renamed": {"url": "https://old.example/mcp"}\n  }\n}\n';
+			const before = '{\n  "mcpServers": {\n    "refreshable-renamed": {"url": "https://old.example/mcp", "headers": {"Authorization": "Bearer old-0123456789abcdef"}}\n  }\n}\n';
 			writeFileSync(cursorFile, before);
 			await press(stdin, 'e');
 			await frameWith(lastFrame, 'Cursor');
@@ -130,6 +130,7 @@ describe('actions on a saved server', () => {
 			await press(stdin, 'w');
 			await frameWith(lastFrame, 'Press w again to replace it');
 			expect(lastFrame()).toContain('https://old.example/mcp');
+			expect(frames.join('\n')).not.toContain('old-0123456789abcdef');
 			expect(readFileSync(cursorFile, 'utf8')).toBe(before);
 			await press(stdin, 'w');
 			await frameWith(lastFrame, `Written to ${cursorFile}`);

@@ -84,12 +84,15 @@ describe('export --write', () => {
 		const codexHome = join(user.path, 'codex-home');
 		mkdirSync(codexHome);
 		const file = join(codexHome, 'config.toml');
-		const before = '# my Codex\nmodel = "o3"\n\n[mcp_servers.mail]\nurl = "https://old.example/mcp"\n\n[mcp_servers.mail.oauth]\nclient_id = "old-client"\n\n# below: mine\n[mcp_servers.other]\ncommand = "x"\n';
+		const before = '# my Codex\nmodel = "o3"\n\n[mcp_servers.mail]\nurl = "https://old.example/mcp"\n\n[mcp_servers.mail.oauth]\nclient_id = "old-client"\n\n[mcp_servers.mail.env]\nAPI_KEY = "sk-live-0123456789abcdef"\n\n# below: mine\n[mcp_servers.other]\ncommand = "x"\n';
 		writeFileSync(file, before);
 		const run = await runCli(['export', 'mail', '--for', 'codex', '--write', '--yes'], {MCP_AUTH_WIZARD_HOME: store.path, HOME: user.path, CODEX_HOME: codexHome});
 		expect(run.code, run.stderr).toBe(0);
 		expect(run.stderr).toContain('"mail" is replaced. It is now:');
 		expect(run.stderr).toContain('client_id = "old-client"');
+		// What it held is shown, a key in it masked.
+		expect(run.stderr).toContain('API_KEY = "sk-liv…(24 chars)"');
+		expect(run.stderr).not.toContain('sk-live-0123456789abcdef');
 		const after = readFileSync(file, 'utf8');
 		expect(after.startsWith('# my Codex\nmodel = "o3"\n\n[mcp_servers.mail]\ncommand = "npx"\n')).toBe(true);
 		expect(after).toContain('# below: mine\n[mcp_servers.other]\ncommand = "x"\n');

@@ -1,5 +1,6 @@
 import * as toml from 'smol-toml';
-import type {ConfigEntry} from '../core/config-edit.js';
+import {type ConfigEntry, nested} from '../core/config-edit.js';
+import {redactJson} from '../core/redact.js';
 import {UsageError} from '../core/errors.js';
 import {type ExportForm, type ExportResult, type ExportTarget, exportConfig, exportTargets, isExportTarget} from '../core/export.js';
 import {printable, printableLine} from '../core/text.js';
@@ -21,10 +22,10 @@ function formLines(form: ExportForm): string[] {
 
 const formJson = ({kind, title, format, where, text, notes}: ExportForm) => ({kind, title, format, where, text, notes});
 
-/** The entry as it will stand in the file. */
+/** An entry as it stands in the file, what looks like a secret masked (an entry replaced may hold an API key). */
 function entryText(entry: ConfigEntry, value: unknown): string[] {
-	const nested = entry.path.reduceRight<unknown>((inner, key) => ({[key]: inner}), value);
-	return (entry.language === 'toml' ? toml.stringify(nested) : JSON.stringify(nested, null, 2)).trimEnd().split('\n');
+	const shown = nested(entry.path, redactJson(value));
+	return (entry.language === 'toml' ? toml.stringify(shown) : JSON.stringify(shown, null, 2)).trimEnd().split('\n');
 }
 
 export type ExportFlags = {readonly write?: boolean; readonly config?: string};

@@ -1,4 +1,5 @@
 import {checkSavedClient} from '../core/client-reuse.js';
+import {registeredRedirectUris} from '../core/registration.js';
 import {discover} from '../core/discovery.js';
 import {UsageError, WizardError} from '../core/errors.js';
 import type {SavedServer} from '../store/types.js';
@@ -53,8 +54,7 @@ export async function runReauthorize(context: CommandContext, nameOrUrl: string 
 
 	context.output.note(decision.text);
 	// Other clients' redirect URIs registered before stay registered: ours comes first (see buildRegistrationRequest).
-	const registered = saved.registration?.response['redirect_uris'] ?? saved.registration?.request.redirect_uris;
-	const kept = Array.isArray(registered) ? registered.slice(1).filter(uri => typeof uri === 'string') : [];
+	const kept = registeredRedirectUris(saved.registration).slice(1);
 	const redirectUris = flags.redirectUris ? [...new Set([...kept, ...flags.redirectUris])] : undefined;
 	return loginAndSave(context, saved.mcpUrl, {...flags, clientMetadataUrl, scopes, name: saved.name, redirectUris}, {discovery, client: decision.client, callbackPort: decision.callbackPort, decision: decision.text});
 }

@@ -54,7 +54,12 @@ export async function runSandbox(context: CommandContext, options: SandboxChoice
 		// The sandbox's own client secret is a test fixture, printed so that it can be used.
 		context.output.result(
 			{ok: true, profile: sandbox.profile, mcpUrl: sandbox.mcpUrl, issuer: sandbox.issuer, mcpScope: sandbox.mcpScope, preregisteredClient: sandbox.preregisteredClient, clientMetadataDocumentUrl: sandbox.clientMetadataDocumentUrl, stepUp: sandbox.stepUp, faults: sandbox.faults},
-			() => [...sandboxLines(sandbox), '', `Log in to it from another terminal: npx mcp-auth-wizard login ${sandbox.mcpUrl}`, 'Its login page takes any user name and password. Press Ctrl-C to stop.'],
+			() => [
+				...sandboxLines(sandbox),
+				'',
+				// A client acting as itself has no login page: the line above says how it logs in.
+				...(sandbox.profile === 'client-credentials' ? ['Log in from another terminal as the line above says. Press Ctrl-C to stop.'] : [`Log in to it from another terminal: npx mcp-auth-wizard login ${sandbox.mcpUrl}`, 'Its login page takes any user name and password. Press Ctrl-C to stop.']),
+			],
 		);
 		await waitForAbort(context.signal);
 		return exitCode.ok;

@@ -11,7 +11,7 @@ import {type GrantInput, type TokenSet, toTokenSet, tokenRequest} from './tokens
  * token (RFC 6749 4.4.3): a new token is had by the same grant.
  */
 
-export const clientCredentialsGrant = 'client_credentials';
+const clientCredentialsGrant = 'client_credentials';
 
 /**
  * Whether the authorization server says it takes the grant. An absent list means code and implicit by

@@ -1,7 +1,7 @@
 import type {ClientCredentials} from './client.js';
 import {deviceCodeGrant} from './device.js';
 import type {HttpClient} from './http.js';
-import type {RegistrationRequest} from './registration.js';
+import {type RegistrationRequest, registeredRedirectUris} from './registration.js';
 import {parseScopes} from './scopes.js';
 
 /** Whether the authorization server still knows a registered client. */
@@ -112,8 +112,7 @@ export async function checkSavedClient(
 	const callbackPort = registeredCallbackPort(registration?.response) ?? registeredCallbackPort(registration?.request);
 	const answered = registration?.response['grant_types'];
 	const grantTypes = Array.isArray(answered) ? answered.filter(grant => typeof grant === 'string') : registration?.request.grant_types;
-	const uris = registration?.response['redirect_uris'] ?? registration?.request.redirect_uris;
-	const redirectUris = Array.isArray(uris) ? uris.filter(uri => typeof uri === 'string') : [];
+	const redirectUris = registeredRedirectUris(registration);
 	const hasRedirectUri = registration === undefined ? undefined : redirectUris.length > 0;
 	const decision = decideClientReuse({savedIssuer: saved.issuer, issuer: target.issuer, client, registeredScope: registration?.response['scope'], scopes: target.scopes, check, grantTypes, hasRedirectUri, device: target.device, wantedRedirectUris: target.redirectUris, redirectUris});
 	return {decision, check, callbackPort};

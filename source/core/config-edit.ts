@@ -120,7 +120,8 @@ function formattingOf(text: string): jsonc.FormattingOptions {
 	return {insertSpaces: true, tabSize: indent?.length ?? 2, eol};
 }
 
-function nested(path: readonly string[], value: unknown): Document {
+/** `value` under the key path: {a: {b: value}} for ['a', 'b']. */
+export function nested(path: readonly string[], value: unknown): Document {
 	return path.reduceRight<Document>((inner, key) => ({[key]: inner}), value as Document);
 }
 

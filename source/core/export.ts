@@ -4,7 +4,7 @@ import * as toml from 'smol-toml';
 import type {ClientCredentials} from './client.js';
 import type {ConfigEntry} from './config-edit.js';
 import type {AuthorizationServerMetadata} from './metadata.js';
-import type {RegistrationRequest} from './registration.js';
+import {type RegistrationRequest, registeredRedirectUris} from './registration.js';
 import {isLoopbackHost} from './urls.js';
 
 /**
@@ -87,25 +87,22 @@ export type RegisteredRedirect = {
 	readonly loopback: boolean;
 };
 
-const stringList = (value: unknown): readonly string[] | undefined => (Array.isArray(value) && value.every(item => typeof item === 'string') ? value : undefined);
-
 /**
  * The registered redirect URI: the registration answer's `redirect_uris` (what counts, RFC 7591
  * 3.2.1), else the request's; the first http loopback one if there are several. Undefined for a
  * client registered elsewhere (--client-id), whose redirect URIs are not known here.
  */
-export function registeredRedirect(server: ExportSource): RegisteredRedirect | undefined {
-	const registration = server.registration;
-	if (!registration) return undefined;
-	const answered = stringList(registration.response['redirect_uris']);
-	const uris = answered && answered.length > 0 ? answered : (registration.request.redirect_uris ?? []);
-	const parsed = uris.filter(uri => URL.canParse(uri)).map(uri => ({uri, url: new URL(uri)}));
+function registeredRedirect(server: ExportSource): RegisteredRedirect | undefined {
+	const parsed = registeredRedirectUris(server.registration).filter(uri => URL.canParse(uri)).map(uri => ({uri, url: new URL(uri)}));
 	const isLoopback = (url: URL) => url.protocol === 'http:' && isLoopbackHost(url.hostname);
 	const chosen = parsed.find(({url}) => isLoopback(url)) ?? parsed[0];
 	if (!chosen) return undefined;
 	const {uri, url} = chosen;
 	return {uri, host: url.hostname, port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)), path: url.pathname, loopback: isLoopback(url)};
 }
+
+/** A JSON snippet as shown and copied: two spaces, not tabs (a terminal shows a tab up to 8 columns wide, which Ink counts as one). */
+const jsonSnippet = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
 /** A server name every target takes (Codex and Claude Code refuse names other than letters, digits, - and _). */
 function configName(name: string): string {
@@ -197,7 +194,11 @@ function proxyForm(server: ExportSource, target: ExportTarget, options: ExportOp
 	const client = clientNames[target];
 	const notes = [
 		...nameNotes(server, name),
-		`${client} starts \`mcp-auth-wizard proxy ${shellQuote(server.name)}\`, which relays MCP with the login saved here and keeps its tokens fresh. When that login cannot be renewed it opens the browser to log in again (as \`mcp-auth-wizard reauthorize ${shellQuote(server.name)}\` would); add --no-login to the arguments to get an error instead.`,
+		`${client} starts \`mcp-auth-wizard proxy ${shellQuote(server.name)}\`, which relays MCP with the login saved here and keeps its tokens fresh. ${
+			server.grant === 'client_credentials'
+				? 'A client acting as itself gets each new token by the same grant: no browser ever opens.'
+				: `When that login cannot be renewed it opens the browser to log in again (as \`mcp-auth-wizard reauthorize ${shellQuote(server.name)}\` would); add --no-login to the arguments to get an error instead.`
+		}`,
 		...(command.env ? ['"env" names this store\'s directory (MCP_AUTH_WIZARD_HOME), which is not the default one.'] : []),
 	];
 	const title = `Through the proxy (recommended): ${client === 'The MCP client' ? 'the client' : client} starts mcp-auth-wizard, which uses this login`;
@@ -224,7 +225,7 @@ function proxyForm(server: ExportSource, target: ExportTarget, options: ExportOp
 		case 'vscode': {
 			const value = {type: 'stdio', ...command};
 			notes.push(writeNote(file!));
-			return {kind: 'proxy', title, format: 'json', text: `${JSON.stringify({servers: {[name]: value}}, null, '\t')}\n`, where: `${file} (MCP: Open User Configuration), or .vscode/mcp.json in a workspace: merge into "servers".`, notes, entry: json(['servers'], value)};
+			return {kind: 'proxy', title, format: 'json', text: jsonSnippet({servers: {[name]: value}}), where: `${file} (MCP: Open User Configuration), or .vscode/mcp.json in a workspace: merge into "servers".`, notes, entry: json(['servers'], value)};
 		}
 
 		case 'cursor':
@@ -234,7 +235,7 @@ function proxyForm(server: ExportSource, target: ExportTarget, options: ExportOp
 			if (target === 'claude-desktop') notes.push('Quit Claude Desktop fully and start it again after the change. If it cannot find npx (it does not read your shell\'s PATH), put npx\'s full path (`which npx`) as "command".');
 			notes.push(file === undefined ? 'In place of an `npx mcp-remote <url>` entry: the same kind of entry, with this login. `--write --config <file>` adds it to that file for you.' : writeNote(file));
 			const where = file === undefined ? 'The "mcpServers" of an MCP client that starts local commands: merge into it.' : `${file}: merge into "mcpServers".`;
-			return {kind: 'proxy', title, format: 'json', text: `${JSON.stringify({mcpServers: {[name]: command}}, null, '\t')}\n`, where, notes, entry: json(['mcpServers'], command)};
+			return {kind: 'proxy', title, format: 'json', text: jsonSnippet({mcpServers: {[name]: command}}), where, notes, entry: json(['mcpServers'], command)};
 		}
 	}
 }
@@ -269,20 +270,12 @@ function headersHelperForm(server: ExportSource, launcher: Launcher): ExportForm
 /** A saved server that has a client to export. */
 type ServerWithClient = ExportSource & {readonly client: ClientCredentials};
 
-/** The redirect URIs registered for the client, from the registration answer (what counts, RFC 7591 3.2.1) or request. */
-function registeredUris(server: ExportSource): readonly string[] {
-	const registration = server.registration;
-	if (!registration) return [];
-	const answered = stringList(registration.response['redirect_uris']);
-	return answered && answered.length > 0 ? answered : (registration.request.redirect_uris ?? []);
-}
-
 /**
  * What to say about the redirect URI the target sends: nothing when it is registered; else how to
  * register it here (`reauthorize --redirect-uri` registers a client that holds it too).
  */
 function redirectNote(server: ServerWithClient, client: string, uris: readonly string[], fallback: string): string[] {
-	const registered = registeredUris(server);
+	const registered = registeredRedirectUris(server.registration);
 	const missing = uris.filter(uri => !registered.includes(uri));
 	if (missing.length === 0) return [];
 	if (server.client.source !== 'registration') {
@@ -420,7 +413,7 @@ function vscodeOwnLogin(server: ServerWithClient, file: string): ExportForm {
 	}
 
 	notes.push('Then start the server (MCP: List Servers, or Start in mcp.json); VS Code opens the browser to log in and keeps its own tokens.');
-	return {kind: 'own-login', title: ownLoginTitle('VS Code'), format: 'json', text: `${JSON.stringify(config, null, '\t')}\n`, where: `${file}, or .vscode/mcp.json in a workspace: merge into "servers".`, notes};
+	return {kind: 'own-login', title: ownLoginTitle('VS Code'), format: 'json', text: jsonSnippet(config), where: `${file}, or .vscode/mcp.json in a workspace: merge into "servers".`, notes};
 }
 
 const cursorSecretVariable = 'MCP_CLIENT_SECRET';
@@ -441,7 +434,7 @@ function cursorOwnLogin(server: ServerWithClient, file: string): ExportForm {
 		'Cursor has no setting for the RFC 8707 resource, and sends no headers of yours to a server that asks for OAuth.',
 		'Then Cursor opens the browser to log in and keeps its own tokens.',
 	];
-	return {kind: 'own-login', title: ownLoginTitle('Cursor'), format: 'json', text: `${JSON.stringify({mcpServers: {[name]: {url: server.mcpUrl, auth}}}, null, '\t')}\n`, where: `${file}: merge into "mcpServers".`, notes};
+	return {kind: 'own-login', title: ownLoginTitle('Cursor'), format: 'json', text: jsonSnippet({mcpServers: {[name]: {url: server.mcpUrl, auth}}}), where: `${file}: merge into "mcpServers".`, notes};
 }
 
 /**
@@ -457,7 +450,7 @@ function windsurfOwnLogin(server: ServerWithClient, file: string): ExportForm {
 		kind: 'own-login',
 		title: ownLoginTitle('Windsurf'),
 		format: 'json',
-		text: `${JSON.stringify({mcpServers: {[name]: {serverUrl: server.mcpUrl}}}, null, '\t')}\n`,
+		text: jsonSnippet({mcpServers: {[name]: {serverUrl: server.mcpUrl}}}),
 		where: `${file}: merge into "mcpServers".`,
 		notes: [...nameNotes(server, name), registers, 'Then Windsurf opens the browser to log in and keeps its own tokens.'],
 	};
@@ -517,7 +510,7 @@ function mcpRemoteOwnLogin(server: ServerWithClient, where: string): ExportForm 
 		'--callback-path needs a recent mcp-remote (checked against 0.15.1), hence mcp-remote@latest; an older one ignores it and uses /oauth/callback.',
 		'mcp-remote opens the browser to log in the first time the MCP client starts it, and keeps its own tokens in ~/.mcp-auth.',
 	);
-	return {kind: 'own-login', title: ownLoginTitle('mcp-remote'), format: 'json', text: `${JSON.stringify({mcpServers: {[name]: entry}}, null, '\t')}\n`, where, notes};
+	return {kind: 'own-login', title: ownLoginTitle('mcp-remote'), format: 'json', text: jsonSnippet({mcpServers: {[name]: entry}}), where, notes};
 }
 
 function ownLogin(server: ServerWithClient, target: ExportTarget, file: string | undefined): ExportForm {

@@ -177,3 +177,11 @@ export async function registerClient(
 		differences: registrationDifferences(request, registered),
 	};
 }
+
+/** The redirect URIs registered for a client: the registration answer's (what counts, RFC 7591 3.2.1), else the request's. */
+export function registeredRedirectUris(registration: {readonly request: RegistrationRequest; readonly response: Record<string, unknown>} | undefined): readonly string[] {
+	if (!registration) return [];
+	const answered = registration.response['redirect_uris'];
+	if (Array.isArray(answered) && answered.length > 0 && answered.every(uri => typeof uri === 'string')) return answered as string[];
+	return registration.request.redirect_uris ?? [];
+}

@@ -150,13 +150,18 @@ function Summary({server, activity, now}: {readonly server: SavedServer; readonl
 						<Text>{maskSecret(client.clientSecret)}</Text>
 					</Field>
 				)}
+				{client?.privateKey !== undefined && (
+					<Field label="Private key">
+						<Text>kept in the store, never shown (private_key_jwt)</Text>
+					</Field>
+				)}
 			</Box>
 			<Box marginTop={1} flexDirection="column">
 				{summary ? (
 					<>
 						<TokenFields summary={summary} now={now}/>
 						<Field label="Refresh token">
-							<Text>{summary.hasRefreshToken ? 'yes' : 'no'}</Text>
+							<Text>{summary.hasRefreshToken ? 'yes' : (server.grant === 'client_credentials' ? 'none needed: a new token by the same grant (client credentials)' : 'no')}</Text>
 						</Field>
 					</>
 				) : (
@@ -245,7 +250,8 @@ function ExportShown({exporting, height}: {readonly exporting: Extract<ServerExp
 	const others = exporting.others && exporting.others.length > 0 ? wrapWords(`• Also printed above: ${exporting.others.map(title => title.replace(/^Or /, '')).join('; ')}.`, columns, '  ') : [];
 	const write = typeof exporting.write === 'string' ? exporting.write : writeLine(exporting.write);
 	const head = [`For ${label}, through the proxy: ${exporting.where}`, 'Printed whole above this screen, to copy.', ...(write ? [write] : []), ...(exporting.done ? [exporting.done] : [])].flatMap(line => wrapWords(printable(line), columns));
-	const snippet = printable(exporting.text).split('\n').flatMap(line => cutRows(line === '' ? ' ' : line, columns));
+	// Tabs as spaces: the terminal shows a tab wider than Ink counts it, and cut rows would overflow.
+	const snippet = printable(exporting.text).replaceAll('\t', '  ').split('\n').flatMap(line => cutRows(line === '' ? ' ' : line, columns));
 	const rows = [...snippet, ...(notes.length + others.length > 0 ? [' '] : []), ...notes, ...others];
 	return (
 		<Box flexDirection="column">

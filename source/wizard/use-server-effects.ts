@@ -4,6 +4,7 @@ import {type Dispatch, useEffect, useRef} from 'react';
 import {clipboardNote, clipboardSequence, copyBlock} from '../components/clipboard.js';
 import {type ExportTarget, exportConfig} from '../core/export.js';
 import type {ConfigWrite} from '../core/config-edit.js';
+import {redactJson} from '../core/redact.js';
 import {applyConfigWrite, exportOptions, planConfigWrite} from '../store/client-config.js';
 import {renewable} from '../store/status.js';
 import {checkClientMetadataDocument, clientForDocument} from '../core/client-metadata-document.js';
@@ -145,7 +146,7 @@ export function exportActions(server: SavedServer, step: ServerStep, dispatch: D
 			const write = shown.write as ConfigWrite;
 			// An entry of the same name is there: said what it holds, and written on a second w only.
 			if (write.edit.kind === 'replace' && !shown.replaceAsked) {
-				dispatch({type: 'server-export-done', asked: true, message: `${write.file} has an entry of this name: ${JSON.stringify(write.edit.previous)}. Press w again to replace it (a backup is kept), Esc to leave it.`});
+				dispatch({type: 'server-export-done', asked: true, message: `Press w again to replace it (a backup is kept), Esc to leave it. ${write.file} has an entry of this name: ${JSON.stringify(redactJson(write.edit.previous))}`});
 				return;
 			}
 

@@ -341,6 +341,8 @@ describe('a client acting as itself', () => {
 		const result = exportConfig({...confidential, grant: 'client_credentials'}, target, options);
 		expect(result.alternatives.map(({kind}) => kind)).toEqual(target === 'claude-code' ? ['headers-helper'] : []);
 		expect(result.notes.at(-1)).toContain('client acting as itself');
+		expect(result.notes.join('\n')).toContain('no browser ever opens');
+		expect(result.notes.join('\n')).not.toContain('opens the browser');
 		expect(JSON.stringify(result)).not.toContain(clientSecret);
 	});
 });

@@ -182,7 +182,8 @@ describe('summary', () => {
 describe('a client acting as itself (client credentials)', () => {
 	it('offers no browser re-authorization but the command line\'s, and renews its expired token with r', async () => {
 		const {refreshToken: _refreshToken, ...tokens} = fastmail.tokens!;
-		const itself = {...fastmail, grant: 'client_credentials' as const, tokens: {...tokens, expiresAt: new Date(start - 1000).toISOString()}};
+		const key = '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIP0000000000000000000000000000000000000000000\n-----END PRIVATE KEY-----\n';
+		const itself = {...fastmail, grant: 'client_credentials' as const, client: {clientId: 'robot', privateKey: key, authMethod: 'private_key_jwt' as const, source: 'pre-registered' as const}, tokens: {...tokens, expiresAt: new Date(start - 1000).toISOString()}};
 		expect(serverStatus(itself, start)).toEqual({kind: 'expired-refreshable'});
 		const calls = callbacks();
 		const {lastFrame, stdin, unmount} = await render(<ServerScreen {...props({server: itself, ...calls})}/>);
@@ -190,6 +191,9 @@ describe('a client acting as itself (client credentials)', () => {
 		expect(frame).toContain('acts as itself: mcp-auth-wizard reauthorize fastmail');
 		expect(frame).toContain('r refresh now');
 		expect(frame).not.toContain('a re-authorize');
+		expect(frame).toContain('Refresh token none needed: a new token by the same grant (client credentials)');
+		expect(frame).toContain('Private key kept in the store, never shown (private_key_jwt)');
+		expect(frame).not.toContain('MC4CAQAw');
 		await press(stdin, 'a', 'r');
 		expect(calls.onAction.mock.calls.map(([action]) => action)).toEqual(['refresh']);
 		unmount();
@@ -314,13 +318,16 @@ describe('exporting', () => {
 	});
 
 	it('says what w does to the client\'s file before it is pressed, offers w only then, and says the other ways are printed above', async () => {
-		const base = {kind: 'shown', target: 'cursor', where: '/home/me/.cursor/mcp.json: merge into "mcpServers".', text: '{}', notes: [], format: 'json', others: ['Or Cursor logs in by itself, with the client registered here (its own tokens)']} as const;
+		// A tab in the text is shown as spaces: the terminal would draw it wider than Ink counts it.
+		const base = {kind: 'shown', target: 'cursor', where: '/home/me/.cursor/mcp.json: merge into "mcpServers".', text: '{\n\t"mcpServers": {}\n}', notes: [], format: 'json', others: ['Or Cursor logs in by itself, with the client registered here (its own tokens)']} as const;
 		const add = {...base, write: {file: '/home/me/.cursor/mcp.json', before: undefined, edit: {kind: 'add', text: '{}'}}} as const;
 		const calls = callbacks();
 		const onWriteExport = vi.fn();
 		const {lastFrame, stdin, unmount} = await render(<ServerScreen {...props({exporting: add, ...calls, onWriteExport})}/>);
 		const frame = await frameWith(lastFrame, 'w adds it to /home/me/.cursor/mcp.json, keeping a backup.');
 		expect(frame).toContain('Also printed above: Cursor logs in by itself');
+		expect(frame.split('\n')).toContain('  "mcpServers": {}');
+		expect(frame).not.toContain('\t');
 		expect(frame).toContain('w write to the client\'s config');
 		await press(stdin, 'w');
 		expect(onWriteExport).toHaveBeenCalledOnce();
