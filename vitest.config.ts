@@ -6,6 +6,10 @@ export default defineConfig({
 		// Most tests wait on child processes and sockets, not the CPU: three files at once on two cores
 		// (Vitest's default would be one) halves the run, and keeps the tests honest about load.
 		maxWorkers: 3,
+		// Files that share a worker share its loaded modules (Ink, the SDK, oidc-provider): loading them
+		// anew for each file was over a third of the suite's CPU. Every file cleans up what it changes
+		// (timers, environment, servers), and the secret scan is checked and emptied per file.
+		isolate: false,
 		testTimeout: 30_000,
 		// A file's setup starts a sandbox (keys, oidc-provider) and logs in through a browser: on two loaded
 		// cores (two suites at once) that alone has taken over 30 s.

@@ -180,6 +180,15 @@ export function capturedSoFar(): {outputs: CapturedOutput[]; secrets: Secret[]} 
 /** The setup file's afterAll: fails the test file when any of its outputs shows a secret whole. */
 export function assertNoSecretShown(): void {
 	const {outputs: captured, secrets: known} = capturedSoFar();
+	// Files that share a worker (isolate: false) share this module: each file is checked on its own.
+	outputs.length = 0;
+	liveOutputs.length = 0;
+	secrets.clear();
+	sandboxes.length = 0;
+	watchedHomes.clear();
+	runs = 0;
+	renders = 0;
+	clients = 0;
 	const report = checkOutputs(captured, known);
 	if (report !== undefined) throw new Error(report);
 }
