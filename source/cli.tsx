@@ -3,6 +3,8 @@ import {readFileSync} from 'node:fs';
 import meow from 'meow';
 import {UsageError, WizardError} from './core/errors.js';
 import {scopeTokenProblem} from './core/scopes.js';
+import {isHttpsOrLoopback} from './core/urls.js';
+import type {EnterpriseFlags} from './commands/login.js';
 import {printableLine} from './core/text.js';
 import {exchangeText, newExchanges} from './core/trace.js';
 import {describeFailure, exitCode, jsonText, terminalText} from './commands/output.js';
@@ -52,6 +54,20 @@ const help = `
                            grant): with --client-id and its secret, or --private-key; renewed by the
                            same grant (token, verify, the proxy)
     --private-key <file>   login --client-credentials: the client's private key (PEM) for private_key_jwt
+    --enterprise           login: enterprise-managed (ID-JAG, cross-app access), no browser: the ID token
+                           of --id-token is exchanged at the identity provider for an ID-JAG, which the
+                           MCP server's authorization server takes for a token (JWT bearer grant), with
+                           --client-id and its secret; renewed only by its refresh token, if one comes,
+                           else by this login again with a new ID token (the ID token is never saved)
+    --idp-issuer <url>     login --enterprise: the identity provider (its metadata names its token endpoint)
+    --idp-token-endpoint <url>
+                           login --enterprise: its token endpoint, instead of discovering it
+    --idp-client-id <id>   login --enterprise: this application's client id at the identity provider
+    --idp-client-secret <s>
+                           login --enterprise: its secret, if it has one (client_secret_post); - reads
+                           it from standard input (or set MCP_AUTH_WIZARD_IDP_CLIENT_SECRET)
+    --id-token <file>      login --enterprise: a file that holds the user's ID token; - reads it from
+                           standard input
     --client-metadata-url <url>
                            login: a Client ID Metadata Document to use as the client id where the
                            authorization server supports them (https with a path; http on localhost)
@@ -91,6 +107,8 @@ const help = `
     MCP_AUTH_WIZARD_HOME   the directory of the saved-server store
     MCP_AUTH_WIZARD_CLIENT_SECRET
                            the client secret of --client-id, instead of --client-secret
+    MCP_AUTH_WIZARD_IDP_CLIENT_SECRET
+                           the client secret of --idp-client-id, instead of --idp-client-secret
 
   Exit codes: 0 success, 1 the login or check failed, 2 bad usage, 130 interrupted (Ctrl-C).
 
@@ -128,6 +146,12 @@ const knownFlags = {
 	write: {type: 'boolean', default: false},
 	clientCredentials: {type: 'boolean', default: false},
 	privateKey: {type: 'string'},
+	enterprise: {type: 'boolean', default: false},
+	idpIssuer: {type: 'string'},
+	idpTokenEndpoint: {type: 'string'},
+	idpClientId: {type: 'string'},
+	idpClientSecret: {type: 'string'},
+	idToken: {type: 'string'},
 	config: {type: 'string'},
 	redirectUri: {type: 'string', isMultiple: true},
 	httpTimeout: {type: 'string'},
@@ -249,15 +273,48 @@ function parseTimeout(value: string | undefined, flag = 'timeout'): number | und
 
 /** The environment variable a client secret can come from, so that it lands in neither `ps` nor shell history. */
 const clientSecretVariable = 'MCP_AUTH_WIZARD_CLIENT_SECRET';
+/** The same for the identity provider's client secret (login --enterprise). */
+const idpClientSecretVariable = 'MCP_AUTH_WIZARD_IDP_CLIENT_SECRET';
 
 /**
  * `--client-secret -`: the secret from standard input, its first line (piped or redirected), or typed
  * at a prompt that does not show it.
  */
 async function readClientSecret(): Promise<string> {
+	const secret = await readStandardInput('Client secret');
+	if (secret === '') throw new UsageError('--client-secret - read no secret from standard input', `Pipe it in (… | mcp-auth-wizard login <url> --client-id <id> --client-secret -), or set ${clientSecretVariable}.`);
+	return secret;
+}
+
+/** A JWT's shape (RFC 7519 7.2): three base64url parts separated by dots. */
+const jwtShape = /^[\w-]+\.[\w-]+\.[\w-]*$/;
+
+/** --id-token: the ID token from its file, or from standard input with `-`; a JWT (OpenID Connect Core 2). Never printed. */
+async function readIdToken(source: string): Promise<string> {
+	let token: string;
+	if (source === '-') {
+		token = (await readStandardInput('ID token')).trim();
+		if (token === '') throw new UsageError('--id-token - read no ID token from standard input', 'Pipe it in (… | mcp-auth-wizard login <url> --enterprise … --id-token -), or pass the file that holds it.');
+	} else {
+		try {
+			token = readFileSync(source, 'utf8').trim();
+		} catch (error) {
+			throw new UsageError(`--id-token: cannot read ${printableLine(source, 80)} (${(error as NodeJS.ErrnoException).code ?? String(error)})`, 'Pass the path of a file that holds the ID token, or - to read it from standard input.');
+		}
+	}
+
+	if (!jwtShape.test(token)) {
+		throw new UsageError(`--id-token: ${source === '-' ? 'what standard input held' : printableLine(source, 80)} is not an ID token (a JWT: three base64url parts separated by dots, OpenID Connect Core 2)`, 'Pass the id_token the identity provider issued, alone in the file (it is not shown here).');
+	}
+
+	return token;
+}
+
+/** The first line of standard input (piped or redirected), or typed at a prompt that does not show it. */
+async function readStandardInput(label: string): Promise<string> {
 	let secret: string;
 	if (process.stdin.isTTY) {
-		process.stderr.write('Client secret (not shown): ');
+		process.stderr.write(`${label} (not shown): `);
 		const terminal = await unechoedTerminal();
 		try {
 			secret = await new Promise<string>(resolve => {
@@ -273,7 +330,6 @@ async function readClientSecret(): Promise<string> {
 		secret = Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
 	}
 
-	if (secret === '') throw new UsageError('--client-secret - read no secret from standard input', `Pipe it in (… | mcp-auth-wizard login <url> --client-id <id> --client-secret -), or set ${clientSecretVariable}.`);
 	return secret;
 }
 
@@ -283,6 +339,52 @@ async function clientSecretOf(flag: string | undefined, env: NodeJS.ProcessEnv):
 	if (flag !== undefined) return flag;
 	const fromEnvironment = env[clientSecretVariable];
 	return fromEnvironment === undefined || fromEnvironment === '' ? undefined : fromEnvironment;
+}
+
+/** The identity provider's client secret: --idp-client-secret <secret>, - (standard input), or the environment; none for a public client. */
+async function idpClientSecretOf(flag: string | undefined, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+	if (flag === '-') {
+		const secret = await readStandardInput('Identity provider client secret');
+		if (secret === '') throw new UsageError('--idp-client-secret - read no secret from standard input', `Pipe it in, or set ${idpClientSecretVariable}; leave it out for a public client.`);
+		return secret;
+	}
+
+	if (flag !== undefined) return flag;
+	const fromEnvironment = env[idpClientSecretVariable];
+	return fromEnvironment === undefined || fromEnvironment === '' ? undefined : fromEnvironment;
+}
+
+const enterpriseUsage = 'mcp-auth-wizard login <url> --enterprise --idp-issuer <url> --idp-client-id <id> --id-token <file> --client-id <id> --client-secret -';
+
+/** The flags that go with --enterprise only, by their meow names. */
+const enterpriseOnly = {idpIssuer: '--idp-issuer', idpTokenEndpoint: '--idp-token-endpoint', idpClientId: '--idp-client-id', idpClientSecret: '--idp-client-secret', idToken: '--id-token'} as const;
+
+/**
+ * login --enterprise: everything it needs is there before anything is sent, the identity provider's
+ * URLs are https (the ID token goes there; http only on localhost), and at most one value comes from
+ * standard input. Files are read here; standard input afterwards.
+ */
+function checkEnterpriseFlags(flags: typeof cli.flags, command: string | undefined, env: NodeJS.ProcessEnv): void {
+	const stray = Object.entries(enterpriseOnly).find(([name]) => flags[name as keyof typeof enterpriseOnly] !== undefined)?.[1];
+	if (!flags.enterprise) {
+		if (stray) throw new UsageError(`${stray} goes with --enterprise`, enterpriseUsage);
+		return;
+	}
+
+	if (command !== 'login') throw new UsageError('--enterprise goes with login', `${enterpriseUsage} (an enterprise login is renewed by the same command with a new ID token).`);
+	const other = flags.clientCredentials ? '--client-credentials' : flags.device ? '--device' : flags.clientMetadataUrl === undefined ? (flags.redirectUri?.length ? '--redirect-uri' : flags.privateKey === undefined ? (flags.callbackPort === undefined ? undefined : '--callback-port') : '--private-key') : '--client-metadata-url';
+	if (other) throw new UsageError(`--enterprise does not go with ${other}`, 'An enterprise login exchanges the ID token for an ID-JAG at the identity provider: no browser, no redirect. Leave it out.');
+	if (flags.idpIssuer === undefined && flags.idpTokenEndpoint === undefined) throw new UsageError('--enterprise needs the identity provider', 'Pass --idp-issuer <url> (its metadata names its token endpoint), or --idp-token-endpoint <url>.');
+	for (const [flag, value] of [['--idp-issuer', flags.idpIssuer], ['--idp-token-endpoint', flags.idpTokenEndpoint]] as const) {
+		if (value !== undefined && !isHttpsOrLoopback(value)) throw new UsageError(`${flag}: "${printableLine(value, 80)}" is not an https URL`, `The ID token goes there: https only (http only on localhost), e.g. ${flag} https://login.example.com${flag === '--idp-issuer' ? '' : '/oauth2/token'}.`);
+	}
+
+	if (flags.idpClientId === undefined) throw new UsageError('--enterprise needs --idp-client-id', 'Pass this application\'s client id at the identity provider (the one its ID tokens are issued to).');
+	if (flags.idToken === undefined) throw new UsageError('--enterprise needs the user\'s ID token', 'Pass --id-token <file> (a file that holds the ID token), or --id-token - to read it from standard input.');
+	if (flags.clientId === undefined) throw new UsageError('--enterprise needs --client-id', 'Pass the MCP client\'s id at the MCP server\'s authorization server, with its secret (--client-secret -, or MCP_AUTH_WIZARD_CLIENT_SECRET).');
+	if (flags.clientSecret === undefined && !env[clientSecretVariable]) throw new UsageError('--enterprise needs the MCP client\'s secret', `Pass --client-secret - (read from standard input), or set ${clientSecretVariable}.`);
+	const readers = (['clientSecret', 'idpClientSecret', 'idToken'] as const).filter(name => flags[name] === '-').map(name => `--${kebab(name)} -`);
+	if (readers.length > 1) throw new UsageError(`${readers.join(' and ')} cannot both read standard input`, `Pass the ID token in a file (--id-token <file>), and the secrets through ${clientSecretVariable} and ${idpClientSecretVariable}.`);
 }
 
 async function askInTerminal(question: string): Promise<boolean> {
@@ -429,6 +531,7 @@ async function run(): Promise<number> {
 
 	let clientSecret: string | undefined;
 	let privateKey: string | undefined;
+	let enterprise: EnterpriseFlags | undefined;
 	const loginFlags = () => ({
 		scopes: parseScopeFlag(flags.scopes),
 		name: flags.name,
@@ -443,6 +546,7 @@ async function run(): Promise<number> {
 		device: flags.device,
 		clientCredentials: flags.clientCredentials,
 		privateKey,
+		enterprise,
 	});
 
 	const wizardOptions = () => {
@@ -522,8 +626,21 @@ async function run(): Promise<number> {
 			if (flags.privateKey !== undefined) privateKey = readPrivateKey(flags.privateKey);
 		}
 
+		checkEnterpriseFlags(flags, command, process.env);
+		// A file is read before a secret is asked for: a wrong path is said before any typing.
+		const idTokenFromFile = flags.enterprise && flags.idToken !== undefined && flags.idToken !== '-' ? await readIdToken(flags.idToken) : undefined;
+
 		// Only with a pre-registered client id: the variable may be set for other uses of the tool.
 		clientSecret = flags.clientId === undefined ? undefined : await clientSecretOf(flags.clientSecret, process.env);
+		if (flags.enterprise) {
+			enterprise = {
+				...(flags.idpIssuer === undefined ? {} : {idpIssuer: flags.idpIssuer}),
+				...(flags.idpTokenEndpoint === undefined ? {} : {idpTokenEndpoint: flags.idpTokenEndpoint}),
+				idpClientId: flags.idpClientId!,
+				idpClientSecret: await idpClientSecretOf(flags.idpClientSecret, process.env),
+				idToken: idTokenFromFile ?? (await readIdToken('-')),
+			};
+		}
 
 		if (flags.clientMetadataUrl !== undefined) {
 			if (flags.clientId !== undefined) {

@@ -1,6 +1,7 @@
 import {formatDuration} from '../core/text.js';
 import {summarizeTokens} from '../core/tokens.js';
 import {type KeepOptions, type TokenKeeperEvent, keepFresh, requireTokens, withFreshToken as keeperWithFreshToken} from '../store/token-keeper.js';
+import {logInAgainCommand} from '../store/status.js';
 import type {SavedServer, ServerStore} from '../store/types.js';
 import type {CommandContext} from './context.js';
 
@@ -25,7 +26,7 @@ function noteEvents(context: CommandContext, server: SavedServer): (event: Token
 			}
 
 			case 'cannot-refresh': {
-				context.output.note(`${event.why}, and there is no refresh token: log in again with mcp-auth-wizard reauthorize ${server.name}`);
+				context.output.note(`${event.why}, and there is no refresh token: log in again with ${logInAgainCommand(server)}`);
 				break;
 			}
 		}

@@ -2,17 +2,19 @@ import {type ClientCredentials, preRegisteredClient} from '../core/client.js';
 import {clientCredentialsTokens, supportsClientCredentials} from '../core/client-credentials.js';
 import {describeDocumentCheck} from '../core/client-metadata-document.js';
 import {type Discovery, assertUsable, discover} from '../core/discovery.js';
+import {type AssertionClaims, type EnterpriseEvent, type IdJagSummary, type IdentityProvider, enterpriseTokens, jwtBearerGrant, supportsJwtBearer} from '../core/enterprise.js';
 import {checkMcp} from '../core/mcp-check.js';
 import {type LoginEvent, type LoginResult, login} from '../core/login.js';
 import type {AuthorizationServerMetadata} from '../core/metadata.js';
 import {chooseScopes} from '../core/scopes.js';
 import {UsageError, WizardError} from '../core/errors.js';
 import {redactJson, redactUrl} from '../core/redact.js';
-import {type TokenSet, summarizeTokens} from '../core/tokens.js';
+import {type LoginGrant, type TokenSet, summarizeTokens} from '../core/tokens.js';
 import {parseServerUrl, sameResource} from '../core/urls.js';
 import {supportsDeviceLogin} from '../core/device.js';
 import {recordCheck} from '../store/changes.js';
 import {loginsOf, saveLogin} from '../store/saved-server.js';
+import {renewalNote} from '../store/status.js';
 import type {ServerStore} from '../store/types.js';
 import type {CommandContext} from './context.js';
 import {checkLines, summaryLines} from './format.js';
@@ -38,6 +40,21 @@ export type LoginFlags = {
 	readonly clientCredentials?: boolean;
 	/** --private-key: the PEM of the client's key, for private_key_jwt (RFC 7523). */
 	readonly privateKey?: string;
+	/** --enterprise: an ID-JAG from the identity provider for the ID token (SEP-990), no browser. */
+	readonly enterprise?: EnterpriseFlags;
+};
+
+/** login --enterprise: the identity provider, its client, and the user's ID token (a secret, never saved). */
+export type EnterpriseFlags = {
+	/** --idp-issuer: its metadata names the token endpoint. */
+	readonly idpIssuer?: string;
+	/** --idp-token-endpoint: taken as it is (no discovery). */
+	readonly idpTokenEndpoint?: string;
+	readonly idpClientId: string;
+	/** --idp-client-secret: a secret, sent as client_secret_post; never saved. */
+	readonly idpClientSecret?: string;
+	/** --id-token: the ID token itself (read from its file or standard input). */
+	readonly idToken: string;
 };
 
 /**
@@ -152,6 +169,7 @@ export async function runLogin(context: CommandContext, url: string, flags: Logi
 	const mcpUrl = parseServerUrl(url).toString();
 	const name = await loginName(context, mcpUrl, flags);
 	if (flags.clientCredentials) return loginWithClientCredentials(context, mcpUrl, {...flags, name});
+	if (flags.enterprise) return loginWithEnterprise(context, mcpUrl, {...flags, name}, flags.enterprise);
 	return loginAndSave(context, mcpUrl, {...flags, name});
 }
 
@@ -250,7 +268,9 @@ type Finished = {
 	readonly client: ClientCredentials;
 	readonly scopes: readonly string[];
 	readonly tokens: TokenSet;
-	readonly grant?: 'client_credentials';
+	readonly grant?: LoginGrant;
+	/** jwt-bearer: where the ID-JAG came from, and what it said (claims read without verifying). */
+	readonly enterprise?: {readonly identityProvider: IdentityProvider; readonly idJag: IdJagSummary};
 } & Partial<Pick<LoginResult, 'registration' | 'clientWay' | 'clientMetadataDocument' | 'redirectUri'>>;
 
 /** Saves a login, checks it with MCP (unless --no-verify) and reports it: the one ending of every way to log in. */
@@ -267,6 +287,7 @@ async function saveAndReport(context: CommandContext, store: ServerStore, mcpUrl
 			registration: result.registration,
 			scopes: result.scopes,
 			...(result.grant ? {grant: result.grant} : {}),
+			...(result.enterprise ? {identityProvider: result.enterprise.identityProvider} : {}),
 			tokens: result.tokens,
 			trace: http.exchanges,
 		},
@@ -283,7 +304,8 @@ async function saveAndReport(context: CommandContext, store: ServerStore, mcpUrl
 	// fix on the server's side), yet a failure for scripts, with the check's own words.
 	const check = server.lastCheck?.result;
 	const rejected = check !== undefined && !check.ok ? check : undefined;
-	const how = result.grant === 'client_credentials' ? ', acting as itself (client credentials)' : '';
+	const how = result.grant === 'client_credentials' ? ', acting as itself (client credentials)' : result.enterprise ? `, with an ID-JAG from the identity provider ${result.enterprise.identityProvider.issuer ?? result.enterprise.identityProvider.tokenEndpoint}` : '';
+	const renewal = renewalNote(server);
 	output.result(
 		redactJson({
 			ok: rejected === undefined,
@@ -291,6 +313,8 @@ async function saveAndReport(context: CommandContext, store: ServerStore, mcpUrl
 			server: {name: server.name, mcpUrl, issuer: server.issuer, resource: server.resource, storePath: store.path},
 			...(reuse ? {clientReused: reuse.client !== undefined, clientDecision: reuse.decision} : {}),
 			...(result.grant ? {grant: result.grant} : {}),
+			...(result.enterprise ? {enterprise: {identityProvider: result.enterprise.identityProvider, idJag: {typ: result.enterprise.idJag.typ, claims: result.enterprise.idJag.claims, warnings: result.enterprise.idJag.warnings}}} : {}),
+			...(renewal === undefined ? {} : {renewal}),
 			scopes: result.scopes,
 			client: result.client,
 			...(result.clientWay ? {clientWay: {way: result.clientWay.way, reason: result.clientWay.reason}} : {}),
@@ -304,6 +328,7 @@ async function saveAndReport(context: CommandContext, store: ServerStore, mcpUrl
 			`Logged in to ${mcpUrl} as "${server.name}" (client ${result.client.clientId}, ${result.client.source}${how}).`,
 			...(reuse ? [`  ${reuse.decision}`] : []),
 			...summaryLines(summary),
+			...(renewal === undefined ? [] : [`  renewal:       ${renewal}`]),
 			...(server.lastCheck ? checkLines(server.lastCheck.result) : []),
 			`Saved in ${store.path}`,
 		],
@@ -347,6 +372,87 @@ function clientForCredentials(metadata: AuthorizationServerMetadata, flags: Logi
 	if (flags.privateKey !== undefined) return {clientId: flags.clientId, privateKey: flags.privateKey, authMethod: 'private_key_jwt', source: 'pre-registered'};
 	if (flags.clientSecret === undefined) throw new UsageError('--client-credentials needs the client\'s secret or private key', 'Pass --client-secret - (read from standard input), set MCP_AUTH_WIZARD_CLIENT_SECRET, or pass --private-key <PEM file>.');
 	return preRegisteredClient(metadata, flags.clientId, flags.clientSecret);
+}
+
+/** "iss …, sub …, aud …" of the shown claims, with the expiry as a time. */
+function claimsText(claims: AssertionClaims): string {
+	const parts: string[] = [];
+	for (const name of ['iss', 'sub', 'aud', 'resource', 'client_id', 'scope', 'jti'] as const) {
+		const value = claims[name];
+		if (value !== undefined) parts.push(`${name} ${typeof value === 'string' ? value : value.join(' ')}`);
+	}
+
+	if (claims.exp !== undefined) parts.push(`expires ${new Date(claims.exp * 1000).toISOString()}`);
+	return parts.join(', ') || 'no claims shown';
+}
+
+/** Each exchange of an enterprise login as a line on stderr; the ID token and the ID-JAG never whole. */
+function reportEnterprise(output: Output, event: EnterpriseEvent): void {
+	switch (event.type) {
+		case 'id-token': {
+			output.note(`ID token (claims read without verifying): ${claimsText(event.claims)}`);
+			if (event.expired) output.note('Warning: the ID token has expired: the identity provider will likely refuse it; get a new one.');
+			break;
+		}
+
+		case 'identity-provider': {
+			output.note(`Identity provider ${event.issuer}: token endpoint ${event.tokenEndpoint} (from ${event.metadataUrl})`);
+			if (!event.listsTokenExchange) output.note('  Warning: its grant_types_supported does not list token exchange (RFC 8693); trying it anyway.');
+			break;
+		}
+
+		case 'token-exchange': {
+			output.note(`Token exchange at ${event.tokenEndpoint} (RFC 8693): the ID token for an ID-JAG, as ${event.clientId} (${event.authMethod}), audience ${event.audience}, resource ${event.resource}${event.scopes.length > 0 ? `, scopes ${event.scopes.join(' ')}` : ''}`);
+			break;
+		}
+
+		case 'id-jag': {
+			output.note(`ID-JAG ${event.idJag.masked}, typ ${event.idJag.typ ?? '(none)'} (claims read without verifying, for display): ${claimsText(event.idJag.claims)}`);
+			for (const warning of event.idJag.warnings) output.note(`  Warning: ${warning}: the authorization server will likely refuse it.`);
+			break;
+		}
+
+		case 'jwt-bearer': {
+			output.note(`JWT bearer grant at ${event.tokenEndpoint} (RFC 7523): the ID-JAG, as ${event.clientId} (${event.authMethod}), resource ${event.resource}${event.scopes.length > 0 ? `, scopes ${event.scopes.join(' ')}` : ''}`);
+			break;
+		}
+	}
+}
+
+/**
+ * `login <url> --enterprise`: enterprise-managed authorization (SEP-990), no browser. Discovery of the
+ * MCP server, then the user's ID token exchanged at the identity provider for an ID-JAG (RFC 8693),
+ * redeemed at the authorization server as a JWT bearer grant (RFC 7523) by the pre-registered MCP
+ * client. The ID token is used and dropped: never saved, never shown.
+ */
+export async function loginWithEnterprise(context: CommandContext, mcpUrl: string, flags: LoginFlags, enterprise: EnterpriseFlags): Promise<number> {
+	const {output, http, signal} = context;
+	if (flags.clientId === undefined) throw new UsageError('--enterprise needs the MCP client\'s id at its authorization server', 'Pass --client-id <id> and its secret (--client-secret -, or MCP_AUTH_WIZARD_CLIENT_SECRET).');
+	if (flags.clientSecret === undefined) throw new UsageError('--enterprise needs the MCP client\'s secret', 'Pass --client-secret - (read from standard input), or set MCP_AUTH_WIZARD_CLIENT_SECRET.');
+	const store = await context.openStore();
+	output.note(`Discovering ${mcpUrl}`);
+	const discovery = await discover(mcpUrl, {http, signal, hasClientId: true});
+	// The grant is made at the token endpoint alone: no authorization endpoint, no PKCE needed.
+	assertUsable(discovery, {codeFlow: false});
+	const {metadata, issuer} = discovery.authorizationServer;
+	if (metadata.grant_types_supported !== undefined && !supportsJwtBearer(metadata)) {
+		throw new WizardError('client', `${issuer} does not take ID-JAGs: the JWT bearer grant is not in its grant_types_supported (${metadata.grant_types_supported.join(', ')})`, `Enterprise-managed authorization needs an authorization server that takes ${jwtBearerGrant}; log in as a user instead: mcp-auth-wizard login <url> without --enterprise.`);
+	}
+
+	const client = preRegisteredClient(metadata, flags.clientId, flags.clientSecret);
+	const scopes = flags.scopes ?? chooseScopes(discovery).defaults;
+	const result = await enterpriseTokens({
+		http,
+		metadata,
+		client,
+		scopes,
+		resource: discovery.resource,
+		signal,
+		identityProvider: {issuer: enterprise.idpIssuer, tokenEndpoint: enterprise.idpTokenEndpoint, clientId: enterprise.idpClientId, clientSecret: enterprise.idpClientSecret},
+		idToken: enterprise.idToken,
+		onEvent: event => reportEnterprise(output, event),
+	});
+	return saveAndReport(context, store, mcpUrl, flags, {discovery, client, scopes, tokens: result.tokens, grant: 'jwt-bearer', enterprise: {identityProvider: result.identityProvider, idJag: result.idJag}});
 }
 
 const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);

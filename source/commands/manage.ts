@@ -2,6 +2,7 @@ import {checkSavedClient} from '../core/client-reuse.js';
 import {registeredRedirectUris} from '../core/registration.js';
 import {discover} from '../core/discovery.js';
 import {UsageError, WizardError} from '../core/errors.js';
+import {logInAgainCommand} from '../store/status.js';
 import type {SavedServer} from '../store/types.js';
 import {type ServerChange, changeDone, changeServer} from '../store/changes.js';
 import {confirmationFor} from '../store/what-is-lost.js';
@@ -17,6 +18,11 @@ export async function runReauthorize(context: CommandContext, nameOrUrl: string 
 	const store = await context.openStore();
 	const saved = requireServer(store, nameOrUrl, 'reauthorize');
 	const scopes = flags.scopes ?? saved.scopes;
+	// An enterprise login needs a new ID token, which is never kept: only a new `login --enterprise` makes one.
+	if (saved.grant === 'jwt-bearer' && flags.clientId === undefined) {
+		throw new WizardError('token', `${saved.name} is an enterprise login (an ID-JAG from the identity provider), and its ID token was not kept`, `Log in again with a new ID token: ${logInAgainCommand(saved)}`);
+	}
+
 	// A client acting as itself gets a new token by the same grant: no user, no browser.
 	if (saved.grant === 'client_credentials' && saved.client && flags.clientId === undefined) return loginWithClientCredentials(context, saved.mcpUrl, {...flags, scopes, name: saved.name}, {client: saved.client, issuer: saved.issuer});
 	// A saved Client ID Metadata Document client logs in with its URL again, and the document is checked again.

@@ -40,7 +40,7 @@ async function logIn(context: CommandContext, store: ServerStore, server: SavedS
 			return now;
 		}
 
-		context.output.note(server.grant === 'client_credentials' ? 'getting a token again (client credentials)' : 'logging in again (the browser)');
+		context.output.note(server.grant === 'client_credentials' ? 'getting a token again (client credentials)' : server.grant === 'jwt-bearer' ? 'cannot log in again by itself: an enterprise login needs a new ID token' : 'logging in again (the browser)');
 		await runReauthorize(loginContext, server.name, {...flags, verify: false});
 		const saved = store.find(server.name);
 		if (!saved) throw new WizardError('store', `${server.name} was removed meanwhile`, 'See `mcp-auth-wizard list`.');

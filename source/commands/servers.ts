@@ -7,7 +7,7 @@ import {confirmationFor} from '../store/what-is-lost.js';
 import {type CommandContext, confirmChange, requireServer} from './context.js';
 import {refreshSaved, requireTokens, usableServer, withFreshToken} from './fresh-tokens.js';
 import {checkLines, publicServer, shownTokenLines, summaryLines} from './format.js';
-import {serverStatus, statusLabel} from '../store/status.js';
+import {renewalNote, serverStatus, statusLabel} from '../store/status.js';
 import {exitCode} from './output.js';
 
 function summaryOf(server: SavedServer) {
@@ -41,12 +41,15 @@ export async function runStatus(context: CommandContext, nameOrUrl: string | und
 	const server = options.showToken ? (await usableServer(context, store, saved)).server : saved;
 	const accessToken = options.showToken ? requireTokens(server, 'token').accessToken : undefined;
 	const summary = summaryOf(server);
-	context.output.result({ok: true, server: publicServer(server), status: statusLabel(serverStatus(server)), tokens: summary, ...(accessToken === undefined ? {} : {accessToken})}, () => [
+	const renewal = renewalNote(server);
+	context.output.result({ok: true, server: publicServer(server), status: statusLabel(serverStatus(server)), tokens: summary, ...(renewal === undefined ? {} : {renewal}), ...(accessToken === undefined ? {} : {accessToken})}, () => [
 		`${server.name}: ${statusLabel(serverStatus(server))}`,
 		`  MCP URL:       ${server.mcpUrl}`,
 		`  issuer:        ${server.issuer}`,
 		`  client:        ${server.client ? `${server.client.clientId} (${server.client.source}, ${server.client.authMethod})` : 'none (the registration was forgotten): reauthorize registers one'}`,
+		...(server.identityProvider ? [`  identity provider: ${server.identityProvider.issuer ?? server.identityProvider.tokenEndpoint} (client ${server.identityProvider.clientId}; ID-JAG, enterprise-managed)`] : []),
 		...(summary ? summaryLines(summary) : ['  no tokens: log in again']),
+		...(renewal === undefined ? [] : [`  renewal:       ${renewal}`]),
 		...(server.lastCheck ? [`Last check ${server.lastCheck.at}:`, ...checkLines(server.lastCheck.result)] : []),
 		...(accessToken === undefined ? [] : shownTokenLines(accessToken, server.mcpUrl)),
 	]);

@@ -488,6 +488,42 @@ export async function discover(mcpUrl: string, options: DiscoverOptions): Promis
 	return {...discovery, findings: [...findings, ...assess(discovery, options)]};
 }
 
+/**
+ * An authorization server's metadata from its issuer alone (RFC 8414 3.1, OpenID Connect Discovery 4),
+ * for a server no MCP server names: an enterprise identity provider. Every well-known URL at once, the
+ * first usable in priority order; its `issuer` must be the one asked for (RFC 8414 3.3). `name` is how
+ * errors call the server. Throws a WizardError when none is usable.
+ */
+export async function fetchAuthorizationServerMetadata(
+	issuer: string,
+	options: {readonly http: HttpClient; readonly signal?: AbortSignal; readonly onEvent?: DiscoverOptions['onEvent']; readonly name?: string},
+): Promise<{readonly url: string; readonly metadata: AuthorizationServerMetadata; readonly attempts: readonly Attempt[]}> {
+	const {http, signal, onEvent} = options;
+	const name = options.name ?? 'the authorization server';
+	const urls = authorizationServerMetadataUrls(issuer);
+	const controller = linkedController(signal);
+	const candidates = urls.map(url => candidate(url, () => startAttempt(http, 'authorization-server-metadata', url, {signal: controller.signal, onEvent}), {eager: true}));
+	const found = await firstUsable<AuthorizationServerMetadata>(
+		candidates,
+		fetched => {
+			const parsed = jsonDocument(fetched);
+			if (!parsed || 'reject' in parsed) return parsed;
+			const problems = authorizationServerTypeProblems(parsed.document);
+			if (problems.length > 0) return {reject: problems.join('; ')};
+			const metadata = parsed.document as AuthorizationServerMetadata;
+			return metadata.issuer === issuer ? {value: metadata} : {reject: `issuer "${printableLine(metadata.issuer, 200)}" is not "${issuer}"`};
+		},
+		controller,
+	);
+	signal?.throwIfAborted();
+	if (!found.chosen) {
+		const failed = found.attempts.map(attempt => `${attempt.url}: ${attempt.note ?? `HTTP ${attempt.status ?? '?'}`}`).join('; ');
+		throw new WizardError('authorization-server-metadata', `No metadata found for ${name} ${issuer} (${failed})`, unusableHint(found.attempts, `Check the issuer URL: it must be the \`issuer\` of ${name}'s metadata exactly (RFC 8414 3.3).`));
+	}
+
+	return {url: found.chosen.url, metadata: found.chosen.value, attempts: found.attempts};
+}
+
 /** A 401/403 challenge, or an answer in MCP's own terms: JSON-RPC, or an event stream (streamable HTTP). */
 function answersLikeMcp(response: HttpResponse): boolean {
 	if (response.status === 401 || response.status === 403) return true;
@@ -505,9 +541,20 @@ function describeAnswer(response: HttpResponse): string {
 	return `HTTP ${response.status} (${what})`;
 }
 
+/**
+ * What a login needs of the authorization server: `codeFlow` false for grants made at the token
+ * endpoint alone (a JWT bearer grant, RFC 7523 2.1), which need no authorization endpoint and no PKCE.
+ */
+export type UsableFor = {readonly codeFlow?: boolean};
+
+/** Findings that stop only a login through the authorization endpoint (code flow with PKCE). */
+function onlyForCodeFlow(finding: Finding, discovery: Discovery): boolean {
+	return finding.code === 'no-s256' || (finding.code === 'missing-endpoints' && discovery.authorizationServer?.metadata.token_endpoint !== undefined);
+}
+
 /** The first error finding as a WizardError (the step it stops), or undefined when the login can go on. */
-export function discoveryError(discovery: Discovery): WizardError | undefined {
-	const error = discovery.findings.find(finding => finding.level === 'error');
+export function discoveryError(discovery: Discovery, usableFor: UsableFor = {}): WizardError | undefined {
+	const error = discovery.findings.find(finding => finding.level === 'error' && (usableFor.codeFlow !== false || !onlyForCodeFlow(finding, discovery)));
 	if (error) {
 		const step = error.code === 'not-mcp-endpoint' ? 'probe' : error.code.includes('resource') ? 'resource-metadata' : error.code === 'no-client-id' ? 'client' : 'authorization-server-metadata';
 		return new WizardError(step, error.message, error.hint);
@@ -518,7 +565,7 @@ export function discoveryError(discovery: Discovery): WizardError | undefined {
 }
 
 /** Throws the first error finding, so that a login stops before any authorization request. */
-export function assertUsable(discovery: Discovery): asserts discovery is Discovery & {authorizationServer: NonNullable<Discovery['authorizationServer']>} {
-	const error = discoveryError(discovery);
+export function assertUsable(discovery: Discovery, usableFor: UsableFor = {}): asserts discovery is Discovery & {authorizationServer: NonNullable<Discovery['authorizationServer']>} {
+	const error = discoveryError(discovery, usableFor);
 	if (error) throw error;
 }

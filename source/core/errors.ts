@@ -9,6 +9,8 @@ export type FailedStep =
 	| 'authorization'
 	| 'callback'
 	| 'token'
+	/** The token exchange at an enterprise identity provider (RFC 8693, SEP-990). */
+	| 'identity-provider'
 	| 'refresh'
 	| 'mcp-check'
 	| 'store'

@@ -5,6 +5,8 @@ import type {ClientCredentials} from './client.js';
 import type {ConfigEntry} from './config-edit.js';
 import type {AuthorizationServerMetadata} from './metadata.js';
 import {type RegistrationRequest, registeredRedirectUris} from './registration.js';
+import type {LoginGrant} from './tokens.js';
+import {shellQuote} from './text.js';
 import {isLoopbackHost} from './urls.js';
 
 /**
@@ -19,8 +21,11 @@ export type ExportSource = {
 	readonly client?: ClientCredentials;
 	readonly registration?: {readonly request: RegistrationRequest; readonly response: Record<string, unknown>};
 	readonly scopes: readonly string[];
-	/** A client acting as itself: no client can log in by itself with it (no user, no redirect URI). */
-	readonly grant?: 'client_credentials';
+	/**
+	 * A client acting as itself, or an enterprise login (an ID-JAG, SEP-990): no client can log in by
+	 * itself with it (no redirect URI; the ID-JAG comes from the identity provider).
+	 */
+	readonly grant?: LoginGrant;
 };
 
 /*
@@ -118,11 +123,6 @@ const secretWhere = 'The secret is not printed: it is client.clientSecret in the
 
 const scopeText = (server: ExportSource) => server.scopes.join(' ');
 
-/** One argv word for a POSIX shell: as it is when it is plain, else single-quoted. */
-function shellQuote(word: string): string {
-	return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", String.raw`'\''`)}'`;
-}
-
 const shellLine = (words: readonly string[]) => words.map(word => shellQuote(word)).join(' ');
 
 // ---- The proxy, for every target.
@@ -186,6 +186,23 @@ const clientNames: Record<ExportTarget, string> = {
 	'mcp-remote': 'The MCP client',
 };
 
+/** What the proxy does when the login's token can no longer be used, by how the login gets tokens. */
+function renewalByProxy(server: ExportSource): string {
+	switch (server.grant) {
+		case 'client_credentials': {
+			return 'A client acting as itself gets each new token by the same grant: no browser ever opens.';
+		}
+
+		case 'jwt-bearer': {
+			return 'The login came from an ID-JAG (enterprise-managed): when it cannot be renewed, requests get an error saying to log in again here with `mcp-auth-wizard login … --enterprise` and a new ID token; no browser opens.';
+		}
+
+		case undefined: {
+			return `When that login cannot be renewed it opens the browser to log in again (as \`mcp-auth-wizard reauthorize ${shellQuote(server.name)}\` would); add --no-login to the arguments to get an error instead.`;
+		}
+	}
+}
+
 /** The proxy's form for a target: its entry, where it goes, and what to know. */
 function proxyForm(server: ExportSource, target: ExportTarget, options: ExportOptions): Pick<ExportResult, 'entry'> & ExportForm {
 	const name = configName(server.name);
@@ -194,11 +211,7 @@ function proxyForm(server: ExportSource, target: ExportTarget, options: ExportOp
 	const client = clientNames[target];
 	const notes = [
 		...nameNotes(server, name),
-		`${client} starts \`mcp-auth-wizard proxy ${shellQuote(server.name)}\`, which relays MCP with the login saved here and keeps its tokens fresh. ${
-			server.grant === 'client_credentials'
-				? 'A client acting as itself gets each new token by the same grant: no browser ever opens.'
-				: `When that login cannot be renewed it opens the browser to log in again (as \`mcp-auth-wizard reauthorize ${shellQuote(server.name)}\` would); add --no-login to the arguments to get an error instead.`
-		}`,
+		`${client} starts \`mcp-auth-wizard proxy ${shellQuote(server.name)}\`, which relays MCP with the login saved here and keeps its tokens fresh. ${renewalByProxy(server)}`,
 		...(command.env ? ['"env" names this store\'s directory (MCP_AUTH_WIZARD_HOME), which is not the default one.'] : []),
 	];
 	const title = `Through the proxy (recommended): ${client === 'The MCP client' ? 'the client' : client} starts mcp-auth-wizard, which uses this login`;
@@ -547,14 +560,17 @@ function ownLogin(server: ServerWithClient, target: ExportTarget, file: string |
 export function exportConfig(server: ExportSource, target: ExportTarget, options: ExportOptions): ExportResult {
 	const lead = proxyForm(server, target, options);
 	const {client} = server;
-	const itself = server.grant === 'client_credentials';
+	// Logins that are not a user's in a browser: no other client can make them with this client.
+	const notOwn = server.grant !== undefined;
 	const alternatives = [
 		...(target === 'claude-code' ? [headersHelperForm(server, options.launcher)] : []),
-		...(client && !itself ? [ownLogin({...server, client}, target, lead.entry.file)] : []),
+		...(client && !notOwn ? [ownLogin({...server, client}, target, lead.entry.file)] : []),
 	];
-	const missing = itself
+	const missing = server.grant === 'client_credentials'
 		? `This login is a client acting as itself (client credentials): only mcp-auth-wizard gets its tokens, so there is no way for ${clientNames[target]} to log in by itself with it.`
-		: `The other way, ${clientNames[target]} logging in by itself with the client registered here, needs a client: this login's registration was forgotten.`;
-	const notes = client && !itself ? lead.notes : [...lead.notes, missing];
+		: server.grant === 'jwt-bearer'
+			? `This login is an enterprise one (an ID-JAG from the identity provider): only mcp-auth-wizard gets its tokens, so there is no way for ${clientNames[target]} to log in by itself with it.`
+			: `The other way, ${clientNames[target]} logging in by itself with the client registered here, needs a client: this login's registration was forgotten.`;
+	const notes = client && !notOwn ? lead.notes : [...lead.notes, missing];
 	return {...lead, notes, target, alternatives};
 }

@@ -44,3 +44,8 @@ export function formatDuration(totalSeconds: number, options: {readonly withSeco
 	if (hours > 0) return `${hours}h ${minutes}m ${seconds}s`;
 	return minutes > 0 ? `${minutes}m ${seconds}s` : `${seconds}s`;
 }
+
+/** One argv word for a POSIX shell: as it is when it is plain, else single-quoted. */
+export function shellQuote(word: string): string {
+	return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", String.raw`'\''`)}'`;
+}

@@ -19,6 +19,13 @@ export type TokenSet = {
 	readonly obtainedAt: string;
 };
 
+/**
+ * How a saved login gets its tokens when it is not a user's login in a browser or on another device:
+ * the client acting as itself (client credentials, SEP-1046), or an ID-JAG from the enterprise's
+ * identity provider redeemed as a JWT bearer grant (SEP-990, RFC 7523).
+ */
+export type LoginGrant = 'client_credentials' | 'jwt-bearer';
+
 /** What a request for new tokens for a client needs: the server, the client, the scopes and the `resource` (RFC 8707). */
 export type GrantInput = {
 	readonly http: HttpClient;
@@ -128,13 +135,22 @@ function tokenErrorHint(error: string, step: FailedStep): string {
 	}
 }
 
-const tokenEndpointNames = {endpoint: 'token endpoint', response: 'token response', spec: 'RFC 6749 5.1'};
+/** Which endpoint a request goes to, its answer's spec, and (optionally) what to try after an OAuth error code there. */
+export type EndpointNames = {
+	readonly endpoint: string;
+	readonly response: string;
+	readonly spec: string;
+	/** The hint for an error code (RFC 6749 5.2); undefined falls back to the token endpoint's hints. */
+	readonly hint?: (error: string) => string | undefined;
+};
+
+const tokenEndpointNames: EndpointNames = {endpoint: 'token endpoint', response: 'token response', spec: 'RFC 6749 5.1'};
 
 /**
  * A request made through oauth4webapi, its failures in our words: unreachable, an OAuth error answer
  * (RFC 6749 5.2, quoted), or an answer outside OAuth. `names` says which endpoint, and its answer's spec.
  */
-export async function tokenRequest<T>(step: FailedStep, url: string | undefined, send: () => Promise<T>, names = tokenEndpointNames): Promise<T> {
+export async function tokenRequest<T>(step: FailedStep, url: string | undefined, send: () => Promise<T>, names: EndpointNames = tokenEndpointNames): Promise<T> {
 	const {endpoint, response, spec} = names;
 	try {
 		return await send();
@@ -144,7 +160,7 @@ export async function tokenRequest<T>(step: FailedStep, url: string | undefined,
 		if (error instanceof WizardError) throw error;
 		if (error instanceof oauth.ResponseBodyError) {
 			const description = error.error_description ? ` (${error.error_description})` : '';
-			throw new WizardError(step, `The ${endpoint} answered HTTP ${error.status}: ${error.error}${description}`, tokenErrorHint(error.error, step), {url: url ?? '', status: error.status, body: JSON.stringify(error.cause)});
+			throw new WizardError(step, `The ${endpoint} answered HTTP ${error.status}: ${error.error}${description}`, names.hint?.(error.error) ?? tokenErrorHint(error.error, step), {url: url ?? '', status: error.status, body: JSON.stringify(error.cause)});
 		}
 
 		if (error instanceof oauth.OperationProcessingError || error instanceof oauth.UnsupportedOperationError) {

@@ -2,7 +2,8 @@ import type {ClientCredentials} from '../core/client.js';
 import type {Exchange} from '../core/http.js';
 import type {AuthorizationServerMetadata} from '../core/metadata.js';
 import type {RegistrationResult} from '../core/registration.js';
-import type {TokenSet} from '../core/tokens.js';
+import type {IdentityProvider} from '../core/enterprise.js';
+import type {LoginGrant, TokenSet} from '../core/tokens.js';
 import type {SavedServer, ServerStore} from './types.js';
 import {WizardError} from '../core/errors.js';
 import {sameResource} from '../core/urls.js';
@@ -16,7 +17,9 @@ export type LoginOutcome = {
 	readonly client: ClientCredentials;
 	readonly registration?: RegistrationResult;
 	readonly scopes: readonly string[];
-	readonly grant?: 'client_credentials';
+	readonly grant?: LoginGrant;
+	/** jwt-bearer: the identity provider (never the ID token, which is not kept). */
+	readonly identityProvider?: IdentityProvider;
 	readonly tokens: TokenSet;
 	/** The login's HTTP exchanges, already redacted. */
 	readonly trace?: readonly Exchange[];
@@ -68,6 +71,7 @@ export function savedServerOf(outcome: LoginOutcome, previous: SavedServer | und
 				: undefined,
 		scopes: outcome.scopes,
 		...(outcome.grant ? {grant: outcome.grant} : {}),
+		...(outcome.identityProvider ? {identityProvider: outcome.identityProvider} : {}),
 		tokens: outcome.tokens,
 		lastLoginTrace: keptTrace(outcome.trace) ?? previous?.lastLoginTrace,
 		createdAt: previous?.createdAt ?? now,

@@ -1,4 +1,4 @@
-import {formatDuration} from '../core/text.js';
+import {formatDuration, shellQuote} from '../core/text.js';
 import {summarizeTokens} from '../core/tokens.js';
 import type {SavedServer} from './types.js';
 
@@ -11,6 +11,28 @@ export type ServerStatus =
 /** Whether a new access token can be had without a login: a refresh token, or a client acting as itself (its grant again). */
 export function renewable(server: SavedServer): boolean {
 	return server.client !== undefined && (server.tokens?.refreshToken !== undefined || server.grant === 'client_credentials');
+}
+
+/**
+ * The command that logs in to a saved server again. An enterprise login (jwt-bearer) is a new `login
+ * --enterprise` with a new ID token: the ID token is never kept, and an ID-JAG cannot be had without one.
+ */
+export function logInAgainCommand(server: SavedServer): string {
+	if (server.grant !== 'jwt-bearer') return `mcp-auth-wizard reauthorize ${server.name}`;
+	const idp = server.identityProvider;
+	const words = [
+		'mcp-auth-wizard', 'login', server.mcpUrl, '--name', server.name, '--enterprise',
+		...(idp?.issuer === undefined ? ['--idp-token-endpoint', idp?.tokenEndpoint ?? ''] : ['--idp-issuer', idp.issuer]),
+		'--idp-client-id', idp?.clientId ?? '', '--client-id', server.client?.clientId ?? '', '--client-secret', '-',
+	];
+	return `${words.map(word => shellQuote(word)).join(' ')} --id-token <file of a new ID token>`;
+}
+
+/** What renewing the tokens takes where it is not the usual refresh (or the client's own grant again): an enterprise login. */
+export function renewalNote(server: SavedServer): string | undefined {
+	if (server.grant !== 'jwt-bearer') return undefined;
+	if (server.tokens?.refreshToken !== undefined) return `with its refresh token; once that is refused, only a new ID token helps: ${logInAgainCommand(server)}`;
+	return `not by itself: the token came from an ID-JAG, and another one needs a new ID token from the identity provider: ${logInAgainCommand(server)}`;
 }
 
 /**

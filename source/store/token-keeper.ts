@@ -4,7 +4,7 @@ import type {HttpClient} from '../core/http.js';
 import {formatDuration} from '../core/text.js';
 import {isRevokedGrant, refreshLeadMs, refreshTokens, summarizeTokens, type TokenSet} from '../core/tokens.js';
 import {recordRefreshFailure, recordTokens} from './changes.js';
-import {renewable} from './status.js';
+import {logInAgainCommand, renewable} from './status.js';
 import type {SavedServer, ServerStore} from './types.js';
 
 /** What the keeper did, for the caller to tell the user. */
@@ -33,11 +33,13 @@ export type KeepOptions = {
 
 /** The saved tokens, or what to do without them: log in again. */
 export function requireTokens(server: SavedServer, step: 'token' | 'mcp-check' = 'token'): TokenSet {
-	if (!server.tokens) throw new WizardError(step, `${server.name} has no access token`, `Log in again: mcp-auth-wizard reauthorize ${server.name}`);
+	if (!server.tokens) throw new WizardError(step, `${server.name} has no access token`, `Log in again: ${logInAgainCommand(server)}`);
 	return server.tokens;
 }
 
 function noRefreshToken(server: SavedServer): WizardError {
+	// An ID-JAG is had only for a new ID token (SEP-990): there is nothing to renew it with here.
+	if (server.grant === 'jwt-bearer') return new WizardError('refresh', `${server.name} has no refresh token, and its token came from an ID-JAG that cannot be renewed without a new ID token`, `Log in again with a new ID token from the identity provider: ${logInAgainCommand(server)}`);
 	return new WizardError('refresh', `${server.name} has no refresh token`, `Log in again: mcp-auth-wizard reauthorize ${server.name}${server.scopes.includes('offline_access') ? '' : ' (add offline_access to the scopes for a refresh token)'}`);
 }
 
@@ -90,7 +92,7 @@ export async function keepFresh(store: ServerStore, server: SavedServer, options
 				? await clientCredentialsTokens({...common, scopes: current.scopes})
 				: await (options.refresh ?? refreshTokens)({...common, refreshToken: tokens.refreshToken});
 		} catch (error) {
-			throw await refreshFailed(store, current, error, options.logInAgain ?? `mcp-auth-wizard reauthorize ${current.name}`);
+			throw await refreshFailed(store, current, error, options.logInAgain ?? logInAgainCommand(current));
 		}
 
 		const saved = (await recordTokens(store, current.name, fresh)) ?? {...current, tokens: fresh};

@@ -3,7 +3,8 @@ import type {Exchange} from '../core/http.js';
 import type {McpCheckResult} from '../core/mcp-check.js';
 import type {AuthorizationServerMetadata} from '../core/metadata.js';
 import type {RegistrationRequest} from '../core/registration.js';
-import type {TokenSet} from '../core/tokens.js';
+import type {IdentityProvider} from '../core/enterprise.js';
+import type {LoginGrant, TokenSet} from '../core/tokens.js';
 
 /** One login to an MCP server, keyed by its name: a URL may hold several (accounts). */
 export type SavedServer = {
@@ -22,8 +23,13 @@ export type SavedServer = {
 	};
 	/** The scopes asked for at the last login. */
 	readonly scopes: readonly string[];
-	/** How tokens are had: a login of a user (code, or a device code), or the client acting as itself (client credentials, SEP-1046). */
-	readonly grant?: 'client_credentials';
+	/**
+	 * How tokens are had: a login of a user (code, or a device code; absent), the client acting as itself
+	 * (client credentials, SEP-1046), or an ID-JAG from an identity provider (jwt-bearer, SEP-990).
+	 */
+	readonly grant?: LoginGrant;
+	/** jwt-bearer: the identity provider the ID-JAG came from, to say how to log in again. Never the ID token. */
+	readonly identityProvider?: IdentityProvider;
 	readonly tokens?: TokenSet;
 	readonly lastCheck?: {readonly at: string; readonly result: McpCheckResult};
 	/** The HTTP exchanges of the last login, secrets already masked (for the details view). */

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The client that @modelcontextprotocol/conformance runs for each auth scenario: `client.mjs <MCP URL>`,
 // with the scenario's name in MCP_CONFORMANCE_SCENARIO and its context (a pre-registered client id and
-// secret, when it has one) as JSON in MCP_CONFORMANCE_CONTEXT. It is our built CLI as a user scripts
+// secret, when it has one; an identity provider and an ID token for cross-app access) as JSON in
+// MCP_CONFORMANCE_CONTEXT. It is our built CLI as a user scripts
 // it: `login <url> --json`, then `verify <url> --call test-tool --yes` (which logs in again with more
 // scopes on a 403 insufficient_scope), in a store of its own, with the scripted browser as BROWSER
 // (the suite's authorization endpoint redirects at once). Exits with the first failing command's code.
@@ -19,6 +20,23 @@ const browser = fileURLToPath(new URL('../helpers/scripted-browser.mjs', import.
 
 function contextArgs(home) {
 	const context = JSON.parse(process.env['MCP_CONFORMANCE_CONTEXT'] || '{}');
+	// Enterprise-managed authorization (SEP-990): the user's ID token, in a file of its own (0600) as a
+	// user would keep it, exchanged at the suite's identity provider for an ID-JAG. The identity provider
+	// by its issuer, so that its token endpoint is discovered (the context's idp_token_endpoint is the
+	// same one; --idp-token-endpoint would skip the discovery).
+	if (String(context.name ?? '').startsWith('auth/cross-app-access')) {
+		const idToken = join(home, 'id-token.jwt');
+		writeFileSync(idToken, context.idp_id_token, {mode: 0o600});
+		return [
+			'--enterprise',
+			'--idp-issuer', context.idp_issuer,
+			'--idp-client-id', context.idp_client_id,
+			'--id-token', idToken,
+			'--client-id', context.client_id,
+			'--client-secret', context.client_secret,
+		];
+	}
+
 	// The client acting as itself (SEP-1046): its secret, or its private key in a file of its own.
 	if (String(context.name ?? '').startsWith('auth/client-credentials')) {
 		const key = join(home, 'client-key.pem');

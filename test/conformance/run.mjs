@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run conformance`: the public MCP conformance suite (@modelcontextprotocol/conformance) runs our
-// built CLI as its client (client.mjs) in the client auth suites, and every check that is not a success
+// built CLI as its client (client.mjs) in the client auth suites and the extensions suite (client
+// credentials, enterprise-managed authorization), and every check that is not a success
 // is printed. Exit 1 on any FAILURE or WARNING, or a scenario that reported nothing. test/conformance.test.ts
 // runs the same inside `npm test`.
 import {spawn} from 'node:child_process';
@@ -10,18 +11,16 @@ import {tmpdir} from 'node:os';
 import {basename, dirname, join} from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 
-export const suites = ['auth', 'backcompat', 'draft'];
-/** Scenarios of other suites run one by one: of `extensions`, those of what is built so far (client credentials). */
-export const scenarios = ['auth/client-credentials-basic', 'auth/client-credentials-jwt'];
+export const suites = ['auth', 'backcompat', 'draft', 'extensions'];
 
 const here = dirname(fileURLToPath(import.meta.url));
 const suiteBin = join(dirname(createRequire(import.meta.url).resolve('@modelcontextprotocol/conformance/package.json')), 'dist', 'index.js');
 
-/** One suite (its scenarios run side by side by the suite itself) or one `scenario`; resolves with its exit code and log. */
-function runSuite(suite, outputDir, scenario) {
+/** One suite (its scenarios run side by side by the suite itself); resolves with its exit code and log. */
+function runSuite(suite, outputDir) {
 	const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(join(here, 'client.mjs'))}`;
 	// A generous limit per scenario: each is two CLI runs, and a loaded 2-core machine runs many at once.
-	const args = ['--import', join(here, 'node20.mjs'), suiteBin, 'client', '--command', command, ...(scenario === undefined ? ['--suite', suite] : ['--scenario', scenario]), '--timeout', '90000', '-o', outputDir];
+	const args = ['--import', join(here, 'node20.mjs'), suiteBin, 'client', '--command', command, '--suite', suite, '--timeout', '90000', '-o', outputDir];
 	return new Promise((resolve, reject) => {
 		const child = spawn(process.execPath, args, {stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, NO_COLOR: '1', FORCE_COLOR: '0'}});
 		let log = '';
@@ -59,13 +58,9 @@ function readScenarios(outputDir, suite) {
  */
 export async function runConformance(options = {}) {
 	const chosen = options.suites ?? suites;
-	const single = options.scenarios ?? (options.suites ? [] : scenarios);
 	const root = mkdtempSync(join(tmpdir(), 'maw-conformance-results-'));
 	try {
-		const runs = await Promise.all([
-			...chosen.map(suite => runSuite(suite, join(root, suite))),
-			...single.map((scenario, index) => runSuite(scenario, join(root, `scenario-${index}`), scenario)),
-		]);
+		const runs = await Promise.all(chosen.map(suite => runSuite(suite, join(root, suite))));
 		const scenarios = runs.flatMap(run => {
 			try {
 				return readScenarios(run.dir, run.suite);

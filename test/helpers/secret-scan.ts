@@ -8,10 +8,12 @@ import type {IssuedSecretKind, Sandbox, SandboxOptions} from '../../source/sandb
  * The suite-wide secret scan (the readme: secrets are never shown whole): for each test file, everything the tests captured
  * (CLI output, Ink frames, HTTP traces, the login traces saved in stores) is searched for every secret
  * the sandboxes issued or received, and for the tokens the CLI saved. The setup file
- * (secret-scan-setup.ts) fails the file on a find. Module state is per test file: vitest isolates them.
+ * (secret-scan-setup.ts) fails the file on a find. Files may share a worker (isolate: false): the
+ * records are checked and emptied at the end of each file.
  */
 
-export type SecretKind = IssuedSecretKind | 'code verifier';
+/** `ID-JAG`: the identity provider's assertion of an enterprise login (SEP-990). */
+export type SecretKind = IssuedSecretKind | 'code verifier' | 'ID-JAG';
 export type Secret = {readonly kind: SecretKind; readonly value: string};
 /** One captured text; `allows` lists the kinds it may show whole (status --show-token). */
 export type CapturedOutput = {readonly name: string; readonly text: string; readonly allows?: readonly SecretKind[]};
@@ -94,6 +96,11 @@ export function recordStore(home: string): void {
 			if (!outputs.some(output => output.name === name && output.text === text)) outputs.push({name, text});
 		}
 	}
+}
+
+/** A secret a test's own server issued or received (no sandbox knows it): looked for in every output of the file. */
+export function recordSecret(kind: SecretKind, value: string): void {
+	addSecret(kind, value);
 }
 
 /** A store the wizard writes in-process: read after each test. */
