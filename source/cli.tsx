@@ -83,7 +83,7 @@ const help = `
     --profile <name>       sandbox, --demo: fastmail (default), openid-tenant, root-metadata,
                            challenge-only-metadata, legacy-2025-03-26, preregistered,
                            client-metadata-document, step-up, iss-required, device-flow,
-                           client-credentials (sandbox only: log in with --client-credentials)
+                           client-credentials, enterprise
     --fault <name>         sandbox, --demo: resource-mismatch, issuer-mismatch, no-s256, omit-iss
     --for <client>         export: codex, claude-code, vscode, cursor, claude-desktop, windsurf or
                            mcp-remote (any client that starts local commands)

@@ -212,6 +212,7 @@ describe('discovery shapes', () => {
 		'iss-required': ['resourcePathAware', 'oauthRoot'],
 		'device-flow': ['resourcePathAware', 'oauthRoot'],
 		'client-credentials': ['resourcePathAware', 'oauthRoot'],
+		enterprise: ['resourcePathAware', 'oauthRoot'],
 	};
 
 	it.each(sandboxProfiles)('%s serves exactly its metadata documents', async profile => {
@@ -233,6 +234,7 @@ describe('discovery shapes', () => {
 		'iss-required': probes.resourcePathAware,
 		'device-flow': probes.resourcePathAware,
 		'client-credentials': probes.resourcePathAware,
+		enterprise: probes.resourcePathAware,
 	};
 
 	it.each(sandboxProfiles)('%s says where its documents are, and what the MCP server needs', profile => {
@@ -263,6 +265,7 @@ describe('discovery shapes', () => {
 			'iss-required': `Bearer resource_metadata="${origin}/.well-known/oauth-protected-resource/mcp", scope="mcp:tools"`,
 			'device-flow': `Bearer resource_metadata="${origin}/.well-known/oauth-protected-resource/mcp", scope="mcp:tools"`,
 			'client-credentials': `Bearer resource_metadata="${origin}/.well-known/oauth-protected-resource/mcp", scope="mcp:tools"`,
+			enterprise: `Bearer resource_metadata="${origin}/.well-known/oauth-protected-resource/mcp", scope="mcp:tools"`,
 		};
 		expect(await unauthorized(sandbox)).toEqual({status: 401, challenge: challenges[profile]});
 	});

@@ -2,6 +2,7 @@ import {generateKeyPair, randomBytes, type KeyObject} from 'node:crypto';
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import {promisify} from 'node:util';
 import type {Account, AdapterPayload, Configuration, ProviderContext, ResourceServerInfo} from 'oidc-provider';
+import {createJwtBearerGrant, jwtBearerGrant, type TrustedIdentityProvider} from './id-jag.js';
 import {createMemoryAdapter} from './memory-adapter.js';
 import {devicePaths, fastmailNoScopeError, loopbackRedirectUri, type ProfileDefinition, type SandboxFaults} from './profiles.js';
 
@@ -17,6 +18,8 @@ export type AuthorizationServerOptions = {
 	readonly faults: SandboxFaults;
 	readonly accessTokenTtlSeconds: number;
 	readonly preregisteredClient?: PreregisteredClient;
+	/** enterprise: the identity provider whose ID-JAGs the JWT bearer grant takes (SEP-990). */
+	readonly identityProvider?: TrustedIdentityProvider;
 	/** client-metadata-document: the metadata of a client id that is not registered (see MemoryAdapterOptions). */
 	readonly findClient?: (id: string) => Promise<AdapterPayload | undefined>;
 	readonly log: (line: string) => void;
@@ -41,7 +44,7 @@ let restoreConsole: (() => void) | undefined;
  * lines that oidc-provider itself prefixes are held back. The console is patched once, however many
  * sandboxes start together, and restored when the last one is done.
  */
-async function quietly<T>(log: (line: string) => void, run: () => T | Promise<T>): Promise<T> {
+export async function quietly<T>(log: (line: string) => void, run: () => T | Promise<T>): Promise<T> {
 	if (!restoreConsole) {
 		const {warn, info} = console;
 		const filter = (original: (...data: unknown[]) => void) => (...data: unknown[]) => {
@@ -79,6 +82,13 @@ async function quietly<T>(log: (line: string) => void, run: () => T | Promise<T>
 
 function escapeHtml(text: string): string {
 	return text.replaceAll(/[&<>"']/g, character => `&#${character.codePointAt(0)};`);
+}
+
+/** oidc-provider's `renderError`: a plain page with the error's fields (its own page has inline styles). */
+export function renderErrorPage(ctx: ProviderContext, out: Record<string, unknown>): void {
+	ctx.type = 'html';
+	const lines = Object.entries(out).map(([key, value]) => `<p><strong>${escapeHtml(key)}</strong>: ${escapeHtml(String(value))}</p>`);
+	ctx.body = `<!DOCTYPE html><html><head><title>sandbox error</title></head><body><h1>Error</h1>${lines.join('')}</body></html>`;
 }
 
 /**
@@ -189,10 +199,12 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
 					client_id: preregistered.clientId,
 					client_secret: preregistered.clientSecret,
 					client_name: 'mcp-auth-wizard (registered by the sandbox operator)',
-					// A client acting as itself has no redirect URI: it never sends a user anywhere.
+					// A client acting as itself, or on an ID-JAG, has no redirect URI: it never sends a user anywhere.
 					...(definition.clientCredentials
 						? {grant_types: ['client_credentials'], redirect_uris: [], response_types: []}
-						: {application_type: 'native', redirect_uris: [loopbackRedirectUri], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code']}),
+						: definition.enterprise
+							? {grant_types: [jwtBearerGrant], redirect_uris: [], response_types: []}
+							: {application_type: 'native', redirect_uris: [loopbackRedirectUri], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code']}),
 					token_endpoint_auth_method: preregistered.tokenEndpointAuthMethod,
 					scope: definition.scopes.join(' '),
 				}]
@@ -241,14 +253,15 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
 			RefreshToken: 14 * 24 * 3600,
 			Session: 14 * 24 * 3600,
 		},
-		renderError(ctx: ProviderContext, out: Record<string, unknown>) {
-			ctx.type = 'html';
-			const lines = Object.entries(out).map(([key, value]) => `<p><strong>${escapeHtml(key)}</strong>: ${escapeHtml(String(value))}</p>`);
-			ctx.body = `<!DOCTYPE html><html><head><title>sandbox error</title></head><body><h1>Error</h1>${lines.join('')}</body></html>`;
-		},
+		renderError: renderErrorPage,
 	};
 
 	const provider = await quietly(log, () => new Provider(issuer, configuration));
+	if (definition.enterprise) {
+		if (!options.identityProvider) throw new Error('the enterprise profile needs its identity provider');
+		// Listed in the metadata's grant_types_supported from now on (RFC 8414 section 2).
+		provider.registerGrantType(jwtBearerGrant, createJwtBearerGrant({issuer, resource, resourceServer, identityProvider: options.identityProvider, errors}), ['assertion', 'scope', 'resource']);
+	}
 
 	const metadataPath = definition.authorizationServerMetadata === 'none' ? undefined : `/.well-known/${definition.authorizationServerMetadata}`;
 	// ctx.path is relative to where the provider is mounted (the issuer's path).

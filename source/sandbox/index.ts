@@ -1,16 +1,25 @@
 import {randomBytes} from 'node:crypto';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {IncomingMessage, createServer, type Server, type ServerResponse} from 'node:http';
 import type {AddressInfo} from 'node:net';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {Readable} from 'node:stream';
 import type {ReadableStream as NodeReadableStream} from 'node:stream/web';
 import {createAuthorizationServer, type PreregisteredClient} from './authorization-server.js';
 import {createClientMetadataResolver, sandboxClientMetadataDocument, type ClientMetadataFetch} from './client-metadata-document.js';
+import {idJagTokenType} from './id-jag.js';
+import {createIdentityProvider, type IdentityProvider} from './identity-provider.js';
 import {createMcpEndpoint} from './mcp-server.js';
 import {
 	challengeOnlyMetadataPath,
 	clientMetadataDocumentPath,
 	devicePaths,
+	enterpriseApps,
+	enterpriseDemoUser,
 	fastmailPaths,
+	identityProviderPath,
+	identityProviderRoutes,
 	preregisteredClientId,
 	profileDefinitions,
 	type ProfileDefinition,
@@ -50,10 +59,33 @@ export type RecordedRequest = {
 	readonly query: Record<string, string>;
 };
 
-/** The kinds of secret the sandbox hands out; none may ever be shown whole by the wizard. */
-export type IssuedSecretKind = 'access token' | 'refresh token' | 'id token' | 'client secret' | 'registration access token' | 'authorization code';
+/** The kinds of secret the sandbox hands out; none may ever be shown whole by the wizard. `ID-JAG`: the identity provider's assertion (enterprise). */
+export type IssuedSecretKind = 'access token' | 'refresh token' | 'id token' | 'client secret' | 'registration access token' | 'authorization code' | 'ID-JAG';
 
 export type IssuedSecret = {readonly kind: IssuedSecretKind; readonly value: string};
+
+/**
+ * enterprise: what a person needs for an enterprise-managed login (SEP-990). The identity provider
+ * exchanges an ID token for an ID-JAG (RFC 8693, client_id in the body, no secret); the MCP client
+ * presents the ID-JAG at the authorization server (the JWT bearer grant, RFC 7523, client_secret_basic).
+ */
+export type SandboxEnterprise = {
+	/** http://127.0.0.1:PORT/idp; its OpenID metadata at /idp/.well-known/openid-configuration. */
+	readonly idpIssuer: string;
+	readonly idpTokenEndpoint: string;
+	/** The application's client id at the identity provider: public, token exchange and browser login (redirect http://127.0.0.1/callback, any port). */
+	readonly idpClientId: string;
+	/** The MCP client at the authorization server (the ID-JAGs name it), allowed the JWT bearer grant only. */
+	readonly clientId: string;
+	/** Its secret, new for every sandbox. */
+	readonly clientSecret: string;
+	/** The demo user's ID token from the identity provider, minted at start: valid 1 hour, aud idpClientId. A secret. */
+	readonly idToken: string;
+	/** A file (mode 0600, in a directory of its own) holding idToken; removed by close(). */
+	readonly idTokenFile: string;
+	/** The ID token's user (its sub). */
+	readonly user: string;
+};
 
 export type Sandbox = {
 	readonly profile: SandboxProfile;
@@ -88,6 +120,8 @@ export type Sandbox = {
 	readonly clientMetadataDocumentUrl?: string;
 	/** step-up: the tool that needs an extra scope, and that scope. */
 	readonly stepUp?: {readonly tool: string; readonly scope: string};
+	/** enterprise: the identity provider, the MCP client and the demo user's ID token. */
+	readonly enterprise?: SandboxEnterprise;
 	/** What the servers received, oldest first, for tests to assert on. */
 	readonly requests: {
 		readonly registration: RecordedRequest[];
@@ -95,14 +129,17 @@ export type Sandbox = {
 		readonly token: RecordedRequest[];
 		/** device-flow: the device authorization requests (RFC 8628 3.1). */
 		readonly deviceAuthorization: RecordedRequest[];
+		/** enterprise: the identity provider's token requests (its token exchanges, RFC 8693 2.1, and the code grants of its browser login). */
+		readonly tokenExchange: RecordedRequest[];
 		readonly mcp: RecordedRequest[];
 		/** client-metadata-document: every look-up of a URL client id by the AS (see ClientMetadataFetch). */
 		readonly clientMetadata: ClientMetadataFetch[];
 	};
 	/**
 	 * Every secret the authorization server handed out, oldest first: the pre-registered client's
-	 * secret, and what its token, registration and authorization answers carried (so that tests can
-	 * look for them in everything the wizard printed).
+	 * secret, and what its token, registration and authorization answers carried; with the enterprise
+	 * profile, the demo ID token and what the identity provider's answers carried (ID-JAGs, ID tokens,
+	 * codes). So that tests can look for them in everything the wizard printed.
 	 */
 	readonly issued: readonly IssuedSecret[];
 	/** Closes everything, keep-alive sockets included. */
@@ -146,6 +183,7 @@ type Category = Exclude<keyof Sandbox['requests'], 'clientMetadata'>;
 /** Which endpoint a request is for, by the profile's paths. */
 function categoryOf(definition: ProfileDefinition, method: string, path: string): Category | undefined {
 	const {issuerPath, routes} = definition;
+	if (definition.enterprise && path === identityProviderPath + identityProviderRoutes.token && method === 'POST') return 'tokenExchange';
 	if (definition.registration !== 'none' && path === issuerPath + routes.registration && method === 'POST') return 'registration';
 	if (path === issuerPath + routes.authorization) return 'authorization';
 	if (path === issuerPath + routes.token && method === 'POST') return 'token';
@@ -253,7 +291,7 @@ const secretFields: ReadonlyArray<readonly [string, IssuedSecretKind]> = [
 	['registration_access_token', 'registration access token'],
 ];
 
-/** The secrets in one answer of the authorization server: its JSON body, or a code in its redirect. */
+/** The secrets in one answer of the authorization server or identity provider: its JSON body, or a code in its redirect. */
 function secretsIn(response: ServerResponse, body: string): IssuedSecret[] {
 	const found: IssuedSecret[] = [];
 	const location = response.getHeader('location');
@@ -275,7 +313,9 @@ function secretsIn(response: ServerResponse, body: string): IssuedSecret[] {
 			const value = JSON.parse(body) as Record<string, unknown>;
 			for (const [field, kind] of secretFields) {
 				const secret = value[field];
-				if (typeof secret === 'string' && secret !== '') found.push({kind, value: secret});
+				// RFC 8693 2.2.1: a token exchange answers with its token in access_token, whatever its type.
+				const exchanged = field === 'access_token' && value['issued_token_type'] === idJagTokenType;
+				if (typeof secret === 'string' && secret !== '') found.push({kind: exchanged ? 'ID-JAG' : kind, value: secret});
 			}
 		} catch {
 			// Not an object: nothing issued.
@@ -315,7 +355,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	const faults: SandboxFaults = {...options.faults};
 	const definition = profileDefinitions[profile];
 	const log = options.onLog ?? (() => {});
-	const requests: Sandbox['requests'] = {registration: [], authorization: [], token: [], deviceAuthorization: [], mcp: [], clientMetadata: []};
+	const requests: Sandbox['requests'] = {registration: [], authorization: [], token: [], deviceAuthorization: [], tokenExchange: [], mcp: [], clientMetadata: []};
 	const issued: IssuedSecret[] = [];
 	let route: ((request: RecordingRequest, response: ServerResponse, url: URL) => Promise<void>) | undefined;
 
@@ -386,13 +426,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			? `${definition.issuerPath}/.well-known/${definition.authorizationServerMetadata}`
 			: `/.well-known/${definition.authorizationServerMetadata}`;
 	const endpoint = (path: string) => `${issuer}${path}`;
+	const [enterpriseApp] = enterpriseApps;
 	const preregisteredClient: PreregisteredClient | undefined = definition.preregisteredClient
-		? {clientId: preregisteredClientId, clientSecret: randomBytes(24).toString('base64url'), tokenEndpointAuthMethod: 'client_secret_basic'}
+		? {clientId: definition.enterprise ? enterpriseApp.clientId : preregisteredClientId, clientSecret: randomBytes(24).toString('base64url'), tokenEndpointAuthMethod: 'client_secret_basic'}
 		: undefined;
 	if (preregisteredClient) issued.push({kind: 'client secret', value: preregisteredClient.clientSecret});
 	const clientMetadataDocumentUrl = definition.clientMetadataDocuments ? `${origin}${clientMetadataDocumentPath}` : undefined;
 	const aborter = new AbortController();
 	let mcp: ReturnType<typeof createMcpEndpoint> | undefined;
+	const idpIssuer = `${origin}${identityProviderPath}`;
+	/** enterprise: the directory of the demo ID token's file. */
+	let idTokenDirectory: string | undefined;
 
 	async function close(): Promise<void> {
 		aborter.abort();
@@ -405,9 +449,33 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		});
 		server.closeAllConnections();
 		await closed;
+		if (idTokenDirectory) rmSync(idTokenDirectory, {recursive: true, force: true});
 	}
 
+	let enterprise: SandboxEnterprise | undefined;
+
 	try {
+		let identityProvider: IdentityProvider | undefined;
+		if (definition.enterprise && preregisteredClient) {
+			identityProvider = await createIdentityProvider({issuer: idpIssuer, log});
+			const idToken = identityProvider.mintIdToken(enterpriseDemoUser, enterpriseApp.idpClientId, 3600);
+			issued.push({kind: 'id token', value: idToken});
+			// mkdtemp makes the directory 0700; the file is the user's alone too.
+			idTokenDirectory = mkdtempSync(join(tmpdir(), 'mcp-auth-wizard-sandbox-'));
+			const idTokenFile = join(idTokenDirectory, 'id-token.jwt');
+			writeFileSync(idTokenFile, `${idToken}\n`, {mode: 0o600});
+			enterprise = {
+				idpIssuer,
+				idpTokenEndpoint: `${idpIssuer}${identityProviderRoutes.token}`,
+				idpClientId: enterpriseApp.idpClientId,
+				clientId: preregisteredClient.clientId,
+				clientSecret: preregisteredClient.clientSecret,
+				idToken,
+				idTokenFile,
+				user: enterpriseDemoUser,
+			};
+		}
+
 		const authorizationServer = await createAuthorizationServer({
 			issuer,
 			resource: mcpUrl,
@@ -415,6 +483,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			faults,
 			accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 3600,
 			preregisteredClient,
+			...(identityProvider ? {identityProvider: {issuer: idpIssuer, signingKey: identityProvider.signingKey}} : {}),
 			findClient: definition.clientMetadataDocuments
 				? createClientMetadataResolver({onFetch: fetched => requests.clientMetadata.push(fetched), signal: aborter.signal, log})
 				: undefined,
@@ -443,10 +512,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			? undefined
 			: sandboxClientMetadataDocument(clientMetadataDocumentUrl, definition.scopes.join(' '));
 		const {issuerPath} = definition;
+		const idp = identityProvider;
 
 		route = async (request, response, url) => {
 			const path = url.pathname;
-			if (path === fastmailPaths.mcp) {
+			if (idp && (path === identityProviderPath || path.startsWith(`${identityProviderPath}/`))) {
+				// The identity provider's issuer has a path: its metadata is at /idp/.well-known/openid-configuration (OpenID Connect Discovery 4).
+				mountAt(request, identityProviderPath);
+				await idp.handle(request, response);
+			} else if (path === fastmailPaths.mcp) {
 				const body = await readBody(request);
 				// A signal of the request's own, ended with its response or the sandbox: every Request given
 				// the sandbox's one would leave a listener on it until collected (thousands in a long session).
@@ -497,6 +571,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		...(preregisteredClient ? {preregisteredClient} : {}),
 		...(clientMetadataDocumentUrl ? {clientMetadataDocumentUrl} : {}),
 		...(definition.stepUp ? {stepUp: definition.stepUp} : {}),
+		...(enterprise ? {enterprise} : {}),
 		requests,
 		issued,
 		close,

@@ -11,12 +11,44 @@ declare module 'oidc-provider' {
 		body: unknown;
 		type: string;
 		readonly state: Record<string, unknown>;
-		readonly oidc: {readonly body?: Record<string, unknown>};
+		readonly oidc: {
+			readonly body?: Record<string, unknown>;
+			/** At the token endpoint: the parameters of the grant and of client authentication (absent ones undefined). */
+			readonly params?: Readonly<Record<string, unknown>>;
+			/** At the token endpoint: the client, authenticated. */
+			readonly client?: ProviderClient;
+			readonly provider: Provider;
+			/** Names what the request produced, for oidc-provider's events. */
+			entity(name: string, value: unknown): void;
+		};
 		readonly response: {get(field: string): string};
 		redirect(url: string): void;
 	};
 
 	export type Middleware = (ctx: ProviderContext, next: () => Promise<void>) => Promise<void>;
+
+	export type ProviderClient = {readonly clientId: string};
+
+	/** A grant type's handler at the token endpoint (registerGrantType): sets ctx.body or throws an OAuth error. */
+	export type GrantHandler = (ctx: ProviderContext) => Promise<void>;
+
+	/** oidc-provider's AccessToken model: a JWT for its resource server once that is set (accessTokenFormat 'jwt'). */
+	export type AccessTokenModel = {
+		/** A ResourceServer: the token's audience, format and signing key. */
+		resourceServer: unknown;
+		/** Seconds. */
+		readonly expiration: number;
+		readonly tokenType: string;
+		/** Stores the token; resolves to its value. */
+		save(): Promise<string>;
+	};
+
+	/** oidc-provider's Grant model: what a user let a client have. */
+	export type GrantModel = {
+		addResourceScope(resource: string, scope: string): void;
+		/** Resolves to the grant's id. */
+		save(): Promise<string>;
+	};
 
 	export type AccountClaims = {readonly sub: string; readonly [claim: string]: unknown};
 	export type Account = {readonly accountId: string; claims(): AccountClaims | Promise<AccountClaims>};
@@ -59,6 +91,13 @@ declare module 'oidc-provider' {
 		use(middleware: Middleware): this;
 		callback(): (request: IncomingMessage, response: ServerResponse) => Promise<void>;
 		on(event: string, listener: (...arguments_: any[]) => void): this;
+		/** A grant type of one's own at the token endpoint; `parameters` are the ones it reads, `duplicates` those it takes more than once. */
+		registerGrantType(name: string, handler: GrantHandler, parameters?: readonly string[], duplicates?: readonly string[]): void;
+		readonly AccessToken: new (properties: {readonly accountId: string; readonly client: ProviderClient; readonly grantId: string; readonly gty: string; readonly scope: string}) => AccessTokenModel;
+		readonly Grant: new (properties: {readonly accountId: string; readonly clientId: string}) => GrantModel;
+		readonly ResourceServer: new (identifier: string, info: ResourceServerInfo) => unknown;
+		/** unique() is false for an (iss, jti) seen before, and remembers it until exp (seconds since the epoch). */
+		readonly ReplayDetection: {unique(iss: string, jti: string, exp: number): Promise<boolean>};
 	}
 
 	export namespace errors {
@@ -70,6 +109,15 @@ declare module 'oidc-provider' {
 
 		class InvalidRequest extends OIDCProviderError {
 			constructor(description?: string, status?: number);
+		}
+
+		/** Any error code, with its description (invalid_grant's own class always says "grant request is invalid"). */
+		class CustomOIDCProviderError extends OIDCProviderError {
+			constructor(error: string, description: string);
+		}
+
+		class InvalidScope extends OIDCProviderError {
+			constructor(description: string);
 		}
 
 		class InvalidTarget extends OIDCProviderError {

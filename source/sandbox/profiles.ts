@@ -16,6 +16,7 @@ export const sandboxProfiles = [
 	'iss-required',
 	'device-flow',
 	'client-credentials',
+	'enterprise',
 ] as const;
 
 export type SandboxProfile = (typeof sandboxProfiles)[number];
@@ -129,6 +130,11 @@ export type ProfileDefinition = {
 	readonly deviceFlow?: boolean;
 	/** The pre-registered client acts as itself: the client_credentials grant only (SEP-1046), no user. */
 	readonly clientCredentials?: boolean;
+	/**
+	 * Enterprise-managed authorization (SEP-990): an identity provider at identityProviderPath, and the
+	 * pre-registered client takes the JWT bearer grant (RFC 7523) with the ID-JAGs it issues, nothing else.
+	 */
+	readonly enterprise?: boolean;
 	/** The MCP protocol versions the server speaks (default: all the SDK knows). */
 	readonly protocolVersions?: readonly string[];
 	readonly serverName: string;
@@ -225,7 +231,37 @@ export const profileDefinitions: Readonly<Record<SandboxProfile, ProfileDefiniti
 		scopes: [genericMcpScope],
 		serverName: 'sandbox-client-credentials',
 	},
+	// For companies whose users log in once at their identity provider (SEP-990, cross-app access): the
+	// user's ID token becomes an ID-JAG there, which this AS takes for an access token. No browser.
+	enterprise: {
+		...generic,
+		registration: 'none',
+		clientAuthMethods: ['client_secret_basic'],
+		preregisteredClient: true,
+		enterprise: true,
+		scopes: [genericMcpScope],
+		serverName: 'sandbox-enterprise',
+	},
 };
 
 /** device-flow: where the user enters the code (RFC 8628 3.2 verification_uri), and where the client asks for one. */
 export const devicePaths = {verification: '/oauth2/device', authorization: '/oauth2/device/auth'} as const;
+
+/** enterprise: where the identity provider (a second oidc-provider) is mounted; its issuer is the origin with this path. */
+export const identityProviderPath = '/idp';
+
+/** enterprise: the identity provider's routes, relative to identityProviderPath. */
+export const identityProviderRoutes = {authorization: '/auth', token: '/token', jwks: '/jwks'} as const;
+
+/**
+ * enterprise: the applications the identity provider knows (public clients: the client_id in the body),
+ * each with its client id at the MCP server's authorization server, which its ID-JAGs name. Only the
+ * first is registered there; the second stands for another application of the company.
+ */
+export const enterpriseApps = [
+	{idpClientId: 'sandbox-idp-client', clientId: 'sandbox-enterprise-client'},
+	{idpClientId: 'sandbox-idp-other-app', clientId: 'sandbox-other-app'},
+] as const;
+
+/** enterprise: the user of the ID token the sandbox mints when it starts. */
+export const enterpriseDemoUser = 'demo-user@example.com';

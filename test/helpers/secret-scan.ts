@@ -126,12 +126,25 @@ function basicSecret(header: string | undefined): string | undefined {
 	}
 }
 
-/** What a sandbox issued, and the secrets it was sent (verifiers, client secrets, refresh tokens, codes). */
+/** The form fields of a token request that carry a secret (RFC 6749 4.1.3, 6, 2.3.1; RFC 7523 2.1; RFC 8693 2.1). */
+const tokenRequestSecrets = [
+	['code', 'authorization code'],
+	['code_verifier', 'code verifier'],
+	['refresh_token', 'refresh token'],
+	['client_secret', 'client secret'],
+	['assertion', 'ID-JAG'],
+	['subject_token', 'id token'],
+] as const;
+
+/**
+ * What a sandbox issued, and the secrets it was sent (verifiers, client secrets, refresh tokens, codes;
+ * with the enterprise profile, the ID tokens its identity provider got and the ID-JAGs its authorization server got).
+ */
 export function sandboxSecrets(sandbox: Sandbox): Secret[] {
 	const found: Secret[] = [...sandbox.issued];
-	for (const request of sandbox.requests.token) {
+	for (const request of [...sandbox.requests.token, ...sandbox.requests.tokenExchange]) {
 		const body = new URLSearchParams(request.body);
-		for (const [field, kind] of [['code', 'authorization code'], ['code_verifier', 'code verifier'], ['refresh_token', 'refresh token'], ['client_secret', 'client secret']] as const) {
+		for (const [field, kind] of tokenRequestSecrets) {
 			const value = body.get(field);
 			if (value) found.push({kind, value});
 		}

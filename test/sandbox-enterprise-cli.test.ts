@@ -1,0 +1,132 @@
+import {spawn} from 'node:child_process';
+import {existsSync, readFileSync, statSync} from 'node:fs';
+import {Client} from '@modelcontextprotocol/client';
+import {StdioClientTransport} from '@modelcontextprotocol/client/stdio';
+import {expect, it} from 'vitest';
+import {cliPath, collectOutput, temporaryHome} from './helpers/run-cli.js';
+import {recordSecret} from './helpers/secret-scan.js';
+
+/** `sandbox` with `args` (the built CLI), once it has printed what a person needs (up to "Press Ctrl-C"). */
+async function sandboxReady(args: readonly string[]): Promise<{stdout: string; stop: () => Promise<number | null>}> {
+	const child = spawn(process.execPath, [cliPath, 'sandbox', ...args], {stdio: ['ignore', 'pipe', 'pipe']});
+	const exited = new Promise<number | null>(resolve => child.on('close', resolve));
+	let stdout = '';
+	await new Promise<void>((resolve, reject) => {
+		child.stdout.on('data', (chunk: Buffer) => {
+			stdout += chunk.toString();
+			if (stdout.includes('Press Ctrl-C')) resolve();
+		});
+		child.on('close', () => reject(new Error('sandbox exited early')));
+	});
+	return {
+		stdout,
+		async stop() {
+			child.kill('SIGINT');
+			return exited;
+		},
+	};
+}
+
+/** The line after the one that ends with `label`, trimmed: a value printed alone on its line. */
+function valueAfter(lines: readonly string[], label: string, offset = 1): string {
+	const index = lines.findIndex(line => line.endsWith(label));
+	expect(index, label).toBeGreaterThanOrEqual(0);
+	return lines[index + offset]!.trim();
+}
+
+it('`sandbox --profile enterprise` prints the identity provider, the ID token\'s file (not the token) and a login command that works', async () => {
+	const sandbox = await sandboxReady(['--profile', 'enterprise']);
+	const home = temporaryHome();
+	let idTokenFile = '';
+	try {
+		const lines = sandbox.stdout.split('\n');
+		const command = lines.find(line => line.trimStart().startsWith('mcp-auth-wizard login '))!.trim();
+		// Prose within 80 columns; only the command to copy is longer, alone on its line.
+		expect(lines.filter(line => line.length > 80)).toEqual([`    ${command}`]);
+		expect(sandbox.stdout).not.toContain('login page');
+
+		const idpIssuer = /^ {2}identity provider: +(\S+)$/m.exec(sandbox.stdout)![1]!;
+		expect(idpIssuer).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/idp$/);
+		const idpClientId = valueAfter(lines, '(public, no secret):');
+		idTokenFile = valueAfter(lines, 'in the file:');
+		const clientId = valueAfter(lines, '(client_secret_basic):');
+		const secret = valueAfter(lines, '(client_secret_basic):', 2);
+		expect(idpClientId).toBe('sandbox-idp-client');
+		expect(clientId).toBe('sandbox-enterprise-client');
+
+		// The ID token stays in its file, which only the user can read.
+		expect(statSync(idTokenFile).mode & 0o777).toBe(0o600);
+		const idToken = readFileSync(idTokenFile, 'utf8').trim();
+		expect(idToken.split('.')).toHaveLength(3);
+		recordSecret('id token', idToken);
+		recordSecret('client secret', secret);
+		expect(sandbox.stdout).not.toContain(idToken);
+
+		expect(command.split(' ')).toEqual([
+			'mcp-auth-wizard', 'login', expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/),
+			'--enterprise', '--idp-issuer', idpIssuer, '--idp-client-id', idpClientId, '--id-token', idTokenFile, '--client-id', clientId, '--client-secret', '-',
+		]);
+		// The command as printed, the secret on standard input (--client-secret -).
+		const login = spawn(process.execPath, [cliPath, ...command.split(' ').slice(1), '--json'], {env: {...process.env, BROWSER: undefined, MCP_AUTH_WIZARD_HOME: home.path}, stdio: ['pipe', 'pipe', 'pipe']});
+		login.stdin.end(`${secret}\n`);
+		const run = await collectOutput(login);
+		expect(run.code, run.stderr).toBe(0);
+		const result = JSON.parse(run.stdout) as {server: {name: string}};
+		expect(result).toMatchObject({grant: 'jwt-bearer', check: {ok: true}});
+
+		// The proxy serves an MCP client with this login as with any other.
+		const client = new Client({name: 'enterprise-proxy-test', version: '1.0.0'});
+		await client.connect(new StdioClientTransport({command: process.execPath, args: [cliPath, 'proxy', result.server.name], env: {...process.env, MCP_AUTH_WIZARD_HOME: home.path} as Record<string, string>, stderr: 'pipe'}));
+		try {
+			const answer = await client.callTool({name: 'whoami', arguments: {}});
+			expect(JSON.stringify(answer)).toContain('demo-user@example.com');
+		} finally {
+			await client.close();
+		}
+	} finally {
+		home.remove();
+		expect(await sandbox.stop()).toBe(0);
+	}
+
+	// Gone with the sandbox.
+	expect(existsSync(idTokenFile)).toBe(false);
+}, 90_000);
+
+it('`sandbox --profile enterprise --json` names the ID token\'s file, never the token', async () => {
+	const child = spawn(process.execPath, [cliPath, 'sandbox', '--profile', 'enterprise', '--json'], {stdio: ['ignore', 'pipe', 'pipe']});
+	const exited = new Promise<number | null>(resolve => child.on('close', resolve));
+	let stdout = '';
+	try {
+		const printed = await new Promise<Record<string, any>>((resolve, reject) => {
+			child.stdout.on('data', (chunk: Buffer) => {
+				stdout += chunk.toString();
+				try {
+					resolve(JSON.parse(stdout) as Record<string, any>);
+				} catch {
+					// Not all of the document yet.
+				}
+			});
+			child.on('close', () => reject(new Error('sandbox exited early')));
+		});
+		expect(printed).toMatchObject({
+			profile: 'enterprise',
+			enterprise: {
+				idpIssuer: expect.stringMatching(/\/idp$/),
+				idpTokenEndpoint: expect.stringMatching(/\/idp\/token$/),
+				idpClientId: 'sandbox-idp-client',
+				clientId: 'sandbox-enterprise-client',
+				clientSecret: expect.any(String),
+				idTokenFile: expect.any(String),
+				user: 'demo-user@example.com',
+			},
+		});
+		expect(printed['enterprise']).not.toHaveProperty('idToken');
+		const idToken = readFileSync(printed['enterprise'].idTokenFile as string, 'utf8').trim();
+		recordSecret('id token', idToken);
+		expect(stdout).not.toContain(idToken);
+	} finally {
+		child.kill('SIGINT');
+	}
+
+	expect(await exited).toBe(0);
+}, 60_000);
