@@ -571,9 +571,6 @@ async function run(): Promise<number> {
 		// Something on screen at once: starting the sandbox (oidc-provider) takes a moment.
 		commandContext.output.note('Starting the sandbox: an authorization server and an MCP server on 127.0.0.1…');
 		const choice = await sandboxChoice();
-		if (choice.profile === 'client-credentials') {
-			throw new UsageError('The wizard does not log in with client credentials yet', 'Start the sandbox (mcp-auth-wizard sandbox --profile client-credentials) and log in from the command line with --client-credentials, as it prints.');
-		}
 
 		const {withDemoSandbox, demoBanner} = await import('./commands/sandbox.js');
 		return withDemoSandbox(commandContext, choice, async (sandbox, demoContext, throwawayStore) =>

@@ -21,6 +21,24 @@ export function supportsClientCredentials(metadata: AuthorizationServerMetadata)
 	return metadata.grant_types_supported?.includes(clientCredentialsGrant) === true;
 }
 
+/** What to try when the token endpoint refuses a client acting as itself (RFC 6749 5.2); others as for any token request. */
+function clientCredentialsHint(error: string): string | undefined {
+	switch (error) {
+		case 'invalid_client': {
+			return 'The authorization server did not accept the client\'s credentials: check the client id and its secret, or that it knows the client\'s public key (private_key_jwt).';
+		}
+
+		case 'unauthorized_client':
+		case 'unsupported_grant_type': {
+			return 'This client may not act as itself here (the client_credentials grant): ask the server operator to allow the grant for it, or log in as a user instead.';
+		}
+
+		default: {
+			return undefined;
+		}
+	}
+}
+
 export async function clientCredentialsTokens(input: GrantInput): Promise<TokenSet> {
 	const as = toAuthorizationServer(input.metadata);
 	const client = toClient(input.client);
@@ -28,6 +46,6 @@ export async function clientCredentialsTokens(input: GrantInput): Promise<TokenS
 	const response = await tokenRequest('token', input.metadata.token_endpoint, async () => {
 		const answer = await oauth.clientCredentialsGrantRequest(as, client, clientAuthentication(input.client), {resource: input.resource, ...(scope === undefined ? {} : {scope})}, oauthRequestOptions(input.http, input.metadata.token_endpoint, input.signal));
 		return oauth.processClientCredentialsResponse(as, client, answer);
-	});
+	}, {endpoint: 'token endpoint', response: 'token response', spec: 'RFC 6749 5.1', hint: clientCredentialsHint});
 	return toTokenSet(response);
 }

@@ -4,6 +4,15 @@ import type {AuthorizationServerMetadata} from './metadata.js';
 /** The four ways to get a client id, in the spec's priority (MCP 2025-11-25, Client Registration Approaches). */
 export type ClientWay = 'pre-registered' | 'client-metadata-document' | 'dynamic-registration' | 'ask';
 
+/** The client_credentials grant (RFC 6749 4.4, MCP extension SEP-1046): a client acting as itself, no user, no browser. */
+export const clientCredentials = 'client_credentials';
+
+/** Enterprise-managed authorization (MCP extension SEP-990): an ID-JAG from the company's identity provider, redeemed as a JWT bearer grant. */
+export const enterprise = 'enterprise';
+
+/** A way a user may pick for a login's client: one of those to a client id, a client acting as itself, or the company's identity provider. */
+export type WayChoice = Exclude<ClientWay, 'ask'> | typeof clientCredentials | typeof enterprise;
+
 export type ClientWayOption = {readonly way: ClientWay; readonly why: string};
 
 export type ClientWayChoice = {

@@ -9,6 +9,11 @@ export function maskSecret(value: string): string {
 	return `${value.slice(0, shown)}…(${value.length} chars)`;
 }
 
+/** A value maskSecret made already (a summary's `maskedAccessToken`): masked again it would only say how long the mask is. */
+function isMasked(value: string): boolean {
+	return /^[^…]{0,6}…\(\d+ chars\)$/.test(value);
+}
+
 /**
  * Whether a field, parameter or header name holds a secret, however it is spelled (snake_case,
  * camelCase, kebab-case): OAuth's tokens, codes, verifiers and assertions (RFC 6749, 7591, 7636, 7523,
@@ -36,7 +41,7 @@ export function redactJson(value: unknown): unknown {
 		return Object.fromEntries(
 			Object.entries(value).map(([key, item]) => [
 				key,
-				isSecretName(key) && typeof item === 'string' ? maskSecret(item) : redactJson(item),
+				isSecretName(key) && typeof item === 'string' && !isMasked(item) ? maskSecret(item) : redactJson(item),
 			]),
 		);
 	}

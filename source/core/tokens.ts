@@ -217,8 +217,9 @@ export async function refreshTokens(input: {
  * When to refresh by itself: shortly before expiry (a minute, or a fifth of a short lifetime), so that
  * a live session never holds an expired token. Undefined without a refresh token or an expiry.
  */
-export function refreshDueAt(tokens: TokenSet): string | undefined {
-	if (tokens.refreshToken === undefined || tokens.expiresAt === undefined) return undefined;
+export function refreshDueAt(tokens: TokenSet, sameGrantAgain = false): string | undefined {
+	// A client acting as itself has no refresh token: it asks again by the same grant (RFC 6749 4.4.3).
+	if ((tokens.refreshToken === undefined && !sameGrantAgain) || tokens.expiresAt === undefined) return undefined;
 	return new Date(Date.parse(tokens.expiresAt) - refreshLeadMs(tokens)).toISOString();
 }
 

@@ -2,17 +2,17 @@ import {Box} from 'ink';
 import {Text} from '../components/text.js';
 import SelectInput from 'ink-select-input';
 import {type Binding, KeyLine, useKeymap, useSharedKeys} from '../components/keymap.js';
-import type {ClientWay} from '../core/client-way.js';
+import type {WayChoice} from '../core/client-way.js';
 import {printable} from '../core/text.js';
 
 /** A way the server supports, as the picker offers it. */
-export type ClientWayItem = {readonly way: Exclude<ClientWay, 'ask'>; readonly label: string; readonly why: string};
+export type ClientWayItem = {readonly way: WayChoice; readonly label: string; readonly why: string};
 
 export type ClientWayScreenProps = {
 	/** The ways this authorization server supports, best first. */
 	readonly items: readonly ClientWayItem[];
 	/** The way in use now. */
-	readonly current?: ClientWay;
+	readonly current?: WayChoice;
 	/** Enter on a way. */
 	readonly onPick: (way: ClientWayItem['way']) => void;
 };

@@ -167,19 +167,24 @@ export function RegistrationScreen(props: RegistrationScreenProps) {
 }
 
 export type PreRegisteredScreenProps = {
-	/** The client the user passed with --client-id (and --client-secret). */
+	/** The client the user passed with --client-id (and --client-secret), or typed in. */
 	readonly client: ClientCredentials;
-	/** Enter: on to the browser login. */
+	/** A client acting as itself (client_credentials): Enter asks for its token, no browser. */
+	readonly actingAsItself?: boolean;
+	/** Enterprise-managed (SEP-990): the identity provider the user's ID token goes to for an ID-JAG. */
+	readonly identityProvider?: string;
+	/** Enter: on to the browser login, or the token request. */
 	readonly onContinue: () => void;
 	/** `w`: another way to a client id. */
 	readonly onOtherWay?: () => void;
 };
 
-/** Instead of the registration: the client the user brought, its secret masked. */
-export function PreRegisteredScreen({client, onContinue, onOtherWay}: PreRegisteredScreenProps) {
-	const keymap: readonly Binding[] = [{key: 'return', shown: 'Enter', label: 'log in with the browser', action: onContinue}, otherWayKey(onOtherWay), ...useSharedKeys()];
+/** Instead of the registration: the client the user brought, its secret masked (a private key is never shown). */
+export function PreRegisteredScreen({client, actingAsItself, identityProvider, onContinue, onOtherWay}: PreRegisteredScreenProps) {
+	const next = identityProvider === undefined ? (actingAsItself ? 'get its token' : 'log in with the browser') : 'exchange the ID token';
+	const keymap: readonly Binding[] = [{key: 'return', shown: 'Enter', label: next, action: onContinue}, otherWayKey(onOtherWay), ...useSharedKeys()];
 	useKeymap(keymap);
-	const secret = client.clientSecret === undefined ? 'no secret' : `secret ${maskSecret(client.clientSecret)}`;
+	const secret = client.privateKey === undefined ? (client.clientSecret === undefined ? 'no secret' : `secret ${maskSecret(client.clientSecret)}`) : 'a private key, never shown';
 	return (
 		<Box flexDirection="column">
 			<Text bold>Client</Text>
@@ -188,6 +193,8 @@ export function PreRegisteredScreen({client, onContinue, onOtherWay}: PreRegiste
 					Using the pre-registered client {client.clientId} ({client.authMethod}, {secret})
 				</Text>
 				<Text>No registration is sent.</Text>
+				{actingAsItself ? <Text>It acts as itself: the token comes from the token endpoint (client_credentials, RFC 6749 4.4), with no user and no browser.</Text> : null}
+				{identityProvider === undefined ? null : <Text>Your ID token goes to {identityProvider} for an ID-JAG (RFC 8693), which this client presents here for a token (JWT bearer grant, RFC 7523). No browser opens.</Text>}
 			</Box>
 			<KeyLine bindings={keymap}/>
 		</Box>

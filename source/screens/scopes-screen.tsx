@@ -26,6 +26,8 @@ export type ScopesScreenProps = {
 	readonly onCancelAdding: () => void;
 	/** Enter: the selection, in the order of the options. */
 	readonly onSubmit: (selected: string[]) => void;
+	/** What Enter goes on to; a registration preview unless the server registers no clients. */
+	readonly next?: string;
 };
 
 const sourceWords: Record<Exclude<ScopeSource, 'user'>, string> = {
@@ -92,7 +94,7 @@ function ScopeChooser({options, selected, isDisabled, onChange, onSubmit}: Choos
 }
 
 /** Which scopes to ask for: the advertised ones with where each came from, and the exact `scope` to send. */
-export function ScopesScreen({options, selected, reason, adding, onChange, onStartAdding, onAdd, onCancelAdding, onSubmit}: ScopesScreenProps) {
+export function ScopesScreen({options, selected, reason, adding, onChange, onStartAdding, onAdd, onCancelAdding, onSubmit, next = 'preview registration'}: ScopesScreenProps) {
 	const shared = useSharedKeys();
 	// Why the scope typed last was refused; gone when the field closes.
 	const [addProblem, setAddProblem] = useState<string | undefined>();
@@ -106,7 +108,7 @@ export function ScopesScreen({options, selected, reason, adding, onChange, onSta
 			{key: '', shown: 'Space', label: 'toggle', when: options.length > 0},
 			{key: 'a', label: 'add a scope', action: onStartAdding},
 			// With no options there is no MultiSelect to take Enter.
-			{key: 'return', shown: 'Enter', label: 'preview registration', action: options.length === 0 ? () => onSubmit([]) : undefined},
+			{key: 'return', shown: 'Enter', label: next, action: options.length === 0 ? () => onSubmit([]) : undefined},
 			...shared,
 		];
 	useKeymap(keymap);

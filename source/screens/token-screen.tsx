@@ -14,6 +14,8 @@ export type TokenScreenProps = {
 	readonly mcpUrl: string;
 	/** The current tokens; shown masked, never whole. */
 	readonly tokens: TokenSet;
+	/** The grant that made them: a browser login, one on another device, or the client acting as itself. */
+	readonly grant: 'authorization_code' | 'device_code' | 'client_credentials' | 'jwt-bearer';
 	/** The scopes the login asked for. */
 	readonly requestedScopes: readonly string[];
 	/** The last refresh. */
@@ -73,10 +75,11 @@ function useTokenKeys(props: TokenScreenProps): readonly Binding[] {
 	}
 
 	const revoked = refresh.kind === 'failed' && refresh.revoked === true;
-	const canRefresh = tokens.refreshToken !== undefined && !revoked;
+	const itself = props.grant === 'client_credentials';
+	const canRefresh = (tokens.refreshToken !== undefined || itself) && !revoked;
 	return [
-		{key: 'r', label: 'refresh now', when: canRefresh, action: refresh.kind === 'refreshing' ? undefined : props.onRefresh},
-		{key: '', label: 'no refresh token: log in again to get one', when: tokens.refreshToken === undefined},
+		{key: 'r', label: itself ? 'get a new token' : 'refresh now', when: canRefresh, action: refresh.kind === 'refreshing' ? undefined : props.onRefresh},
+		{key: '', label: 'no refresh token: log in again to get one', when: tokens.refreshToken === undefined && !itself},
 		{key: 'a', label: 'log in again', when: revoked, action: props.onLogInAgain},
 		// Once the refresh token was refused the saved tokens are gone: nothing to check with.
 		{key: 'v', label: 'check with MCP', when: !revoked, action: check.kind === 'running' ? undefined : props.onCheck},
@@ -86,18 +89,18 @@ function useTokenKeys(props: TokenScreenProps): readonly Binding[] {
 	];
 }
 
-function RefreshLine({refresh}: {readonly refresh: RefreshState}) {
+function RefreshLine({refresh, itself}: {readonly refresh: RefreshState; readonly itself: boolean}) {
 	switch (refresh.kind) {
 		case 'idle': {
 			return undefined;
 		}
 
 		case 'refreshing': {
-			return <Spinner label="Refreshing…"/>;
+			return <Spinner label={itself ? 'Getting a new token…' : 'Refreshing…'}/>;
 		}
 
 		case 'refreshed': {
-			return <Text color="green">✓ refreshed at {clockTime(refresh.at)}</Text>;
+			return <Text color="green">✓ {itself ? 'a new token at' : 'refreshed at'} {clockTime(refresh.at)}</Text>;
 		}
 
 		case 'failed': {
@@ -112,11 +115,20 @@ function CheckLine({check}: {readonly check: CheckState}) {
 	return <McpCheckLine result={check.result} />;
 }
 
+/** Which grant made the token, in a few words (RFC 6749 4.1 with PKCE, RFC 8628, RFC 6749 4.4). */
+const grantLabels: Readonly<Record<TokenScreenProps['grant'], string>> = {
+	authorization_code: 'authorization code with PKCE (your browser login)',
+	device_code: 'device code (RFC 8628: a login on another device)',
+	client_credentials: 'client credentials: the client acting as itself, no user',
+	'jwt-bearer': 'an ID-JAG from your identity provider (enterprise-managed)',
+};
+
 /** The end of the login: the token (masked), its expiry ticking, the scopes granted, refresh and check. */
 export function TokenScreen(props: TokenScreenProps) {
-	const {mcpUrl, tokens, requestedScopes, refresh, nextRefreshAt, check, saved, now, call, onToolCall} = props;
+	const {mcpUrl, tokens, grant, requestedScopes, refresh, nextRefreshAt, check, saved, now, call, onToolCall} = props;
 	const revoked = refresh.kind === 'failed' && refresh.revoked === true;
 	const canRefresh = tokens.refreshToken !== undefined && !revoked;
+	const itself = grant === 'client_credentials';
 	const keymap = useTokenKeys(props);
 	useKeymap(keymap);
 
@@ -129,11 +141,14 @@ export function TokenScreen(props: TokenScreenProps) {
 			{/* A tool call takes the room of the token's fields (back with Esc): at 80x24 both do not fit. */}
 			{call && onToolCall ? undefined : (
 				<Box flexDirection="column" marginTop={1}>
+					<Field label="Grant">
+						<Text>{grantLabels[grant]}</Text>
+					</Field>
 					<TokenFields summary={summary} now={now} />
 					<Field label="Refresh token">
-						<Text>{canRefresh ? 'yes' : 'no'}</Text>
-						{nextRefreshAt ? <Text>refreshes by itself at {dateTime(nextRefreshAt)}</Text> : undefined}
-						<RefreshLine refresh={refresh}/>
+						<Text>{canRefresh ? 'yes' : itself ? 'none needed: a new token by the same grant' : 'no'}</Text>
+						{nextRefreshAt ? <Text>{itself ? 'a new one by itself at' : 'refreshes by itself at'} {dateTime(nextRefreshAt)}</Text> : undefined}
+						<RefreshLine refresh={refresh} itself={itself}/>
 					</Field>
 				</Box>
 			)}

@@ -52,6 +52,7 @@ function stepNumber(step: Step): number {
 
 		case 'client-id':
 		case 'client-way':
+		case 'enterprise':
 		case 'client-check':
 		case 'client-metadata-document':
 		case 'registration':

@@ -2,9 +2,11 @@ import type {BrowserLaunch} from '../core/browser.js';
 import {type ClientCredentials, clientMetadataDocumentClient, preRegisteredClient} from '../core/client.js';
 import type {ClientMetadataDocumentCheck} from '../core/client-metadata-document.js';
 import type {ReuseDecision} from '../core/client-reuse.js';
-import type {ClientWay} from '../core/client-way.js';
+import {type WayChoice, clientCredentials, enterprise} from '../core/client-way.js';
+import {type AssertionClaims, type EnterpriseEvent, type IdentityProviderInput, supportsJwtBearer} from '../core/enterprise.js';
 import type {Attempt, Discovery, DiscoveryStage} from '../core/discovery.js';
 import {type DeviceCode, deviceCodeGrant, supportsDeviceLogin} from '../core/device.js';
+import {supportsClientCredentials} from '../core/client-credentials.js';
 import {type ErrorInfo, WizardError, assertNever} from '../core/errors.js';
 import {type RegistrationResult, defaultClientName} from '../core/registration.js';
 import {type ScopeOption, chooseScopes} from '../core/scopes.js';
@@ -18,7 +20,15 @@ import type {Step} from './state.js';
  */
 
 /** A re-authorization of a saved login: its name, and the scopes of its last login to start from. */
-export type Reauthorization = {readonly name: string; readonly scopes: readonly string[]};
+export type Reauthorization = {
+	readonly name: string;
+	readonly scopes: readonly string[];
+	/** An enterprise login's identity provider and client, which a login again uses with a new ID token. */
+	readonly enterprise?: SavedEnterprise;
+};
+
+/** What an enterprise login keeps for a login again (never the ID token). */
+export type SavedEnterprise = {readonly identityProvider: IdentityProviderInput; readonly client: ClientCredentials};
 
 /** One discovery request: running while `attempt` is undefined. */
 export type DiscoveryRow = {
@@ -45,11 +55,52 @@ export type ScopesStep = {
 	readonly account?: string;
 };
 
-/** No way to get a client id but asking the user (MCP 2025-11-25, Client Registration Approaches: else prompt the user): a client id, then its secret. */
-export type ClientIdStep = {readonly name: 'client-id'; readonly scopes: ScopesStep; readonly reason: string; readonly field: 'client-id' | 'client-secret' | 'document-url'; readonly clientId?: string};
+export {clientCredentials} from '../core/client-way.js';
+
+/**
+ * No way to get a client id but asking the user (MCP 2025-11-25, Client Registration Approaches: else
+ * prompt the user): a client id, then its secret. A client acting as itself (`grant`) may give the path
+ * of its private key instead of a secret (private_key_jwt, RFC 7523 2.2); `keyError` says why one was refused.
+ */
+export type ClientIdStep = {
+	readonly name: 'client-id';
+	readonly scopes: ScopesStep;
+	readonly reason: string;
+	readonly field: 'client-id' | 'client-secret' | 'private-key' | 'document-url';
+	readonly clientId?: string;
+	readonly grant?: typeof clientCredentials;
+	readonly keyError?: string;
+};
 
 /** The user picks another of the ways to a client id the server supports (w on a client step). */
-export type ClientWayStep = {readonly name: 'client-way'; readonly scopes: ScopesStep; readonly current?: ClientWay};
+export type ClientWayStep = {readonly name: 'client-way'; readonly scopes: ScopesStep; readonly current?: WayChoice};
+
+/**
+ * Enterprise-managed authorization (SEP-990): the answers so far, in the order they are asked: the
+ * identity provider's issuer and client id, the user's ID token (read from a file; kept in memory only,
+ * never shown or saved), then the MCP authorization server's client id and secret.
+ */
+export type EnterpriseAnswers = {
+	readonly idpIssuer?: string;
+	readonly idpClientId?: string;
+	readonly idToken?: {readonly token: string; readonly claims: AssertionClaims};
+	readonly clientId?: string;
+};
+
+/** `saved`: a login again of a saved enterprise login, which asks for a new ID token only. */
+export type EnterpriseStep = {readonly name: 'enterprise'; readonly scopes: ScopesStep; readonly answers: EnterpriseAnswers; readonly saved?: SavedEnterprise; readonly error?: string};
+
+/** Which answer an enterprise step asks for now. */
+export function enterpriseQuestion(answers: EnterpriseAnswers): 'idp-issuer' | 'idp-client-id' | 'id-token' | 'client-id' | 'client-secret' {
+	if (answers.idToken === undefined && answers.clientId !== undefined) return 'id-token';
+	if (answers.idpIssuer === undefined) return 'idp-issuer';
+	if (answers.idpClientId === undefined) return 'idp-client-id';
+	if (answers.idToken === undefined) return 'id-token';
+	return answers.clientId === undefined ? 'client-id' : 'client-secret';
+}
+
+/** What an enterprise login takes to its exchanges: the identity provider and the ID token. */
+export type EnterpriseLogin = {readonly identityProvider: IdentityProviderInput; readonly idToken: string};
 
 /** A re-authorization asks the authorization server whether the saved client still works. */
 export type ClientCheckStep = {readonly name: 'client-check'; readonly scopes: ScopesStep; readonly reauth: Reauthorization};
@@ -68,7 +119,7 @@ export type RegistrationPhase =
  */
 export type ClientStep =
 	| {readonly name: 'registration'; readonly scopes: ScopesStep; readonly clientName: string; readonly phase: RegistrationPhase; readonly notice?: string}
-	| {readonly name: 'pre-registered'; readonly scopes: ScopesStep; readonly client: ClientCredentials}
+	| {readonly name: 'pre-registered'; readonly scopes: ScopesStep; readonly client: ClientCredentials; readonly grant?: typeof clientCredentials; readonly enterprise?: EnterpriseLogin}
 	| {readonly name: 'reused'; readonly scopes: ScopesStep; readonly client: ClientCredentials; readonly callbackPort?: number}
 	| {readonly name: 'client-metadata-document'; readonly scopes: ScopesStep; readonly url: string; readonly check?: ClientMetadataDocumentCheck; readonly callbackPort?: number};
 
@@ -105,6 +156,8 @@ export type LoginStep = {
 	readonly copied?: boolean;
 	/** A login on another device (RFC 8628) instead of the browser here; its code once the server gave one. */
 	readonly device?: {readonly code?: DeviceCode};
+	/** An enterprise login's exchanges so far, and its tokens once there (shown until Enter). */
+	readonly enterprise?: {readonly events: readonly EnterpriseEvent[]; readonly tokens?: TokenSet};
 };
 
 /** What happens on the way from the URL to the tokens. */
@@ -124,10 +177,20 @@ export type LoginAction =
 	| {readonly type: 'scopes-accepted'; readonly selected: readonly string[]; readonly preRegistered?: ClientCredentials; readonly documentUrl?: string}
 	| {readonly type: 'document-checked'; readonly check: ClientMetadataDocumentCheck; readonly callbackPort?: number}
 	| {readonly type: 'client-way-opened'}
-	| {readonly type: 'client-way-picked'; readonly way: Exclude<ClientWay, 'ask'>}
+	| {readonly type: 'client-way-picked'; readonly way: WayChoice}
 	| {readonly type: 'document-url-entered'; readonly url: string}
 	| {readonly type: 'client-id-entered'; readonly clientId: string}
 	| {readonly type: 'client-secret-entered'; readonly clientSecret?: string}
+	/** The PEM of a private key read and checked from the path typed in; or why it cannot be used. */
+	| {readonly type: 'private-key-entered'; readonly privateKey: string}
+	| {readonly type: 'private-key-refused'; readonly message: string}
+	/** An enterprise step's answer; the ID token comes read from its file, or refused with why. */
+	| {readonly type: 'enterprise-answered'; readonly value: string}
+	| {readonly type: 'id-token-read'; readonly token: string; readonly claims: AssertionClaims}
+	| {readonly type: 'enterprise-refused'; readonly message: string}
+	| {readonly type: 'enterprise-event'; readonly event: EnterpriseEvent}
+	/** Enter on the exchanges, once the token is there. */
+	| {readonly type: 'enterprise-accepted'}
 	| {readonly type: 'callback-server-failed'; readonly error: ErrorInfo}
 	| {readonly type: 'name-editing-started'}
 	| {readonly type: 'name-editing-cancelled'}
@@ -201,6 +264,7 @@ export function loginTarget(step: Step): {readonly url: string; readonly reauth:
 
 		case 'client-id':
 		case 'client-way':
+		case 'enterprise':
 		case 'client-check':
 		case 'registration':
 		case 'pre-registered':
@@ -220,13 +284,17 @@ export function loginTarget(step: Step): {readonly url: string; readonly reauth:
 }
 
 /** The way to a client id a client step stands for; undefined for other steps. */
-export function clientWayOf(step: Step): ClientWay | undefined {
+export function clientWayOf(step: Step): WayChoice | undefined {
 	switch (step.name) {
 		case 'registration': {
 			return 'dynamic-registration';
 		}
 
-		case 'pre-registered':
+		case 'pre-registered': {
+			if (step.enterprise) return enterprise;
+			return step.grant ?? (step.client.source === 'client-metadata-document' ? 'client-metadata-document' : 'pre-registered');
+		}
+
 		case 'reused': {
 			return step.client.source === 'client-metadata-document' ? 'client-metadata-document' : step.client.source === 'registration' ? 'dynamic-registration' : 'pre-registered';
 		}
@@ -250,17 +318,37 @@ function scopesStep(metadata: MetadataStep): ScopesStep {
 	return {name: 'scopes', metadata, options, selected: scopes, reason: 'the scopes of your last login', adding: false};
 }
 
+/** The grant a login gets its tokens by: the browser's code, another device's, the client's own credentials, or an ID-JAG. */
+export type WizardGrant = 'authorization_code' | 'device_code' | typeof clientCredentials | 'jwt-bearer';
+
+export function grantOf(login: LoginStep): WizardGrant {
+	if (login.from.name === 'pre-registered' && login.from.enterprise) return 'jwt-bearer';
+	if (login.from.name === 'pre-registered' && login.from.grant) return login.from.grant;
+	return login.device ? 'device_code' : 'authorization_code';
+}
+
 /** Whether the authorization server offers a login on another device (RFC 8628), for d on the login screen. */
 export function deviceLoginOffered(login: LoginStep): boolean {
 	const metadata = login.from.scopes.metadata.discovery.authorizationServer?.metadata;
 	// A client registered just now must have asked for the grant, and been given it.
 	const registered = login.registration?.response['grant_types'] ?? login.registration?.request.grant_types;
-	return metadata !== undefined && supportsDeviceLogin(metadata) && (registered === undefined || (Array.isArray(registered) && registered.includes(deviceCodeGrant)));
+	return grantOf(login) === 'authorization_code' && metadata !== undefined && supportsDeviceLogin(metadata) && (registered === undefined || (Array.isArray(registered) && registered.includes(deviceCodeGrant)));
 }
 
 /** The login again, from a new authorization request: the login effect starts over on a new attempt. */
 export function newAttempt(login: LoginStep): LoginStep {
-	return {...login, attempt: login.attempt + 1, authorizationUrl: undefined, startedAt: undefined, browser: undefined, copied: undefined, strays: undefined, device: login.device && {}, phase: {kind: 'starting'}};
+	return {...login, attempt: login.attempt + 1, authorizationUrl: undefined, startedAt: undefined, browser: undefined, copied: undefined, strays: undefined, device: login.device && {}, enterprise: login.enterprise && {events: []}, phase: {kind: 'starting'}};
+}
+
+/** A client acting as itself (MCP extension SEP-1046): its id, then its secret or private key. */
+function clientCredentialsStep(scopes: ScopesStep): ClientIdStep {
+	return {name: 'client-id', scopes, reason: 'The client id and its secret or private key that the server operator registered: the token is the client\'s own, no user logs in and no browser opens (client_credentials, RFC 6749 4.4).', field: 'client-id', grant: clientCredentials};
+}
+
+/** The token screen of a login that has its tokens. After a step-up (MCP 2025-11-25, Step-Up Authorization Flow) the refused call is made again. */
+function tokensStep(login: LoginStep, tokens: TokenSet): Step {
+	const {stepUpTool} = login.from.scopes;
+	return {name: 'tokens', login, tokens, refresh: {kind: 'idle'}, check: {kind: 'idle'}, call: stepUpTool === undefined ? undefined : {kind: 'running', tool: stepUpTool}};
 }
 
 /** A registration preview, with the client name chosen before, if any. */
@@ -330,9 +418,21 @@ export function reduceLoginStep(step: Step, action: LoginAction): Step {
 			const scopes = {...step, selected: action.selected};
 			if (action.preRegistered) return {name: 'pre-registered', scopes, client: action.preRegistered};
 			if (action.documentUrl) return {name: 'client-metadata-document', scopes, url: action.documentUrl};
+			const saved = step.metadata.reauth?.enterprise;
+			if (saved) return {name: 'enterprise', scopes, saved, answers: {idpIssuer: saved.identityProvider.issuer ?? saved.identityProvider.tokenEndpoint, idpClientId: saved.identityProvider.clientId, clientId: saved.client.clientId}};
 			if (step.metadata.reauth) return {name: 'client-check', scopes, reauth: step.metadata.reauth};
 			const metadata = step.metadata.discovery.authorizationServer?.metadata;
 			if (metadata && !metadata.registration_endpoint) {
+				// A server that also takes clients acting as themselves, or ID-JAGs: the user says which way this
+				// login goes; at once where it is the only one (no code flow at all).
+				const itself = supportsClientCredentials(metadata);
+				const company = supportsJwtBearer(metadata);
+				if (itself || company) {
+					const onlyOne = metadata.grant_types_supported?.includes('authorization_code') === false && itself !== company;
+					if (!onlyOne) return {name: 'client-way', scopes};
+					return itself ? clientCredentialsStep(scopes) : {name: 'enterprise', scopes, answers: {}};
+				}
+
 				const reason = metadata.client_id_metadata_document_supported
 					? 'This authorization server registers no clients; it takes Client ID Metadata Documents (start with --client-metadata-url <url> for that) or a pre-registered client.'
 					: 'This authorization server offers no dynamic client registration (RFC 7591).';
@@ -351,6 +451,9 @@ export function reduceLoginStep(step: Step, action: LoginAction): Step {
 			if (step.name !== 'client-way') return step;
 			if (action.way === 'dynamic-registration') return registrationStep(step.scopes);
 			if (action.way === 'client-metadata-document') return {name: 'client-id', scopes: step.scopes, reason: 'The client id is the URL of a Client ID Metadata Document that lists this redirect URI.', field: 'document-url'};
+			if (action.way === clientCredentials) return clientCredentialsStep(step.scopes);
+			if (action.way === enterprise) return {name: 'enterprise', scopes: step.scopes, answers: {}};
+
 			return {name: 'client-id', scopes: step.scopes, reason: 'A client id (and secret) the server operator registered for you.', field: 'client-id'};
 		}
 
@@ -369,7 +472,54 @@ export function reduceLoginStep(step: Step, action: LoginAction): Step {
 		case 'client-secret-entered': {
 			const metadata = step.name === 'client-id' ? step.scopes.metadata.discovery.authorizationServer?.metadata : undefined;
 			if (step.name !== 'client-id' || step.clientId === undefined || !metadata) return step;
-			return {name: 'pre-registered', scopes: step.scopes, client: preRegisteredClient(metadata, step.clientId, action.clientSecret)};
+			// A client acting as itself must authenticate: without a secret, its private key.
+			if (step.grant && action.clientSecret === undefined) return {...step, field: 'private-key'};
+			return {name: 'pre-registered', scopes: step.scopes, client: preRegisteredClient(metadata, step.clientId, action.clientSecret), grant: step.grant};
+		}
+
+		case 'private-key-entered': {
+			if (step.name !== 'client-id' || step.field !== 'private-key' || step.clientId === undefined) return step;
+			return {name: 'pre-registered', scopes: step.scopes, client: {clientId: step.clientId, privateKey: action.privateKey, authMethod: 'private_key_jwt', source: 'pre-registered'}, grant: step.grant};
+		}
+
+		case 'enterprise-answered': {
+			if (step.name !== 'enterprise') return step;
+			const {answers} = step;
+			const question = enterpriseQuestion(answers);
+			if (question === 'idp-issuer') return {...step, answers: {...answers, idpIssuer: action.value}, error: undefined};
+			if (question === 'idp-client-id') return {...step, answers: {...answers, idpClientId: action.value}, error: undefined};
+			if (question === 'client-id') return {...step, answers: {...answers, clientId: action.value}, error: undefined};
+			const metadata = step.scopes.metadata.discovery.authorizationServer?.metadata;
+			if (question !== 'client-secret' || !metadata || answers.idToken === undefined || answers.clientId === undefined) return step;
+			return {
+				name: 'pre-registered',
+				scopes: step.scopes,
+				client: preRegisteredClient(metadata, answers.clientId, action.value),
+				enterprise: {identityProvider: {issuer: answers.idpIssuer!, clientId: answers.idpClientId!}, idToken: answers.idToken.token},
+			};
+		}
+
+		case 'id-token-read': {
+			if (step.name !== 'enterprise' || enterpriseQuestion(step.answers) !== 'id-token') return step;
+			// A login again has all else: on to its client.
+			if (step.saved) return {name: 'pre-registered', scopes: step.scopes, client: step.saved.client, enterprise: {identityProvider: step.saved.identityProvider, idToken: action.token}};
+			return {...step, answers: {...step.answers, idToken: {token: action.token, claims: action.claims}}, error: undefined};
+		}
+
+		case 'enterprise-refused': {
+			return step.name === 'enterprise' ? {...step, error: action.message} : step;
+		}
+
+		case 'enterprise-event': {
+			return step.name === 'login' && step.enterprise ? {...step, enterprise: {...step.enterprise, events: [...step.enterprise.events, action.event]}} : step;
+		}
+
+		case 'enterprise-accepted': {
+			return step.name === 'login' && step.enterprise?.tokens ? tokensStep(step, step.enterprise.tokens) : step;
+		}
+
+		case 'private-key-refused': {
+			return step.name === 'client-id' && step.field === 'private-key' ? {...step, keyError: action.message} : step;
 		}
 
 		case 'client-decided': {
@@ -408,7 +558,7 @@ export function reduceLoginStep(step: Step, action: LoginAction): Step {
 		}
 
 		case 'client-accepted': {
-			if (step.name === 'pre-registered') return {name: 'login', from: step, client: step.client, attempt: 1, phase: {kind: 'starting'}};
+			if (step.name === 'pre-registered') return {name: 'login', from: step, client: step.client, attempt: 1, phase: {kind: 'starting'}, ...(step.enterprise ? {enterprise: {events: []}} : {})};
 			if (step.name === 'client-metadata-document' && step.check && step.check.errors.length === 0) {
 				return {name: 'login', from: step, client: clientMetadataDocumentClient(step.url), attempt: 1, phase: {kind: 'starting'}};
 			}
@@ -482,9 +632,9 @@ export function reduceLoginStep(step: Step, action: LoginAction): Step {
 
 		case 'tokens-received': {
 			if (step.name !== 'login') return step;
-			const {stepUpTool} = step.from.scopes;
-			// After a step-up (MCP 2025-11-25, Step-Up Authorization Flow) the refused call is made again.
-			return {name: 'tokens', login: step, tokens: action.tokens, refresh: {kind: 'idle'}, check: {kind: 'idle'}, call: stepUpTool === undefined ? undefined : {kind: 'running', tool: stepUpTool}};
+			// The exchanges stay on screen, with the ID-JAG's claims, until Enter.
+			if (step.enterprise) return {...step, enterprise: {...step.enterprise, tokens: action.tokens}};
+			return tokensStep(step, action.tokens);
 		}
 
 		default: {

@@ -1,6 +1,6 @@
 import {type ErrorInfo, WizardError, assertNever} from '../core/errors.js';
 import type {SavedServer} from '../store/types.js';
-import {type ClientCheckStep, type ClientIdStep, type ClientStep, type ClientWayStep, type DiscoveryStep, type LoginAction, type LoginStep, type MetadataStep, type ScopesStep, type UrlStep, reduceLoginStep, startingUrlStep} from './login-state.js';
+import {type ClientCheckStep, type ClientIdStep, type ClientStep, type ClientWayStep, type DiscoveryStep, type EnterpriseStep, type LoginAction, type LoginStep, type MetadataStep, type ScopesStep, type UrlStep, reduceLoginStep, startingUrlStep} from './login-state.js';
 import {type ServerStep, type ServerStepAction, type ServersStep, reduceServerStep, serverStep} from './server-state.js';
 import {type TokenAction, type TokensStep, reduceTokenStep} from './token-state.js';
 
@@ -15,7 +15,7 @@ export function toErrorInfo(error: unknown): ErrorInfo {
 	return {message: error instanceof Error ? error.message : String(error), hint: 'This is unexpected: press t for the HTTP trace, and report it if it repeats.'};
 }
 
-export type Step = UrlStep | DiscoveryStep | MetadataStep | ScopesStep | ClientIdStep | ClientWayStep | ClientCheckStep | ClientStep | LoginStep | TokensStep | ServersStep | ServerStep;
+export type Step = UrlStep | DiscoveryStep | MetadataStep | ScopesStep | ClientIdStep | ClientWayStep | EnterpriseStep | ClientCheckStep | ClientStep | LoginStep | TokensStep | ServersStep | ServerStep;
 
 export type WizardState = {
 	readonly step: Step;
@@ -73,7 +73,8 @@ function previousStep(step: Step, home: boolean): Step | undefined {
 
 		case 'client-check':
 		case 'client-id':
-		case 'client-way': {
+		case 'client-way':
+		case 'enterprise': {
 			return step.scopes;
 		}
 
@@ -123,6 +124,13 @@ function reduceStep(step: Step, action: Action): Step {
 		case 'document-url-entered':
 		case 'client-id-entered':
 		case 'client-secret-entered':
+		case 'private-key-entered':
+		case 'private-key-refused':
+		case 'enterprise-answered':
+		case 'id-token-read':
+		case 'enterprise-refused':
+		case 'enterprise-event':
+		case 'enterprise-accepted':
 		case 'callback-server-failed':
 		case 'name-editing-started':
 		case 'name-editing-cancelled':
@@ -214,7 +222,11 @@ export function reducer(state: WizardState, action: Action): WizardState {
 			if (state.step.name === 'server' && action.action === 'reauthorize') {
 				const {serverName} = state.step;
 				const saved = state.servers.find(server => server.name === serverName);
-				return saved ? {...state, step: {name: 'discovery', url: saved.mcpUrl, rows: [], reauth: {name: saved.name, scopes: saved.scopes}}} : state;
+				if (!saved) return state;
+				// An enterprise login again: the same identity provider and client, a new ID token (the old one was not kept).
+				const {identityProvider: idp, client} = saved;
+				const enterprise = saved.grant === 'jwt-bearer' && idp && client ? {identityProvider: {...(idp.issuer === undefined ? {tokenEndpoint: idp.tokenEndpoint} : {issuer: idp.issuer}), clientId: idp.clientId}, client} : undefined;
+				return {...state, step: {name: 'discovery', url: saved.mcpUrl, rows: [], reauth: {name: saved.name, scopes: saved.scopes, ...(enterprise ? {enterprise} : {})}}};
 			}
 
 			return {...state, step: reduceStep(state.step, action)};

@@ -6,7 +6,11 @@ import type {ErrorInfo} from '../core/errors.js';
 import {type Binding, KeyLine, useKeymap, useSharedKeys} from '../components/keymap.js';
 import {defaultLoginTimeoutMs} from '../core/authorization-session.js';
 import {preRegisteredClient} from '../core/client.js';
-import {type ClientWay, chooseClientWay} from '../core/client-way.js';
+import {type ClientWay, type WayChoice, chooseClientWay, enterprise} from '../core/client-way.js';
+import {supportsJwtBearer} from '../core/enterprise.js';
+import {EnterpriseExchangeScreen, EnterpriseFormScreen, type EnterpriseQuestion} from '../screens/enterprise-screen.js';
+import {maskSecret} from '../core/redact.js';
+import {dateTime} from '../components/countdown.js';
 import type {AuthorizationServerMetadata} from '../core/metadata.js';
 import {refreshDueAt} from '../core/tokens.js';
 import {ClientIdScreen} from '../screens/client-id-screen.js';
@@ -15,7 +19,8 @@ import {DiscoveryScreen} from '../screens/discovery-screen.js';
 import {DocumentClientScreen} from '../screens/document-client-screen.js';
 import {LoginScreen} from '../screens/login-screen.js';
 import {DeviceLoginScreen} from '../screens/device-login-screen.js';
-import {deviceLoginOffered} from './login-state.js';
+import {type EnterpriseAnswers, clientCredentials, deviceLoginOffered, enterpriseQuestion, grantOf} from './login-state.js';
+import {supportsClientCredentials} from '../core/client-credentials.js';
 import {MetadataScreen} from '../screens/metadata-screen.js';
 import {PreRegisteredScreen, RegistrationScreen} from '../screens/registration-screen.js';
 import {ScopesScreen} from '../screens/scopes-screen.js';
@@ -24,7 +29,7 @@ import {ServersScreen} from '../screens/servers-screen.js';
 import {TokenScreen} from '../screens/token-screen.js';
 import {UrlScreen} from '../screens/url-screen.js';
 import type {WizardServices} from './services.js';
-import {assertNever} from '../core/errors.js';
+import {WizardError, assertNever} from '../core/errors.js';
 import type {Action, Step, WizardState} from './state.js';
 import {exportActions} from './use-server-effects.js';
 import {type LoginControls, type Print, loginContext, registrationRequestFor} from './use-wizard-effects.js';
@@ -33,15 +38,17 @@ import {type LoginControls, type Print, loginContext, registrationRequestFor} fr
  * The screen of each step, fed from the reducer's state; it reports out by dispatching actions.
  */
 
-export const clientWayLabels: Record<ClientWay, string> = {
+export const clientWayLabels: Record<ClientWay | WayChoice, string> = {
 	'pre-registered': 'a pre-registered client id',
 	'client-metadata-document': 'a Client ID Metadata Document',
 	'dynamic-registration': 'dynamic registration (RFC 7591)',
 	ask: 'a client id you enter',
+	[clientCredentials]: 'acting as itself (client credentials)',
+	[enterprise]: 'your company\'s identity provider (enterprise-managed)',
 };
 
 /** Why this way: the spec's choice for what was given (chooseClientWay), or the user's pick. */
-export function wayReason(step: Step, way: ClientWay, services: WizardServices): string {
+export function wayReason(step: Step, way: ClientWay | WayChoice, services: WizardServices): string {
 	const scopes = 'scopes' in step ? step.scopes : undefined;
 	const metadata = scopes?.metadata.discovery.authorizationServer?.metadata;
 	if (!metadata) return 'as chosen';
@@ -55,6 +62,31 @@ function clientWayItems(metadata: AuthorizationServerMetadata): ClientWayItem[] 
 		...(metadata.registration_endpoint ? [{way: 'dynamic-registration' as const, label: 'Register a client', why: `the server registers clients at ${metadata.registration_endpoint}`}] : []),
 		...(metadata.client_id_metadata_document_supported ? [{way: 'client-metadata-document' as const, label: 'Use a Client ID Metadata Document', why: 'the server fetches your document by its URL'}] : []),
 		{way: 'pre-registered' as const, label: 'Enter a client id', why: 'one the server operator registered for you'},
+		// MCP extension SEP-1046; offered only where the server lists the grant (RFC 8414 2).
+		...(supportsClientCredentials(metadata) ? [{way: clientCredentials as WayChoice, label: 'A client acting as itself, no user', why: 'its id with a secret or private key, no browser'}] : []),
+		// MCP extension SEP-990; offered where the server lists the JWT bearer grant (RFC 7523).
+		...(supportsJwtBearer(metadata) ? [{way: enterprise as WayChoice, label: 'Your company\'s identity provider', why: 'your ID token for an ID-JAG (enterprise-managed)'}] : []),
+	];
+}
+
+/** What the enterprise step asks, by question (SEP-990: the identity provider, the ID token, the MCP client). */
+const enterpriseQuestions: Readonly<Record<ReturnType<typeof enterpriseQuestion>, EnterpriseQuestion>> = {
+	'idp-issuer': {label: 'Identity provider (IdP) issuer URL', placeholder: 'https://idp.example.com'},
+	'idp-client-id': {label: 'IdP client id', placeholder: 'the client id at the identity provider'},
+	'id-token': {label: 'ID token file', placeholder: '~/id-token.jwt'},
+	'client-id': {label: 'MCP client id', placeholder: 'the client id at the MCP authorization server'},
+	'client-secret': {label: 'MCP client secret', secret: true},
+};
+
+/** The answers given so far, as shown: the ID token as whose it is and until when, never the token. */
+function enterpriseAnswers(answers: EnterpriseAnswers) {
+	const {idToken} = answers;
+	const idTokenShown = idToken && `${maskSecret(idToken.token)} of ${idToken.claims.sub ?? 'an unnamed user'}${idToken.claims.exp === undefined ? '' : `, until ${dateTime(new Date(idToken.claims.exp * 1000).toISOString())}`}`;
+	return [
+		...(answers.idpIssuer === undefined ? [] : [{label: 'IdP issuer', shown: answers.idpIssuer}]),
+		...(answers.idpClientId === undefined ? [] : [{label: 'IdP client id', shown: answers.idpClientId}]),
+		...(idTokenShown === undefined ? [] : [{label: 'ID token', shown: idTokenShown}]),
+		...(answers.clientId === undefined ? [] : [{label: 'MCP client id', shown: answers.clientId}]),
 	];
 }
 
@@ -125,6 +157,7 @@ export function StepScreen({state, dispatch, services, height, login, print}: {
 					onStartAdding={() => dispatch({type: 'scope-adding-started'})}
 					onAdd={scope => dispatch({type: 'scope-added', scope})}
 					onCancelAdding={() => dispatch({type: 'scope-adding-cancelled'})}
+					next={metadata?.registration_endpoint === undefined || clientId !== undefined ? 'the client' : undefined}
 					onSubmit={selected =>
 						dispatch({
 							type: 'scopes-accepted',
@@ -164,18 +197,49 @@ export function StepScreen({state, dispatch, services, height, login, print}: {
 		}
 
 		case 'pre-registered': {
-			return <PreRegisteredScreen client={step.client} onContinue={() => dispatch({type: 'client-accepted'})} onOtherWay={otherWay} />;
+			return <PreRegisteredScreen client={step.client} actingAsItself={step.grant !== undefined} identityProvider={step.enterprise?.identityProvider.issuer} onContinue={() => dispatch({type: 'client-accepted'})} onOtherWay={otherWay} />;
 		}
 
 		case 'client-id': {
+			const supported = step.scopes.metadata.discovery.authorizationServer?.metadata.token_endpoint_auth_signing_alg_values_supported;
 			return (
 				<ClientIdScreen
 					reason={step.reason}
 					redirectUri={state.redirectUri}
 					field={step.field}
+					actingAsItself={step.grant !== undefined}
+					keyError={step.keyError}
 					onClientId={clientId => dispatch({type: 'client-id-entered', clientId})}
 					onClientSecret={clientSecret => dispatch({type: 'client-secret-entered', clientSecret})}
+					onPrivateKeyFile={path => {
+						services.core.privateKeyFromFile(path, supported).then(
+							privateKey => dispatch({type: 'private-key-entered', privateKey}),
+							(error: unknown) => dispatch({type: 'private-key-refused', message: error instanceof WizardError ? `${error.message}. ${error.hint}` : String(error)}),
+						);
+					}}
 					onDocumentUrl={url => dispatch({type: 'document-url-entered', url})}
+				/>
+			);
+		}
+
+		case 'enterprise': {
+			const question = enterpriseQuestion(step.answers);
+			return (
+				<EnterpriseFormScreen
+					answers={enterpriseAnswers(step.answers)}
+					question={enterpriseQuestions[question]}
+					error={step.error}
+					onAnswer={value => {
+						if (question !== 'id-token') {
+							dispatch({type: 'enterprise-answered', value});
+							return;
+						}
+
+						services.core.idTokenFromFile(value).then(
+							({token, claims}) => dispatch({type: 'id-token-read', token, claims}),
+							(error: unknown) => dispatch({type: 'enterprise-refused', message: error instanceof WizardError ? `${error.message}. ${error.hint}` : String(error)}),
+						);
+					}}
 				/>
 			);
 		}
@@ -227,6 +291,15 @@ export function StepScreen({state, dispatch, services, height, login, print}: {
 		case 'login': {
 			const switchWay = () => dispatch({type: 'login-way-switched'});
 			const retry = () => dispatch({type: 'login-retried'});
+			if (step.enterprise) {
+				const phase = step.enterprise.tokens ? {kind: 'done' as const} : step.phase.kind === 'failed' ? step.phase : {kind: 'running' as const};
+				return <EnterpriseExchangeScreen events={step.enterprise.events} phase={phase} onContinue={() => dispatch({type: 'enterprise-accepted'})} onRetry={retry} />;
+			}
+
+			if (grantOf(step) === clientCredentials) {
+				return step.phase.kind === 'failed' ? <StepFailure error={step.phase.error} onRetry={retry} /> : <Pending text="Asking the token endpoint for the client's own token (client_credentials, no browser)…" />;
+			}
+
 			if (step.device) {
 				const browserLogin: Binding = {key: 'b', label: 'log in with a browser here', action: switchWay};
 				if (!step.device.code) return step.phase.kind === 'failed' ? <StepFailure error={step.phase.error} onRetry={retry} extra={[browserLogin]} /> : <Pending text="Asking the authorization server for a code…" />;
@@ -279,7 +352,8 @@ export function StepScreen({state, dispatch, services, height, login, print}: {
 					tokens={step.tokens}
 					requestedScopes={context.scopes}
 					refresh={step.refresh}
-					nextRefreshAt={refreshDueAt(step.tokens)}
+					grant={grantOf(step.login)}
+					nextRefreshAt={refreshDueAt(step.tokens, grantOf(step.login) === clientCredentials)}
 					check={step.check}
 					saved={step.saved}
 					onRefresh={() => dispatch({type: 'refresh-requested'})}

@@ -2,7 +2,7 @@ import type {McpCheckResult} from '../core/mcp-check.js';
 import {type ErrorInfo, assertNever} from '../core/errors.js';
 import {type ToolCallResult, stepUpScopes} from '../core/tool-call.js';
 import type {TokenSet} from '../core/tokens.js';
-import {type LoginStep, newAttempt} from './login-state.js';
+import {type LoginStep, clientCredentials, grantOf, newAttempt} from './login-state.js';
 import type {Step} from './state.js';
 
 /* The token screen: the login saved, its tokens refreshed and checked, a tool called with them. */
@@ -77,7 +77,9 @@ export function reduceTokenStep(step: Step, action: TokenAction): Step {
 		}
 
 		case 'refresh-requested': {
-			return step.name === 'tokens' && step.refresh.kind !== 'refreshing' && step.tokens.refreshToken !== undefined ? {...step, refresh: {kind: 'refreshing'}} : step;
+			// A client acting as itself has no refresh token: its grant gives a new token (RFC 6749 4.4.3).
+			const renewable = step.name === 'tokens' && (step.tokens.refreshToken !== undefined || grantOf(step.login) === clientCredentials);
+			return step.name === 'tokens' && renewable && step.refresh.kind !== 'refreshing' ? {...step, refresh: {kind: 'refreshing'}} : step;
 		}
 
 		case 'refresh-succeeded': {

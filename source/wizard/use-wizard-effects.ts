@@ -10,13 +10,13 @@ import {buildRegistrationRequest} from '../core/registration.js';
 import {startTimer} from '../core/timers.js';
 import {isRevokedGrant, refreshDueAt} from '../core/tokens.js';
 import {recordCheck} from '../store/changes.js';
-import {saveLogin, savedServerOf} from '../store/saved-server.js';
+import {type LoginOutcome, saveLogin, savedServerOf} from '../store/saved-server.js';
 import {keepFresh, requireTokens, withFreshToken} from '../store/token-keeper.js';
 import type {SavedServer} from '../store/types.js';
 import {checkClientMetadataDocument, clientForDocument} from '../core/client-metadata-document.js';
 import type {WizardServices} from './services.js';
 import {keeperOptions} from './use-server-effects.js';
-import {type ClientStep, type LoginStep, type ScopesStep, saveAs} from './login-state.js';
+import {type ClientStep, type LoginStep, type ScopesStep, clientCredentials, grantOf, saveAs} from './login-state.js';
 import {type Action, type Step, toErrorInfo} from './state.js';
 import type {TokensStep} from './token-state.js';
 
@@ -78,8 +78,12 @@ export type CallbackListener = {
 export function useCallbackListener(step: Step, dispatch: Dispatch<Action>, services: WizardServices): CallbackListener {
 	const state = useRef<{server?: CallbackServer; starting?: Promise<CallbackServer>; port?: number}>({});
 	const unmounted = useRef(false);
-	// A reused or document client's login starts its own listener, on the port its redirect URI names.
-	const needed = step.name === 'client-id' || step.name === 'registration' || step.name === 'pre-registered' || (step.name === 'login' && step.from.name !== 'reused' && step.from.name !== 'client-metadata-document');
+	// A reused or document client's login starts its own listener, on the port its redirect URI names; a
+	// client acting as itself needs none (no browser).
+	const needed = step.name === 'registration'
+		|| (step.name === 'client-id' && step.grant === undefined)
+		|| (step.name === 'pre-registered' && step.grant === undefined && step.enterprise === undefined)
+		|| (step.name === 'login' && step.from.name !== 'reused' && step.from.name !== 'client-metadata-document' && (grantOf(step) === 'authorization_code' || grantOf(step) === 'device_code'));
 
 	const start = useCallback(async (port?: number) => {
 		state.current.starting ??= services.core.startCallbackServer({port: port ?? state.current.port ?? services.options.callbackPort}).then(
@@ -229,6 +233,20 @@ export function useLogin(step: Step, dispatch: Dispatch<Action>, services: Wizar
 
 		const {metadata, resource, scopes, mcpUrl} = loginContext(current.from);
 		(async () => {
+			if (current.from.name === 'pre-registered' && current.from.enterprise) {
+				// SEP-990: the ID token for an ID-JAG at the identity provider, the ID-JAG for tokens here; each exchange shown as it happens.
+				const {tokens} = await services.core.enterpriseTokens({http: services.http, metadata, client: current.client, scopes, resource, signal, ...current.from.enterprise, onEvent: event => send({type: 'enterprise-event', event})});
+				send({type: 'tokens-received', tokens});
+				return;
+			}
+
+			if (grantOf(current) === clientCredentials) {
+				// No user, so no refresh token to ask for (RFC 6749 4.4.3).
+				const tokens = await services.core.clientCredentialsTokens({http: services.http, metadata, client: current.client, scopes: scopes.filter(scope => scope !== 'offline_access'), resource, signal});
+				send({type: 'tokens-received', tokens});
+				return;
+			}
+
 			if (current.device) {
 				const tokens = await services.core.deviceLogin({
 					http: services.http,
@@ -322,13 +340,25 @@ function thisLoginsExchanges(exchanges: readonly Exchange[]): readonly Exchange[
 }
 
 /**
+ * What a saved login remembers of its grant: a client acting as itself gets new tokens by it again; an
+ * enterprise login, its identity provider (never the ID token), for the command that logs in again.
+ */
+function savedGrant(login: LoginStep): Pick<LoginOutcome, 'grant' | 'identityProvider'> {
+	if (grantOf(login) === clientCredentials) return {grant: clientCredentials};
+	const identityProvider = login.from.name === 'pre-registered' ? login.from.enterprise?.identityProvider : undefined;
+	const exchange = login.enterprise?.events.find(event => event.type === 'token-exchange');
+	if (!identityProvider || exchange?.type !== 'token-exchange') return {};
+	return {grant: 'jwt-bearer', identityProvider: {...(identityProvider.issuer === undefined ? {} : {issuer: identityProvider.issuer}), tokenEndpoint: exchange.tokenEndpoint, clientId: identityProvider.clientId}};
+}
+
+/**
  * The saved server the token screen stands for, holding the tokens it shows: the keeper tells them
  * from newer ones another process saved. A login that could not be saved is kept in memory only.
  */
 function shownServer(services: WizardServices, current: TokensStep): SavedServer {
 	const context = loginContext(current.login.from);
 	const name = current.saved?.kind === 'saved' ? current.saved.name : undefined;
-	const saved = (name === undefined ? undefined : services.store.find(name)) ?? savedServerOf({...context, client: current.login.client, registration: current.login.registration, tokens: current.tokens}, undefined, name ?? '(not saved)');
+	const saved = (name === undefined ? undefined : services.store.find(name)) ?? savedServerOf({...context, ...savedGrant(current.login), client: current.login.client, registration: current.login.registration, tokens: current.tokens}, undefined, name ?? '(not saved)');
 	return {...saved, tokens: current.tokens};
 }
 
@@ -345,7 +375,7 @@ export function useTokenLifecycle(step: Step, dispatch: Dispatch<Action>, servic
 		const current = latest.current;
 		if (!current || !tokens || current.saved?.kind === 'saved') return;
 		const context = loginContext(current.login.from);
-		saveLogin(services.store, {...context, client: current.login.client, registration: current.login.registration, tokens, trace: thisLoginsExchanges(services.http.exchanges)}, saveAs(current.login.from.scopes, services.options.name)).then(
+		saveLogin(services.store, {...context, ...savedGrant(current.login), client: current.login.client, registration: current.login.registration, tokens, trace: thisLoginsExchanges(services.http.exchanges)}, saveAs(current.login.from.scopes, services.options.name)).then(
 			saved => {
 				dispatch({type: 'saved', name: saved.name, path: services.store.path});
 				dispatch({type: 'servers-loaded', servers: services.store.list()});
@@ -357,7 +387,8 @@ export function useTokenLifecycle(step: Step, dispatch: Dispatch<Action>, servic
 	// Refresh by itself shortly before expiry (RFC 6749 6).
 	useEffect(() => {
 		if (!tokens) return;
-		const dueAt = refreshDueAt(tokens);
+		const current = latest.current;
+		const dueAt = refreshDueAt(tokens, current !== undefined && grantOf(current.login) === clientCredentials);
 		if (dueAt === undefined) return;
 		return startTimer(() => dispatch({type: 'refresh-requested'}), Date.parse(dueAt) - Date.now());
 	}, [tokens]);
@@ -365,7 +396,7 @@ export function useTokenLifecycle(step: Step, dispatch: Dispatch<Action>, servic
 	const refreshing = tokensStep?.refresh.kind === 'refreshing';
 	useEffect(() => {
 		const current = latest.current;
-		if (!refreshing || !current?.tokens.refreshToken) return;
+		if (!refreshing || !current || (!current.tokens.refreshToken && grantOf(current.login) !== clientCredentials)) return;
 		const controller = new AbortController();
 		const keeper = tokenKeeperFor(current, services, dispatch, controller.signal);
 		keepFresh(services.store, shownServer(services, current), {...keeper.options, force: true}).then(({server}) => keeper.refreshed(server), keeper.failed);

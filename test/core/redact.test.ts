@@ -48,4 +48,9 @@ describe('redaction by what a value is, whatever the content type says', () => {
 		expect(['access_token', 'accessToken', 'x-api-key', 'client_secret', 'code', 'code_verifier', 'subject_token', 'cookie'].every(name => isSecretName(name))).toBe(true);
 		expect(['token_type', 'token_endpoint', 'expires_in', 'state', 'scope', 'user_code'].some(name => isSecretName(name))).toBe(false);
 	});
+
+	it('leaves a value masked already as it is (login --json\'s maskedAccessToken said only how long its mask was)', () => {
+		expect(redactJson({tokens: {maskedAccessToken: maskSecret(jwt)}})).toEqual({tokens: {maskedAccessToken: maskSecret(jwt)}});
+		expect(redactJson({accessToken: `${jwt}…(3 chars)`})).not.toEqual({accessToken: `${jwt}…(3 chars)`});
+	});
 });

@@ -62,6 +62,7 @@ export const keys = {
 	pageDown: '\u001B[6~',
 	home: '\u001B[H',
 	end: '\u001B[F',
+	backspace: '\u007F',
 } as const;
 
 type Stdin = {write(data: string): void};

@@ -29,6 +29,22 @@ export async function throughScopes({stdin, lastFrame}: Rendered): Promise<void>
 	await press(stdin, keys.enter);
 }
 
+/**
+ * From the start at discovery, on a server that registers no clients but offers other ways, to the
+ * way picker; returns it once `way` is on it, and picks the item `downs` below the first.
+ */
+export async function pickWay({stdin, lastFrame}: Rendered, way: string, downs: number): Promise<string> {
+	await frameWith(lastFrame, 'authorization_endpoint');
+	await press(stdin, keys.enter);
+	// No registration here: Enter goes on to the client, not to a registration preview.
+	await frameWith(lastFrame, 'Enter the client');
+	await press(stdin, keys.enter);
+	await frameWith(lastFrame, 'How should this login get its client id?');
+	const picker = await frameWith(lastFrame, way);
+	await press(stdin, ...Array.from({length: downs}, () => keys.down), keys.enter);
+	return picker;
+}
+
 /** From the start at discovery to the login screen's wait: default scopes, the registration sent. */
 export async function toLoginWait(rendered: Rendered): Promise<string> {
 	await throughScopes(rendered);

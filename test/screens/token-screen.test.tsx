@@ -12,6 +12,7 @@ function props(overrides: Partial<TokenScreenProps> = {}): TokenScreenProps {
 	return {
 		mcpUrl: 'https://api.fastmail.com/mcp',
 		tokens: fastmailTokens(Date.now()),
+		grant: 'authorization_code',
 		requestedScopes: [fastmailMcpScope, 'offline_access'],
 		refresh: {kind: 'idle'},
 		check: {kind: 'idle'},
@@ -91,6 +92,27 @@ it('refreshes on r and checks on v', async () => {
 	expect(onRefresh).toHaveBeenCalledOnce();
 	expect(onCheck).toHaveBeenCalledOnce();
 	unmount();
+});
+
+it('says which grant made the token; a client acting as itself gets a new one by its grant, with no refresh token', async () => {
+	const browser = await render(<TokenScreen {...props()}/>);
+	expect(await frameWith(browser.lastFrame, 'Grant')).toMatch(/Grant +authorization code with PKCE \(your browser login\)/);
+	browser.unmount();
+	const device = await render(<TokenScreen {...props({grant: 'device_code'})}/>);
+	expect(await frameWith(device.lastFrame, 'Grant')).toMatch(/Grant +device code \(RFC 8628: a login on another device\)/);
+	device.unmount();
+	const onRefresh = vi.fn();
+	const nextRefreshAt = new Date(Date.now() + 3300 * 1000).toISOString();
+	const itself = await render(<TokenScreen {...props({grant: 'client_credentials', tokens: fastmailTokens(Date.now(), {refreshToken: undefined}), nextRefreshAt, onRefresh})}/>);
+	const frame = await frameWith(itself.lastFrame, 'Grant');
+	expect(frame).toMatch(/Grant +client credentials: the client acting as itself, no user/);
+	expect(frame).toMatch(/Refresh token +none needed: a new token by the same grant/);
+	expect(frame).toContain('a new one by itself at');
+	expect(frame).toContain('r get a new token');
+	expect(frame).not.toContain('log in again to get one');
+	await press(itself.stdin, 'r');
+	expect(onRefresh).toHaveBeenCalledOnce();
+	itself.unmount();
 });
 
 it('does not refresh without a refresh token', async () => {

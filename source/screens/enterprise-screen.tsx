@@ -1,0 +1,170 @@
+import {PasswordInput, Spinner, TextInput} from '@inkjs/ui';
+import {Box} from 'ink';
+import {Text} from '../components/text.js';
+import {dateTime} from '../components/countdown.js';
+import {ErrorBox} from '../components/error-box.js';
+import {type Binding, KeyLine, useKeymap, useSharedKeys} from '../components/keymap.js';
+import {Field} from '../components/token-fields.js';
+import type {AssertionClaims, EnterpriseEvent} from '../core/enterprise.js';
+import type {ErrorInfo} from '../core/errors.js';
+
+/*
+ * Enterprise-managed authorization (MCP extension SEP-990): what the login needs (the identity
+ * provider, its client, the user's ID token, the MCP client), then each exchange as it happens, with
+ * the ID-JAG's claims.
+ */
+
+/** One question of the form: its label, what is typed, and whether it is a secret (typed masked). */
+export type EnterpriseQuestion = {readonly label: string; readonly placeholder?: string; readonly secret?: boolean};
+
+/** An answer already given, as shown (a secret masked, the ID token as its claims). */
+export type EnterpriseAnswer = {readonly label: string; readonly shown: string};
+
+export type EnterpriseFormScreenProps = {
+	/** The answers so far, in order. */
+	readonly answers: readonly EnterpriseAnswer[];
+	/** The question now open. */
+	readonly question: EnterpriseQuestion;
+	/** Why the last answer was refused (a file that cannot be read, not a JWT…). */
+	readonly error?: string;
+	/** Enter on a non-empty answer. */
+	readonly onAnswer: (value: string) => void;
+};
+
+/** Asks, one field at a time, what an enterprise-managed login needs. Esc goes back to the scopes. */
+export function EnterpriseFormScreen({answers, question, error, onAnswer}: EnterpriseFormScreenProps) {
+	const keymap: readonly Binding[] = [{key: 'return', shown: 'Enter', label: 'next'}, ...useSharedKeys('escape')];
+	useKeymap(keymap);
+	const submit = (value: string) => {
+		if (value.trim() !== '') onAnswer(value.trim());
+	};
+
+	return (
+		<Box flexDirection="column">
+			<Text bold>Your company&apos;s identity provider (enterprise-managed)</Text>
+			<Text>Your ID token goes to the identity provider only, for an ID-JAG (RFC 8693 token exchange); the MCP server&apos;s authorization server takes the ID-JAG for a token (RFC 7523). No browser opens.</Text>
+			<Box flexDirection="column" marginTop={1}>
+				{answers.map(answer => (
+					<Field key={answer.label} label={answer.label}>
+						<Text>{answer.shown}</Text>
+					</Field>
+				))}
+			</Box>
+			<Box marginTop={answers.length > 0 ? 1 : 0}>
+				<Text>{question.label}: </Text>
+				{question.secret ? <PasswordInput key={question.label} onSubmit={submit} /> : <TextInput key={question.label} placeholder={question.placeholder} onSubmit={submit} />}
+			</Box>
+			{error ? <Text color="red">{error}</Text> : null}
+			<KeyLine bindings={keymap} />
+		</Box>
+	);
+}
+
+/** Claims in one line each, in the order they matter (SEP-990: aud, resource and client_id are checked). */
+function Claims({claims}: {readonly claims: AssertionClaims}) {
+	const aud = claims.aud === undefined ? undefined : typeof claims.aud === 'string' ? claims.aud : claims.aud.join(', ');
+	const rows: Array<[string, string | undefined]> = [
+		['  iss', claims.iss],
+		['  sub', claims.sub],
+		['  aud', aud],
+		['  resource', claims.resource],
+		['  client_id', claims.client_id],
+		['  scope', claims.scope],
+		['  exp', claims.exp === undefined ? undefined : dateTime(new Date(claims.exp * 1000).toISOString())],
+	];
+	return (
+		<>
+			{rows.filter(([, value]) => value !== undefined).map(([label, value]) => (
+				<Field key={label} label={label}>
+					<Text wrap="truncate-end">{value}</Text>
+				</Field>
+			))}
+		</>
+	);
+}
+
+/** One event of the flow, as a line (and the ID-JAG's claims). */
+function EventRow({event}: {readonly event: EnterpriseEvent}) {
+	switch (event.type) {
+		case 'id-token': {
+			return (
+				<Text wrap="truncate-end">
+					ID token of {event.claims.sub ?? 'an unnamed user'}, from {event.claims.iss ?? 'an unnamed issuer'}
+					{event.expired ? <Text color="yellow"> (expired: the identity provider will refuse it)</Text> : null}
+				</Text>
+			);
+		}
+
+		case 'identity-provider': {
+			// Its token endpoint is on the next line; only a doubt is said here.
+			return event.listsTokenExchange ? undefined : <Text color="yellow">Its metadata lists no token exchange: tried anyway.</Text>;
+		}
+
+		case 'token-exchange': {
+			return (
+				<Box flexDirection="column">
+					<Text wrap="truncate-end">1. Token exchange (RFC 8693) at {event.tokenEndpoint}</Text>
+					<Text wrap="truncate-end">   as {event.clientId}, audience {event.audience}</Text>
+				</Box>
+			);
+		}
+
+		case 'id-jag': {
+			return (
+				<Box flexDirection="column">
+					<Text>
+						<Text color="green">✓</Text> ID-JAG {event.idJag.masked} (typ {event.idJag.typ ?? 'none'}, claims not verified here)
+					</Text>
+					<Claims claims={event.idJag.claims} />
+					{event.idJag.warnings.map(warning => (
+						<Text key={warning} color="yellow">
+							! {warning}
+						</Text>
+					))}
+				</Box>
+			);
+		}
+
+		case 'jwt-bearer': {
+			return (
+				<Box flexDirection="column">
+					<Text wrap="truncate-end">2. JWT bearer grant (RFC 7523) at {event.tokenEndpoint}</Text>
+					<Text wrap="truncate-end">   as {event.clientId} ({event.authMethod})</Text>
+				</Box>
+			);
+		}
+	}
+}
+
+export type EnterpriseExchangeScreenProps = {
+	/** What happened so far, in order. */
+	readonly events: readonly EnterpriseEvent[];
+	/** Running, failed (r tries again), or done (Enter shows the token). */
+	readonly phase: {readonly kind: 'running'} | {readonly kind: 'failed'; readonly error: ErrorInfo} | {readonly kind: 'done'};
+	readonly onContinue: () => void;
+	readonly onRetry: () => void;
+};
+
+/** The two exchanges as they happen, the ID-JAG's claims shown, until the token is there (Enter goes on). */
+export function EnterpriseExchangeScreen({events, phase, onContinue, onRetry}: EnterpriseExchangeScreenProps) {
+	const keymap: readonly Binding[] = [
+		{key: 'return', shown: 'Enter', label: 'see the token', when: phase.kind === 'done', action: onContinue},
+		{key: 'r', label: 'try again', when: phase.kind === 'failed', action: onRetry},
+		...useSharedKeys(),
+	];
+	useKeymap(keymap);
+	return (
+		<Box flexDirection="column">
+			<Text bold>Enterprise-managed login (SEP-990)</Text>
+			<Box flexDirection="column" marginTop={1}>
+				{events.map(event => (
+					<EventRow key={event.type} event={event} />
+				))}
+			</Box>
+			<Box marginTop={1}>
+				{phase.kind === 'running' ? <Spinner label="Exchanging…" /> : phase.kind === 'failed' ? <ErrorBox title="Login failed" {...phase.error} /> : <Text color="green">✓ Access token received</Text>}
+			</Box>
+			<KeyLine bindings={keymap} />
+		</Box>
+	);
+}

@@ -1,0 +1,93 @@
+import {readFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {expect, it} from 'vitest';
+import {openConfStore} from '../source/store/conf-store.js';
+import {App} from '../source/wizard/app.js';
+import {frameWith, keys, press, render} from './helpers/ink.js';
+import {pickWay, sandboxForFile, wizardServices} from './helpers/wizard.js';
+import {openSavedServer, prose} from './wizard/helpers.js';
+
+// The wizard's way to an enterprise-managed login (SEP-990) against the sandbox's profile for it: an
+// identity provider that exchanges the demo user's ID token for an ID-JAG, and an authorization server
+// that takes the ID-JAG as a JWT bearer grant.
+const file = sandboxForFile({profile: 'enterprise'});
+const {home} = file;
+
+const formOf = (body: string) => Object.fromEntries(new URLSearchParams(body));
+
+it('offers the company\'s identity provider where the server takes ID-JAGs, asks what it needs, and shows both exchanges with the ID-JAG\'s claims', async () => {
+	const services = wizardServices(home.path);
+	const enterprise = file.sandbox.enterprise!;
+	const {stdin, lastFrame, unmount} = await render(<App services={services} initialUrl={file.sandbox.mcpUrl} />);
+	try {
+		await pickWay({stdin, lastFrame}, 'Your company\'s identity provider', 1);
+		await frameWith(lastFrame, 'Identity provider (IdP) issuer URL:');
+		await press(stdin, enterprise.idpIssuer, keys.enter);
+		await frameWith(lastFrame, 'IdP client id:');
+		await press(stdin, enterprise.idpClientId, keys.enter);
+		await frameWith(lastFrame, 'ID token file:');
+		// A file that is not there is said, and the path can be corrected.
+		const missing = join(home.path, 'nope.jwt');
+		await press(stdin, missing, keys.enter);
+		await frameWith(lastFrame, 'ENOENT');
+		await press(stdin, ...Array.from({length: missing.length}, () => keys.backspace), enterprise.idTokenFile, keys.enter);
+		const read = await frameWith(lastFrame, 'MCP client id:');
+		// The ID token as whose it is, never whole.
+		expect(read).toContain(`of ${enterprise.user}, until`);
+		expect(read).not.toContain(enterprise.idToken);
+		await press(stdin, enterprise.clientId, keys.enter);
+		await frameWith(lastFrame, 'MCP client secret:');
+		await press(stdin, enterprise.clientSecret, keys.enter);
+		const client = await frameWith(lastFrame, 'Enter exchange the ID token');
+		expect(prose(client)).toContain(`Your ID token goes to ${enterprise.idpIssuer} for an ID-JAG`);
+		await press(stdin, keys.enter);
+
+		const exchanges = await frameWith(lastFrame, '✓ Access token received');
+		expect(exchanges).toContain(`ID token of ${enterprise.user}`);
+		expect(exchanges).toContain(`1. Token exchange (RFC 8693) at ${enterprise.idpTokenEndpoint}\n   as ${enterprise.idpClientId}, audience ${file.sandbox.issuer}`);
+		expect(exchanges).toMatch(/ID-JAG eyJ\w*…\(\d+ chars\) \(typ oauth-id-jag\+jwt/);
+		expect(exchanges).toMatch(new RegExp(`client_id +${enterprise.clientId}`));
+		expect(exchanges).toMatch(new RegExp(`resource +${file.sandbox.mcpUrl}`));
+		expect(exchanges).toContain(`2. JWT bearer grant (RFC 7523) at ${file.sandbox.endpoints.token}\n   as ${enterprise.clientId} (client_secret_basic)`);
+		// What the identity provider was sent: the ID token, for this authorization server and MCP server.
+		expect(formOf(file.sandbox.requests.tokenExchange.at(-1)!.body)).toMatchObject({
+			subject_token: enterprise.idToken,
+			requested_token_type: 'urn:ietf:params:oauth:token-type:id-jag',
+			audience: file.sandbox.issuer,
+			resource: file.sandbox.mcpUrl,
+			client_id: enterprise.idpClientId,
+		});
+		expect(formOf(file.sandbox.requests.token.at(-1)!.body)['grant_type']).toBe('urn:ietf:params:oauth:grant-type:jwt-bearer');
+
+		await press(stdin, keys.enter);
+		const tokens = await frameWith(lastFrame, 'Saved as');
+		expect(prose(tokens)).toContain('an ID-JAG from your identity provider (enterprise-managed)');
+		const [saved] = openConfStore({home: home.path}).list();
+		expect(saved).toMatchObject({grant: 'jwt-bearer', identityProvider: {issuer: enterprise.idpIssuer, clientId: enterprise.idpClientId}});
+		// The ID token is used and dropped.
+		expect(readFileSync(join(home.path, 'servers.json'), 'utf8')).not.toContain(enterprise.idToken);
+		expect(file.sandbox.requests.authorization).toHaveLength(0);
+
+		// a on the saved login: the same identity provider and client, a new ID token only.
+		await press(stdin, keys.escape);
+		await openSavedServer({stdin, lastFrame}, saved!.name);
+		await press(stdin, 'a');
+		await frameWith(lastFrame, 'authorization_endpoint');
+		await press(stdin, keys.enter);
+		await frameWith(lastFrame, 'Which scopes');
+		await press(stdin, keys.enter);
+		const again = await frameWith(lastFrame, 'ID token file:');
+		expect(again).toMatch(new RegExp(`MCP client id +${enterprise.clientId}`));
+		const exchangesBefore = file.sandbox.requests.tokenExchange.length;
+		await press(stdin, enterprise.idTokenFile, keys.enter);
+		await frameWith(lastFrame, 'Enter exchange the ID token');
+		await press(stdin, keys.enter);
+		await frameWith(lastFrame, '✓ Access token received');
+		await press(stdin, keys.enter);
+		await frameWith(lastFrame, `Saved as ${saved!.name}`);
+		expect(file.sandbox.requests.tokenExchange).toHaveLength(exchangesBefore + 1);
+		expect(openConfStore({home: home.path}).list()).toHaveLength(1);
+	} finally {
+		unmount();
+	}
+}, 60_000);
