@@ -5,6 +5,7 @@ import {expect, it, onTestFinished} from 'vitest';
 import {openConfStore} from '../source/store/conf-store.js';
 import {App} from '../source/wizard/app.js';
 import {frameWith, keys, press, render} from './helpers/ink.js';
+import {startTestSandbox} from './helpers/secret-scan.js';
 import {temporaryHome} from './helpers/run-cli.js';
 import {pickWay, sandboxForFile, wizardServices} from './helpers/wizard.js';
 import {prose} from './wizard/helpers.js';
@@ -71,8 +72,8 @@ it('takes a private key from a file instead of a secret: says why a file cannot 
 		await frameWith(lastFrame, 'Private key file (PEM):');
 		await press(stdin, join(own.path, 'missing.pem'), keys.enter);
 		await frameWith(lastFrame, 'ENOENT');
-		// The field keeps what was typed, to be corrected.
-		await press(stdin, ...Array.from({length: join(own.path, 'missing.pem').length}, () => keys.backspace), keyFile, keys.enter);
+		// A new field: what was typed may have been the key itself, which is never shown.
+		await press(stdin, keyFile, keys.enter);
 		const client = await frameWith(lastFrame, 'a private key, never shown');
 		expect(client).toContain('private_key_jwt');
 		const before = file.sandbox.requests.token.length;
@@ -85,6 +86,27 @@ it('takes a private key from a file instead of a secret: says why a file cannot 
 		const [, payload] = request['client_assertion']!.split('.');
 		expect(JSON.parse(Buffer.from(payload!, 'base64url').toString())).toMatchObject({iss: 'key-client', sub: 'key-client'});
 		expect(file.sandbox.requests.token.at(before)!.headers['authorization']).toBeUndefined();
+	} finally {
+		unmount();
+	}
+}, 60_000);
+
+it('goes on where the browser login cannot (no S256), straight to the one way without a browser', async () => {
+	const noS256 = await startTestSandbox({profile: 'client-credentials', faults: {noS256: true}});
+	const own = temporaryHome();
+	onTestFinished(async () => {
+		own.remove();
+		await noS256.close();
+	});
+	const {stdin, lastFrame, unmount} = await render(<App services={wizardServices(own.path)} initialUrl={noS256.mcpUrl} />);
+	try {
+		// The finding (further down the screen) concerns the browser login only: Enter still goes on.
+		await frameWith(lastFrame, 'Enter choose scopes');
+		await press(stdin, keys.enter);
+		await frameWith(lastFrame, 'Which scopes');
+		await press(stdin, keys.enter);
+		await frameWith(lastFrame, 'A client acting as itself');
+		expect(lastFrame()).toContain('Client id:');
 	} finally {
 		unmount();
 	}

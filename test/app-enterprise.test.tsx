@@ -1,9 +1,10 @@
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {expect, it} from 'vitest';
+import {expect, it, onTestFinished} from 'vitest';
 import {openConfStore} from '../source/store/conf-store.js';
 import {App} from '../source/wizard/app.js';
 import {frameWith, keys, press, render} from './helpers/ink.js';
+import {temporaryHome} from './helpers/run-cli.js';
 import {pickWay, sandboxForFile, wizardServices} from './helpers/wizard.js';
 import {openSavedServer, prose} from './wizard/helpers.js';
 
@@ -22,6 +23,9 @@ it('offers the company\'s identity provider where the server takes ID-JAGs, asks
 	try {
 		await pickWay({stdin, lastFrame}, 'Your company\'s identity provider', 1);
 		await frameWith(lastFrame, 'Identity provider (IdP) issuer URL:');
+		// Its metadata names where the ID token goes: https only, or loopback.
+		await press(stdin, 'http://idp.example.com', keys.enter);
+		await frameWith(lastFrame, 'is not https');
 		await press(stdin, enterprise.idpIssuer, keys.enter);
 		await frameWith(lastFrame, 'IdP client id:');
 		await press(stdin, enterprise.idpClientId, keys.enter);
@@ -30,7 +34,11 @@ it('offers the company\'s identity provider where the server takes ID-JAGs, asks
 		const missing = join(home.path, 'nope.jwt');
 		await press(stdin, missing, keys.enter);
 		await frameWith(lastFrame, 'ENOENT');
-		await press(stdin, ...Array.from({length: missing.length}, () => keys.backspace), enterprise.idTokenFile, keys.enter);
+		// The token itself pasted where its file goes: refused, and not shown.
+		await press(stdin, enterprise.idToken, keys.enter);
+		const pasted = await frameWith(lastFrame, 'looks like the ID token itself');
+		expect(pasted.replaceAll(/\s/g, '')).not.toContain(enterprise.idToken);
+		await press(stdin, enterprise.idTokenFile, keys.enter);
 		const read = await frameWith(lastFrame, 'MCP client id:');
 		// The ID token as whose it is, never whole.
 		expect(read).toContain(`of ${enterprise.user}, until`);
@@ -87,6 +95,31 @@ it('offers the company\'s identity provider where the server takes ID-JAGs, asks
 		await frameWith(lastFrame, `Saved as ${saved!.name}`);
 		expect(file.sandbox.requests.tokenExchange).toHaveLength(exchangesBefore + 1);
 		expect(openConfStore({home: home.path}).list()).toHaveLength(1);
+	} finally {
+		unmount();
+	}
+}, 60_000);
+
+it('after a refusal, n asks for a new ID token only, the other answers kept', async () => {
+	const own = temporaryHome();
+	onTestFinished(() => own.remove());
+	const enterprise = file.sandbox.enterprise!;
+	const {stdin, lastFrame, unmount} = await render(<App services={wizardServices(own.path)} initialUrl={file.sandbox.mcpUrl} />);
+	try {
+		await pickWay({stdin, lastFrame}, 'Your company\'s identity provider', 1);
+		for (const [question, answer] of [['issuer URL:', enterprise.idpIssuer], ['IdP client id:', enterprise.idpClientId], ['ID token file:', enterprise.idTokenFile], ['MCP client id:', enterprise.clientId], ['MCP client secret:', 'not-the-secret']]) {
+			await frameWith(lastFrame, question!);
+			await press(stdin, answer!, keys.enter);
+		}
+
+		await frameWith(lastFrame, 'Enter exchange the ID token');
+		await press(stdin, keys.enter);
+		const failed = await frameWith(lastFrame, 'n with a new ID token');
+		expect(failed).toContain('invalid_client');
+		await press(stdin, 'n');
+		const again = await frameWith(lastFrame, 'ID token file:');
+		expect(again).toMatch(new RegExp(`IdP client id +${enterprise.idpClientId}`));
+		expect(again).toMatch(new RegExp(`MCP client id +${enterprise.clientId}`));
 	} finally {
 		unmount();
 	}

@@ -139,7 +139,7 @@ describe('login --enterprise', () => {
 			const login = await cli(['login', mcp.url, '--name', 'refused', ...enterpriseArgs()]);
 			expect(login.code).toBe(1);
 			expect(login.stderr).toContain(`Error (identity-provider): The token endpoint of the identity provider ${idp.origin} answered HTTP 400: invalid_grant (Invalid ID token)`);
-			expect(login.stderr).toContain(`Try: The identity provider refused the ID token (expired, issued to another client, or not one it takes): log in to ${idp.origin} again for a new ID token, and pass it with --id-token.`);
+			expect(login.stderr).toContain(`Try: The identity provider refused the ID token (expired, issued to another client, or not one it takes): log in to ${idp.origin} again for a new ID token, and log in here with it.`);
 			expect(login.stderr).not.toMatch(/\n\s+at /);
 			// The login's progress, then the error, the server's words and the hint: one screen.
 			expect(login.stderr.trim().split('\n').length).toBeLessThan(12);

@@ -305,6 +305,11 @@ describe('the identity provider refuses', () => {
 		expect(sandboxSecrets(sandbox)).toContainEqual({kind: 'id token', value: impostor});
 	});
 
+	it('an ID-JAG offered as the ID token: one for its own client would otherwise buy the next, without end', async () => {
+		const chained = await idJag({audience: enterprise.idpClientId});
+		expect(await exchange({subject_token: chained})).toEqual({status: 400, body: {error: 'invalid_grant', error_description: 'the subject_token is an ID-JAG, not an ID token'}});
+	});
+
 	it('an ID token issued to another of its clients, and a client it does not know', async () => {
 		expect(await exchange({client_id: otherApp.idpClientId})).toEqual({status: 400, body: {error: 'invalid_grant', error_description: `the ID token was issued to ${enterprise.idpClientId}, not to the client ${otherApp.idpClientId}`}});
 		expect(await exchange({client_id: 'no-such-client'})).toMatchObject({status: 401, body: {error: 'invalid_client'}});

@@ -1,5 +1,5 @@
 import {type ClientCredentials, preRegisteredClient} from '../core/client.js';
-import {clientCredentialsTokens, supportsClientCredentials} from '../core/client-credentials.js';
+import {clientCredentialsScopes, clientCredentialsTokens, supportsClientCredentials} from '../core/client-credentials.js';
 import {describeDocumentCheck} from '../core/client-metadata-document.js';
 import {type Discovery, assertUsable, discover} from '../core/discovery.js';
 import {type AssertionClaims, type EnterpriseEvent, type IdJagSummary, type IdentityProvider, enterpriseTokens, jwtBearerGrant, supportsJwtBearer} from '../core/enterprise.js';
@@ -347,7 +347,7 @@ export async function loginWithClientCredentials(context: CommandContext, mcpUrl
 	const store = await context.openStore();
 	output.note(`Discovering ${mcpUrl}`);
 	const discovery = await discover(mcpUrl, {http, signal, hasClientId: true});
-	assertUsable(discovery);
+	assertUsable(discovery, {codeFlow: false});
 	const {metadata, issuer} = discovery.authorizationServer;
 	if (metadata.grant_types_supported !== undefined && !supportsClientCredentials(metadata)) {
 		throw new WizardError('client', `${issuer} does not take the client_credentials grant (its grant_types_supported: ${metadata.grant_types_supported.join(', ')})`, 'Log in as a user instead: mcp-auth-wizard login <url> without --client-credentials.');
@@ -360,7 +360,7 @@ export async function loginWithClientCredentials(context: CommandContext, mcpUrl
 	}
 
 	const used = saved?.client ?? clientForCredentials(metadata, flags);
-	const scopes = flags.scopes ?? chooseScopes(discovery).defaults.filter(scope => scope !== 'offline_access');
+	const scopes = clientCredentialsScopes(flags.scopes ?? chooseScopes(discovery).defaults);
 	output.note(`Asking ${metadata.token_endpoint ?? issuer} for a token: client_credentials, as ${used.clientId} (${used.authMethod})${scopes.length > 0 ? `, scopes ${scopes.join(' ')}` : ''}`);
 	const tokens = await clientCredentialsTokens({http, metadata, client: used, scopes, resource: discovery.resource, signal});
 	return saveAndReport(context, store, mcpUrl, flags, {discovery, client: used, scopes, tokens, grant: 'client_credentials'});

@@ -1,9 +1,9 @@
 import {useInput} from 'ink';
 import {Text} from './text.js';
 import {useState} from 'react';
-import {redactUrl} from '../core/redact.js';
+import {maskPastedSecret, redactUrl} from '../core/redact.js';
 
-export type MaskedUrlInputProps = {
+export type MaskedInputProps = {
 	/** Shown dim while the field is empty. */
 	readonly placeholder?: string;
 	/** Enter: the text as typed, unmasked. */
@@ -11,11 +11,11 @@ export type MaskedUrlInputProps = {
 };
 
 /**
- * A field for a URL that carries a secret (a callback URL carries the authorization code): it shows
- * what was typed or pasted with the secret parameters masked, never whole. A URL is pasted rather than
+ * A field whose text may carry a secret, shown through `mask`, never whole: a callback URL (its
+ * authorization code), or a token pasted where its file's path goes. Text is pasted rather than
  * edited, so it takes typing and Backspace at the end only.
  */
-export function MaskedUrlInput({placeholder = '', onSubmit}: MaskedUrlInputProps) {
+export function MaskedInput({placeholder = '', onSubmit, mask}: MaskedInputProps & {readonly mask: (value: string) => string}) {
 	const [value, setValue] = useState('');
 	useInput((input, key) => {
 		if (key.return) onSubmit(value);
@@ -26,8 +26,18 @@ export function MaskedUrlInput({placeholder = '', onSubmit}: MaskedUrlInputProps
 	if (value === '') return <Text dimColor>{placeholder}</Text>;
 	return (
 		<Text>
-			{redactUrl(value)}
+			{mask(value)}
 			<Text inverse> </Text>
 		</Text>
 	);
+}
+
+/** A URL field: its secret parameters masked (redactUrl). */
+export function MaskedUrlInput(props: MaskedInputProps) {
+	return <MaskedInput {...props} mask={redactUrl} />;
+}
+
+/** A file's path: a secret pasted there instead (a JWT, a PEM key) is masked. */
+export function PathInput(props: MaskedInputProps) {
+	return <MaskedInput {...props} mask={maskPastedSecret} />;
 }

@@ -39,10 +39,15 @@ function clientCredentialsHint(error: string): string | undefined {
 	}
 }
 
+/** The scopes a client acting as itself asks for: offline_access asks for a refresh token, which this grant never gives (RFC 6749 4.4.3). */
+export function clientCredentialsScopes(scopes: readonly string[]): string[] {
+	return scopes.filter(scope => scope !== 'offline_access');
+}
+
 export async function clientCredentialsTokens(input: GrantInput): Promise<TokenSet> {
 	const as = toAuthorizationServer(input.metadata);
 	const client = toClient(input.client);
-	const scope = scopeParameter(input.scopes);
+	const scope = scopeParameter(clientCredentialsScopes(input.scopes));
 	const response = await tokenRequest('token', input.metadata.token_endpoint, async () => {
 		const answer = await oauth.clientCredentialsGrantRequest(as, client, clientAuthentication(input.client), {resource: input.resource, ...(scope === undefined ? {} : {scope})}, oauthRequestOptions(input.http, input.metadata.token_endpoint, input.signal));
 		return oauth.processClientCredentialsResponse(as, client, answer);

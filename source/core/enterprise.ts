@@ -87,7 +87,7 @@ export type EnterpriseResult = {
 	readonly idJag: IdJagSummary;
 };
 
-/** Whether the authorization server says it takes JWT bearer grants (RFC 8414 2: an absent list says nothing useful, and the grant is tried). */
+/** Whether the authorization server says it takes JWT bearer grants (RFC 8414 2: an absent list means code and implicit only). */
 export function supportsJwtBearer(metadata: AuthorizationServerMetadata): boolean {
 	return metadata.grant_types_supported?.includes(jwtBearerGrant) === true;
 }
@@ -138,12 +138,12 @@ function identityProviderHint(idp: IdentityProvider): (error: string) => string 
 	return error => {
 		switch (error) {
 			case 'invalid_grant': {
-				return `The identity provider refused the ID token (expired, issued to another client, or not one it takes): log in to ${idp.issuer ?? 'the identity provider'} again for a new ID token, and pass it with --id-token.`;
+				return `The identity provider refused the ID token (expired, issued to another client, or not one it takes): log in to ${idp.issuer ?? 'the identity provider'} again for a new ID token, and log in here with it.`;
 			}
 
 			case 'invalid_client':
 			case 'unauthorized_client': {
-				return `The identity provider does not let the client ${idp.clientId} exchange tokens: check --idp-client-id (and --idp-client-secret), or ask its administrator to allow token exchange for it.`;
+				return `The identity provider does not let the client ${idp.clientId} exchange tokens: check the identity provider's client id (and secret), or ask its administrator to allow token exchange for it.`;
 			}
 
 			case 'invalid_target': {
@@ -151,12 +151,12 @@ function identityProviderHint(idp: IdentityProvider): (error: string) => string 
 			}
 
 			case 'invalid_scope': {
-				return 'The identity provider refused a scope: log in again with other scopes (--scopes).';
+				return 'The identity provider refused a scope: log in again with other scopes.';
 			}
 
 			case 'unsupported_grant_type':
 			case 'invalid_request': {
-				return 'The identity provider does not take this token exchange (RFC 8693, requested_token_type id-jag): check that it supports enterprise-managed authorization (ID-JAG) and that --idp-issuer or --idp-token-endpoint names it.';
+				return 'The identity provider does not take this token exchange (RFC 8693, requested_token_type id-jag): check that it supports enterprise-managed authorization (ID-JAG), and that the issuer or token endpoint given is its own.';
 			}
 
 			default: {
@@ -175,17 +175,24 @@ function jwtBearerHint(error: string): string | undefined {
 
 		case 'invalid_client':
 		case 'unauthorized_client': {
-			return 'The authorization server does not accept this client for the JWT bearer grant: check --client-id and --client-secret.';
+			return 'The authorization server does not accept this client for the JWT bearer grant: check the MCP client\'s id and secret.';
 		}
 
 		case 'unsupported_grant_type': {
-			return 'The authorization server does not take ID-JAGs (the JWT bearer grant, RFC 7523): log in as a user instead, without --enterprise.';
+			return 'The authorization server does not take ID-JAGs (the JWT bearer grant, RFC 7523): log in as a user instead.';
 		}
 
 		default: {
 			return undefined;
 		}
 	}
+}
+
+/** Why an identity provider's issuer cannot be used (not a URL, or not https nor loopback, OAuth 2.1 1.5); undefined when it can. */
+export function identityProviderIssuerProblem(issuer: string): string | undefined {
+	if (!URL.canParse(issuer)) return `The identity provider's issuer ${printableLine(issuer, 120)} is not a URL`;
+	if (!isHttpsOrLoopback(issuer)) return `The identity provider's issuer ${printableLine(issuer, 120)} is not https: an ID token is sent only over https (plain http only to localhost)`;
+	return undefined;
 }
 
 /**
@@ -197,6 +204,9 @@ async function identityProviderEndpoint(input: EnterpriseInput): Promise<Identit
 	let tokenEndpoint = idp.tokenEndpoint;
 	if (tokenEndpoint === undefined) {
 		if (idp.issuer === undefined) throw new WizardError('input', 'No identity provider was named', 'Pass --idp-issuer <url> (its metadata names the token endpoint) or --idp-token-endpoint <url>.');
+		// Its metadata names where the ID token goes: read over https only (plain http only on loopback).
+		const problem = identityProviderIssuerProblem(idp.issuer);
+		if (problem !== undefined) throw new WizardError('identity-provider', problem, 'Give the identity provider\'s https issuer URL; nothing was sent.');
 		const found = await fetchAuthorizationServerMetadata(idp.issuer, {http: input.http, signal: input.signal, name: 'the identity provider'}).catch((error: unknown) => {
 			if (!(error instanceof WizardError) || error.step !== 'authorization-server-metadata') throw error;
 			throw new WizardError('identity-provider', error.message, `${error.hint} Or pass its token endpoint with --idp-token-endpoint <url>.`, error.answer, {cause: error});

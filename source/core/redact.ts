@@ -9,6 +9,16 @@ export function maskSecret(value: string): string {
 	return `${value.slice(0, shown)}…(${value.length} chars)`;
 }
 
+/** A JWT (three base64url parts, its header JSON's "{" as eyJ), a PEM block, or longer than a path plausibly is: a secret pasted where a path goes. */
+export function looksLikeSecret(text: string): boolean {
+	return /^eyJ[\w-]*\.[\w-]+\.[\w-]*$/.test(text.trim()) || text.includes('-----BEGIN') || text.length > 1024;
+}
+
+/** What a field for a file's path shows of what was typed: a pasted secret masked, a path as it is. */
+export function maskPastedSecret(text: string): string {
+	return looksLikeSecret(text) ? maskSecret(text) : text;
+}
+
 /** A value maskSecret made already (a summary's `maskedAccessToken`): masked again it would only say how long the mask is. */
 function isMasked(value: string): boolean {
 	return /^[^…]{0,6}…\(\d+ chars\)$/.test(value);

@@ -146,6 +146,17 @@ export type EndpointNames = {
 
 const tokenEndpointNames: EndpointNames = {endpoint: 'token endpoint', response: 'token response', spec: 'RFC 6749 5.1'};
 
+/** An OAuth error answer's fields (RFC 6749 5.2), when the body is one. */
+function oauthErrorOf(body: string): {readonly error: string; readonly error_description?: string} | undefined {
+	try {
+		const parsed = JSON.parse(body) as {error?: unknown; error_description?: unknown};
+		if (typeof parsed.error !== 'string') return undefined;
+		return {error: parsed.error, ...(typeof parsed.error_description === 'string' ? {error_description: parsed.error_description} : {})};
+	} catch {
+		return undefined;
+	}
+}
+
 /**
  * A request made through oauth4webapi, its failures in our words: unreachable, an OAuth error answer
  * (RFC 6749 5.2, quoted), or an answer outside OAuth. `names` says which endpoint, and its answer's spec.
@@ -161,6 +172,14 @@ export async function tokenRequest<T>(step: FailedStep, url: string | undefined,
 		if (error instanceof oauth.ResponseBodyError) {
 			const description = error.error_description ? ` (${error.error_description})` : '';
 			throw new WizardError(step, `The ${endpoint} answered HTTP ${error.status}: ${error.error}${description}`, names.hint?.(error.error) ?? tokenErrorHint(error.error, step), {url: url ?? '', status: error.status, body: JSON.stringify(error.cause)});
+		}
+
+		// A 401 with a challenge (RFC 6749 5.2: invalid_client after HTTP Basic): oauth4webapi leaves its body unread.
+		if (error instanceof oauth.WWWAuthenticateChallengeError) {
+			const body = await error.response.text().catch(() => '');
+			const answer = oauthErrorOf(body) ?? {error: error.cause[0]?.parameters.error ?? 'invalid_client', error_description: error.cause[0]?.parameters.error_description};
+			const description = answer.error_description ? ` (${answer.error_description})` : '';
+			throw new WizardError(step, `The ${endpoint} answered HTTP ${error.status}: ${answer.error}${description}`, names.hint?.(answer.error) ?? tokenErrorHint(answer.error, step), {url: url ?? '', status: error.status, body});
 		}
 
 		if (error instanceof oauth.OperationProcessingError || error instanceof oauth.UnsupportedOperationError) {

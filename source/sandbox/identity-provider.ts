@@ -33,6 +33,9 @@ function checkIdToken(token: string, issuer: string, key: RsaSigningKey, clientI
 	const jwt = decodeJwt(token);
 	if (!jwt) return {refused: 'the subject_token is not a JWT (an ID token is one, OpenID Connect Core section 2)'};
 	const {claims} = jwt;
+	// Its ID-JAGs share its issuer and key: one must never pass for an ID token (RFC 8725 3.11), or an ID-JAG would buy the next.
+	const typ = jwt.header['typ'];
+	if (typeof typ === 'string' && typ.toLowerCase().replace(/^application\//, '') === idJagJwtType) return {refused: 'the subject_token is an ID-JAG, not an ID token'};
 	if (claims['iss'] !== issuer) return {refused: `the ID token was issued by ${shown(claims['iss'])}, not by this identity provider (${issuer})`};
 	if (!signedWith(jwt, key)) return {refused: 'the ID token\'s signature does not verify with this identity provider\'s keys'};
 	if (!audiencesOf(claims).includes(clientId)) return {refused: `the ID token was issued to ${shown(claims['aud'])}, not to the client ${clientId}`};

@@ -1,6 +1,7 @@
 import {PasswordInput, TextInput} from '@inkjs/ui';
 import {Box} from 'ink';
 import {Text} from '../components/text.js';
+import {PathInput} from '../components/masked-url-input.js';
 import {type Binding, KeyLine, useKeymap, useSharedKeys} from '../components/keymap.js';
 
 export type ClientIdScreenProps = {
@@ -25,7 +26,7 @@ export type ClientIdScreenProps = {
 };
 
 /** The prompt and the input of the open field. */
-function FieldInput({field, actingAsItself, onClientId, onClientSecret, onPrivateKeyFile, onDocumentUrl}: ClientIdScreenProps) {
+function FieldInput({field, actingAsItself, keyError, onClientId, onClientSecret, onPrivateKeyFile, onDocumentUrl}: ClientIdScreenProps) {
 	const nonEmpty = (report: ((value: string) => void) | undefined) => (value: string) => {
 		if (value.trim() !== '') report?.(value.trim());
 	};
@@ -62,7 +63,8 @@ function FieldInput({field, actingAsItself, onClientId, onClientSecret, onPrivat
 			return (
 				<>
 					<Text>Private key file (PEM): </Text>
-					<TextInput key="private-key" placeholder="~/keys/client.pem" onSubmit={nonEmpty(onPrivateKeyFile)} />
+					{/* A new field after a refusal; the key itself pasted here is masked. */}
+					<PathInput key={`private-key:${keyError ?? ''}`} placeholder="~/keys/client.pem" onSubmit={nonEmpty(onPrivateKeyFile)} />
 				</>
 			);
 		}

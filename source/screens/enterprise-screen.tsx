@@ -1,6 +1,7 @@
 import {PasswordInput, Spinner, TextInput} from '@inkjs/ui';
 import {Box} from 'ink';
 import {Text} from '../components/text.js';
+import {PathInput} from '../components/masked-url-input.js';
 import {dateTime} from '../components/countdown.js';
 import {ErrorBox} from '../components/error-box.js';
 import {type Binding, KeyLine, useKeymap, useSharedKeys} from '../components/keymap.js';
@@ -15,7 +16,7 @@ import type {ErrorInfo} from '../core/errors.js';
  */
 
 /** One question of the form: its label, what is typed, and whether it is a secret (typed masked). */
-export type EnterpriseQuestion = {readonly label: string; readonly placeholder?: string; readonly secret?: boolean};
+export type EnterpriseQuestion = {readonly label: string; readonly placeholder?: string; readonly secret?: boolean; readonly path?: boolean};
 
 /** An answer already given, as shown (a secret masked, the ID token as its claims). */
 export type EnterpriseAnswer = {readonly label: string; readonly shown: string};
@@ -52,7 +53,15 @@ export function EnterpriseFormScreen({answers, question, error, onAnswer}: Enter
 			</Box>
 			<Box marginTop={answers.length > 0 ? 1 : 0}>
 				<Text>{question.label}: </Text>
-				{question.secret ? <PasswordInput key={question.label} onSubmit={submit} /> : <TextInput key={question.label} placeholder={question.placeholder} onSubmit={submit} />}
+				{/* A new field after a refusal: what was typed may have been a secret pasted where a path goes. */}
+				{question.secret ? (
+					<PasswordInput key={question.label} onSubmit={submit} />
+				) : question.path ? (
+					// The token itself pasted here is masked.
+					<PathInput key={`${question.label}:${error ?? ''}`} placeholder={question.placeholder} onSubmit={submit} />
+				) : (
+					<TextInput key={`${question.label}:${error ?? ''}`} placeholder={question.placeholder} onSubmit={submit} />
+				)}
 			</Box>
 			{error ? <Text color="red">{error}</Text> : null}
 			<KeyLine bindings={keymap} />
@@ -69,7 +78,6 @@ function Claims({claims}: {readonly claims: AssertionClaims}) {
 		['  aud', aud],
 		['  resource', claims.resource],
 		['  client_id', claims.client_id],
-		['  scope', claims.scope],
 		['  exp', claims.exp === undefined ? undefined : dateTime(new Date(claims.exp * 1000).toISOString())],
 	];
 	return (
@@ -83,8 +91,8 @@ function Claims({claims}: {readonly claims: AssertionClaims}) {
 	);
 }
 
-/** One event of the flow, as a line (and the ID-JAG's claims). */
-function EventRow({event}: {readonly event: EnterpriseEvent}) {
+/** One event of the flow, as a line (and the ID-JAG's claims, unless `compact`). */
+function EventRow({event, compact}: {readonly event: EnterpriseEvent; readonly compact: boolean}) {
 	switch (event.type) {
 		case 'id-token': {
 			return (
@@ -115,8 +123,8 @@ function EventRow({event}: {readonly event: EnterpriseEvent}) {
 					<Text>
 						<Text color="green">✓</Text> ID-JAG {event.idJag.masked} (typ {event.idJag.typ ?? 'none'}, claims not verified here)
 					</Text>
-					<Claims claims={event.idJag.claims} />
-					{event.idJag.warnings.map(warning => (
+					{compact ? undefined : <Claims claims={event.idJag.claims} />}
+					{(compact ? [] : event.idJag.warnings).map(warning => (
 						<Text key={warning} color="yellow">
 							! {warning}
 						</Text>
@@ -142,14 +150,18 @@ export type EnterpriseExchangeScreenProps = {
 	/** Running, failed (r tries again), or done (Enter shows the token). */
 	readonly phase: {readonly kind: 'running'} | {readonly kind: 'failed'; readonly error: ErrorInfo} | {readonly kind: 'done'};
 	readonly onContinue: () => void;
+	/** r: the same ID token again (after a failure of the network, say). */
 	readonly onRetry: () => void;
+	/** n: a new ID token (the identity provider refused this one, or it expired). */
+	readonly onNewIdToken: () => void;
 };
 
 /** The two exchanges as they happen, the ID-JAG's claims shown, until the token is there (Enter goes on). */
-export function EnterpriseExchangeScreen({events, phase, onContinue, onRetry}: EnterpriseExchangeScreenProps) {
+export function EnterpriseExchangeScreen({events, phase, onContinue, onRetry, onNewIdToken}: EnterpriseExchangeScreenProps) {
 	const keymap: readonly Binding[] = [
 		{key: 'return', shown: 'Enter', label: 'see the token', when: phase.kind === 'done', action: onContinue},
 		{key: 'r', label: 'try again', when: phase.kind === 'failed', action: onRetry},
+		{key: 'n', label: 'with a new ID token', when: phase.kind === 'failed', action: onNewIdToken},
 		...useSharedKeys(),
 	];
 	useKeymap(keymap);
@@ -157,8 +169,9 @@ export function EnterpriseExchangeScreen({events, phase, onContinue, onRetry}: E
 		<Box flexDirection="column">
 			<Text bold>Enterprise-managed login (SEP-990)</Text>
 			<Box flexDirection="column" marginTop={1}>
+				{/* A failure's answer needs the room at 80x24: the claims give way (the CLI's --json has them). */}
 				{events.map(event => (
-					<EventRow key={event.type} event={event} />
+					<EventRow key={event.type} event={event} compact={phase.kind === 'failed'} />
 				))}
 			</Box>
 			<Box marginTop={1}>

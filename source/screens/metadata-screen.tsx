@@ -20,6 +20,8 @@ export type MetadataScreenProps = {
 	readonly onToggleRaw: () => void;
 	/** Enter, only when there is an authorization server and no error finding. */
 	readonly onContinue: () => void;
+	/** Whether Enter goes on; by default, when no finding is an error (the wizard's gate knows the ways without a browser). */
+	readonly canContinue?: boolean;
 };
 
 function show(value: unknown): string {
@@ -130,8 +132,8 @@ function findingLines(findings: readonly Finding[], columns: number): ReactNode[
 }
 
 /** The metadata that drives the login, its findings, and the gate: errors stop the wizard here. */
-export function MetadataScreen({discovery, showRaw, height, onToggleRaw, onContinue}: MetadataScreenProps) {
-	const canContinue = discovery.authorizationServer !== undefined && !discovery.findings.some(finding => finding.level === 'error');
+export function MetadataScreen({discovery, showRaw, height, onToggleRaw, onContinue, ...props}: MetadataScreenProps) {
+	const canContinue = props.canContinue ?? (discovery.authorizationServer !== undefined && !discovery.findings.some(finding => finding.level === 'error'));
 	const keymap: readonly Binding[] = [
 		{key: 'return', shown: 'Enter', label: 'choose scopes', when: canContinue, action: onContinue},
 		{key: 'j', label: showRaw ? 'key fields' : 'raw JSON', action: onToggleRaw},

@@ -299,10 +299,9 @@ function useServerKeys(props: ServerScreenProps): readonly Binding[] {
 	const canRefresh = renewable(server);
 	const itself = server.grant === 'client_credentials';
 	return [
-		// A client acting as itself logs in on the command line only (the wizard has no way to it yet).
+		// A client acting as itself has no login to do again: r asks its grant for a new token.
 		{key: 'a', label: 're-authorize', when: !itself, action: () => onAction('reauthorize')},
-		{key: '', label: `acts as itself: mcp-auth-wizard reauthorize ${printableLine(server.name, 40)}`, when: itself},
-		{key: 'r', label: 'refresh now', when: canRefresh, action: busy ? undefined : () => onAction('refresh')},
+		{key: 'r', label: itself ? 'get a new token (acts as itself)' : 'refresh now', when: canRefresh, action: busy ? undefined : () => onAction('refresh')},
 		{key: '', label: 'no refresh token', when: server.tokens !== undefined && !canRefresh},
 		// Without tokens there is nothing to check with: a logs in again.
 		{key: 'v', label: 'check with MCP', when: server.tokens !== undefined, action: busy ? undefined : () => onAction('check')},

@@ -14,7 +14,7 @@ export type TokenScreenProps = {
 	readonly mcpUrl: string;
 	/** The current tokens; shown masked, never whole. */
 	readonly tokens: TokenSet;
-	/** The grant that made them: a browser login, one on another device, or the client acting as itself. */
+	/** The grant that made them: a browser login, one on another device, the client acting as itself, or an ID-JAG. */
 	readonly grant: 'authorization_code' | 'device_code' | 'client_credentials' | 'jwt-bearer';
 	/** The scopes the login asked for. */
 	readonly requestedScopes: readonly string[];
@@ -79,7 +79,7 @@ function useTokenKeys(props: TokenScreenProps): readonly Binding[] {
 	const canRefresh = (tokens.refreshToken !== undefined || itself) && !revoked;
 	return [
 		{key: 'r', label: itself ? 'get a new token' : 'refresh now', when: canRefresh, action: refresh.kind === 'refreshing' ? undefined : props.onRefresh},
-		{key: '', label: 'no refresh token: log in again to get one', when: tokens.refreshToken === undefined && !itself},
+		{key: '', label: props.grant === 'jwt-bearer' ? 'no refresh token: a new ID token logs in again' : 'no refresh token: log in again to get one', when: tokens.refreshToken === undefined && !itself},
 		{key: 'a', label: 'log in again', when: revoked, action: props.onLogInAgain},
 		// Once the refresh token was refused the saved tokens are gone: nothing to check with.
 		{key: 'v', label: 'check with MCP', when: !revoked, action: check.kind === 'running' ? undefined : props.onCheck},

@@ -3,10 +3,10 @@ import {type ClientCredentials, clientMetadataDocumentClient, preRegisteredClien
 import type {ClientMetadataDocumentCheck} from '../core/client-metadata-document.js';
 import type {ReuseDecision} from '../core/client-reuse.js';
 import {type WayChoice, clientCredentials, enterprise} from '../core/client-way.js';
-import {type AssertionClaims, type EnterpriseEvent, type IdentityProviderInput, supportsJwtBearer} from '../core/enterprise.js';
-import type {Attempt, Discovery, DiscoveryStage} from '../core/discovery.js';
+import {type AssertionClaims, type EnterpriseEvent, type IdentityProviderInput, identityProviderIssuerProblem, supportsJwtBearer} from '../core/enterprise.js';
+import {type Attempt, type Discovery, type DiscoveryStage, discoveryError} from '../core/discovery.js';
 import {type DeviceCode, deviceCodeGrant, supportsDeviceLogin} from '../core/device.js';
-import {supportsClientCredentials} from '../core/client-credentials.js';
+import {clientCredentialsScopes, supportsClientCredentials} from '../core/client-credentials.js';
 import {type ErrorInfo, WizardError, assertNever} from '../core/errors.js';
 import {type RegistrationResult, defaultClientName} from '../core/registration.js';
 import {type ScopeOption, chooseScopes} from '../core/scopes.js';
@@ -27,8 +27,8 @@ export type Reauthorization = {
 	readonly enterprise?: SavedEnterprise;
 };
 
-/** What an enterprise login keeps for a login again (never the ID token). */
-export type SavedEnterprise = {readonly identityProvider: IdentityProviderInput; readonly client: ClientCredentials};
+/** What an enterprise login keeps for a login again (never the ID token), and the authorization server its client belongs to. */
+export type SavedEnterprise = {readonly identityProvider: IdentityProviderInput; readonly client: ClientCredentials; readonly issuer: string};
 
 /** One discovery request: running while `attempt` is undefined. */
 export type DiscoveryRow = {
@@ -72,8 +72,8 @@ export type ClientIdStep = {
 	readonly keyError?: string;
 };
 
-/** The user picks another of the ways to a client id the server supports (w on a client step). */
-export type ClientWayStep = {readonly name: 'client-way'; readonly scopes: ScopesStep; readonly current?: WayChoice};
+/** The user picks another of the ways to a client id the server supports (w on a client step); `browserless`: only the ways without a browser work here. */
+export type ClientWayStep = {readonly name: 'client-way'; readonly scopes: ScopesStep; readonly current?: WayChoice; readonly browserless?: boolean};
 
 /**
  * Enterprise-managed authorization (SEP-990): the answers so far, in the order they are asked: the
@@ -191,6 +191,8 @@ export type LoginAction =
 	| {readonly type: 'enterprise-event'; readonly event: EnterpriseEvent}
 	/** Enter on the exchanges, once the token is there. */
 	| {readonly type: 'enterprise-accepted'}
+	/** n on a failed enterprise login: the same identity provider and client, a new ID token. */
+	| {readonly type: 'enterprise-new-id-token'}
 	| {readonly type: 'callback-server-failed'; readonly error: ErrorInfo}
 	| {readonly type: 'name-editing-started'}
 	| {readonly type: 'name-editing-cancelled'}
@@ -327,6 +329,23 @@ export function grantOf(login: LoginStep): WizardGrant {
 	return login.device ? 'device_code' : 'authorization_code';
 }
 
+/**
+ * Whether only the ways without a browser work here: the server offers one (client credentials, an
+ * ID-JAG) and no code flow, or one that cannot be used (no S256, no authorization endpoint).
+ */
+function browserlessOnly(discovery: Discovery): boolean {
+	const metadata = discovery.authorizationServer?.metadata;
+	if (!metadata || !(supportsClientCredentials(metadata) || supportsJwtBearer(metadata))) return false;
+	return metadata.grant_types_supported?.includes('authorization_code') === false || discoveryError(discovery) !== undefined;
+}
+
+/** Whether the metadata step lets the login go on: the browser login, or a way without a browser the server offers. */
+export function metadataUsable(discovery: Discovery): boolean {
+	const metadata = discovery.authorizationServer?.metadata;
+	const browserless = metadata !== undefined && (supportsClientCredentials(metadata) || supportsJwtBearer(metadata));
+	return discoveryError(discovery, {codeFlow: !browserless}) === undefined;
+}
+
 /** Whether the authorization server offers a login on another device (RFC 8628), for d on the login screen. */
 export function deviceLoginOffered(login: LoginStep): boolean {
 	const metadata = login.from.scopes.metadata.discovery.authorizationServer?.metadata;
@@ -338,6 +357,27 @@ export function deviceLoginOffered(login: LoginStep): boolean {
 /** The login again, from a new authorization request: the login effect starts over on a new attempt. */
 export function newAttempt(login: LoginStep): LoginStep {
 	return {...login, attempt: login.attempt + 1, authorizationUrl: undefined, startedAt: undefined, browser: undefined, copied: undefined, strays: undefined, device: login.device && {}, enterprise: login.enterprise && {events: []}, phase: {kind: 'starting'}};
+}
+
+/**
+ * An enterprise login again: the same identity provider and client, a new ID token. A client's secret
+ * is never sent to another authorization server than its own (MCP 2026-07-28, credentials are per
+ * issuer): where the resource metadata names another one now, its client is asked for.
+ */
+export function enterpriseAgain(scopes: ScopesStep, saved: SavedEnterprise, issuer: string | undefined, error?: string): EnterpriseStep {
+	const idp = {idpIssuer: saved.identityProvider.issuer ?? saved.identityProvider.tokenEndpoint, idpClientId: saved.identityProvider.clientId};
+	if (issuer !== saved.issuer) {
+		return {name: 'enterprise', scopes, answers: idp, error: `The authorization server changed from ${saved.issuer} to ${issuer ?? 'none'}: its client's secret is not sent to another one. Give the ID token, then the new server's client.`};
+	}
+
+	return {name: 'enterprise', scopes, saved, answers: {...idp, clientId: saved.client.clientId}, error};
+}
+
+/** The enterprise login a login step ran, to run again with a new ID token; undefined for other logins. */
+export function enterpriseOf(login: LoginStep): SavedEnterprise | undefined {
+	const {from} = login;
+	if (from.name !== 'pre-registered' || !from.enterprise) return undefined;
+	return {identityProvider: from.enterprise.identityProvider, client: from.client, issuer: from.scopes.metadata.discovery.authorizationServer?.issuer ?? ''};
 }
 
 /** A client acting as itself (MCP extension SEP-1046): its id, then its secret or private key. */
@@ -419,19 +459,18 @@ export function reduceLoginStep(step: Step, action: LoginAction): Step {
 			if (action.preRegistered) return {name: 'pre-registered', scopes, client: action.preRegistered};
 			if (action.documentUrl) return {name: 'client-metadata-document', scopes, url: action.documentUrl};
 			const saved = step.metadata.reauth?.enterprise;
-			if (saved) return {name: 'enterprise', scopes, saved, answers: {idpIssuer: saved.identityProvider.issuer ?? saved.identityProvider.tokenEndpoint, idpClientId: saved.identityProvider.clientId, clientId: saved.client.clientId}};
+			if (saved) return enterpriseAgain(scopes, saved, step.metadata.discovery.authorizationServer?.issuer);
 			if (step.metadata.reauth) return {name: 'client-check', scopes, reauth: step.metadata.reauth};
 			const metadata = step.metadata.discovery.authorizationServer?.metadata;
+			const itself = metadata !== undefined && supportsClientCredentials(metadata);
+			const company = metadata !== undefined && supportsJwtBearer(metadata);
+			// No browser login here: only the other ways, at once where there is one.
+			const browserless = browserlessOnly(step.metadata.discovery);
+			if (browserless && itself !== company) return itself ? clientCredentialsStep(scopes) : {name: 'enterprise', scopes, answers: {}};
+			if (browserless) return {name: 'client-way', scopes, browserless};
 			if (metadata && !metadata.registration_endpoint) {
-				// A server that also takes clients acting as themselves, or ID-JAGs: the user says which way this
-				// login goes; at once where it is the only one (no code flow at all).
-				const itself = supportsClientCredentials(metadata);
-				const company = supportsJwtBearer(metadata);
-				if (itself || company) {
-					const onlyOne = metadata.grant_types_supported?.includes('authorization_code') === false && itself !== company;
-					if (!onlyOne) return {name: 'client-way', scopes};
-					return itself ? clientCredentialsStep(scopes) : {name: 'enterprise', scopes, answers: {}};
-				}
+				// A server that also takes clients acting as themselves, or ID-JAGs: the user says which way this login goes.
+				if (itself || company) return {name: 'client-way', scopes};
 
 				const reason = metadata.client_id_metadata_document_supported
 					? 'This authorization server registers no clients; it takes Client ID Metadata Documents (start with --client-metadata-url <url> for that) or a pre-registered client.'
@@ -444,7 +483,9 @@ export function reduceLoginStep(step: Step, action: LoginAction): Step {
 
 		case 'client-way-opened': {
 			const current = clientWayOf(step);
-			return current && (step.name !== 'registration' || step.phase.kind === 'preview' || step.phase.kind === 'failed') ? {name: 'client-way', scopes: (step as ClientStep).scopes, current} : step;
+			if (!current || (step.name === 'registration' && step.phase.kind !== 'preview' && step.phase.kind !== 'failed')) return step;
+			const {scopes} = step as ClientStep;
+			return {name: 'client-way', scopes, current, browserless: browserlessOnly(scopes.metadata.discovery)};
 		}
 
 		case 'client-way-picked': {
@@ -486,7 +527,12 @@ export function reduceLoginStep(step: Step, action: LoginAction): Step {
 			if (step.name !== 'enterprise') return step;
 			const {answers} = step;
 			const question = enterpriseQuestion(answers);
-			if (question === 'idp-issuer') return {...step, answers: {...answers, idpIssuer: action.value}, error: undefined};
+			if (question === 'idp-issuer') {
+				// Said at once: its metadata names where the ID token goes.
+				const problem = identityProviderIssuerProblem(action.value);
+				return problem === undefined ? {...step, answers: {...answers, idpIssuer: action.value}, error: undefined} : {...step, error: `${problem}.`};
+			}
+
 			if (question === 'idp-client-id') return {...step, answers: {...answers, idpClientId: action.value}, error: undefined};
 			if (question === 'client-id') return {...step, answers: {...answers, clientId: action.value}, error: undefined};
 			const metadata = step.scopes.metadata.discovery.authorizationServer?.metadata;
@@ -507,11 +553,17 @@ export function reduceLoginStep(step: Step, action: LoginAction): Step {
 		}
 
 		case 'enterprise-refused': {
-			return step.name === 'enterprise' ? {...step, error: action.message} : step;
+			// Only the ID token's file is read: a late refusal must not land on another question.
+			return step.name === 'enterprise' && enterpriseQuestion(step.answers) === 'id-token' ? {...step, error: action.message} : step;
 		}
 
 		case 'enterprise-event': {
 			return step.name === 'login' && step.enterprise ? {...step, enterprise: {...step.enterprise, events: [...step.enterprise.events, action.event]}} : step;
+		}
+
+		case 'enterprise-new-id-token': {
+			const saved = step.name === 'login' && step.phase.kind === 'failed' ? enterpriseOf(step) : undefined;
+			return step.name === 'login' && saved ? enterpriseAgain(step.from.scopes, saved, saved.issuer) : step;
 		}
 
 		case 'enterprise-accepted': {
@@ -558,7 +610,12 @@ export function reduceLoginStep(step: Step, action: LoginAction): Step {
 		}
 
 		case 'client-accepted': {
-			if (step.name === 'pre-registered') return {name: 'login', from: step, client: step.client, attempt: 1, phase: {kind: 'starting'}, ...(step.enterprise ? {enterprise: {events: []}} : {})};
+			if (step.name === 'pre-registered') {
+				// A client acting as itself asks for, and is saved with, the scopes it can be granted.
+				const from = step.grant === clientCredentials ? {...step, scopes: {...step.scopes, selected: clientCredentialsScopes(step.scopes.selected)}} : step;
+				return {name: 'login', from, client: step.client, attempt: 1, phase: {kind: 'starting'}, ...(step.enterprise ? {enterprise: {events: []}} : {})};
+			}
+
 			if (step.name === 'client-metadata-document' && step.check && step.check.errors.length === 0) {
 				return {name: 'login', from: step, client: clientMetadataDocumentClient(step.url), attempt: 1, phase: {kind: 'starting'}};
 			}

@@ -89,7 +89,8 @@ function previousStep(step: Step, home: boolean): Step | undefined {
 		}
 
 		case 'login': {
-			if (step.phase.kind === 'exchanging') return undefined;
+			// Not while the tokens are asked for: an enterprise login's ID-JAG may be spent and its token lost.
+			if (step.phase.kind === 'exchanging' || (step.enterprise && step.phase.kind !== 'failed' && !step.enterprise.tokens)) return undefined;
 			return step.from.name === 'reused' ? step.from.scopes : step.from;
 		}
 
@@ -131,6 +132,7 @@ function reduceStep(step: Step, action: Action): Step {
 		case 'enterprise-refused':
 		case 'enterprise-event':
 		case 'enterprise-accepted':
+		case 'enterprise-new-id-token':
 		case 'callback-server-failed':
 		case 'name-editing-started':
 		case 'name-editing-cancelled':
@@ -225,7 +227,7 @@ export function reducer(state: WizardState, action: Action): WizardState {
 				if (!saved) return state;
 				// An enterprise login again: the same identity provider and client, a new ID token (the old one was not kept).
 				const {identityProvider: idp, client} = saved;
-				const enterprise = saved.grant === 'jwt-bearer' && idp && client ? {identityProvider: {...(idp.issuer === undefined ? {tokenEndpoint: idp.tokenEndpoint} : {issuer: idp.issuer}), clientId: idp.clientId}, client} : undefined;
+				const enterprise = saved.grant === 'jwt-bearer' && idp && client ? {identityProvider: {...(idp.issuer === undefined ? {tokenEndpoint: idp.tokenEndpoint} : {issuer: idp.issuer}), clientId: idp.clientId}, client, issuer: saved.issuer} : undefined;
 				return {...state, step: {name: 'discovery', url: saved.mcpUrl, rows: [], reauth: {name: saved.name, scopes: saved.scopes, ...(enterprise ? {enterprise} : {})}}};
 			}
 

@@ -19,7 +19,7 @@ import {DiscoveryScreen} from '../screens/discovery-screen.js';
 import {DocumentClientScreen} from '../screens/document-client-screen.js';
 import {LoginScreen} from '../screens/login-screen.js';
 import {DeviceLoginScreen} from '../screens/device-login-screen.js';
-import {type EnterpriseAnswers, clientCredentials, deviceLoginOffered, enterpriseQuestion, grantOf} from './login-state.js';
+import {type EnterpriseAnswers, clientCredentials, deviceLoginOffered, enterpriseQuestion, grantOf, metadataUsable} from './login-state.js';
 import {supportsClientCredentials} from '../core/client-credentials.js';
 import {MetadataScreen} from '../screens/metadata-screen.js';
 import {PreRegisteredScreen, RegistrationScreen} from '../screens/registration-screen.js';
@@ -73,7 +73,7 @@ function clientWayItems(metadata: AuthorizationServerMetadata): ClientWayItem[] 
 const enterpriseQuestions: Readonly<Record<ReturnType<typeof enterpriseQuestion>, EnterpriseQuestion>> = {
 	'idp-issuer': {label: 'Identity provider (IdP) issuer URL', placeholder: 'https://idp.example.com'},
 	'idp-client-id': {label: 'IdP client id', placeholder: 'the client id at the identity provider'},
-	'id-token': {label: 'ID token file', placeholder: '~/id-token.jwt'},
+	'id-token': {label: 'ID token file', placeholder: '~/id-token.jwt', path: true},
 	'client-id': {label: 'MCP client id', placeholder: 'the client id at the MCP authorization server'},
 	'client-secret': {label: 'MCP client secret', secret: true},
 };
@@ -141,7 +141,7 @@ export function StepScreen({state, dispatch, services, height, login, print}: {
 		}
 
 		case 'metadata': {
-			return <MetadataScreen discovery={step.discovery} showRaw={step.showRaw} height={height} onToggleRaw={() => dispatch({type: 'raw-toggled'})} onContinue={() => dispatch({type: 'metadata-accepted'})} />;
+			return <MetadataScreen discovery={step.discovery} showRaw={step.showRaw} height={height} canContinue={metadataUsable(step.discovery)} onToggleRaw={() => dispatch({type: 'raw-toggled'})} onContinue={() => dispatch({type: 'metadata-accepted'})} />;
 		}
 
 		case 'scopes': {
@@ -197,7 +197,7 @@ export function StepScreen({state, dispatch, services, height, login, print}: {
 		}
 
 		case 'pre-registered': {
-			return <PreRegisteredScreen client={step.client} actingAsItself={step.grant !== undefined} identityProvider={step.enterprise?.identityProvider.issuer} onContinue={() => dispatch({type: 'client-accepted'})} onOtherWay={otherWay} />;
+			return <PreRegisteredScreen client={step.client} actingAsItself={step.grant !== undefined} identityProvider={step.enterprise && (step.enterprise.identityProvider.issuer ?? step.enterprise.identityProvider.tokenEndpoint)} onContinue={() => dispatch({type: 'client-accepted'})} onOtherWay={otherWay} />;
 		}
 
 		case 'client-id': {
@@ -246,7 +246,9 @@ export function StepScreen({state, dispatch, services, height, login, print}: {
 
 		case 'client-way': {
 			const metadata = step.scopes.metadata.discovery.authorizationServer?.metadata;
-			return <ClientWayScreen items={metadata ? clientWayItems(metadata) : []} current={step.current} onPick={way => dispatch({type: 'client-way-picked', way})} />;
+			// Where the browser login cannot be used, only the ways without a browser.
+			const items = metadata ? clientWayItems(metadata).filter(item => !step.browserless || item.way === clientCredentials || item.way === enterprise) : [];
+			return <ClientWayScreen items={items} current={step.current} onPick={way => dispatch({type: 'client-way-picked', way})} />;
 		}
 
 		case 'client-metadata-document': {
@@ -293,7 +295,7 @@ export function StepScreen({state, dispatch, services, height, login, print}: {
 			const retry = () => dispatch({type: 'login-retried'});
 			if (step.enterprise) {
 				const phase = step.enterprise.tokens ? {kind: 'done' as const} : step.phase.kind === 'failed' ? step.phase : {kind: 'running' as const};
-				return <EnterpriseExchangeScreen events={step.enterprise.events} phase={phase} onContinue={() => dispatch({type: 'enterprise-accepted'})} onRetry={retry} />;
+				return <EnterpriseExchangeScreen events={step.enterprise.events} phase={phase} onContinue={() => dispatch({type: 'enterprise-accepted'})} onRetry={retry} onNewIdToken={() => dispatch({type: 'enterprise-new-id-token'})} />;
 			}
 
 			if (grantOf(step) === clientCredentials) {

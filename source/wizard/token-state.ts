@@ -2,7 +2,7 @@ import type {McpCheckResult} from '../core/mcp-check.js';
 import {type ErrorInfo, assertNever} from '../core/errors.js';
 import {type ToolCallResult, stepUpScopes} from '../core/tool-call.js';
 import type {TokenSet} from '../core/tokens.js';
-import {type LoginStep, clientCredentials, grantOf, newAttempt} from './login-state.js';
+import {type LoginStep, clientCredentials, enterpriseAgain, enterpriseOf, grantOf, newAttempt} from './login-state.js';
 import type {Step} from './state.js';
 
 /* The token screen: the login saved, its tokens refreshed and checked, a tool called with them. */
@@ -63,7 +63,9 @@ export function reduceTokenStep(step: Step, action: TokenAction): Step {
 	switch (action.type) {
 		case 'login-again': {
 			if (step.name !== 'tokens' || step.refresh.kind !== 'failed' || !step.refresh.revoked) return step;
-			// Saved again as the same login, not beside it.
+			// Saved again as the same login, not beside it; an enterprise login with a new ID token (the old one was not kept).
+			const enterprise = enterpriseOf(step.login);
+			if (enterprise) return enterpriseAgain({...step.login.from.scopes, account: savedName(step)}, enterprise, enterprise.issuer);
 			const login = newAttempt(step.login);
 			return {...login, from: {...login.from, scopes: {...login.from.scopes, account: savedName(step)}}};
 		}

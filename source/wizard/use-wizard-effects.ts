@@ -241,8 +241,7 @@ export function useLogin(step: Step, dispatch: Dispatch<Action>, services: Wizar
 			}
 
 			if (grantOf(current) === clientCredentials) {
-				// No user, so no refresh token to ask for (RFC 6749 4.4.3).
-				const tokens = await services.core.clientCredentialsTokens({http: services.http, metadata, client: current.client, scopes: scopes.filter(scope => scope !== 'offline_access'), resource, signal});
+				const tokens = await services.core.clientCredentialsTokens({http: services.http, metadata, client: current.client, scopes, resource, signal});
 				send({type: 'tokens-received', tokens});
 				return;
 			}

@@ -146,7 +146,7 @@ describe('enterprise-managed authorization (ID-JAG)', () => {
 		expect(error.step).toBe('identity-provider');
 		expect(error.message).toBe(`The token endpoint of the identity provider ${idp.origin} answered HTTP 400: invalid_grant (ID token expired)`);
 		expect(error.hint).toContain('new ID token');
-		expect(error.hint).toContain('--id-token');
+		expect(error.hint).toContain(`log in to ${idp.origin} again`);
 		expect(error.answer?.status).toBe(400);
 		expect(`${error.message}\n${error.hint}`.split('\n')).toHaveLength(2);
 		expect(posts(as)).toEqual([]);

@@ -25,7 +25,7 @@ const events: EnterpriseEvent[] = [
 
 it('shows each exchange as it happens, the ID-JAG masked with its claims and what differs, and goes on with Enter once the token is there', async () => {
 	const onContinue = vi.fn();
-	const running = await render(<EnterpriseExchangeScreen events={events.slice(0, 3)} phase={{kind: 'running'}} onContinue={onContinue} onRetry={vi.fn()} />);
+	const running = await render(<EnterpriseExchangeScreen events={events.slice(0, 3)} phase={{kind: 'running'}} onContinue={onContinue} onRetry={vi.fn()} onNewIdToken={vi.fn()} />);
 	const first = await frameWith(running.lastFrame, 'Exchanging…');
 	expect(first).toContain('ID token of ada@example.com, from https://idp.example.com');
 	expect(first).toContain('1. Token exchange (RFC 8693) at https://idp.example.com/token\n   as idp-client, audience https://auth.example.com');
@@ -34,10 +34,10 @@ it('shows each exchange as it happens, the ID-JAG masked with its claims and wha
 	expect(first).not.toContain('Enter see the token');
 	running.unmount();
 
-	const done = await render(<EnterpriseExchangeScreen events={events} phase={{kind: 'done'}} onContinue={onContinue} onRetry={vi.fn()} />);
+	const done = await render(<EnterpriseExchangeScreen events={events} phase={{kind: 'done'}} onContinue={onContinue} onRetry={vi.fn()} onNewIdToken={vi.fn()} />);
 	const frame = await frameWith(done.lastFrame, '✓ Access token received');
 	expect(frame).toContain('ID-JAG eyJhbG…(612 chars) (typ oauth-id-jag+jwt, claims not verified here)');
-	for (const [claim, value] of [['aud', issuer], ['resource', mcpUrl], ['client_id', 'mcp-client'], ['scope', 'mcp:tools'], ['sub', 'ada@example.com']]) {
+	for (const [claim, value] of [['iss', 'https://idp.example.com'], ['aud', issuer], ['resource', mcpUrl], ['client_id', 'mcp-client'], ['sub', 'ada@example.com']]) {
 		expect(frame).toMatch(new RegExp(`${claim} +${value!.replaceAll('.', '\\.')}`));
 	}
 
@@ -48,14 +48,20 @@ it('shows each exchange as it happens, the ID-JAG masked with its claims and wha
 	done.unmount();
 });
 
-it('says why the login failed, with r to try again', async () => {
+it('says why the login failed, with r to try again, the claims giving way to the answer', async () => {
 	const onRetry = vi.fn();
-	const {lastFrame, stdin, unmount} = await render(<EnterpriseExchangeScreen events={events.slice(0, 3)} phase={{kind: 'failed', error: {message: 'The token endpoint of the identity provider answered HTTP 400: invalid_grant', hint: 'Log in to the identity provider again for a new ID token.'}}} onContinue={vi.fn()} onRetry={onRetry} />);
+	const onNewIdToken = vi.fn();
+	const {lastFrame, stdin, unmount} = await render(<EnterpriseExchangeScreen events={events} phase={{kind: 'failed', error: {message: 'The token endpoint of the identity provider answered HTTP 400: invalid_grant', hint: 'Log in to the identity provider again for a new ID token.'}}} onContinue={vi.fn()} onRetry={onRetry} onNewIdToken={onNewIdToken} />);
 	const frame = await frameWith(lastFrame, 'Login failed');
 	expect(frame).toContain('invalid_grant');
 	expect(frame).toContain('r try again');
-	await press(stdin, 'r');
+	expect(frame).toContain('ID-JAG eyJhbG…(612 chars)');
+	expect(frame).not.toMatch(/client_id +mcp-client/);
+	expect(frame).not.toContain('! its client_id');
+	expect(frame).toContain('n with a new ID token');
+	await press(stdin, 'r', 'n');
 	expect(onRetry).toHaveBeenCalledOnce();
+	expect(onNewIdToken).toHaveBeenCalledOnce();
 	unmount();
 });
 

@@ -180,7 +180,7 @@ describe('summary', () => {
 });
 
 describe('a client acting as itself (client credentials)', () => {
-	it('offers no browser re-authorization but the command line\'s, and renews its expired token with r', async () => {
+	it('offers no browser re-authorization, and renews its expired token with r, by its grant', async () => {
 		const {refreshToken: _refreshToken, ...tokens} = fastmail.tokens!;
 		const key = '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIP0000000000000000000000000000000000000000000\n-----END PRIVATE KEY-----\n';
 		const itself = {...fastmail, grant: 'client_credentials' as const, client: {clientId: 'robot', privateKey: key, authMethod: 'private_key_jwt' as const, source: 'pre-registered' as const}, tokens: {...tokens, expiresAt: new Date(start - 1000).toISOString()}};
@@ -188,8 +188,7 @@ describe('a client acting as itself (client credentials)', () => {
 		const calls = callbacks();
 		const {lastFrame, stdin, unmount} = await render(<ServerScreen {...props({server: itself, ...calls})}/>);
 		const frame = flat(await frameWith(lastFrame, 'acts as itself'));
-		expect(frame).toContain('acts as itself: mcp-auth-wizard reauthorize fastmail');
-		expect(frame).toContain('r refresh now');
+		expect(frame).toContain('r get a new token (acts as itself)');
 		expect(frame).not.toContain('a re-authorize');
 		expect(frame).toContain('Refresh token none needed: a new token by the same grant (client credentials)');
 		expect(frame).toContain('Private key kept in the store, never shown (private_key_jwt)');
