@@ -144,8 +144,9 @@ export const matrix: readonly MatrixCase[] = [
 		id: 'stalls',
 		area: 'The network',
 		situation: 'The server sends headers, then stalls',
-		command: 'login <url> --http-timeout 1s',
-		run: async ({cli, server}) => cli(login(`${(await server(() => ({'/mcp': rawFaults.stallAfterHeaders}))).origin}/mcp`, '--http-timeout', '1s')),
+		// Long enough for the headers to arrive first on a loaded machine (two suites at once took over 1 s).
+		command: 'login <url> --http-timeout 5s',
+		run: async ({cli, server}) => cli(login(`${(await server(() => ({'/mcp': rawFaults.stallAfterHeaders}))).origin}/mcp`, '--http-timeout', '5s')),
 		store: 'unchanged',
 	},
 	{
