@@ -10,7 +10,9 @@ export default defineConfig({
 		// anew for each file was over a third of the suite's CPU. Every file cleans up what it changes
 		// (timers, environment, servers), and the secret scan is checked and emptied per file.
 		isolate: false,
-		testTimeout: 30_000,
+		// Most tests run the built CLI, a child process or two: with two suites at once on two cores, the
+		// first ones of a run (every worker starting its sandboxes together) have taken over 30 s.
+		testTimeout: 90_000,
 		// A file's setup starts a sandbox (keys, oidc-provider) and logs in through a browser: on two loaded
 		// cores (two suites at once) that alone has taken over 30 s.
 		hookTimeout: 60_000,
