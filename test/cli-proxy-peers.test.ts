@@ -122,7 +122,7 @@ it.each(['2024-11-05', '2025-03-26', '2025-06-18', '2025-11-25'])('relays a clie
 	expect(text((await answer(2)).result)).toBe('v1-test-server');
 	const later = server.requests.slice(before).filter(request => request.method === 'POST' && !request.rpcMethods.includes('initialize'));
 	expect(later.map(request => request.protocolVersion)).toEqual([version, version]);
-}, 30_000);
+});
 
 it('ends the remote session when the client goes (DELETE with its id)', async () => {
 	const client = await connect();
@@ -143,7 +143,7 @@ it('starts a new session when the server forgot the one it had (404), and the cl
 	const after = server.requests.at(-1)!.sessionId;
 	expect(after).toBeDefined();
 	expect(after).not.toBe(before);
-}, 30_000);
+});
 
 it('answers each request with an error while the server is down, and goes on in a new session once it is back', async () => {
 	const client = await connect();
@@ -178,7 +178,7 @@ it('carries a 2026-07-28 client\'s input_required round trip: the server asks, t
 	expect(calls.every(request => request.protocolVersion === '2026-07-28' && request.authorization === 'Bearer good-token')).toBe(true);
 	const retry = JSON.parse(calls[1]!.body!) as {params: {inputResponses: unknown; requestState: string}};
 	expect(retry.params).toMatchObject({inputResponses: {who: {action: 'accept', content: {name: 'Ada'}}}, requestState: 'round-1'});
-}, 30_000);
+});
 
 it('sends a 2026-07-28 tool\'s marked arguments as Mcp-Param headers too, which the server checks against the body', async () => {
 	const client = await connect('modern', {versionNegotiation: {mode: {pin: '2026-07-28'}}});
@@ -189,7 +189,7 @@ it('sends a 2026-07-28 tool\'s marked arguments as Mcp-Param headers too, which 
 	const calls = modern.requests.slice(before).filter(request => request.rpcMethods.includes('tools/call'));
 	// Not plain ASCII: Base64 of its UTF-8 in the spec's sentinel; absent arguments get no header.
 	expect(calls.map(request => request.paramHeaders)).toEqual([{'mcp-param-region': `=?base64?${Buffer.from('Zürich').toString('base64')}?=`, 'mcp-param-fast': 'true'}, {'mcp-param-region': 'eu-west-1'}]);
-}, 30_000);
+});
 
 it('passes on the server\'s own JSON-RPC error for a request it refuses with an HTTP error (an unknown method), keeping the session', async () => {
 	const anything = {'~standard': {version: 1, vendor: 'test', validate: (value: unknown) => ({value})}} as const;
@@ -200,7 +200,7 @@ it('passes on the server\'s own JSON-RPC error for a request it refuses with an 
 	const before = server.requests.length;
 	expect(await client.request({method: 'frobnicate/now', params: {}}, anything).catch((error: unknown) => error)).toMatchObject({code: -32_601});
 	expect(server.requests.slice(before).some(request => request.rpcMethods.includes('initialize'))).toBe(false);
-}, 30_000);
+});
 
 it('speaks the 2024-11-05 HTTP+SSE transport to a server that only knows that (its POST refused), the client none the wiser', async () => {
 	const client = await connect('legacy');

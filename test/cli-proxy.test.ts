@@ -179,7 +179,7 @@ describe('proxy <server>', () => {
 			expect(stderr, stop).toContain('[mcp-auth-wizard proxy mail] closed');
 			expect(stdout, stop).toBe('');
 		}
-	}, 30_000);
+	});
 });
 
 describe('a real MCP client program', () => {

@@ -103,7 +103,14 @@ export async function runProxy(context: CommandContext, nameOrUrl: string | unde
 			server = (await usableServer(logged, store, server, rejected)).server;
 			return requireTokens(server).accessToken;
 		} catch (error) {
-			if (!flags.login || !needsLogin(store.find(server.name) ?? server)) throw error;
+			const now = store.find(server.name) ?? server;
+			// Another proxy of this login logged in between our look and now: its tokens are ours.
+			if (now.tokens && now.tokens.accessToken !== server.tokens?.accessToken) {
+				server = now;
+				return requireTokens(now).accessToken;
+			}
+
+			if (!flags.login || !needsLogin(now)) throw error;
 			server = await logIn(logged, store, server, flags.loginFlags);
 			return requireTokens(server).accessToken;
 		}
