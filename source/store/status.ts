@@ -4,7 +4,8 @@ import type {SavedServer} from './types.js';
 
 export type ServerStatus =
 	| {readonly kind: 'valid'; readonly secondsLeft?: number}
-	| {readonly kind: 'expired-refreshable'}
+	/** `byGrant`: a client acting as itself, which gets a new token by its grant, not a refresh token. */
+	| {readonly kind: 'expired-refreshable'; readonly byGrant?: true}
 	| {readonly kind: 'needs-login'; readonly why: string}
 	| {readonly kind: 'check-failed'; readonly message: string};
 
@@ -43,7 +44,11 @@ export function serverStatus(server: SavedServer, now: number = Date.now()): Ser
 	const {tokens} = server;
 	if (!tokens) return {kind: 'needs-login', why: 'no tokens'};
 	const summary = summarizeTokens(tokens, server.scopes, now);
-	if (summary.expired) return renewable(server) ? {kind: 'expired-refreshable'} : {kind: 'needs-login', why: 'expired'};
+	if (summary.expired) {
+		if (!renewable(server)) return {kind: 'needs-login', why: 'expired'};
+		return tokens.refreshToken === undefined ? {kind: 'expired-refreshable', byGrant: true} : {kind: 'expired-refreshable'};
+	}
+
 	const check = server.lastCheck;
 	if (check && !check.result.ok && Date.parse(check.at) >= Date.parse(tokens.obtainedAt)) {
 		return {kind: 'check-failed', message: check.result.status === undefined ? check.result.message : `HTTP ${check.result.status}`};
@@ -60,7 +65,7 @@ export function statusLabel(status: ServerStatus): string {
 		}
 
 		case 'expired-refreshable': {
-			return 'expired, refresh token available';
+			return status.byGrant ? 'expired, renews by its grant' : 'expired, refresh token available';
 		}
 
 		case 'needs-login': {

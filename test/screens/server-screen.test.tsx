@@ -184,11 +184,12 @@ describe('a client acting as itself (client credentials)', () => {
 		const {refreshToken: _refreshToken, ...tokens} = fastmail.tokens!;
 		const key = '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIP0000000000000000000000000000000000000000000\n-----END PRIVATE KEY-----\n';
 		const itself = {...fastmail, grant: 'client_credentials' as const, client: {clientId: 'robot', privateKey: key, authMethod: 'private_key_jwt' as const, source: 'pre-registered' as const}, tokens: {...tokens, expiresAt: new Date(start - 1000).toISOString()}};
-		expect(serverStatus(itself, start)).toEqual({kind: 'expired-refreshable'});
+		expect(serverStatus(itself, start)).toEqual({kind: 'expired-refreshable', byGrant: true});
 		const calls = callbacks();
 		const {lastFrame, stdin, unmount} = await render(<ServerScreen {...props({server: itself, ...calls})}/>);
 		const frame = flat(await frameWith(lastFrame, 'acts as itself'));
 		expect(frame).toContain('r get a new token (acts as itself)');
+		expect(frame).toMatch(/Status +↻ expired, renews by its grant/);
 		expect(frame).not.toContain('a re-authorize');
 		expect(frame).toContain('Refresh token none needed: a new token by the same grant (client credentials)');
 		expect(frame).toContain('Private key kept in the store, never shown (private_key_jwt)');
