@@ -96,6 +96,17 @@ describe('login --client-credentials', () => {
 		expect(junk.stderr).toContain('The private key is not one that can be read');
 		expect(junk.stderr).not.toMatch(/\n\s+at /);
 	}, 60_000);
+
+	it('refuses a login by a grant the authorization server does not list, before any token request', async () => {
+		const idToken = join(home.path, 'id-token.jwt');
+		writeFileSync(idToken, 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhZGEifQ.c2ln', {mode: 0o600});
+		const before = tokenRequests.length;
+		const enterprise = await cli(['login', mcp.url, '--name', 'robot-3', '--enterprise', '--idp-issuer', 'http://127.0.0.1:9/idp', '--idp-client-id', 'app', '--id-token', idToken, '--client-id', 'robot'], {MCP_AUTH_WIZARD_CLIENT_SECRET: 'robot-secret-0123456789'});
+		expect(enterprise.code).toBe(1);
+		expect(enterprise.stderr).toContain(`${authorizationServer.origin} does not take the urn:ietf:params:oauth:grant-type:jwt-bearer grant (its grant_types_supported: client_credentials)`);
+		expect(enterprise.stderr).toContain('Log in as a user instead: mcp-auth-wizard login <url> without --enterprise.');
+		expect(tokenRequests).toHaveLength(before);
+	});
 });
 
 describe('the sandbox\'s client-credentials profile', () => {

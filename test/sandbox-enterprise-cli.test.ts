@@ -3,29 +3,8 @@ import {existsSync, readFileSync, statSync} from 'node:fs';
 import {Client} from '@modelcontextprotocol/client';
 import {StdioClientTransport} from '@modelcontextprotocol/client/stdio';
 import {expect, it} from 'vitest';
-import {cliPath, collectOutput, temporaryHome} from './helpers/run-cli.js';
+import {cliPath, collectOutput, runningSandbox, sandboxJson, sandboxLines, temporaryHome} from './helpers/run-cli.js';
 import {recordSecret} from './helpers/secret-scan.js';
-
-/** `sandbox` with `args` (the built CLI), once it has printed what a person needs (up to "Press Ctrl-C"). */
-async function sandboxReady(args: readonly string[]): Promise<{stdout: string; stop: () => Promise<number | null>}> {
-	const child = spawn(process.execPath, [cliPath, 'sandbox', ...args], {stdio: ['ignore', 'pipe', 'pipe']});
-	const exited = new Promise<number | null>(resolve => child.on('close', resolve));
-	let stdout = '';
-	await new Promise<void>((resolve, reject) => {
-		child.stdout.on('data', (chunk: Buffer) => {
-			stdout += chunk.toString();
-			if (stdout.includes('Press Ctrl-C')) resolve();
-		});
-		child.on('close', () => reject(new Error('sandbox exited early')));
-	});
-	return {
-		stdout,
-		async stop() {
-			child.kill('SIGINT');
-			return exited;
-		},
-	};
-}
 
 /** The line after the one that ends with `label`, trimmed: a value printed alone on its line. */
 function valueAfter(lines: readonly string[], label: string, offset = 1): string {
@@ -35,7 +14,7 @@ function valueAfter(lines: readonly string[], label: string, offset = 1): string
 }
 
 it('`sandbox --profile enterprise` prints the identity provider, the ID token\'s file (not the token) and a login command that works', async () => {
-	const sandbox = await sandboxReady(['--profile', 'enterprise']);
+	const sandbox = await runningSandbox(['--profile', 'enterprise'], sandboxLines);
 	const home = temporaryHome();
 	let idTokenFile = '';
 	try {
@@ -93,21 +72,9 @@ it('`sandbox --profile enterprise` prints the identity provider, the ID token\'s
 }, 90_000);
 
 it('`sandbox --profile enterprise --json` names the ID token\'s file, never the token', async () => {
-	const child = spawn(process.execPath, [cliPath, 'sandbox', '--profile', 'enterprise', '--json'], {stdio: ['ignore', 'pipe', 'pipe']});
-	const exited = new Promise<number | null>(resolve => child.on('close', resolve));
-	let stdout = '';
+	const sandbox = await runningSandbox(['--profile', 'enterprise', '--json'], sandboxJson);
 	try {
-		const printed = await new Promise<Record<string, any>>((resolve, reject) => {
-			child.stdout.on('data', (chunk: Buffer) => {
-				stdout += chunk.toString();
-				try {
-					resolve(JSON.parse(stdout) as Record<string, any>);
-				} catch {
-					// Not all of the document yet.
-				}
-			});
-			child.on('close', () => reject(new Error('sandbox exited early')));
-		});
+		const {printed} = sandbox;
 		expect(printed).toMatchObject({
 			profile: 'enterprise',
 			enterprise: {
@@ -123,10 +90,8 @@ it('`sandbox --profile enterprise --json` names the ID token\'s file, never the 
 		expect(printed['enterprise']).not.toHaveProperty('idToken');
 		const idToken = readFileSync(printed['enterprise'].idTokenFile as string, 'utf8').trim();
 		recordSecret('id token', idToken);
-		expect(stdout).not.toContain(idToken);
+		expect(sandbox.stdout).not.toContain(idToken);
 	} finally {
-		child.kill('SIGINT');
+		expect(await sandbox.stop()).toBe(0);
 	}
-
-	expect(await exited).toBe(0);
-}, 60_000);
+});

@@ -42,8 +42,9 @@ async function postForm(url: string, form: Record<string, string | undefined>, h
 }
 
 /** RFC 8693 2.1 at the identity provider, as SEP-990 profiles it; `changes` replace (undefined: leave out) parameters. */
-async function exchange(changes: Record<string, string | undefined> = {}): Promise<Answer> {
-	return postForm(enterprise.idpTokenEndpoint, {
+/** SEP-990's token exchange as a client sends it (RFC 8693 2.1: the ID token for an ID-JAG), with `changes`. */
+function exchangeForm(changes: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+	return {
 		grant_type: tokenExchangeGrant,
 		subject_token: enterprise.idToken,
 		subject_token_type: idTokenType,
@@ -53,7 +54,11 @@ async function exchange(changes: Record<string, string | undefined> = {}): Promi
 		client_id: enterprise.idpClientId,
 		scope,
 		...changes,
-	});
+	};
+}
+
+async function exchange(changes: Record<string, string | undefined> = {}): Promise<Answer> {
+	return postForm(enterprise.idpTokenEndpoint, exchangeForm(changes));
 }
 
 /** An ID-JAG from the identity provider, or the test fails. */
@@ -145,16 +150,7 @@ describe('the whole exchange', () => {
 		const received = sandbox.requests.tokenExchange.at(-1)!;
 		expect(received.path).toBe('/idp/token');
 		expect(received.headers).not.toHaveProperty('authorization');
-		expect(Object.fromEntries(new URLSearchParams(received.body))).toEqual({
-			grant_type: tokenExchangeGrant,
-			subject_token: enterprise.idToken,
-			subject_token_type: idTokenType,
-			requested_token_type: idJagType,
-			audience: sandbox.issuer,
-			resource: sandbox.mcpUrl,
-			client_id: enterprise.idpClientId,
-			scope,
-		});
+		expect(Object.fromEntries(new URLSearchParams(received.body))).toEqual(exchangeForm());
 
 		const idJagParts = decode(assertion);
 		expect(idJagParts.header).toEqual({alg: 'RS256', typ: 'oauth-id-jag+jwt', kid: decode(enterprise.idToken).header['kid']});

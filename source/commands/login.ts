@@ -337,6 +337,22 @@ async function saveAndReport(context: CommandContext, store: ServerStore, mcpUrl
 }
 
 /**
+ * Discovery for a login made at the token endpoint alone (no authorization endpoint, no PKCE needed),
+ * refused where the server lists its grants (RFC 8414 2) without this one.
+ */
+async function discoverForGrant(context: CommandContext, mcpUrl: string, grant: {readonly name: string; readonly listed: (metadata: AuthorizationServerMetadata) => boolean; readonly flag: string}) {
+	context.output.note(`Discovering ${mcpUrl}`);
+	const discovery = await discover(mcpUrl, {http: context.http, signal: context.signal, hasClientId: true});
+	assertUsable(discovery, {codeFlow: false});
+	const {metadata, issuer} = discovery.authorizationServer;
+	if (metadata.grant_types_supported !== undefined && !grant.listed(metadata)) {
+		throw new WizardError('client', `${issuer} does not take the ${grant.name} grant (its grant_types_supported: ${metadata.grant_types_supported.join(', ')})`, `Log in as a user instead: mcp-auth-wizard login <url> without ${grant.flag}.`);
+	}
+
+	return discovery;
+}
+
+/**
  * `login <url> --client-credentials`: the client acting as itself, no user and no browser (SEP-1046):
  * discovery, then the client_credentials grant with the client's secret or private key, `resource` and
  * the scopes (offline_access left out: no refresh token comes of it). `saved`: a saved client and the
@@ -345,13 +361,8 @@ async function saveAndReport(context: CommandContext, store: ServerStore, mcpUrl
 export async function loginWithClientCredentials(context: CommandContext, mcpUrl: string, flags: LoginFlags, saved?: {readonly client: ClientCredentials; readonly issuer: string}): Promise<number> {
 	const {output, http, signal} = context;
 	const store = await context.openStore();
-	output.note(`Discovering ${mcpUrl}`);
-	const discovery = await discover(mcpUrl, {http, signal, hasClientId: true});
-	assertUsable(discovery, {codeFlow: false});
+	const discovery = await discoverForGrant(context, mcpUrl, {name: 'client_credentials', listed: supportsClientCredentials, flag: '--client-credentials'});
 	const {metadata, issuer} = discovery.authorizationServer;
-	if (metadata.grant_types_supported !== undefined && !supportsClientCredentials(metadata)) {
-		throw new WizardError('client', `${issuer} does not take the client_credentials grant (its grant_types_supported: ${metadata.grant_types_supported.join(', ')})`, 'Log in as a user instead: mcp-auth-wizard login <url> without --client-credentials.');
-	}
 
 	// Client credentials are per authorization server (MCP 2026-07-28): never sent to another one the
 	// resource metadata names now.
@@ -430,15 +441,9 @@ export async function loginWithEnterprise(context: CommandContext, mcpUrl: strin
 	if (flags.clientId === undefined) throw new UsageError('--enterprise needs the MCP client\'s id at its authorization server', 'Pass --client-id <id> and its secret (--client-secret -, or MCP_AUTH_WIZARD_CLIENT_SECRET).');
 	if (flags.clientSecret === undefined) throw new UsageError('--enterprise needs the MCP client\'s secret', 'Pass --client-secret - (read from standard input), or set MCP_AUTH_WIZARD_CLIENT_SECRET.');
 	const store = await context.openStore();
-	output.note(`Discovering ${mcpUrl}`);
-	const discovery = await discover(mcpUrl, {http, signal, hasClientId: true});
-	// The grant is made at the token endpoint alone: no authorization endpoint, no PKCE needed.
-	assertUsable(discovery, {codeFlow: false});
-	const {metadata, issuer} = discovery.authorizationServer;
-	if (metadata.grant_types_supported !== undefined && !supportsJwtBearer(metadata)) {
-		throw new WizardError('client', `${issuer} does not take ID-JAGs: the JWT bearer grant is not in its grant_types_supported (${metadata.grant_types_supported.join(', ')})`, `Enterprise-managed authorization needs an authorization server that takes ${jwtBearerGrant}; log in as a user instead: mcp-auth-wizard login <url> without --enterprise.`);
-	}
-
+	// ID-JAGs come as the JWT bearer grant (RFC 7523).
+	const discovery = await discoverForGrant(context, mcpUrl, {name: jwtBearerGrant, listed: supportsJwtBearer, flag: '--enterprise'});
+	const {metadata} = discovery.authorizationServer;
 	const client = preRegisteredClient(metadata, flags.clientId, flags.clientSecret);
 	const scopes = flags.scopes ?? chooseScopes(discovery).defaults;
 	const result = await enterpriseTokens({

@@ -232,6 +232,9 @@ export async function refreshTokens(input: {
 	return toTokenSet(response, input.refreshToken);
 }
 
+/** The least time between two renewals by themselves (refreshDueAt). */
+const minimumRenewalGapMs = 5000;
+
 /**
  * When to refresh by itself: shortly before expiry (a minute, or a fifth of a short lifetime), so that
  * a live session never holds an expired token. Undefined without a refresh token or an expiry.
@@ -239,7 +242,10 @@ export async function refreshTokens(input: {
 export function refreshDueAt(tokens: TokenSet, sameGrantAgain = false): string | undefined {
 	// A client acting as itself has no refresh token: it asks again by the same grant (RFC 6749 4.4.3).
 	if ((tokens.refreshToken === undefined && !sameGrantAgain) || tokens.expiresAt === undefined) return undefined;
-	return new Date(Date.parse(tokens.expiresAt) - refreshLeadMs(tokens)).toISOString();
+	// Never sooner than a few seconds after the last: a server's expires_in of 0 or 1 would otherwise
+	// have each new token asked for at once, without end.
+	const due = Math.max(Date.parse(tokens.expiresAt) - refreshLeadMs(tokens), Date.parse(tokens.obtainedAt) + minimumRenewalGapMs);
+	return new Date(due).toISOString();
 }
 
 /**

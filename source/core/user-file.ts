@@ -13,7 +13,7 @@ import {printableLine} from './text.js';
  */
 
 /** The text of a file whose path the user typed; `what` names it in the error ("the client's private key"). */
-export async function readUserFile(path: string, what: string): Promise<string> {
+async function readUserFile(path: string, what: string): Promise<string> {
 	// What was typed may be the secret itself, pasted where its file's path goes: never echoed then.
 	if (looksLikeSecret(path)) throw new WizardError('input', `That looks like ${what} itself, not the path of a file (it is not shown here)`, `Save it in a file only you can read, and give that file's path.`);
 	const file = resolve(path.startsWith('~/') ? `${homedir()}${path.slice(1)}` : path);

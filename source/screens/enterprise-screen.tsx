@@ -112,7 +112,7 @@ function EventRow({event, compact}: {readonly event: EnterpriseEvent; readonly c
 			return (
 				<Box flexDirection="column">
 					<Text wrap="truncate-end">1. Token exchange (RFC 8693) at {event.tokenEndpoint}</Text>
-					<Text wrap="truncate-end">   as {event.clientId}, audience {event.audience}</Text>
+					{compact ? undefined : <Text wrap="truncate-end">   as {event.clientId}, audience {event.audience}</Text>}
 				</Box>
 			);
 		}
@@ -137,7 +137,7 @@ function EventRow({event, compact}: {readonly event: EnterpriseEvent; readonly c
 			return (
 				<Box flexDirection="column">
 					<Text wrap="truncate-end">2. JWT bearer grant (RFC 7523) at {event.tokenEndpoint}</Text>
-					<Text wrap="truncate-end">   as {event.clientId} ({event.authMethod})</Text>
+					{compact ? undefined : <Text wrap="truncate-end">   as {event.clientId} ({event.authMethod})</Text>}
 				</Box>
 			);
 		}
@@ -169,7 +169,7 @@ export function EnterpriseExchangeScreen({events, phase, onContinue, onRetry, on
 		<Box flexDirection="column">
 			<Text bold>Enterprise-managed login (SEP-990)</Text>
 			<Box flexDirection="column" marginTop={1}>
-				{/* A failure's answer needs the room at 80x24: the claims give way (the CLI's --json has them). */}
+				{/* A failure's answer needs the room at 80x24: the claims and who asked give way (the CLI's --json has them). */}
 				{events.map(event => (
 					<EventRow key={event.type} event={event} compact={phase.kind === 'failed'} />
 				))}

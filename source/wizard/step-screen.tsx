@@ -29,10 +29,10 @@ import {ServersScreen} from '../screens/servers-screen.js';
 import {TokenScreen} from '../screens/token-screen.js';
 import {UrlScreen} from '../screens/url-screen.js';
 import type {WizardServices} from './services.js';
-import {WizardError, assertNever} from '../core/errors.js';
+import {assertNever} from '../core/errors.js';
 import type {Action, Step, WizardState} from './state.js';
 import {exportActions} from './use-server-effects.js';
-import {type LoginControls, type Print, loginContext, registrationRequestFor} from './use-wizard-effects.js';
+import {type LoginControls, type Print, fileAnswers, loginContext, registrationRequestFor} from './use-wizard-effects.js';
 
 /*
  * The screen of each step, fed from the reducer's state; it reports out by dispatching actions.
@@ -212,10 +212,7 @@ export function StepScreen({state, dispatch, services, height, login, print}: {
 					onClientId={clientId => dispatch({type: 'client-id-entered', clientId})}
 					onClientSecret={clientSecret => dispatch({type: 'client-secret-entered', clientSecret})}
 					onPrivateKeyFile={path => {
-						services.core.privateKeyFromFile(path, supported).then(
-							privateKey => dispatch({type: 'private-key-entered', privateKey}),
-							(error: unknown) => dispatch({type: 'private-key-refused', message: error instanceof WizardError ? `${error.message}. ${error.hint}` : String(error)}),
-						);
+						fileAnswers(services, dispatch).privateKey(path, supported);
 					}}
 					onDocumentUrl={url => dispatch({type: 'document-url-entered', url})}
 				/>
@@ -235,10 +232,7 @@ export function StepScreen({state, dispatch, services, height, login, print}: {
 							return;
 						}
 
-						services.core.idTokenFromFile(value).then(
-							({token, claims}) => dispatch({type: 'id-token-read', token, claims}),
-							(error: unknown) => dispatch({type: 'enterprise-refused', message: error instanceof WizardError ? `${error.message}. ${error.hint}` : String(error)}),
-						);
+						fileAnswers(services, dispatch).idToken(value);
 					}}
 				/>
 			);

@@ -487,3 +487,25 @@ export function useToolCall(step: Step, dispatch: Dispatch<Action>, services: Wi
 		return () => controller.abort();
 	}, [tool]);
 }
+
+/**
+ * The files whose paths the wizard's fields take (a private key, an ID token): read and checked
+ * through core, each outcome an action; a refusal says why, with what to do.
+ */
+export function fileAnswers(services: WizardServices, dispatch: Dispatch<Action>) {
+	const why = (error: unknown) => (error instanceof WizardError ? `${error.message}. ${error.hint}` : String(error));
+	return {
+		privateKey(path: string, supported: readonly string[] | undefined) {
+			services.core.privateKeyFromFile(path, supported).then(
+				privateKey => dispatch({type: 'private-key-entered', privateKey}),
+				(error: unknown) => dispatch({type: 'private-key-refused', message: why(error)}),
+			);
+		},
+		idToken(path: string) {
+			services.core.idTokenFromFile(path).then(
+				({token, claims}) => dispatch({type: 'id-token-read', token, claims}),
+				(error: unknown) => dispatch({type: 'enterprise-refused', message: why(error)}),
+			);
+		},
+	};
+}

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {summarizeTokens, type TokenSet} from '../../source/core/tokens.js';
+import {refreshDueAt, summarizeTokens, type TokenSet} from '../../source/core/tokens.js';
 
 const jwt = (claims: Record<string, unknown>) => ['{"alg":"none"}', JSON.stringify(claims), ''].map(part => Buffer.from(part).toString('base64url')).join('.') + 'sig';
 const now = Date.parse('2026-11-26T10:00:00Z');
@@ -24,5 +24,21 @@ describe('summarizeTokens', () => {
 
 	it('assumes the requested scopes when neither response nor token says (RFC 6749 5.1)', () => {
 		expect(summarizeTokens(base, ['a'], now)).toMatchObject({grantedFrom: 'unknown', missingScopes: [], expiresAt: undefined, expired: false});
+	});
+});
+
+describe('refreshDueAt', () => {
+	it('renews a minute before an hour\'s expiry, a fifth before a short one, by the same grant where there is no refresh token', () => {
+		const hour = {...base, expiresAt: '2026-11-26T10:59:00Z'};
+		expect(refreshDueAt({...hour, refreshToken: 'r'})).toBe('2026-11-26T10:58:00.000Z');
+		expect(refreshDueAt(hour)).toBeUndefined();
+		expect(refreshDueAt(hour, true)).toBe('2026-11-26T10:58:00.000Z');
+		expect(refreshDueAt({...base, refreshToken: 'r', expiresAt: '2026-11-26T09:59:50Z'})).toBe('2026-11-26T09:59:40.000Z');
+	});
+
+	it('never renews sooner than 5 s after the last, whatever expires_in the server gave (0 or 1 would renew without end)', () => {
+		for (const expiresAt of ['2026-11-26T09:59:00Z', '2026-11-26T09:59:01Z', '2026-11-26T09:58:00Z']) {
+			expect(refreshDueAt({...base, expiresAt}, true), expiresAt).toBe('2026-11-26T09:59:05.000Z');
+		}
 	});
 });

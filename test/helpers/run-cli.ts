@@ -51,3 +51,58 @@ export function temporaryHome(): {readonly path: string; remove(): void} {
 	const path = mkdtempSync(join(tmpdir(), 'maw-test-'));
 	return {path, remove: () => rmSync(path, {recursive: true, force: true})};
 }
+
+/** A sandbox the built CLI runs (`mcp-auth-wizard sandbox …`), once it has printed what `ready` takes. */
+export type RunningSandbox<T> = {
+	/** What `ready` made of the output. */
+	readonly printed: T;
+	readonly stdout: string;
+	readonly stderr: () => string;
+	/** Ctrl-C; resolves with its exit code. */
+	stop(): Promise<number | null>;
+};
+
+/**
+ * `mcp-auth-wizard sandbox <args>` until `ready` makes something of what it printed so far (undefined:
+ * not yet); an exit before that fails with its stderr.
+ */
+export async function runningSandbox<T>(args: readonly string[], ready: (stdout: string) => T | undefined): Promise<RunningSandbox<T>> {
+	const child = spawn(process.execPath, [cliPath, 'sandbox', ...args], {stdio: ['ignore', 'pipe', 'pipe']});
+	const exited = new Promise<number | null>(resolve => child.on('close', resolve));
+	let stdout = '';
+	let stderr = '';
+	child.stderr.on('data', (chunk: Buffer) => {
+		stderr += chunk.toString();
+	});
+	const printed = await new Promise<T>((resolve, reject) => {
+		child.stdout.on('data', (chunk: Buffer) => {
+			stdout += chunk.toString();
+			const value = ready(stdout);
+			if (value !== undefined) resolve(value);
+		});
+		child.on('close', () => reject(new Error(`sandbox exited early: ${stderr}`)));
+	});
+	return {
+		printed,
+		stdout,
+		stderr: () => stderr,
+		async stop() {
+			child.kill('SIGINT');
+			return exited;
+		},
+	};
+}
+
+/** For runningSandbox: the whole `--json` document, once it has come. */
+export function sandboxJson(stdout: string): Record<string, any> | undefined {
+	try {
+		return JSON.parse(stdout) as Record<string, any>;
+	} catch {
+		return undefined;
+	}
+}
+
+/** For runningSandbox: its lines, once they end with how to stop it. */
+export function sandboxLines(stdout: string): string | undefined {
+	return stdout.includes('Press Ctrl-C') ? stdout : undefined;
+}

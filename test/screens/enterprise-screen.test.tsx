@@ -57,6 +57,9 @@ it('says why the login failed, with r to try again, the claims giving way to the
 	expect(frame).toContain('r try again');
 	expect(frame).toContain('ID-JAG eyJhbG…(612 chars)');
 	expect(frame).not.toMatch(/client_id +mcp-client/);
+	// Who asked gives way too: at 80x24 the answer needs the rows (seen in tmux).
+	expect(frame).not.toContain('as idp-client');
+	expect(frame).toContain('2. JWT bearer grant (RFC 7523) at https://auth.example.com/token');
 	expect(frame).not.toContain('! its client_id');
 	expect(frame).toContain('n with a new ID token');
 	await press(stdin, 'r', 'n');
