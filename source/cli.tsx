@@ -54,11 +54,12 @@ const help = `
                            grant): with --client-id and its secret, or --private-key; renewed by the
                            same grant (token, verify, the proxy)
     --private-key <file>   login --client-credentials: the client's private key (PEM) for private_key_jwt
-    --enterprise           login: enterprise-managed (ID-JAG, cross-app access), no browser: the ID token
-                           of --id-token is exchanged at the identity provider for an ID-JAG, which the
-                           MCP server's authorization server takes for a token (JWT bearer grant), with
-                           --client-id and its secret; renewed only by its refresh token, if one comes,
-                           else by this login again with a new ID token (the ID token is never saved)
+    --enterprise           login: enterprise-managed (ID-JAG, cross-app access): the user's ID token
+                           (--id-token, or a browser login at the identity provider without it) is
+                           exchanged there for an ID-JAG, which the MCP server's authorization server
+                           takes for a token (JWT bearer grant), with --client-id and its secret;
+                           renewed only by its refresh token, if one comes, else by this login again
+                           (the ID token is never saved)
     --idp-issuer <url>     login --enterprise: the identity provider (its metadata names its token endpoint)
     --idp-token-endpoint <url>
                            login --enterprise: its token endpoint, instead of discovering it
@@ -67,7 +68,7 @@ const help = `
                            login --enterprise: its secret, if it has one (client_secret_post); - reads
                            it from standard input (or set MCP_AUTH_WIZARD_IDP_CLIENT_SECRET)
     --id-token <file>      login --enterprise: a file that holds the user's ID token; - reads it from
-                           standard input
+                           standard input; without it, the user logs in at --idp-issuer in the browser
     --client-metadata-url <url>
                            login: a Client ID Metadata Document to use as the client id where the
                            authorization server supports them (https with a path; http on localhost)
@@ -354,7 +355,7 @@ async function idpClientSecretOf(flag: string | undefined, env: NodeJS.ProcessEn
 	return fromEnvironment === undefined || fromEnvironment === '' ? undefined : fromEnvironment;
 }
 
-const enterpriseUsage = 'mcp-auth-wizard login <url> --enterprise --idp-issuer <url> --idp-client-id <id> --id-token <file> --client-id <id> --client-secret -';
+const enterpriseUsage = 'mcp-auth-wizard login <url> --enterprise --idp-issuer <url> --idp-client-id <id> [--id-token <file>] --client-id <id> --client-secret -';
 
 /** The flags that go with --enterprise only, by their meow names. */
 const enterpriseOnly = {idpIssuer: '--idp-issuer', idpTokenEndpoint: '--idp-token-endpoint', idpClientId: '--idp-client-id', idpClientSecret: '--idp-client-secret', idToken: '--id-token'} as const;
@@ -372,15 +373,18 @@ function checkEnterpriseFlags(flags: typeof cli.flags, command: string | undefin
 	}
 
 	if (command !== 'login') throw new UsageError('--enterprise goes with login', `${enterpriseUsage} (an enterprise login is renewed by the same command with a new ID token).`);
-	const other = flags.clientCredentials ? '--client-credentials' : flags.device ? '--device' : flags.clientMetadataUrl === undefined ? (flags.redirectUri?.length ? '--redirect-uri' : flags.privateKey === undefined ? (flags.callbackPort === undefined ? undefined : '--callback-port') : '--private-key') : '--client-metadata-url';
-	if (other) throw new UsageError(`--enterprise does not go with ${other}`, 'An enterprise login exchanges the ID token for an ID-JAG at the identity provider: no browser, no redirect. Leave it out.');
+	const other = flags.clientCredentials ? '--client-credentials' : flags.device ? '--device' : flags.clientMetadataUrl === undefined ? (flags.redirectUri?.length ? '--redirect-uri' : flags.privateKey === undefined ? undefined : '--private-key') : '--client-metadata-url';
+	if (other) throw new UsageError(`--enterprise does not go with ${other}`, 'An enterprise login exchanges the ID token for an ID-JAG at the identity provider: the MCP server\'s client is pre-registered, and no browser goes to its authorization server. Leave it out.');
+	// With an ID token at hand, nothing listens for a browser's redirect.
+	if (flags.idToken !== undefined && flags.callbackPort !== undefined) throw new UsageError('--callback-port goes with a browser login, and --id-token needs none', 'Leave out --id-token to log in at the identity provider in the browser, or leave out --callback-port.');
 	if (flags.idpIssuer === undefined && flags.idpTokenEndpoint === undefined) throw new UsageError('--enterprise needs the identity provider', 'Pass --idp-issuer <url> (its metadata names its token endpoint), or --idp-token-endpoint <url>.');
 	for (const [flag, value] of [['--idp-issuer', flags.idpIssuer], ['--idp-token-endpoint', flags.idpTokenEndpoint]] as const) {
 		if (value !== undefined && !isHttpsOrLoopback(value)) throw new UsageError(`${flag}: "${printableLine(value, 80)}" is not an https URL`, `The ID token goes there: https only (http only on localhost), e.g. ${flag} https://login.example.com${flag === '--idp-issuer' ? '' : '/oauth2/token'}.`);
 	}
 
 	if (flags.idpClientId === undefined) throw new UsageError('--enterprise needs --idp-client-id', 'Pass this application\'s client id at the identity provider (the one its ID tokens are issued to).');
-	if (flags.idToken === undefined) throw new UsageError('--enterprise needs the user\'s ID token', 'Pass --id-token <file> (a file that holds the ID token), or --id-token - to read it from standard input.');
+	// The browser login needs the identity provider's metadata (its authorization endpoint).
+	if (flags.idToken === undefined && flags.idpIssuer === undefined) throw new UsageError('--enterprise needs the user\'s ID token, or the identity provider\'s issuer to log in there', 'Pass --id-token <file> (a file that holds the ID token; - reads standard input), or --idp-issuer <url> to log in at the identity provider in the browser.');
 	if (flags.clientId === undefined) throw new UsageError('--enterprise needs --client-id', 'Pass the MCP client\'s id at the MCP server\'s authorization server, with its secret (--client-secret -, or MCP_AUTH_WIZARD_CLIENT_SECRET).');
 	if (flags.clientSecret === undefined && !env[clientSecretVariable]) throw new UsageError('--enterprise needs the MCP client\'s secret', `Pass --client-secret - (read from standard input), or set ${clientSecretVariable}.`);
 	const readers = (['clientSecret', 'idpClientSecret', 'idToken'] as const).filter(name => flags[name] === '-').map(name => `--${kebab(name)} -`);
@@ -635,7 +639,7 @@ async function run(): Promise<number> {
 				...(flags.idpTokenEndpoint === undefined ? {} : {idpTokenEndpoint: flags.idpTokenEndpoint}),
 				idpClientId: flags.idpClientId!,
 				idpClientSecret: await idpClientSecretOf(flags.idpClientSecret, process.env),
-				idToken: idTokenFromFile ?? (await readIdToken('-')),
+				...(flags.idToken === undefined ? {} : {idToken: idTokenFromFile ?? (await readIdToken('-'))}),
 			};
 		}
 

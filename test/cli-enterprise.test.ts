@@ -106,9 +106,10 @@ describe('login --enterprise', () => {
 		const status = await cli(['status', saved.name]);
 		expect(status.code, status.stderr).toBe(0);
 		expect(status.stdout).toContain(`identity provider: ${idp.origin} (client idp-client; ID-JAG, enterprise-managed)`);
-		expect(status.stdout).toContain(`renewal:       not by itself: the token came from an ID-JAG, and another one needs a new ID token from the identity provider: mcp-auth-wizard login ${mcp.url} --name ${saved.name} --enterprise --idp-issuer ${idp.origin} --idp-client-id idp-client --client-id mcp-client-1 --client-secret - --id-token <file of a new ID token>`);
+		expect(status.stdout).toContain(`renewal:       not by itself: the token came from an ID-JAG, and another one needs a new ID token from the identity provider: mcp-auth-wizard login ${mcp.url} --name ${saved.name} --enterprise --idp-issuer ${idp.origin} --idp-client-id idp-client --client-id mcp-client-1 --client-secret -\n`);
 		const statusJson = await cli(['status', saved.name, '--json']);
-		expect(JSON.parse(statusJson.stdout)).toMatchObject({renewal: expect.stringContaining('--id-token') as string, server: {grant: 'jwt-bearer'}});
+		// Run as it is, the command logs in at the identity provider in the browser for a new ID token.
+		expect(JSON.parse(statusJson.stdout)).toMatchObject({renewal: expect.stringMatching(new RegExp(`--enterprise --idp-issuer ${idp.origin} .*--client-secret -$`)) as string, server: {grant: 'jwt-bearer'}});
 
 		// Nothing to renew it with: the keeper and reauthorize say a new enterprise login is needed.
 		const refresh = await cli(['refresh', saved.name]);
@@ -122,13 +123,15 @@ describe('login --enterprise', () => {
 		expect(issued).toHaveLength(1);
 	}, 90_000);
 
-	it('reads the ID token from standard input, and prints the login for a person', async () => {
-		const child = spawn(process.execPath, [cliPath, 'login', mcp.url, '--name', 'second', ...enterpriseArgs().map(arg => (arg === idTokenFile ? '-' : arg)), '--no-verify'], {env: {...process.env, BROWSER: undefined, ...env}, stdio: ['pipe', 'pipe', 'pipe']});
+	it('reads the ID token from standard input, takes the identity provider\'s token endpoint as given, and prints the login for a person', async () => {
+		const args = enterpriseArgs().map(arg => (arg === idTokenFile ? '-' : arg === '--idp-issuer' ? '--idp-token-endpoint' : arg === idp.origin ? `${idp.origin}/token` : arg));
+		const child = spawn(process.execPath, [cliPath, 'login', mcp.url, '--name', 'second', ...args, '--no-verify'], {env: {...process.env, BROWSER: undefined, ...env}, stdio: ['pipe', 'pipe', 'pipe']});
 		child.stdin.end(`${idToken}\n`);
 		const login = await collectOutput(child);
 		expect(login.code, login.stderr).toBe(0);
-		expect(login.stdout).toContain(`Logged in to ${mcp.url} as "second" (client mcp-client-1, pre-registered, with an ID-JAG from the identity provider ${idp.origin}).`);
-		expect(login.stdout).toContain('renewal:       not by itself');
+		expect(login.stdout).toContain(`Logged in to ${mcp.url} as "second" (client mcp-client-1, pre-registered, with an ID-JAG from the identity provider ${idp.origin}/token).`);
+		// No issuer, so no browser login there: a new ID token from elsewhere.
+		expect(login.stdout).toContain(`renewal:       not by itself: the token came from an ID-JAG, and another one needs a new ID token from the identity provider: mcp-auth-wizard login ${mcp.url} --name second --enterprise --idp-token-endpoint ${idp.origin}/token --idp-client-id idp-client --client-id mcp-client-1 --client-secret - --id-token <file of a new ID token>`);
 		expect(login.stderr).toContain('ID token (claims read without verifying): iss');
 		expect(servers()['second']).toMatchObject({grant: 'jwt-bearer'});
 	}, 90_000);
@@ -165,7 +168,9 @@ describe('login --enterprise', () => {
 			[['login', mcp.url, ...without('--idp-issuer')], {}, '--enterprise needs the identity provider'],
 			[['login', mcp.url, ...enterpriseArgs(), '--idp-token-endpoint', 'http://idp.example.com/token'], {}, '--idp-token-endpoint: "http://idp.example.com/token" is not an https URL'],
 			[['login', mcp.url, ...without('--idp-client-id')], {}, '--enterprise needs --idp-client-id'],
-			[['login', mcp.url, ...without('--id-token')], {}, '--enterprise needs the user\'s ID token'],
+			// Without an ID token the user logs in at the identity provider, which a bare token endpoint cannot offer.
+			[['login', mcp.url, ...without('--id-token').filter(arg => arg !== '--idp-issuer' && arg !== idp.origin), '--idp-token-endpoint', `${idp.origin}/token`], {}, '--enterprise needs the user\'s ID token, or the identity provider\'s issuer to log in there'],
+			[['login', mcp.url, ...enterpriseArgs(), '--callback-port', '8765'], {}, '--callback-port goes with a browser login, and --id-token needs none'],
 			[['login', mcp.url, ...without('--client-id')], {}, '--enterprise needs --client-id'],
 			[['login', mcp.url, ...enterpriseArgs()], {MCP_AUTH_WIZARD_CLIENT_SECRET: ''}, '--enterprise needs the MCP client\'s secret'],
 			[['login', mcp.url, ...enterpriseArgs(), '--client-credentials'], {}, '--enterprise does not go with --client-credentials'],

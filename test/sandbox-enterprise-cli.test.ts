@@ -3,7 +3,7 @@ import {existsSync, readFileSync, statSync} from 'node:fs';
 import {Client} from '@modelcontextprotocol/client';
 import {StdioClientTransport} from '@modelcontextprotocol/client/stdio';
 import {expect, it} from 'vitest';
-import {cliPath, collectOutput, runningSandbox, sandboxJson, sandboxLines, temporaryHome} from './helpers/run-cli.js';
+import {cliPath, collectOutput, runningSandbox, sandboxJson, sandboxLines, scriptedBrowser, temporaryHome} from './helpers/run-cli.js';
 import {recordSecret} from './helpers/secret-scan.js';
 
 /** The line after the one that ends with `label`, trimmed: a value printed alone on its line. */
@@ -19,9 +19,9 @@ it('`sandbox --profile enterprise` prints the identity provider, the ID token\'s
 	let idTokenFile = '';
 	try {
 		const lines = sandbox.stdout.split('\n');
-		const command = lines.find(line => line.trimStart().startsWith('mcp-auth-wizard login '))!.trim();
-		// Prose within 80 columns; only the command to copy is longer, alone on its line.
-		expect(lines.filter(line => line.length > 80)).toEqual([`    ${command}`]);
+		const [command = '', browserCommand = ''] = lines.filter(line => line.trimStart().startsWith('mcp-auth-wizard login ')).map(line => line.trim());
+		// Prose within 80 columns; only the commands to copy are longer, each alone on its line.
+		expect(lines.filter(line => line.length > 80)).toEqual([`    ${command}`, `    ${browserCommand}`]);
 		expect(sandbox.stdout).not.toContain('login page');
 
 		const idpIssuer = /^ {2}identity provider: +(\S+)$/m.exec(sandbox.stdout)![1]!;
@@ -52,6 +52,23 @@ it('`sandbox --profile enterprise` prints the identity provider, the ID token\'s
 		expect(run.code, run.stderr).toBe(0);
 		const result = JSON.parse(run.stdout) as {server: {name: string}};
 		expect(result).toMatchObject({grant: 'jwt-bearer', check: {ok: true}});
+
+		// The other command: no ID token at hand, the user logs in at the identity provider in the browser for one.
+		expect(browserCommand).toBe(command.replace(` --id-token ${idTokenFile}`, ''));
+		const other = temporaryHome();
+		try {
+			const browserLogin = spawn(process.execPath, [cliPath, ...browserCommand.split(' ').slice(1), '--json'], {env: {...process.env, BROWSER: scriptedBrowser, SCRIPTED_BROWSER_USER: 'bob@example.com', MCP_AUTH_WIZARD_HOME: other.path}, stdio: ['pipe', 'pipe', 'pipe']});
+			browserLogin.stdin.end(`${secret}\n`);
+			const browserRun = await collectOutput(browserLogin);
+			expect(browserRun.code, browserRun.stderr).toBe(0);
+			expect(JSON.parse(browserRun.stdout)).toMatchObject({grant: 'jwt-bearer', check: {ok: true}, enterprise: {idJag: {claims: {sub: 'bob@example.com', client_id: clientId}}}});
+			expect(browserRun.stderr).toContain(`No ID token given: logging in at the identity provider ${idpIssuer} in the browser`);
+			expect(browserRun.stderr).toMatch(new RegExp(`Open this URL in a browser to log in .*:\\n {2}${idpIssuer}/auth\\?`));
+			// The ID token it got, and the ID-JAG, never whole.
+			expect(`${browserRun.stdout}${browserRun.stderr}`).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);
+		} finally {
+			other.remove();
+		}
 
 		// The proxy serves an MCP client with this login as with any other.
 		const client = new Client({name: 'enterprise-proxy-test', version: '1.0.0'});

@@ -5,6 +5,8 @@ import {type Discovery, assertUsable, discover} from '../core/discovery.js';
 import {type AssertionClaims, type EnterpriseEvent, type IdJagSummary, type IdentityProvider, enterpriseTokens, jwtBearerGrant, supportsJwtBearer} from '../core/enterprise.js';
 import {checkMcp} from '../core/mcp-check.js';
 import {type LoginEvent, type LoginResult, login} from '../core/login.js';
+import {idTokenByBrowserLogin} from '../core/identity-provider-login.js';
+import type {AuthorizationSession} from '../core/authorization-session.js';
 import type {AuthorizationServerMetadata} from '../core/metadata.js';
 import {chooseScopes} from '../core/scopes.js';
 import {UsageError, WizardError} from '../core/errors.js';
@@ -53,8 +55,8 @@ export type EnterpriseFlags = {
 	readonly idpClientId: string;
 	/** --idp-client-secret: a secret, sent as client_secret_post; never saved. */
 	readonly idpClientSecret?: string;
-	/** --id-token: the ID token itself (read from its file or standard input). */
-	readonly idToken: string;
+	/** --id-token: the ID token itself (read from its file or standard input); without it, a browser login at the identity provider gets one. */
+	readonly idToken?: string;
 };
 
 /**
@@ -220,7 +222,7 @@ export async function loginAndSave(
 	const {output, http, signal, env} = context;
 	const store = await context.openStore();
 	if (!reuse) output.note(`Discovering ${mcpUrl}`);
-	let stopReading = () => {};
+	const pasted = pasteBack(context);
 	let discovered = reuse?.discovery;
 	const result = await login(mcpUrl, {
 		http,
@@ -242,7 +244,18 @@ export async function loginAndSave(
 			const metadata = discovered?.authorizationServer?.metadata;
 			reportProgress(output, event, !flags.device && metadata !== undefined && supportsDeviceLogin(metadata));
 		},
-		onSession: session => {
+		onSession: pasted.onSession,
+	}).finally(pasted.stop);
+
+	return saveAndReport(context, store, mcpUrl, flags, {...result, discovery: result.discovery}, reuse);
+}
+
+/** A browser on another machine ends on an address the user pastes here (not shown: it holds the code); without a terminal, nothing is read. */
+function pasteBack(context: CommandContext): {readonly onSession: (session: AuthorizationSession) => void; readonly stop: () => void} {
+	const {output} = context;
+	let stopReading = () => {};
+	return {
+		onSession(session) {
 			if (!context.readLines) return;
 			output.note('Browser on another machine? Paste here the address it ended on, then Enter (it is not shown: it holds the code).');
 			stopReading = context.readLines(line => {
@@ -255,11 +268,10 @@ export async function loginAndSave(
 				}
 			});
 		},
-	}).finally(() => {
-		stopReading();
-	});
-
-	return saveAndReport(context, store, mcpUrl, flags, {...result, discovery: result.discovery}, reuse);
+		stop: () => {
+			stopReading();
+		},
+	};
 }
 
 /** What a finished login hands on to be saved and reported. */
@@ -446,6 +458,7 @@ export async function loginWithEnterprise(context: CommandContext, mcpUrl: strin
 	const {metadata} = discovery.authorizationServer;
 	const client = preRegisteredClient(metadata, flags.clientId, flags.clientSecret);
 	const scopes = flags.scopes ?? chooseScopes(discovery).defaults;
+	const {idToken, tokenEndpoint} = enterprise.idToken === undefined ? await idTokenAtIdentityProvider(context, flags, enterprise) : {idToken: enterprise.idToken, tokenEndpoint: enterprise.idpTokenEndpoint};
 	const result = await enterpriseTokens({
 		http,
 		metadata,
@@ -453,11 +466,34 @@ export async function loginWithEnterprise(context: CommandContext, mcpUrl: strin
 		scopes,
 		resource: discovery.resource,
 		signal,
-		identityProvider: {issuer: enterprise.idpIssuer, tokenEndpoint: enterprise.idpTokenEndpoint, clientId: enterprise.idpClientId, clientSecret: enterprise.idpClientSecret},
-		idToken: enterprise.idToken,
+		identityProvider: {issuer: enterprise.idpIssuer, tokenEndpoint, clientId: enterprise.idpClientId, clientSecret: enterprise.idpClientSecret},
+		idToken,
 		onEvent: event => reportEnterprise(output, event),
 	});
 	return saveAndReport(context, store, mcpUrl, flags, {discovery, client, scopes, tokens: result.tokens, grant: 'jwt-bearer', enterprise: {identityProvider: result.identityProvider, idJag: result.idJag}});
+}
+
+/** login --enterprise without --id-token: the user logs in at the identity provider in the browser (OpenID Connect) for one. */
+async function idTokenAtIdentityProvider(context: CommandContext, flags: LoginFlags, enterprise: EnterpriseFlags): Promise<{readonly idToken: string; readonly tokenEndpoint: string}> {
+	const {output} = context;
+	// The CLI's flag checks ask for the issuer when no ID token is given.
+	const issuer = enterprise.idpIssuer!;
+	output.note(`No ID token given: logging in at the identity provider ${issuer} in the browser for one (OpenID Connect, scope openid).`);
+	const pasted = pasteBack(context);
+	return idTokenByBrowserLogin({
+		http: context.http,
+		signal: context.signal,
+		env: context.env,
+		issuer,
+		clientId: enterprise.idpClientId,
+		clientSecret: enterprise.idpClientSecret,
+		callbackPort: flags.callbackPort,
+		timeoutMs: flags.timeoutMs,
+		noOpen: !flags.open,
+		onEvent: event => reportProgress(output, event, false),
+		onEnterpriseEvent: event => reportEnterprise(output, event),
+		onSession: pasted.onSession,
+	}).finally(pasted.stop);
 }
 
 const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);

@@ -32,6 +32,9 @@ function enterpriseLines(sandbox: Sandbox, enterprise: SandboxEnterprise): strin
 		`    ${enterprise.clientSecret}`,
 		'  Log in as that user, no browser (the secret on standard input):',
 		`    mcp-auth-wizard login ${sandbox.mcpUrl} --enterprise --idp-issuer ${enterprise.idpIssuer} --idp-client-id ${enterprise.idpClientId} --id-token ${enterprise.idTokenFile} --client-id ${enterprise.clientId} --client-secret -`,
+		'  Or log in at the identity provider in the browser for an ID token',
+		'  (any user name), the same command without --id-token:',
+		`    mcp-auth-wizard login ${sandbox.mcpUrl} --enterprise --idp-issuer ${enterprise.idpIssuer} --idp-client-id ${enterprise.idpClientId} --client-id ${enterprise.clientId} --client-secret -`,
 	];
 }
 

@@ -24,7 +24,8 @@ export async function beginAuthorization(input: {
 	readonly client: ClientCredentials;
 	readonly callbackServer: CallbackServer;
 	readonly scopes: readonly string[];
-	readonly resource: string;
+	/** Undefined for an OpenID login at an identity provider (no MCP server, no RFC 8707 resource). */
+	readonly resource?: string;
 	readonly timeoutMs?: number;
 	readonly signal?: AbortSignal;
 	/** Named on the browser's success page. */

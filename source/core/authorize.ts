@@ -12,7 +12,8 @@ export type PendingAuthorization = {
 	readonly codeVerifier: string;
 	readonly redirectUri: string;
 	readonly scope?: string;
-	readonly resource: string;
+	/** Undefined for an OpenID login at an identity provider, which serves no MCP server. */
+	readonly resource?: string;
 	/** RFC 9207: the issuer the callback's `iss` must equal. */
 	readonly issuer: string;
 };
@@ -23,7 +24,7 @@ export async function prepareAuthorization(input: {
 	readonly client: ClientCredentials;
 	readonly redirectUri: string;
 	readonly scopes: readonly string[];
-	readonly resource: string;
+	readonly resource?: string;
 }): Promise<PendingAuthorization> {
 	if (!input.metadata.authorization_endpoint) {
 		throw new WizardError('authorization', 'The authorization server has no authorization endpoint', 'Report the metadata to the server operator.');
@@ -40,8 +41,8 @@ export async function prepareAuthorization(input: {
 	url.searchParams.set('state', state);
 	url.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(codeVerifier));
 	url.searchParams.set('code_challenge_method', 'S256');
-	url.searchParams.set('resource', input.resource);
-	return {url: url.toString(), state, codeVerifier, redirectUri: input.redirectUri, scope, resource: input.resource, issuer: input.metadata.issuer};
+	if (input.resource !== undefined) url.searchParams.set('resource', input.resource);
+	return {url: url.toString(), state, codeVerifier, redirectUri: input.redirectUri, scope, ...(input.resource === undefined ? {} : {resource: input.resource}), issuer: input.metadata.issuer};
 }
 
 function authorizationErrorHint(error: string): string {

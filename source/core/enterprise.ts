@@ -2,6 +2,7 @@ import * as oauth from 'oauth4webapi';
 import {type ClientCredentials, clientAuthentication, oauthRequestOptions, toAuthorizationServer, toClient} from './client.js';
 import {fetchAuthorizationServerMetadata} from './discovery.js';
 import {WizardError} from './errors.js';
+import type {HttpClient} from './http.js';
 import type {AuthorizationServerMetadata} from './metadata.js';
 import {maskSecret} from './redact.js';
 import {scopeParameter} from './scopes.js';
@@ -196,32 +197,41 @@ export function identityProviderIssuerProblem(issuer: string): string | undefine
 }
 
 /**
- * The identity provider's token endpoint: the one given, else its metadata's (RFC 8414 / OpenID
- * Connect Discovery). Only https, or http on loopback (OAuth 2.1 1.5): an ID token goes there.
+ * The identity provider's metadata (RFC 8414 / OpenID Connect Discovery), read over https only (plain
+ * http only on loopback, OAuth 2.1 1.5): it names where the ID token goes. Said by an event.
  */
+export async function identityProviderMetadata(input: {readonly http: HttpClient; readonly issuer: string; readonly signal?: AbortSignal; readonly onEvent?: EnterpriseInput['onEvent']}): Promise<AuthorizationServerMetadata & {readonly token_endpoint: string}> {
+	const problem = identityProviderIssuerProblem(input.issuer);
+	if (problem !== undefined) throw new WizardError('identity-provider', problem, 'Give the identity provider\'s https issuer URL; nothing was sent.');
+	const found = await fetchAuthorizationServerMetadata(input.issuer, {http: input.http, signal: input.signal, name: 'the identity provider'}).catch((error: unknown) => {
+		if (!(error instanceof WizardError) || error.step !== 'authorization-server-metadata') throw error;
+		throw new WizardError('identity-provider', error.message, `${error.hint} Or pass its token endpoint with --idp-token-endpoint <url>.`, error.answer, {cause: error});
+	});
+	const {metadata} = found;
+	const tokenEndpoint = metadata.token_endpoint;
+	if (typeof tokenEndpoint !== 'string') throw new WizardError('identity-provider', `The identity provider's metadata (${found.url}) names no token_endpoint`, 'Pass its token endpoint with --idp-token-endpoint <url>.');
+	const grants = metadata.grant_types_supported;
+	input.onEvent?.({type: 'identity-provider', issuer: input.issuer, metadataUrl: found.url, tokenEndpoint, listsTokenExchange: grants === undefined || grants.includes(tokenExchangeGrant)});
+	return {...metadata, token_endpoint: tokenEndpoint};
+}
+
+/** Only https, or http on loopback (OAuth 2.1 1.5): an ID token goes there. */
+export function assertSafeTokenEndpoint(tokenEndpoint: string): void {
+	if (!isHttpsOrLoopback(tokenEndpoint)) {
+		throw new WizardError('identity-provider', `The identity provider's token endpoint ${printableLine(tokenEndpoint, 200)} is not https`, 'An ID token is sent only over https (plain http only to localhost, OAuth 2.1 1.5); nothing was sent.');
+	}
+}
+
+/** The identity provider's token endpoint: the one given, else its metadata's. */
 async function identityProviderEndpoint(input: EnterpriseInput): Promise<IdentityProvider> {
 	const {identityProvider: idp} = input;
 	let tokenEndpoint = idp.tokenEndpoint;
 	if (tokenEndpoint === undefined) {
 		if (idp.issuer === undefined) throw new WizardError('input', 'No identity provider was named', 'Pass --idp-issuer <url> (its metadata names the token endpoint) or --idp-token-endpoint <url>.');
-		// Its metadata names where the ID token goes: read over https only (plain http only on loopback).
-		const problem = identityProviderIssuerProblem(idp.issuer);
-		if (problem !== undefined) throw new WizardError('identity-provider', problem, 'Give the identity provider\'s https issuer URL; nothing was sent.');
-		const found = await fetchAuthorizationServerMetadata(idp.issuer, {http: input.http, signal: input.signal, name: 'the identity provider'}).catch((error: unknown) => {
-			if (!(error instanceof WizardError) || error.step !== 'authorization-server-metadata') throw error;
-			throw new WizardError('identity-provider', error.message, `${error.hint} Or pass its token endpoint with --idp-token-endpoint <url>.`, error.answer, {cause: error});
-		});
-		const named = found.metadata.token_endpoint;
-		if (typeof named !== 'string') throw new WizardError('identity-provider', `The identity provider's metadata (${found.url}) names no token_endpoint`, 'Pass its token endpoint with --idp-token-endpoint <url>.');
-		const grants = found.metadata.grant_types_supported;
-		input.onEvent?.({type: 'identity-provider', issuer: idp.issuer, metadataUrl: found.url, tokenEndpoint: named, listsTokenExchange: grants === undefined || grants.includes(tokenExchangeGrant)});
-		tokenEndpoint = named;
+		tokenEndpoint = (await identityProviderMetadata({http: input.http, issuer: idp.issuer, signal: input.signal, onEvent: input.onEvent})).token_endpoint;
 	}
 
-	if (!isHttpsOrLoopback(tokenEndpoint)) {
-		throw new WizardError('identity-provider', `The identity provider's token endpoint ${printableLine(tokenEndpoint, 200)} is not https`, 'An ID token is sent only over https (plain http only to localhost, OAuth 2.1 1.5); nothing was sent.');
-	}
-
+	assertSafeTokenEndpoint(tokenEndpoint);
 	return {...(idp.issuer === undefined ? {} : {issuer: idp.issuer}), tokenEndpoint, clientId: idp.clientId};
 }
 

@@ -1,4 +1,5 @@
 import {type AuthorizationSession, beginAuthorization, defaultLoginTimeoutMs} from './authorization-session.js';
+import type {PendingAuthorization} from './authorize.js';
 import {type BrowserLaunch, openBrowser} from './browser.js';
 import {type CallbackServer, startCallbackServer} from './callback-server.js';
 import {type ClientCredentials, preRegisteredClient} from './client.js';
@@ -203,11 +204,24 @@ export type AuthorizeInput = {
  * issuer: RFC 9207), and the code exchanged. A wait that runs out rejects with a CallbackTimeoutError.
  */
 export async function authorize(input: AuthorizeInput): Promise<TokenSet> {
-	const {http, metadata, client, callbackServer, signal, onEvent} = input;
+	const {http, metadata, client, signal} = input;
+	return browserLogin({...input, serverLabel: input.mcpUrl}, async (pending, callbackParameters) => exchangeCode({http, metadata, client, pending, callbackParameters, signal}));
+}
+
+/** A browser login's request and where it ends, for any authorization server: the MCP server's, or an identity provider (no `resource`). */
+export type BrowserLoginInput = Omit<AuthorizeInput, 'resource' | 'mcpUrl' | 'http'> & {
+	readonly resource?: string;
+	/** Named on the browser's success page. */
+	readonly serverLabel: string;
+};
+
+/** The browser part of `authorize`; `redeem` exchanges the checked callback's code, the listener still open. */
+export async function browserLogin<T>(input: BrowserLoginInput, redeem: (pending: PendingAuthorization, callbackParameters: URLSearchParams) => Promise<T>): Promise<T> {
+	const {metadata, client, callbackServer, signal, onEvent} = input;
 	const {redirectUri} = callbackServer;
 	try {
 		const timeoutMs = input.timeoutMs ?? defaultLoginTimeoutMs;
-		const session = await beginAuthorization({metadata, client, callbackServer, scopes: input.scopes, resource: input.resource, timeoutMs, signal, serverLabel: input.mcpUrl, onStray: message => onEvent?.({type: 'callback-refused', redirectUri, message})});
+		const session = await beginAuthorization({metadata, client, callbackServer, scopes: input.scopes, ...(input.resource === undefined ? {} : {resource: input.resource}), timeoutMs, signal, serverLabel: input.serverLabel, onStray: message => onEvent?.({type: 'callback-refused', redirectUri, message})});
 		const {pending} = session;
 		onEvent?.({type: 'authorization-started', url: pending.url, redirectUri, timeoutMs});
 		input.onSession?.(session);
@@ -215,9 +229,9 @@ export async function authorize(input: AuthorizeInput): Promise<TokenSet> {
 
 		const callbackParameters = await session.callback;
 		onEvent?.({type: 'callback-received'});
-		const tokens = await exchangeCode({http, metadata, client, pending, callbackParameters, signal});
+		const redeemed = await redeem(pending, callbackParameters);
 		onEvent?.({type: 'tokens-received'});
-		return tokens;
+		return redeemed;
 	} finally {
 		await callbackServer.close();
 	}

@@ -190,24 +190,27 @@ export async function tokenRequest<T>(step: FailedStep, url: string | undefined,
 	}
 }
 
-/** Redeems the authorization code (RFC 6749 4.1.3) with the PKCE verifier and `resource` (RFC 8707 2.2). */
-export async function exchangeCode(input: {
+export type CodeExchangeInput = {
 	readonly http: HttpClient;
 	readonly metadata: AuthorizationServerMetadata;
 	readonly client: ClientCredentials;
 	readonly pending: PendingAuthorization;
 	readonly callbackParameters: URLSearchParams;
 	readonly signal?: AbortSignal;
-}): Promise<TokenSet> {
-	const as = toAuthorizationServer(input.metadata);
-	const client = toClient(input.client);
-	const response = await tokenRequest('token', input.metadata.token_endpoint, async () => {
-		const answer = await oauth.authorizationCodeGrantRequest(as, client, clientAuthentication(input.client), input.callbackParameters, input.pending.redirectUri, input.pending.codeVerifier, {
-			...oauthRequestOptions(input.http, input.metadata.token_endpoint, input.signal),
-			additionalParameters: {resource: input.pending.resource},
-		});
-		return oauth.processAuthorizationCodeResponse(as, client, answer);
+};
+
+/** The code's token request (RFC 6749 4.1.3) with the PKCE verifier and the login's `resource` (RFC 8707 2.2); its answer not yet read. */
+export async function codeGrantRequest(input: CodeExchangeInput): Promise<Response> {
+	const {pending} = input;
+	return oauth.authorizationCodeGrantRequest(toAuthorizationServer(input.metadata), toClient(input.client), clientAuthentication(input.client), input.callbackParameters, pending.redirectUri, pending.codeVerifier, {
+		...oauthRequestOptions(input.http, input.metadata.token_endpoint, input.signal),
+		...(pending.resource === undefined ? {} : {additionalParameters: {resource: pending.resource}}),
 	});
+}
+
+/** Redeems the authorization code for the login's tokens. */
+export async function exchangeCode(input: CodeExchangeInput): Promise<TokenSet> {
+	const response = await tokenRequest('token', input.metadata.token_endpoint, async () => oauth.processAuthorizationCodeResponse(toAuthorizationServer(input.metadata), toClient(input.client), await codeGrantRequest(input)));
 	return toTokenSet(response);
 }
 

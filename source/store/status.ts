@@ -26,7 +26,9 @@ export function logInAgainCommand(server: SavedServer): string {
 		...(idp?.issuer === undefined ? ['--idp-token-endpoint', idp?.tokenEndpoint ?? ''] : ['--idp-issuer', idp.issuer]),
 		'--idp-client-id', idp?.clientId ?? '', '--client-id', server.client?.clientId ?? '', '--client-secret', '-',
 	];
-	return `${words.map(word => shellQuote(word)).join(' ')} --id-token <file of a new ID token>`;
+	const command = words.map(word => shellQuote(word)).join(' ');
+	// With its issuer, the command logs in there in the browser for a new ID token; a bare token endpoint has no browser login.
+	return idp?.issuer === undefined ? `${command} --id-token <file of a new ID token>` : command;
 }
 
 /** What renewing the tokens takes where it is not the usual refresh (or the client's own grant again): an enterprise login. */
