@@ -5,7 +5,8 @@ import {openConfStore} from '../source/store/conf-store.js';
 import {App} from '../source/wizard/app.js';
 import {frameWith, keys, press, render} from './helpers/ink.js';
 import {temporaryHome} from './helpers/run-cli.js';
-import {pickWay, sandboxForFile, wizardServices} from './helpers/wizard.js';
+import {pickWay, sandboxForFile, throughScopes, wizardServices} from './helpers/wizard.js';
+import type {WizardServices} from '../source/wizard/services.js';
 import {openSavedServer, prose} from './wizard/helpers.js';
 
 // The wizard's way to an enterprise-managed login (SEP-990) against the sandbox's profile for it: an
@@ -15,6 +16,26 @@ const file = sandboxForFile({profile: 'enterprise'});
 const {home} = file;
 
 const formOf = (body: string) => Object.fromEntries(new URLSearchParams(body));
+
+/** A fresh wizard of its own home on the sandbox, through the way picker to the enterprise form, answered: `idTokenFile` empty for a browser login at the IdP. */
+async function answeredForm(services: WizardServices, {idTokenFile, clientSecret}: {readonly idTokenFile: string; readonly clientSecret: string}) {
+	const enterprise = file.sandbox.enterprise!;
+	const rendered = await render(<App services={services} initialUrl={file.sandbox.mcpUrl} />);
+	await pickWay(rendered, 'Your company\'s identity provider', 1);
+	for (const [question, answer] of [['issuer URL:', enterprise.idpIssuer], ['IdP client id:', enterprise.idpClientId], ['ID token file:', idTokenFile], ['MCP client id:', enterprise.clientId], ['MCP client secret:', clientSecret]] as const) {
+		await frameWith(rendered.lastFrame, question);
+		await press(rendered.stdin, answer, keys.enter);
+	}
+
+	return rendered;
+}
+
+/** A home of its own for one test. */
+function ownHome(): string {
+	const own = temporaryHome();
+	onTestFinished(() => own.remove());
+	return own.path;
+}
 
 it('offers the company\'s identity provider where the server takes ID-JAGs, asks what it needs, and shows both exchanges with the ID-JAG\'s claims', async () => {
 	const services = wizardServices(home.path);
@@ -101,17 +122,9 @@ it('offers the company\'s identity provider where the server takes ID-JAGs, asks
 }, 60_000);
 
 it('after a refusal, n asks for a new ID token only, the other answers kept', async () => {
-	const own = temporaryHome();
-	onTestFinished(() => own.remove());
 	const enterprise = file.sandbox.enterprise!;
-	const {stdin, lastFrame, unmount} = await render(<App services={wizardServices(own.path)} initialUrl={file.sandbox.mcpUrl} />);
+	const {stdin, lastFrame, unmount} = await answeredForm(wizardServices(ownHome()), {idTokenFile: enterprise.idTokenFile, clientSecret: 'not-the-secret'});
 	try {
-		await pickWay({stdin, lastFrame}, 'Your company\'s identity provider', 1);
-		for (const [question, answer] of [['issuer URL:', enterprise.idpIssuer], ['IdP client id:', enterprise.idpClientId], ['ID token file:', enterprise.idTokenFile], ['MCP client id:', enterprise.clientId], ['MCP client secret:', 'not-the-secret']]) {
-			await frameWith(lastFrame, question!);
-			await press(stdin, answer!, keys.enter);
-		}
-
 		await frameWith(lastFrame, 'Enter exchange the ID token');
 		await press(stdin, keys.enter);
 		const failed = await frameWith(lastFrame, 'n with a new ID token');
@@ -120,6 +133,77 @@ it('after a refusal, n asks for a new ID token only, the other answers kept', as
 		const again = await frameWith(lastFrame, 'ID token file:');
 		expect(again).toMatch(new RegExp(`IdP client id +${enterprise.idpClientId}`));
 		expect(again).toMatch(new RegExp(`MCP client id +${enterprise.clientId}`));
+	} finally {
+		unmount();
+	}
+}, 60_000);
+
+it('without an ID token file, logs in at the identity provider in the browser for one, also on a login again', async () => {
+	const own = ownHome();
+	const enterprise = file.sandbox.enterprise!;
+	const {stdin, lastFrame, unmount} = await render(<App services={wizardServices(own)} initialUrl={file.sandbox.mcpUrl} />);
+	try {
+		await pickWay({stdin, lastFrame}, 'Your company\'s identity provider', 1);
+		for (const [question, answer] of [['issuer URL:', enterprise.idpIssuer], ['IdP client id:', enterprise.idpClientId]]) {
+			await frameWith(lastFrame, question!);
+			await press(stdin, answer!, keys.enter);
+		}
+
+		const form = await frameWith(lastFrame, 'ID token file:');
+		expect(form).toContain('empty: log in at the IdP in a browser');
+		await press(stdin, keys.enter);
+		const asked = await frameWith(lastFrame, 'MCP client id:');
+		expect(asked).toMatch(/ID token +from a login at the IdP in your browser/);
+		for (const [question, answer] of [['MCP client id:', enterprise.clientId], ['MCP client secret:', enterprise.clientSecret]]) {
+			await frameWith(lastFrame, question!);
+			await press(stdin, answer!, keys.enter);
+		}
+
+		const client = await frameWith(lastFrame, 'Enter log in at the identity provider');
+		expect(prose(client)).toContain(`You log in at ${enterprise.idpIssuer} in your browser for an ID token`);
+		// The identity provider's token endpoint takes the browser login's code too.
+		const exchanges = () => file.sandbox.requests.tokenExchange.filter(request => formOf(request.body)['grant_type'] === 'urn:ietf:params:oauth:grant-type:token-exchange');
+		const exchangesBefore = exchanges().length;
+		await press(stdin, keys.enter);
+		const done = await frameWith(lastFrame, '✓ Access token received');
+		expect(done).toContain(`Login at ${enterprise.idpIssuer} in your browser, for an ID token`);
+		// The scripted browser logs in as alice: her ID token, not the demo user's from the file.
+		expect(done).toContain('ID token of alice, from');
+		const sent = formOf(exchanges().at(-1)!.body);
+		expect(exchanges()).toHaveLength(exchangesBefore + 1);
+		expect(sent['subject_token']).not.toBe(enterprise.idToken);
+		await press(stdin, keys.enter);
+		await frameWith(lastFrame, 'Saved as');
+		const [saved] = openConfStore({home: own}).list();
+		expect(saved).toMatchObject({grant: 'jwt-bearer', identityProvider: {issuer: enterprise.idpIssuer, clientId: enterprise.idpClientId}});
+
+		// a on the saved login, the file left empty: the browser login again, then both exchanges.
+		await press(stdin, keys.escape);
+		await openSavedServer({stdin, lastFrame}, saved!.name);
+		await press(stdin, 'a');
+		await throughScopes({stdin, lastFrame});
+		await frameWith(lastFrame, 'ID token file:');
+		await press(stdin, keys.enter);
+		await frameWith(lastFrame, 'Enter log in at the identity provider');
+		await press(stdin, keys.enter);
+		await frameWith(lastFrame, '✓ Access token received');
+		expect(exchanges()).toHaveLength(exchangesBefore + 2);
+	} finally {
+		unmount();
+	}
+}, 60_000);
+
+it('lets Esc leave the wait for the browser login at the identity provider: nothing is spent yet', async () => {
+	// A browser that opens nothing: the login waits.
+	const services = {...wizardServices(ownHome()), env: {...process.env, BROWSER: 'true'}};
+	const {stdin, lastFrame, unmount} = await answeredForm(services, {idTokenFile: '', clientSecret: file.sandbox.enterprise!.clientSecret});
+	try {
+		await frameWith(lastFrame, 'Enter log in at the identity provider');
+		await press(stdin, keys.enter);
+		const waiting = await frameWith(lastFrame, 'Waiting for the login in your browser');
+		expect(waiting).toContain('Esc back');
+		await press(stdin, keys.escape);
+		await frameWith(lastFrame, 'Enter log in at the identity provider');
 	} finally {
 		unmount();
 	}

@@ -424,6 +424,11 @@ function reportEnterprise(output: Output, event: EnterpriseEvent): void {
 			break;
 		}
 
+		case 'id-token-login': {
+			output.note(`No ID token given: logging in at the identity provider ${event.issuer} in the browser for one (OpenID Connect, scope openid).`);
+			break;
+		}
+
 		case 'token-exchange': {
 			output.note(`Token exchange at ${event.tokenEndpoint} (RFC 8693): the ID token for an ID-JAG, as ${event.clientId} (${event.authMethod}), audience ${event.audience}, resource ${event.resource}${event.scopes.length > 0 ? `, scopes ${event.scopes.join(' ')}` : ''}`);
 			break;
@@ -478,7 +483,6 @@ async function idTokenAtIdentityProvider(context: CommandContext, flags: LoginFl
 	const {output} = context;
 	// The CLI's flag checks ask for the issuer when no ID token is given.
 	const issuer = enterprise.idpIssuer!;
-	output.note(`No ID token given: logging in at the identity provider ${issuer} in the browser for one (OpenID Connect, scope openid).`);
 	const pasted = pasteBack(context);
 	return idTokenByBrowserLogin({
 		http: context.http,

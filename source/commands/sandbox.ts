@@ -67,11 +67,11 @@ export function demoBanner(sandbox: Sandbox, faults: readonly string[]): string 
 	const {enterprise} = sandbox;
 	const lines = [
 		`Sandbox "${sandbox.profile}"${faults.length > 0 ? ` with --fault ${faults.join(', ')}` : ''} runs on loopback until you quit.`,
-		itself
-			? 'Its client acts as itself, no user: pick that way at the client step.'
+		...(itself
+			? ['Its client acts as itself, no user: pick that way at the client step.']
 			: enterprise
-				? 'Its users log in at its identity provider, no browser here (SEP-990).'
-				: 'Its login page takes any user name and password.',
+				? ['Its users log in at its identity provider (SEP-990): give the ID token file', 'below, or leave it empty to log in there in the browser (any user name).']
+				: ['Its login page takes any user name and password.']),
 	];
 	// The ID token's file, never the token; the path alone on its line, so that it is never broken.
 	if (enterprise) lines.push(`Its identity provider: ${enterprise.idpIssuer}`, `Its client id there: ${enterprise.idpClientId}`, `The ID token of ${enterprise.user} is in the file:`, enterprise.idTokenFile);

@@ -71,6 +71,8 @@ export type EnterpriseEvent =
 	| {readonly type: 'id-token'; readonly claims: AssertionClaims; readonly expired: boolean}
 	/** `listsTokenExchange`: false when its grant_types_supported leaves token exchange out (OpenID metadata often lists only what a browser login uses: tried anyway). */
 	| {readonly type: 'identity-provider'; readonly issuer: string; readonly metadataUrl: string; readonly tokenEndpoint: string; readonly listsTokenExchange: boolean}
+	/** No ID token at hand: the user logs in at the identity provider in the browser for one (its URL is the login's `authorization-started`). */
+	| {readonly type: 'id-token-login'; readonly issuer: string}
 	| {readonly type: 'token-exchange'; readonly tokenEndpoint: string; readonly clientId: string; readonly authMethod: string; readonly audience: string; readonly resource: string; readonly scopes: readonly string[]}
 	| {readonly type: 'id-jag'; readonly idJag: IdJagSummary}
 	| {readonly type: 'jwt-bearer'; readonly tokenEndpoint: string; readonly clientId: string; readonly authMethod: string; readonly resource: string; readonly scopes: readonly string[]};

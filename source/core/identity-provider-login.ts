@@ -71,7 +71,11 @@ export async function idTokenByBrowserLogin(input: IdTokenLoginInput): Promise<I
 	const client: ClientCredentials = {clientId: input.clientId, ...(secret === undefined ? {} : {clientSecret: secret}), authMethod: secret === undefined ? 'none' : 'client_secret_post', source: 'pre-registered'};
 	const callbackServer = await startCallbackServer({port: input.callbackPort});
 	const names = {endpoint: `token endpoint of the identity provider ${input.issuer}`, response: 'identity provider\'s token response', spec: 'OpenID Connect Core 3.1.3.3', hint: codeExchangeHint};
-	const idToken = await browserLogin({...input, metadata, client, callbackServer, scopes: ['openid'], serverLabel: input.issuer}, async (pending, callbackParameters) => {
+	const onEvent: BrowserLoginOptions['onEvent'] = event => {
+		if (event.type === 'authorization-started') input.onEnterpriseEvent?.({type: 'id-token-login', issuer: input.issuer});
+		input.onEvent?.(event);
+	};
+	const idToken = await browserLogin({...input, metadata, client, callbackServer, scopes: ['openid'], serverLabel: input.issuer, onEvent}, async (pending, callbackParameters) => {
 		const answer = await tokenRequest('identity-provider', metadata.token_endpoint, async () => {
 			const response = await codeGrantRequest({http, metadata, client, pending, callbackParameters, signal});
 			return oauth.processAuthorizationCodeResponse(toAuthorizationServer(metadata), toClient(client), response, {requireIdToken: true});

@@ -16,7 +16,7 @@ import type {ErrorInfo} from '../core/errors.js';
  */
 
 /** One question of the form: its label, what is typed, and whether it is a secret (typed masked). */
-export type EnterpriseQuestion = {readonly label: string; readonly placeholder?: string; readonly secret?: boolean; readonly path?: boolean};
+export type EnterpriseQuestion = {readonly label: string; readonly placeholder?: string; readonly secret?: boolean; readonly path?: boolean; readonly mayBeEmpty?: boolean};
 
 /** An answer already given, as shown (a secret masked, the ID token as its claims). */
 export type EnterpriseAnswer = {readonly label: string; readonly shown: string};
@@ -28,7 +28,7 @@ export type EnterpriseFormScreenProps = {
 	readonly question: EnterpriseQuestion;
 	/** Why the last answer was refused (a file that cannot be read, not a JWT…). */
 	readonly error?: string;
-	/** Enter on a non-empty answer. */
+	/** Enter on an answer, trimmed: empty only where the question may be. */
 	readonly onAnswer: (value: string) => void;
 };
 
@@ -37,13 +37,13 @@ export function EnterpriseFormScreen({answers, question, error, onAnswer}: Enter
 	const keymap: readonly Binding[] = [{key: 'return', shown: 'Enter', label: 'next'}, ...useSharedKeys('escape')];
 	useKeymap(keymap);
 	const submit = (value: string) => {
-		if (value.trim() !== '') onAnswer(value.trim());
+		if (value.trim() !== '' || question.mayBeEmpty) onAnswer(value.trim());
 	};
 
 	return (
 		<Box flexDirection="column">
 			<Text bold>Your company&apos;s identity provider (enterprise-managed)</Text>
-			<Text>Your ID token goes to the identity provider only, for an ID-JAG (RFC 8693 token exchange); the MCP server&apos;s authorization server takes the ID-JAG for a token (RFC 7523). No browser opens.</Text>
+			<Text>Your ID token goes to the identity provider only, for an ID-JAG (RFC 8693 token exchange); the MCP server&apos;s authorization server takes the ID-JAG for a token (RFC 7523).</Text>
 			<Box flexDirection="column" marginTop={1}>
 				{answers.map(answer => (
 					<Field key={answer.label} label={answer.label}>
@@ -103,6 +103,11 @@ function EventRow({event, compact}: {readonly event: EnterpriseEvent; readonly c
 			);
 		}
 
+		case 'id-token-login': {
+			// Done once the ID token is there (the next row says whose).
+			return <Text wrap="truncate-end">Login at {event.issuer} in your browser, for an ID token</Text>;
+		}
+
 		case 'identity-provider': {
 			// Its token endpoint is on the next line; only a doubt is said here.
 			return event.listsTokenExchange ? undefined : <Text color="yellow">Its metadata lists no token exchange: tried anyway.</Text>;
@@ -144,6 +149,9 @@ function EventRow({event, compact}: {readonly event: EnterpriseEvent; readonly c
 	}
 }
 
+/** The browser login at the identity provider has started, and no ID token has come of it yet. */
+const waitsForBrowser = (events: readonly EnterpriseEvent[]) => events.some(event => event.type === 'id-token-login') && !events.some(event => event.type === 'id-token');
+
 export type EnterpriseExchangeScreenProps = {
 	/** What happened so far, in order. */
 	readonly events: readonly EnterpriseEvent[];
@@ -175,7 +183,7 @@ export function EnterpriseExchangeScreen({events, phase, onContinue, onRetry, on
 				))}
 			</Box>
 			<Box marginTop={1}>
-				{phase.kind === 'running' ? <Spinner label="Exchanging…" /> : phase.kind === 'failed' ? <ErrorBox title="Login failed" {...phase.error} /> : <Text color="green">✓ Access token received</Text>}
+				{phase.kind === 'running' ? <Spinner label={waitsForBrowser(events) ? 'Waiting for the login in your browser (its URL is above)…' : 'Exchanging…'} /> : phase.kind === 'failed' ? <ErrorBox title="Login failed" {...phase.error} /> : <Text color="green">✓ Access token received</Text>}
 			</Box>
 			<KeyLine bindings={keymap} />
 		</Box>

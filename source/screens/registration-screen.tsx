@@ -173,6 +173,8 @@ export type PreRegisteredScreenProps = {
 	readonly actingAsItself?: boolean;
 	/** Enterprise-managed (SEP-990): the identity provider the user's ID token goes to for an ID-JAG. */
 	readonly identityProvider?: string;
+	/** Enterprise-managed without an ID token at hand: the user logs in at the identity provider in the browser for one. */
+	readonly idTokenByBrowser?: boolean;
 	/** Enter: on to the browser login, or the token request. */
 	readonly onContinue: () => void;
 	/** `w`: another way to a client id. */
@@ -180,8 +182,8 @@ export type PreRegisteredScreenProps = {
 };
 
 /** Instead of the registration: the client the user brought, its secret masked (a private key is never shown). */
-export function PreRegisteredScreen({client, actingAsItself, identityProvider, onContinue, onOtherWay}: PreRegisteredScreenProps) {
-	const next = identityProvider === undefined ? (actingAsItself ? 'get its token' : 'log in with the browser') : 'exchange the ID token';
+export function PreRegisteredScreen({client, actingAsItself, identityProvider, idTokenByBrowser, onContinue, onOtherWay}: PreRegisteredScreenProps) {
+	const next = identityProvider === undefined ? (actingAsItself ? 'get its token' : 'log in with the browser') : idTokenByBrowser ? 'log in at the identity provider' : 'exchange the ID token';
 	const keymap: readonly Binding[] = [{key: 'return', shown: 'Enter', label: next, action: onContinue}, otherWayKey(onOtherWay), ...useSharedKeys()];
 	useKeymap(keymap);
 	const secret = client.privateKey === undefined ? (client.clientSecret === undefined ? 'no secret' : `secret ${maskSecret(client.clientSecret)}`) : 'a private key, never shown';
@@ -194,7 +196,11 @@ export function PreRegisteredScreen({client, actingAsItself, identityProvider, o
 				</Text>
 				<Text>No registration is sent.</Text>
 				{actingAsItself ? <Text>It acts as itself: the token comes from the token endpoint (client_credentials, RFC 6749 4.4), with no user and no browser.</Text> : null}
-				{identityProvider === undefined ? null : <Text>Your ID token goes to {identityProvider} for an ID-JAG (RFC 8693), which this client presents here for a token (JWT bearer grant, RFC 7523). No browser opens.</Text>}
+				{identityProvider === undefined ? null : idTokenByBrowser ? (
+					<Text>You log in at {identityProvider} in your browser for an ID token, which goes there for an ID-JAG (RFC 8693); this client presents the ID-JAG here for a token (JWT bearer grant, RFC 7523).</Text>
+				) : (
+					<Text>Your ID token goes to {identityProvider} for an ID-JAG (RFC 8693), which this client presents here for a token (JWT bearer grant, RFC 7523). No browser opens.</Text>
+				)}
 			</Box>
 			<KeyLine bindings={keymap}/>
 		</Box>

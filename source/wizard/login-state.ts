@@ -77,13 +77,14 @@ export type ClientWayStep = {readonly name: 'client-way'; readonly scopes: Scope
 
 /**
  * Enterprise-managed authorization (SEP-990): the answers so far, in the order they are asked: the
- * identity provider's issuer and client id, the user's ID token (read from a file; kept in memory only,
- * never shown or saved), then the MCP authorization server's client id and secret.
+ * identity provider's issuer and client id, the user's ID token (read from a file, kept in memory only,
+ * never shown or saved; or `browser`: a login at the identity provider gets one), then the MCP
+ * authorization server's client id and secret.
  */
 export type EnterpriseAnswers = {
 	readonly idpIssuer?: string;
 	readonly idpClientId?: string;
-	readonly idToken?: {readonly token: string; readonly claims: AssertionClaims};
+	readonly idToken?: {readonly token: string; readonly claims: AssertionClaims} | 'browser';
 	readonly clientId?: string;
 };
 
@@ -99,8 +100,8 @@ export function enterpriseQuestion(answers: EnterpriseAnswers): 'idp-issuer' | '
 	return answers.clientId === undefined ? 'client-id' : 'client-secret';
 }
 
-/** What an enterprise login takes to its exchanges: the identity provider and the ID token. */
-export type EnterpriseLogin = {readonly identityProvider: IdentityProviderInput; readonly idToken: string};
+/** What an enterprise login takes to its exchanges: the identity provider and the ID token (undefined: a login at its issuer in the browser gets one). */
+export type EnterpriseLogin = {readonly identityProvider: IdentityProviderInput; readonly idToken?: string};
 
 /** A re-authorization asks the authorization server whether the saved client still works. */
 export type ClientCheckStep = {readonly name: 'client-check'; readonly scopes: ScopesStep; readonly reauth: Reauthorization};
@@ -188,6 +189,8 @@ export type LoginAction =
 	| {readonly type: 'enterprise-answered'; readonly value: string}
 	| {readonly type: 'id-token-read'; readonly token: string; readonly claims: AssertionClaims}
 	| {readonly type: 'enterprise-refused'; readonly message: string}
+	/** No ID token file: a login at the identity provider in the browser gets one. */
+	| {readonly type: 'id-token-by-browser'}
 	| {readonly type: 'enterprise-event'; readonly event: EnterpriseEvent}
 	/** Enter on the exchanges, once the token is there. */
 	| {readonly type: 'enterprise-accepted'}
@@ -541,8 +544,16 @@ export function reduceLoginStep(step: Step, action: LoginAction): Step {
 				name: 'pre-registered',
 				scopes: step.scopes,
 				client: preRegisteredClient(metadata, answers.clientId, action.value),
-				enterprise: {identityProvider: {issuer: answers.idpIssuer!, clientId: answers.idpClientId!}, idToken: answers.idToken.token},
+				enterprise: {identityProvider: {issuer: answers.idpIssuer!, clientId: answers.idpClientId!}, ...(answers.idToken === 'browser' ? {} : {idToken: answers.idToken.token})},
 			};
+		}
+
+		case 'id-token-by-browser': {
+			if (step.name !== 'enterprise' || enterpriseQuestion(step.answers) !== 'id-token') return step;
+			if (!step.saved) return {...step, answers: {...step.answers, idToken: 'browser'}, error: undefined};
+			// Its metadata names the browser login's endpoint: a saved bare token endpoint has none.
+			if (step.saved.identityProvider.issuer === undefined) return {...step, error: 'This identity provider was given by its token endpoint only, which has no browser login: give the file of a new ID token.'};
+			return {name: 'pre-registered', scopes: step.scopes, client: step.saved.client, enterprise: {identityProvider: step.saved.identityProvider}};
 		}
 
 		case 'id-token-read': {

@@ -89,8 +89,9 @@ function previousStep(step: Step, home: boolean): Step | undefined {
 		}
 
 		case 'login': {
-			// Not while the tokens are asked for: an enterprise login's ID-JAG may be spent and its token lost.
-			if (step.phase.kind === 'exchanging' || (step.enterprise && step.phase.kind !== 'failed' && !step.enterprise.tokens)) return undefined;
+			// Not while the tokens are asked for: an enterprise login's ID-JAG may be spent and its token lost
+			// (before its exchange, while the user logs in at the identity provider, nothing is).
+			if (step.phase.kind === 'exchanging' || (step.enterprise && step.phase.kind !== 'failed' && !step.enterprise.tokens && step.enterprise.events.some(event => event.type === 'token-exchange'))) return undefined;
 			return step.from.name === 'reused' ? step.from.scopes : step.from;
 		}
 
@@ -130,6 +131,7 @@ function reduceStep(step: Step, action: Action): Step {
 		case 'enterprise-answered':
 		case 'id-token-read':
 		case 'enterprise-refused':
+		case 'id-token-by-browser':
 		case 'enterprise-event':
 		case 'enterprise-accepted':
 		case 'enterprise-new-id-token':

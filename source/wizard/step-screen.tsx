@@ -73,7 +73,8 @@ function clientWayItems(metadata: AuthorizationServerMetadata): ClientWayItem[] 
 const enterpriseQuestions: Readonly<Record<ReturnType<typeof enterpriseQuestion>, EnterpriseQuestion>> = {
 	'idp-issuer': {label: 'Identity provider (IdP) issuer URL', placeholder: 'https://idp.example.com'},
 	'idp-client-id': {label: 'IdP client id', placeholder: 'the client id at the identity provider'},
-	'id-token': {label: 'ID token file', placeholder: '~/id-token.jwt', path: true},
+	// Empty: a login at the identity provider in the browser (OpenID Connect) gets one.
+	'id-token': {label: 'ID token file', placeholder: 'empty: log in at the IdP in a browser', path: true, mayBeEmpty: true},
 	'client-id': {label: 'MCP client id', placeholder: 'the client id at the MCP authorization server'},
 	'client-secret': {label: 'MCP client secret', secret: true},
 };
@@ -81,7 +82,7 @@ const enterpriseQuestions: Readonly<Record<ReturnType<typeof enterpriseQuestion>
 /** The answers given so far, as shown: the ID token as whose it is and until when, never the token. */
 function enterpriseAnswers(answers: EnterpriseAnswers) {
 	const {idToken} = answers;
-	const idTokenShown = idToken && `${maskSecret(idToken.token)} of ${idToken.claims.sub ?? 'an unnamed user'}${idToken.claims.exp === undefined ? '' : `, until ${dateTime(new Date(idToken.claims.exp * 1000).toISOString())}`}`;
+	const idTokenShown = idToken === 'browser' ? 'from a login at the IdP in your browser' : idToken && `${maskSecret(idToken.token)} of ${idToken.claims.sub ?? 'an unnamed user'}${idToken.claims.exp === undefined ? '' : `, until ${dateTime(new Date(idToken.claims.exp * 1000).toISOString())}`}`;
 	return [
 		...(answers.idpIssuer === undefined ? [] : [{label: 'IdP issuer', shown: answers.idpIssuer}]),
 		...(answers.idpClientId === undefined ? [] : [{label: 'IdP client id', shown: answers.idpClientId}]),
@@ -197,7 +198,7 @@ export function StepScreen({state, dispatch, services, height, login, print}: {
 		}
 
 		case 'pre-registered': {
-			return <PreRegisteredScreen client={step.client} actingAsItself={step.grant !== undefined} identityProvider={step.enterprise && (step.enterprise.identityProvider.issuer ?? step.enterprise.identityProvider.tokenEndpoint)} onContinue={() => dispatch({type: 'client-accepted'})} onOtherWay={otherWay} />;
+			return <PreRegisteredScreen client={step.client} actingAsItself={step.grant !== undefined} identityProvider={step.enterprise && (step.enterprise.identityProvider.issuer ?? step.enterprise.identityProvider.tokenEndpoint)} idTokenByBrowser={step.enterprise && step.enterprise.idToken === undefined} onContinue={() => dispatch({type: 'client-accepted'})} onOtherWay={otherWay} />;
 		}
 
 		case 'client-id': {
@@ -232,7 +233,8 @@ export function StepScreen({state, dispatch, services, height, login, print}: {
 							return;
 						}
 
-						fileAnswers(services, dispatch).idToken(value);
+						if (value === '') dispatch({type: 'id-token-by-browser'});
+						else fileAnswers(services, dispatch).idToken(value);
 					}}
 				/>
 			);

@@ -4,6 +4,7 @@ import type {CallbackServer} from '../core/callback-server.js';
 import {CallbackTimeoutError, WizardError} from '../core/errors.js';
 import {verificationAddress} from '../core/device.js';
 import type {Exchange} from '../core/http.js';
+import type {EnterpriseEvent} from '../core/enterprise.js';
 import type {LoginEvent} from '../core/login.js';
 import {clipboardSequence, copyBlock} from '../components/clipboard.js';
 import {buildRegistrationRequest} from '../core/registration.js';
@@ -235,7 +236,29 @@ export function useLogin(step: Step, dispatch: Dispatch<Action>, services: Wizar
 		(async () => {
 			if (current.from.name === 'pre-registered' && current.from.enterprise) {
 				// SEP-990: the ID token for an ID-JAG at the identity provider, the ID-JAG for tokens here; each exchange shown as it happens.
-				const {tokens} = await services.core.enterpriseTokens({http: services.http, metadata, client: current.client, scopes, resource, signal, ...current.from.enterprise, onEvent: event => send({type: 'enterprise-event', event})});
+				const onEvent = (event: EnterpriseEvent) => send({type: 'enterprise-event', event});
+				const {identityProvider, idToken: given} = current.from.enterprise;
+				// None at hand: the user logs in at the identity provider in the browser (OpenID Connect), its URL printed whole as the MCP login's.
+				const {idToken, tokenEndpoint} = given === undefined
+					? await services.core.idTokenByBrowserLogin({
+						http: services.http,
+						issuer: identityProvider.issuer ?? '',
+						clientId: identityProvider.clientId,
+						clientSecret: identityProvider.clientSecret,
+						timeoutMs: services.options.timeoutMs,
+						noOpen: services.options.noOpen,
+						env: services.env,
+						signal,
+						onSession(started: AuthorizationSession) {
+							session.current = started;
+						},
+						onEvent(event: LoginEvent) {
+							if (event.type === 'authorization-started' && !signal.aborted) print(copyBlock('Identity provider login URL (to open in a browser):', event.url, {link: true}));
+						},
+						onEnterpriseEvent: onEvent,
+					})
+					: {idToken: given, tokenEndpoint: identityProvider.tokenEndpoint};
+				const {tokens} = await services.core.enterpriseTokens({http: services.http, metadata, client: current.client, scopes, resource, signal, identityProvider: {...identityProvider, ...(tokenEndpoint === undefined ? {} : {tokenEndpoint})}, idToken, onEvent});
 				send({type: 'tokens-received', tokens});
 				return;
 			}

@@ -80,3 +80,16 @@ it('asks one question at a time below the answers so far, a secret typed masked'
 	expect(onAnswer).toHaveBeenCalledWith('s3cret-value');
 	unmount();
 });
+
+it('says it waits for the login at the identity provider in the browser, then exchanges once the ID token is there', async () => {
+	const browser: EnterpriseEvent[] = [events[1]!, {type: 'id-token-login', issuer: 'https://idp.example.com'}];
+	const waiting = await render(<EnterpriseExchangeScreen events={browser} phase={{kind: 'running'}} onContinue={vi.fn()} onRetry={vi.fn()} onNewIdToken={vi.fn()} />);
+	const frame = await frameWith(waiting.lastFrame, 'Waiting for the login in your browser (its URL is above)…');
+	expect(frame).toContain('Login at https://idp.example.com in your browser, for an ID token');
+	waiting.unmount();
+
+	const exchanging = await render(<EnterpriseExchangeScreen events={[...browser, events[0]!]} phase={{kind: 'running'}} onContinue={vi.fn()} onRetry={vi.fn()} onNewIdToken={vi.fn()} />);
+	const next = await frameWith(exchanging.lastFrame, 'Exchanging…');
+	expect(next).toContain('ID token of ada@example.com');
+	exchanging.unmount();
+});
