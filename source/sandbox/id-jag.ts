@@ -55,7 +55,7 @@ const isoTime = (seconds: number) => new Date(seconds * 1000).toISOString();
  * trusted and the signature is its, the audience is this server, it has not expired; SEP-990: the typ
  * header, the client it was issued for, the resource.
  */
-export function checkIdJag(assertion: string, expected: {readonly issuer: string; readonly resource: string; readonly clientId: string; readonly identityProvider: TrustedIdentityProvider}): IdJagClaims | {readonly refused: string} {
+export async function checkIdJag(assertion: string, expected: {readonly issuer: string; readonly resource: string; readonly clientId: string; readonly identityProvider: TrustedIdentityProvider}): Promise<IdJagClaims | {readonly refused: string}> {
 	const jwt = decodeJwt(assertion);
 	if (!jwt) return {refused: 'the assertion is not a JWT (RFC 7523 section 3)'};
 	const typ = jwt.header['typ'];
@@ -66,7 +66,7 @@ export function checkIdJag(assertion: string, expected: {readonly issuer: string
 	const {claims} = jwt;
 	const {identityProvider} = expected;
 	if (claims['iss'] !== identityProvider.issuer) return {refused: `the ID-JAG was issued by ${shown(claims['iss'])}, not by the identity provider this server trusts (${identityProvider.issuer})`};
-	if (!signedWith(jwt, identityProvider.signingKey)) return {refused: `the ID-JAG's signature does not verify with the keys of ${identityProvider.issuer}`};
+	if (!(await signedWith(jwt, identityProvider.signingKey))) return {refused: `the ID-JAG's signature does not verify with the keys of ${identityProvider.issuer}`};
 	if (!audiencesOf(claims).some(aud => sameUrl(aud, expected.issuer))) return {refused: `the ID-JAG's audience is ${shown(claims['aud'])}, not this authorization server (${expected.issuer})`};
 	const exp = claims['exp'];
 	if (typeof exp !== 'number') return {refused: 'the ID-JAG has no exp'};
@@ -114,7 +114,7 @@ export function createJwtBearerGrant(options: JwtBearerGrantOptions): GrantHandl
 		if (!client) throw new errors.InvalidClient('client authentication is required');
 		const assertion = stringParameter(ctx, 'assertion');
 		if (assertion === undefined) throw new errors.InvalidRequest('missing required parameter \'assertion\' (RFC 7523 section 2.1)');
-		const checked = checkIdJag(assertion, {issuer: options.issuer, resource: options.resource, clientId: client.clientId, identityProvider: options.identityProvider});
+		const checked = await checkIdJag(assertion, {issuer: options.issuer, resource: options.resource, clientId: client.clientId, identityProvider: options.identityProvider});
 		if ('refused' in checked) throw invalidGrant(checked.refused);
 		// RFC 8707 2.2: a resource asked for must be one the grant covers.
 		const resource = stringParameter(ctx, 'resource');

@@ -25,11 +25,11 @@ export type IdentityProvider = {
 	/** The key its ID tokens and ID-JAGs are signed with (RS256), published at its jwks_uri. */
 	readonly signingKey: {readonly kid: string; readonly publicKey: RsaSigningKey['publicKey']};
 	/** An ID token as its login issues one (OpenID Connect Core 2), for `subject`, to one of its applications. */
-	mintIdToken(subject: string, idpClientId: string, lifetimeSeconds: number): string;
+	mintIdToken(subject: string, idpClientId: string, lifetimeSeconds: number): Promise<string>;
 };
 
 /** Its checks of the subject token (OpenID Connect Core 3.1.3.7): the reason of the first that fails. */
-function checkIdToken(token: string, issuer: string, key: RsaSigningKey, clientId: string): {readonly sub: string; readonly authTime?: number} | {readonly refused: string} {
+async function checkIdToken(token: string, issuer: string, key: RsaSigningKey, clientId: string): Promise<{readonly sub: string; readonly authTime?: number} | {readonly refused: string}> {
 	const jwt = decodeJwt(token);
 	if (!jwt) return {refused: 'the subject_token is not a JWT (an ID token is one, OpenID Connect Core section 2)'};
 	const {claims} = jwt;
@@ -37,7 +37,7 @@ function checkIdToken(token: string, issuer: string, key: RsaSigningKey, clientI
 	const typ = jwt.header['typ'];
 	if (typeof typ === 'string' && typ.toLowerCase().replace(/^application\//, '') === idJagJwtType) return {refused: 'the subject_token is an ID-JAG, not an ID token'};
 	if (claims['iss'] !== issuer) return {refused: `the ID token was issued by ${shown(claims['iss'])}, not by this identity provider (${issuer})`};
-	if (!signedWith(jwt, key)) return {refused: 'the ID token\'s signature does not verify with this identity provider\'s keys'};
+	if (!(await signedWith(jwt, key))) return {refused: 'the ID token\'s signature does not verify with this identity provider\'s keys'};
 	if (!audiencesOf(claims).includes(clientId)) return {refused: `the ID token was issued to ${shown(claims['aud'])}, not to the client ${clientId}`};
 	const exp = claims['exp'];
 	if (typeof exp !== 'number') return {refused: 'the ID token has no exp'};
@@ -84,11 +84,11 @@ export async function createIdentityProvider(options: IdentityProviderOptions): 
 		// RFC 8693 2.1: an absolute URI without a fragment.
 		if (!URL.canParse(resource) || resource.includes('#')) throw new errors.InvalidTarget(`resource ${shown(resource)} is not an absolute URI without a fragment`);
 
-		const user = checkIdToken(subjectToken, issuer, key, client.clientId);
+		const user = await checkIdToken(subjectToken, issuer, key, client.clientId);
 		if ('refused' in user) throw invalidGrant(user.refused);
 		const scope = parameter(ctx, 'scope');
 		const now = epochSeconds();
-		const idJag = signJwt(key, idJagJwtType, {
+		const idJag = await signJwt(key, idJagJwtType, {
 			iss: issuer,
 			sub: user.sub,
 			aud: audience,
@@ -146,7 +146,7 @@ export async function createIdentityProvider(options: IdentityProviderOptions): 
 	return {
 		handle: provider.callback(),
 		signingKey: {kid: key.kid, publicKey},
-		mintIdToken(subject, idpClientId, lifetimeSeconds) {
+		async mintIdToken(subject, idpClientId, lifetimeSeconds) {
 			const now = epochSeconds();
 			return signJwt(key, 'JWT', {iss: issuer, sub: subject, aud: idpClientId, iat: now, exp: now + lifetimeSeconds, auth_time: now});
 		},

@@ -458,7 +458,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		let identityProvider: IdentityProvider | undefined;
 		if (definition.enterprise && preregisteredClient) {
 			identityProvider = await createIdentityProvider({issuer: idpIssuer, log});
-			const idToken = identityProvider.mintIdToken(enterpriseDemoUser, enterpriseApp.idpClientId, 3600);
+			const idToken = await identityProvider.mintIdToken(enterpriseDemoUser, enterpriseApp.idpClientId, 3600);
 			issued.push({kind: 'id token', value: idToken});
 			// mkdtemp makes the directory 0700; the file is the user's alone too.
 			idTokenDirectory = mkdtempSync(join(tmpdir(), 'mcp-auth-wizard-sandbox-'));

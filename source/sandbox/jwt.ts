@@ -1,47 +1,37 @@
-import {sign, verify, type KeyObject} from 'node:crypto';
+import type {KeyObject} from 'node:crypto';
+import {SignJWT, compactVerify, decodeJwt as decodeClaims, decodeProtectedHeader, errors} from 'jose';
 
 /** An RS256 key of the sandbox's: the private half signs, the public half (with its kid) verifies. */
 export type RsaSigningKey = {readonly kid: string; readonly privateKey: KeyObject; readonly publicKey: KeyObject};
 
-/** A JWS compact serialization taken apart (RFC 7515 section 7.1), not verified yet. */
-export type DecodedJwt = {
-	readonly header: Record<string, unknown>;
-	readonly claims: Record<string, unknown>;
-	/** What the signature covers: the first two parts with their dot. */
-	readonly signingInput: string;
-	readonly signature: Buffer;
-};
-
-const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+/** A JWT's header and claims, read but NOT verified yet: the checks say what is wrong in their own order. */
+export type DecodedJwt = {readonly token: string; readonly header: Record<string, unknown>; readonly claims: Record<string, unknown>};
 
 /** A JWT signed with RS256 (RFC 7518 section 3.3), its header naming the key (kid) and `typ`. */
-export function signJwt(key: RsaSigningKey, typ: string, claims: Record<string, unknown>): string {
-	const signingInput = `${encode({alg: 'RS256', typ, kid: key.kid})}.${encode(claims)}`;
-	return `${signingInput}.${sign('sha256', Buffer.from(signingInput), key.privateKey).toString('base64url')}`;
+export async function signJwt(key: RsaSigningKey, typ: string, claims: Record<string, unknown>): Promise<string> {
+	return new SignJWT(claims).setProtectedHeader({alg: 'RS256', typ, kid: key.kid}).sign(key.privateKey);
 }
 
-function jsonObject(part: string): Record<string, unknown> | undefined {
+/** A JWS compact serialization with a JSON object for claims (RFC 7519 section 7.2); undefined for anything else. */
+export function decodeJwt(token: string): DecodedJwt | undefined {
 	try {
-		const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-		return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-	} catch {
-		return undefined;
+		return {token, header: decodeProtectedHeader(token) as Record<string, unknown>, claims: decodeClaims(token) as Record<string, unknown>};
+	} catch (error) {
+		if (error instanceof errors.JOSEError || error instanceof TypeError) return undefined;
+		throw error;
 	}
 }
 
-/** Three base64url parts, the first two JSON objects; undefined for anything else. */
-export function decodeJwt(token: string): DecodedJwt | undefined {
-	const [header = '', payload = '', signature = '', ...rest] = token.split('.');
-	if (rest.length > 0 || !header || !payload || !signature) return undefined;
-	const head = jsonObject(header);
-	const claims = jsonObject(payload);
-	if (!head || !claims) return undefined;
-	return {header: head, claims, signingInput: `${header}.${payload}`, signature: Buffer.from(signature, 'base64url')};
-}
-
-/** Whether the JWT is RS256, names this key, and its signature verifies with it. */
-export function signedWith(jwt: DecodedJwt, key: {readonly kid: string; readonly publicKey: KeyObject}): boolean {
-	return jwt.header['alg'] === 'RS256' && jwt.header['kid'] === key.kid && verify('sha256', Buffer.from(jwt.signingInput), key.publicKey, jwt.signature);
+/** Whether the JWT names this key and its signature verifies with it, RS256 only (RFC 7515 section 5.2). */
+export async function signedWith(jwt: DecodedJwt, key: {readonly kid: string; readonly publicKey: KeyObject}): Promise<boolean> {
+	if (jwt.header['kid'] !== key.kid) return false;
+	try {
+		await compactVerify(jwt.token, key.publicKey, {algorithms: ['RS256']});
+		return true;
+	} catch (error) {
+		if (error instanceof errors.JOSEError) return false;
+		throw error;
+	}
 }
 
 /** RFC 7519 section 4.1.3: `aud` is one string or an array of them. */
