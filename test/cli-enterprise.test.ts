@@ -80,7 +80,7 @@ describe('login --enterprise', () => {
 				identityProvider: {issuer: idp.origin, tokenEndpoint: `${idp.origin}/token`, clientId: 'idp-client'},
 				idJag: {typ: 'oauth-id-jag+jwt', claims: {iss: idp.origin, sub: 'alice@example.com', aud: as.origin, resource: mcp.url, client_id: 'mcp-client-1', scope: 'x', jti: 'jag-1'}, warnings: []},
 			},
-			renewal: expect.stringContaining('--enterprise') as string,
+			renewal: expect.stringContaining('a new ID token, by a login at the identity provider in the browser: mcp-auth-wizard reauthorize') as string,
 			check: {ok: true},
 		});
 		// Each exchange said on stderr, the claims of the ID-JAG among them.
@@ -106,20 +106,20 @@ describe('login --enterprise', () => {
 		const status = await cli(['status', saved.name]);
 		expect(status.code, status.stderr).toBe(0);
 		expect(status.stdout).toContain(`identity provider: ${idp.origin} (client idp-client; ID-JAG, enterprise-managed)`);
-		expect(status.stdout).toContain(`renewal:       not by itself: the token came from an ID-JAG, and another one needs a new ID token from the identity provider: mcp-auth-wizard login ${mcp.url} --name ${saved.name} --enterprise --idp-issuer ${idp.origin} --idp-client-id idp-client --client-id mcp-client-1 --client-secret -\n`);
+		expect(status.stdout).toContain(`renewal:       not by itself: the token came from an ID-JAG, and another one needs a new ID token, by a login at the identity provider in the browser: mcp-auth-wizard reauthorize ${saved.name}\n`);
 		const statusJson = await cli(['status', saved.name, '--json']);
-		// Run as it is, the command logs in at the identity provider in the browser for a new ID token.
-		expect(JSON.parse(statusJson.stdout)).toMatchObject({renewal: expect.stringMatching(new RegExp(`--enterprise --idp-issuer ${idp.origin} .*--client-secret -$`)) as string, server: {grant: 'jwt-bearer'}});
+		expect(JSON.parse(statusJson.stdout)).toMatchObject({renewal: expect.stringMatching(/: mcp-auth-wizard reauthorize \S+$/) as string, server: {grant: 'jwt-bearer'}});
 
-		// Nothing to renew it with: the keeper and reauthorize say a new enterprise login is needed.
+		// Nothing to renew it with: the keeper says a new enterprise login is needed; reauthorize would log in
+		// at the identity provider in the browser for a new ID token, which this one cannot do.
 		const refresh = await cli(['refresh', saved.name]);
 		expect(refresh.code).toBe(1);
 		expect(refresh.stderr).toContain('its token came from an ID-JAG that cannot be renewed without a new ID token');
-		expect(refresh.stderr).toContain(`Try: Log in again with a new ID token from the identity provider: mcp-auth-wizard login ${mcp.url} --name ${saved.name} --enterprise`);
+		expect(refresh.stderr).toContain(`Try: Log in again with a new ID token from the identity provider: mcp-auth-wizard reauthorize ${saved.name}\n`);
 		const reauthorize = await cli(['reauthorize', saved.name]);
 		expect(reauthorize.code).toBe(1);
-		expect(reauthorize.stderr).toContain('its ID token was not kept');
-		expect(reauthorize.stderr).toContain('--enterprise --idp-issuer');
+		expect(reauthorize.stderr).toContain(`Error (identity-provider): The identity provider ${idp.origin} names no authorization_endpoint in its metadata: it has no browser login`);
+		expect(reauthorize.stderr).toContain('Try: Log in with an ID token you already have instead: login --enterprise … --id-token <file>.');
 		expect(issued).toHaveLength(1);
 	}, 90_000);
 
@@ -134,6 +134,11 @@ describe('login --enterprise', () => {
 		expect(login.stdout).toContain(`renewal:       not by itself: the token came from an ID-JAG, and another one needs a new ID token from the identity provider: mcp-auth-wizard login ${mcp.url} --name second --enterprise --idp-token-endpoint ${idp.origin}/token --idp-client-id idp-client --client-id mcp-client-1 --client-secret - --id-token <file of a new ID token>`);
 		expect(login.stderr).toContain('ID token (claims read without verifying): iss');
 		expect(servers()['second']).toMatchObject({grant: 'jwt-bearer'});
+		// Its identity provider given by its token endpoint only: no browser login to get a new ID token by.
+		const reauthorize = await cli(['reauthorize', 'second']);
+		expect(reauthorize.code).toBe(1);
+		expect(reauthorize.stderr).toContain('second is an enterprise login (an ID-JAG from the identity provider), and its ID token was not kept');
+		expect(reauthorize.stderr).toContain('--idp-token-endpoint');
 	}, 90_000);
 
 	it('says on one screen that the identity provider refused the ID token, and saves nothing', async () => {

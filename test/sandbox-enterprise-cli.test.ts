@@ -3,7 +3,7 @@ import {existsSync, readFileSync, statSync} from 'node:fs';
 import {Client} from '@modelcontextprotocol/client';
 import {StdioClientTransport} from '@modelcontextprotocol/client/stdio';
 import {expect, it} from 'vitest';
-import {cliPath, collectOutput, runningSandbox, sandboxJson, sandboxLines, scriptedBrowser, temporaryHome} from './helpers/run-cli.js';
+import {cliPath, collectOutput, runCli, runningSandbox, sandboxJson, sandboxLines, scriptedBrowser, temporaryHome} from './helpers/run-cli.js';
 import {recordSecret} from './helpers/secret-scan.js';
 
 /** The line after the one that ends with `label`, trimmed: a value printed alone on its line. */
@@ -66,6 +66,24 @@ it('`sandbox --profile enterprise` prints the identity provider, the ID token\'s
 			expect(browserRun.stderr).toMatch(new RegExp(`Open this URL in a browser to log in .*:\\n {2}${idpIssuer}/auth\\?`));
 			// The ID token it got, and the ID-JAG, never whole.
 			expect(`${browserRun.stdout}${browserRun.stderr}`).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);
+
+			// Its tokens forgotten, the proxy logs in again by itself as reauthorize does: at the identity
+			// provider in the browser for a new ID token, with the saved MCP client.
+			const {name} = (JSON.parse(browserRun.stdout) as {server: {name: string}}).server;
+			expect((await runCli(['forget-tokens', name, '--yes'], {MCP_AUTH_WIZARD_HOME: other.path})).code).toBe(0);
+			const transport = new StdioClientTransport({command: process.execPath, args: [cliPath, 'proxy', name], env: {...process.env, BROWSER: scriptedBrowser, SCRIPTED_BROWSER_USER: 'carol@example.com', MCP_AUTH_WIZARD_HOME: other.path} as Record<string, string>, stderr: 'pipe'});
+			let proxyErr = '';
+			transport.stderr?.on('data', (chunk: Buffer) => {
+				proxyErr += chunk.toString('utf8');
+			});
+			const again = new Client({name: 'enterprise-again-test', version: '1.0.0'});
+			await again.connect(transport);
+			try {
+				expect(JSON.stringify(await again.callTool({name: 'whoami', arguments: {}}))).toContain('carol@example.com');
+				expect(proxyErr).toContain(`logging in again at the identity provider ${idpIssuer} (the browser), for a new ID token`);
+			} finally {
+				await again.close();
+			}
 		} finally {
 			other.remove();
 		}

@@ -453,15 +453,20 @@ function reportEnterprise(output: Output, event: EnterpriseEvent): void {
  * redeemed at the authorization server as a JWT bearer grant (RFC 7523) by the pre-registered MCP
  * client. The ID token is used and dropped: never saved, never shown.
  */
-export async function loginWithEnterprise(context: CommandContext, mcpUrl: string, flags: LoginFlags, enterprise: EnterpriseFlags): Promise<number> {
+export async function loginWithEnterprise(context: CommandContext, mcpUrl: string, flags: LoginFlags, enterprise: EnterpriseFlags, saved?: {readonly client: ClientCredentials; readonly issuer: string}): Promise<number> {
 	const {output, http, signal} = context;
-	if (flags.clientId === undefined) throw new UsageError('--enterprise needs the MCP client\'s id at its authorization server', 'Pass --client-id <id> and its secret (--client-secret -, or MCP_AUTH_WIZARD_CLIENT_SECRET).');
-	if (flags.clientSecret === undefined) throw new UsageError('--enterprise needs the MCP client\'s secret', 'Pass --client-secret - (read from standard input), or set MCP_AUTH_WIZARD_CLIENT_SECRET.');
+	if (!saved && flags.clientId === undefined) throw new UsageError('--enterprise needs the MCP client\'s id at its authorization server', 'Pass --client-id <id> and its secret (--client-secret -, or MCP_AUTH_WIZARD_CLIENT_SECRET).');
+	if (!saved && flags.clientSecret === undefined) throw new UsageError('--enterprise needs the MCP client\'s secret', 'Pass --client-secret - (read from standard input), or set MCP_AUTH_WIZARD_CLIENT_SECRET.');
 	const store = await context.openStore();
 	// ID-JAGs come as the JWT bearer grant (RFC 7523).
 	const discovery = await discoverForGrant(context, mcpUrl, {name: jwtBearerGrant, listed: supportsJwtBearer, flag: '--enterprise'});
-	const {metadata} = discovery.authorizationServer;
-	const client = preRegisteredClient(metadata, flags.clientId, flags.clientSecret);
+	const {metadata, issuer} = discovery.authorizationServer;
+	// A client's secret is per authorization server: never sent to another one the resource metadata names now.
+	if (saved && saved.issuer !== issuer) {
+		throw new WizardError('client', `The authorization server changed from ${saved.issuer} to ${issuer}, and this client's secret is not sent to another one`, 'If the change is right, log in again with the new server\'s client: mcp-auth-wizard login <url> --enterprise … --client-id <id> --client-secret -');
+	}
+
+	const client = saved?.client ?? preRegisteredClient(metadata, flags.clientId!, flags.clientSecret!);
 	const scopes = flags.scopes ?? chooseScopes(discovery).defaults;
 	const {idToken, tokenEndpoint} = enterprise.idToken === undefined ? await idTokenAtIdentityProvider(context, flags, enterprise) : {idToken: enterprise.idToken, tokenEndpoint: enterprise.idpTokenEndpoint};
 	const result = await enterpriseTokens({

@@ -7,7 +7,7 @@ import type {SavedServer} from '../store/types.js';
 import {type ServerChange, changeDone, changeServer} from '../store/changes.js';
 import {confirmationFor} from '../store/what-is-lost.js';
 import {type CommandContext, confirmChange, requireServer} from './context.js';
-import {type LoginFlags, loginAndSave, loginWithClientCredentials} from './login.js';
+import {type LoginFlags, loginAndSave, loginWithClientCredentials, loginWithEnterprise} from './login.js';
 import {exitCode} from './output.js';
 
 /**
@@ -18,9 +18,12 @@ export async function runReauthorize(context: CommandContext, nameOrUrl: string 
 	const store = await context.openStore();
 	const saved = requireServer(store, nameOrUrl, 'reauthorize');
 	const scopes = flags.scopes ?? saved.scopes;
-	// An enterprise login needs a new ID token, which is never kept: only a new `login --enterprise` makes one.
+	// An enterprise login needs a new ID token, which is never kept: the user logs in at the identity
+	// provider in the browser for one; given by its token endpoint only, it has no browser login.
 	if (saved.grant === 'jwt-bearer' && flags.clientId === undefined) {
-		throw new WizardError('token', `${saved.name} is an enterprise login (an ID-JAG from the identity provider), and its ID token was not kept`, `Log in again with a new ID token: ${logInAgainCommand(saved)}`);
+		const idp = saved.identityProvider;
+		if (idp?.issuer === undefined || !saved.client) throw new WizardError('token', `${saved.name} is an enterprise login (an ID-JAG from the identity provider), and its ID token was not kept`, `Log in again with a new ID token: ${logInAgainCommand(saved)}`);
+		return loginWithEnterprise(context, saved.mcpUrl, {...flags, scopes, name: saved.name}, {idpIssuer: idp.issuer, idpClientId: idp.clientId}, {client: saved.client, issuer: saved.issuer});
 	}
 
 	// A client acting as itself gets a new token by the same grant: no user, no browser.

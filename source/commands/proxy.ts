@@ -25,6 +25,14 @@ function needsLogin(server: SavedServer): boolean {
 	return server.tokens === undefined || !renewable(server);
 }
 
+/** What logging in again takes, said as the proxy starts it. */
+function loggingInAgain(server: SavedServer): string {
+	if (server.grant === 'client_credentials') return 'getting a token again (client credentials)';
+	if (server.grant !== 'jwt-bearer') return 'logging in again (the browser)';
+	// A bare token endpoint has no browser login: only a new ID token from elsewhere helps.
+	return server.identityProvider?.issuer === undefined ? 'cannot log in again by itself: an enterprise login needs a new ID token' : `logging in again at the identity provider ${server.identityProvider.issuer} (the browser), for a new ID token`;
+}
+
 /**
  * Logs in to `server` again (the browser, as reauthorize: the saved client when it still works) unless
  * another process did while this one waited for its turn; the server as saved then. Its words go to
@@ -40,7 +48,7 @@ async function logIn(context: CommandContext, store: ServerStore, server: SavedS
 			return now;
 		}
 
-		context.output.note(server.grant === 'client_credentials' ? 'getting a token again (client credentials)' : server.grant === 'jwt-bearer' ? 'cannot log in again by itself: an enterprise login needs a new ID token' : 'logging in again (the browser)');
+		context.output.note(loggingInAgain(server));
 		await runReauthorize(loginContext, server.name, {...flags, verify: false});
 		const saved = store.find(server.name);
 		if (!saved) throw new WizardError('store', `${server.name} was removed meanwhile`, 'See `mcp-auth-wizard list`.');

@@ -38,7 +38,7 @@ function codeExchangeHint(error: string): string | undefined {
 
 		case 'invalid_client':
 		case 'unauthorized_client': {
-			return 'The identity provider does not know this client for a browser login: check the identity provider\'s client id (and secret), or pass an ID token you already have with --id-token <file>.';
+			return 'The identity provider does not know this client for a browser login: check the identity provider\'s client id (and secret), or log in with an ID token you already have: login --enterprise … --id-token <file>.';
 		}
 
 		default: {
@@ -59,11 +59,11 @@ export async function idTokenByBrowserLogin(input: IdTokenLoginInput): Promise<I
 	const metadata = await identityProviderMetadata({http, issuer: input.issuer, signal, onEvent: input.onEnterpriseEvent});
 	const endpoint = metadata.authorization_endpoint;
 	if (endpoint === undefined) {
-		throw new WizardError('identity-provider', `The identity provider ${input.issuer} names no authorization_endpoint in its metadata: it has no browser login`, 'Pass the user\'s ID token with --id-token <file> instead.');
+		throw new WizardError('identity-provider', `The identity provider ${input.issuer} names no authorization_endpoint in its metadata: it has no browser login`, 'Log in with an ID token you already have instead: login --enterprise … --id-token <file>.');
 	}
 
 	if (!isHttpsOrLoopback(endpoint)) {
-		throw new WizardError('identity-provider', `The identity provider's authorization endpoint ${printableLine(endpoint, 200)} is not https`, 'A login goes only over https (plain http only to localhost, OAuth 2.1 1.5); nothing was sent. Pass the ID token with --id-token <file> instead.');
+		throw new WizardError('identity-provider', `The identity provider's authorization endpoint ${printableLine(endpoint, 200)} is not https`, 'A login goes only over https (plain http only to localhost, OAuth 2.1 1.5); nothing was sent. Log in with an ID token you already have instead: login --enterprise … --id-token <file>.');
 	}
 
 	assertSafeTokenEndpoint(metadata.token_endpoint);

@@ -15,27 +15,28 @@ export function renewable(server: SavedServer): boolean {
 }
 
 /**
- * The command that logs in to a saved server again. An enterprise login (jwt-bearer) is a new `login
- * --enterprise` with a new ID token: the ID token is never kept, and an ID-JAG cannot be had without one.
+ * The command that logs in to a saved server again. An enterprise login (jwt-bearer) needs a new ID
+ * token (it is never kept, and an ID-JAG cannot be had without one): reauthorize gets one by a login at
+ * the identity provider's issuer in the browser; given by its token endpoint only, it has no browser
+ * login, and only a new `login --enterprise` with an ID token file helps.
  */
 export function logInAgainCommand(server: SavedServer): string {
-	if (server.grant !== 'jwt-bearer') return `mcp-auth-wizard reauthorize ${server.name}`;
 	const idp = server.identityProvider;
+	if (server.grant !== 'jwt-bearer' || idp?.issuer !== undefined) return `mcp-auth-wizard reauthorize ${server.name}`;
 	const words = [
 		'mcp-auth-wizard', 'login', server.mcpUrl, '--name', server.name, '--enterprise',
-		...(idp?.issuer === undefined ? ['--idp-token-endpoint', idp?.tokenEndpoint ?? ''] : ['--idp-issuer', idp.issuer]),
+		'--idp-token-endpoint', idp?.tokenEndpoint ?? '',
 		'--idp-client-id', idp?.clientId ?? '', '--client-id', server.client?.clientId ?? '', '--client-secret', '-',
 	];
-	const command = words.map(word => shellQuote(word)).join(' ');
-	// With its issuer, the command logs in there in the browser for a new ID token; a bare token endpoint has no browser login.
-	return idp?.issuer === undefined ? `${command} --id-token <file of a new ID token>` : command;
+	return `${words.map(word => shellQuote(word)).join(' ')} --id-token <file of a new ID token>`;
 }
 
 /** What renewing the tokens takes where it is not the usual refresh (or the client's own grant again): an enterprise login. */
 export function renewalNote(server: SavedServer): string | undefined {
 	if (server.grant !== 'jwt-bearer') return undefined;
-	if (server.tokens?.refreshToken !== undefined) return `with its refresh token; once that is refused, only a new ID token helps: ${logInAgainCommand(server)}`;
-	return `not by itself: the token came from an ID-JAG, and another one needs a new ID token from the identity provider: ${logInAgainCommand(server)}`;
+	const newIdToken = server.identityProvider?.issuer === undefined ? 'a new ID token from the identity provider' : 'a new ID token, by a login at the identity provider in the browser';
+	if (server.tokens?.refreshToken !== undefined) return `with its refresh token; once that is refused, only ${newIdToken} helps: ${logInAgainCommand(server)}`;
+	return `not by itself: the token came from an ID-JAG, and another one needs ${newIdToken}: ${logInAgainCommand(server)}`;
 }
 
 /**
