@@ -65,8 +65,9 @@ const help = `
                            login --enterprise: its token endpoint, instead of discovering it
     --idp-client-id <id>   login --enterprise: this application's client id at the identity provider
     --idp-client-secret <s>
-                           login --enterprise: its secret, if it has one (client_secret_post); - reads
-                           it from standard input (or set MCP_AUTH_WIZARD_IDP_CLIENT_SECRET)
+                           login --enterprise: its secret, if it has one (sent as its metadata lists;
+                           client_secret_post with --idp-token-endpoint); - reads it from standard
+                           input (or set MCP_AUTH_WIZARD_IDP_CLIENT_SECRET)
     --id-token <file>      login --enterprise: a file that holds the user's ID token; - reads it from
                            standard input; without it, the user logs in at --idp-issuer in the browser
     --client-metadata-url <url>

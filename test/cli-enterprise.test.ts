@@ -15,6 +15,7 @@ const tokenExchange = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const jwtBearer = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const idJagType = 'urn:ietf:params:oauth:token-type:id-jag';
 const clientSecret = 'mcp-secret-0123456789';
+const idpClientSecret = 'idp-secret-9876543210';
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const jwt = (header: Record<string, unknown>, payload: Record<string, unknown>) => `${b64(header)}.${b64(payload)}.c2lnbmF0dXJlLW5vdC1jaGVja2Vk`;
 
@@ -36,11 +37,14 @@ const enterpriseArgs = () => ['--enterprise', '--idp-issuer', idp.origin, '--idp
 
 beforeAll(async () => {
 	idp = await startJsonServer(origin => ({
-		'GET /.well-known/openid-configuration': {body: {issuer: origin, token_endpoint: `${origin}/token`, grant_types_supported: [tokenExchange]}},
+		'GET /.well-known/openid-configuration': {body: {issuer: origin, token_endpoint: `${origin}/token`, grant_types_supported: [tokenExchange], token_endpoint_auth_methods_supported: ['none', 'client_secret_basic']}},
 		'POST /token'(request) {
 			const form = new URLSearchParams(request.body);
+			// Its client is public (client_id in the body) or, with its secret, HTTP Basic only (as listed).
+			const basic = request.headers.authorization;
+			if (basic !== undefined && (basic !== `Basic ${Buffer.from(`idp-client:${idpClientSecret}`).toString('base64')}` || form.has('client_secret'))) return {status: 401, body: {error: 'invalid_client'}};
 			if (idpRefuses || form.get('subject_token') !== idToken) return {status: 400, body: {error: 'invalid_grant', error_description: 'Invalid ID token'}};
-			if (form.get('grant_type') !== tokenExchange || form.get('requested_token_type') !== idJagType || form.get('client_id') !== 'idp-client') return {status: 400, body: {error: 'invalid_request'}};
+			if (form.get('grant_type') !== tokenExchange || form.get('requested_token_type') !== idJagType || (basic === undefined && form.get('client_id') !== 'idp-client')) return {status: 400, body: {error: 'invalid_request'}};
 			// As an identity provider does: the audience and resource asked for, the client it knows the MCP client as.
 			const idJag = jwt({alg: 'ES256', typ: 'oauth-id-jag+jwt'}, {iss: origin, sub: 'alice@example.com', aud: form.get('audience'), resource: form.get('resource'), client_id: 'mcp-client-1', scope: form.get('scope'), exp: Math.floor(Date.now() / 1000) + 300, jti: `jag-${issued.length + 1}`});
 			issued.push(idJag);
@@ -62,6 +66,7 @@ beforeAll(async () => {
 	writeFileSync(idTokenFile, `${idToken}\n`, {mode: 0o600});
 	recordSecret('id token', idToken);
 	recordSecret('client secret', clientSecret);
+	recordSecret('identity provider client secret', idpClientSecret);
 });
 
 afterAll(async () => {
@@ -139,6 +144,17 @@ describe('login --enterprise', () => {
 		expect(reauthorize.code).toBe(1);
 		expect(reauthorize.stderr).toContain('second is an enterprise login (an ID-JAG from the identity provider), and its ID token was not kept');
 		expect(reauthorize.stderr).toContain('--idp-token-endpoint');
+	}, 90_000);
+
+	it('sends the identity provider\'s client secret as its metadata lists (client_secret_basic), never shown', async () => {
+		const login = await cli(['login', mcp.url, '--name', 'third', ...enterpriseArgs(), '--no-verify'], {MCP_AUTH_WIZARD_IDP_CLIENT_SECRET: idpClientSecret});
+		expect(login.code, login.stderr).toBe(0);
+		expect(login.stderr).toContain(`Token exchange at ${idp.origin}/token (RFC 8693): the ID token for an ID-JAG, as idp-client (client_secret_basic)`);
+		const exchange = idp.requests.findLast(request => request.method === 'POST')!;
+		expect(exchange.headers.authorization).toBe(`Basic ${Buffer.from(`idp-client:${idpClientSecret}`).toString('base64')}`);
+		expect(new URLSearchParams(exchange.body).has('client_secret')).toBe(false);
+		// Never saved.
+		expect(readFileSync(join(home.path, 'servers.json'), 'utf8')).not.toContain(idpClientSecret);
 	}, 90_000);
 
 	it('says on one screen that the identity provider refused the ID token, and saves nothing', async () => {

@@ -5,7 +5,7 @@ import {type Discovery, assertUsable, discover} from '../core/discovery.js';
 import {type AssertionClaims, type EnterpriseEvent, type IdJagSummary, type IdentityProvider, enterpriseTokens, jwtBearerGrant, supportsJwtBearer} from '../core/enterprise.js';
 import {checkMcp} from '../core/mcp-check.js';
 import {type LoginEvent, type LoginResult, login} from '../core/login.js';
-import {idTokenByBrowserLogin} from '../core/identity-provider-login.js';
+import {type IdTokenLogin, idTokenByBrowserLogin} from '../core/identity-provider-login.js';
 import type {AuthorizationSession} from '../core/authorization-session.js';
 import type {AuthorizationServerMetadata} from '../core/metadata.js';
 import {chooseScopes} from '../core/scopes.js';
@@ -468,7 +468,7 @@ export async function loginWithEnterprise(context: CommandContext, mcpUrl: strin
 
 	const client = saved?.client ?? preRegisteredClient(metadata, flags.clientId!, flags.clientSecret!);
 	const scopes = flags.scopes ?? chooseScopes(discovery).defaults;
-	const {idToken, tokenEndpoint} = enterprise.idToken === undefined ? await idTokenAtIdentityProvider(context, flags, enterprise) : {idToken: enterprise.idToken, tokenEndpoint: enterprise.idpTokenEndpoint};
+	const {idToken, tokenEndpoint, authMethod} = enterprise.idToken === undefined ? await idTokenAtIdentityProvider(context, flags, enterprise) : {idToken: enterprise.idToken, tokenEndpoint: enterprise.idpTokenEndpoint, authMethod: undefined};
 	const result = await enterpriseTokens({
 		http,
 		metadata,
@@ -476,7 +476,7 @@ export async function loginWithEnterprise(context: CommandContext, mcpUrl: strin
 		scopes,
 		resource: discovery.resource,
 		signal,
-		identityProvider: {issuer: enterprise.idpIssuer, tokenEndpoint, clientId: enterprise.idpClientId, clientSecret: enterprise.idpClientSecret},
+		identityProvider: {issuer: enterprise.idpIssuer, tokenEndpoint, clientId: enterprise.idpClientId, clientSecret: enterprise.idpClientSecret, authMethod},
 		idToken,
 		onEvent: event => reportEnterprise(output, event),
 	});
@@ -484,7 +484,7 @@ export async function loginWithEnterprise(context: CommandContext, mcpUrl: strin
 }
 
 /** login --enterprise without --id-token: the user logs in at the identity provider in the browser (OpenID Connect) for one. */
-async function idTokenAtIdentityProvider(context: CommandContext, flags: LoginFlags, enterprise: EnterpriseFlags): Promise<{readonly idToken: string; readonly tokenEndpoint: string}> {
+async function idTokenAtIdentityProvider(context: CommandContext, flags: LoginFlags, enterprise: EnterpriseFlags): Promise<IdTokenLogin> {
 	const {output} = context;
 	// The CLI's flag checks ask for the issuer when no ID token is given.
 	const issuer = enterprise.idpIssuer!;

@@ -1,5 +1,5 @@
 import * as oauth from 'oauth4webapi';
-import {type ClientCredentials, clientAuthentication, oauthRequestOptions, toAuthorizationServer, toClient} from './client.js';
+import {type ClientCredentials, chooseAuthMethod, clientAuthentication, oauthRequestOptions, toAuthorizationServer, toClient} from './client.js';
 import {fetchAuthorizationServerMetadata} from './discovery.js';
 import {WizardError} from './errors.js';
 import type {HttpClient} from './http.js';
@@ -33,8 +33,10 @@ export type IdentityProviderInput = {
 	/** Taken as it is; else the one of the issuer's metadata. */
 	readonly tokenEndpoint?: string;
 	readonly clientId: string;
-	/** A secret: never shown, never saved. Sent as client_secret_post; without it the client is public (client_id in the body). */
+	/** A secret: never shown, never saved. Without it the client is public (client_id in the body). */
 	readonly clientSecret?: string;
+	/** How the secret is sent, where the identity provider's metadata was read already (its browser login). */
+	readonly authMethod?: ClientCredentials['authMethod'];
 };
 
 /** The identity provider a login used, as it is saved and shown (no secret). */
@@ -224,29 +226,41 @@ export function assertSafeTokenEndpoint(tokenEndpoint: string): void {
 	}
 }
 
-/** The identity provider's token endpoint: the one given, else its metadata's. */
-async function identityProviderEndpoint(input: EnterpriseInput): Promise<IdentityProvider> {
+/**
+ * The identity provider's client: public without a secret; with one, sent as its metadata lists
+ * (client_secret_basic first, which RFC 6749 2.3.1 has every server support), or as
+ * client_secret_post where no metadata was read (a token endpoint given as it is).
+ */
+export function identityProviderClient(idp: IdentityProviderInput, metadata?: AuthorizationServerMetadata): ClientCredentials {
+	const secret = idp.clientSecret;
+	const authMethod = secret === undefined ? 'none' : (idp.authMethod ?? (metadata ? chooseAuthMethod(metadata, true) : 'client_secret_post'));
+	return {clientId: idp.clientId, ...(secret === undefined ? {} : {clientSecret: secret}), authMethod, source: 'pre-registered'};
+}
+
+/** The identity provider's token endpoint (the one given, else its metadata's) and its client. */
+async function identityProviderEndpoint(input: EnterpriseInput): Promise<{readonly idp: IdentityProvider; readonly client: ClientCredentials}> {
 	const {identityProvider: idp} = input;
-	let tokenEndpoint = idp.tokenEndpoint;
+	let {tokenEndpoint} = idp;
+	let metadata: AuthorizationServerMetadata | undefined;
 	if (tokenEndpoint === undefined) {
 		if (idp.issuer === undefined) throw new WizardError('input', 'No identity provider was named', 'Pass --idp-issuer <url> (its metadata names the token endpoint) or --idp-token-endpoint <url>.');
-		tokenEndpoint = (await identityProviderMetadata({http: input.http, issuer: idp.issuer, signal: input.signal, onEvent: input.onEvent})).token_endpoint;
+		const found = await identityProviderMetadata({http: input.http, issuer: idp.issuer, signal: input.signal, onEvent: input.onEvent});
+		metadata = found;
+		tokenEndpoint = found.token_endpoint;
 	}
 
 	assertSafeTokenEndpoint(tokenEndpoint);
-	return {...(idp.issuer === undefined ? {} : {issuer: idp.issuer}), tokenEndpoint, clientId: idp.clientId};
+	return {idp: {...(idp.issuer === undefined ? {} : {issuer: idp.issuer}), tokenEndpoint, clientId: idp.clientId}, client: identityProviderClient(idp, metadata)};
 }
 
 /**
  * Step 1, at the identity provider: the ID token exchanged for an ID-JAG (RFC 8693 2.1) whose audience
- * is the MCP server's authorization server and whose resource is the MCP server (SEP-990). The IdP's
- * client is public (client_id in the body, RFC 6749 2.3) or authenticated with client_secret_post.
+ * is the MCP server's authorization server and whose resource is the MCP server (SEP-990), as the
+ * IdP's `client` (see identityProviderClient).
  */
-export async function requestIdJag(input: EnterpriseInput, idp: IdentityProvider): Promise<{readonly assertion: string; readonly summary: IdJagSummary}> {
+export async function requestIdJag(input: EnterpriseInput, idp: IdentityProvider, client: ClientCredentials): Promise<{readonly assertion: string; readonly summary: IdJagSummary}> {
 	const audience = input.metadata.issuer;
 	const scope = scopeParameter(input.scopes);
-	const secret = input.identityProvider.clientSecret;
-	const client: ClientCredentials = {clientId: idp.clientId, ...(secret === undefined ? {} : {clientSecret: secret}), authMethod: secret === undefined ? 'none' : 'client_secret_post', source: 'pre-registered'};
 	// The IdP is not the MCP server's authorization server: its own issuer (or, given only its token endpoint, that endpoint's origin).
 	const as: oauth.AuthorizationServer = {issuer: idp.issuer ?? new URL(idp.tokenEndpoint).origin, token_endpoint: idp.tokenEndpoint};
 	input.onEvent?.({type: 'token-exchange', tokenEndpoint: idp.tokenEndpoint, clientId: idp.clientId, authMethod: client.authMethod, audience, resource: input.resource, scopes: input.scopes});
@@ -319,8 +333,8 @@ export async function redeemIdJag(input: GrantInput & {readonly assertion: strin
 export async function enterpriseTokens(input: EnterpriseInput): Promise<EnterpriseResult> {
 	const idTokenClaims = assertionClaims(input.idToken);
 	if (idTokenClaims) input.onEvent?.({type: 'id-token', claims: idTokenClaims, expired: idTokenClaims.exp !== undefined && idTokenClaims.exp * 1000 <= Date.now()});
-	const identityProvider = await identityProviderEndpoint(input);
-	const {assertion, summary} = await requestIdJag(input, identityProvider);
+	const {idp: identityProvider, client} = await identityProviderEndpoint(input);
+	const {assertion, summary} = await requestIdJag(input, identityProvider, client);
 	const tokens = await redeemIdJag({http: input.http, metadata: input.metadata, client: input.client, scopes: input.scopes, resource: input.resource, signal: input.signal, assertion, onEvent: input.onEvent});
 	return {tokens, identityProvider, idJag: summary};
 }

@@ -1,7 +1,7 @@
 import * as oauth from 'oauth4webapi';
 import {startCallbackServer} from './callback-server.js';
 import {type ClientCredentials, toAuthorizationServer, toClient} from './client.js';
-import {type EnterpriseEvent, assertSafeTokenEndpoint, identityProviderMetadata} from './enterprise.js';
+import {type EnterpriseEvent, assertSafeTokenEndpoint, identityProviderClient, identityProviderMetadata} from './enterprise.js';
 import {WizardError} from './errors.js';
 import type {HttpClient} from './http.js';
 import {type BrowserLoginOptions, browserLogin} from './login.js';
@@ -15,7 +15,7 @@ export type IdTokenLoginInput = {
 	readonly issuer: string;
 	/** This application's client at the identity provider, registered with a loopback redirect URI (RFC 8252 7.3). */
 	readonly clientId: string;
-	/** A secret: never shown, never saved. Sent as client_secret_post; without it the client is public. */
+	/** A secret: never shown, never saved; sent as the identity provider's metadata lists. Without it the client is public. */
 	readonly clientSecret?: string;
 	/** 0 or undefined: a random free port. */
 	readonly callbackPort?: number;
@@ -26,8 +26,9 @@ export type IdTokenLoginInput = {
 export type IdTokenLogin = {
 	/** The user's ID token: a secret, for the token exchange only; never shown, never saved. */
 	readonly idToken: string;
-	/** The identity provider's token endpoint, where the ID token is then exchanged. */
+	/** The identity provider's token endpoint, where the ID token is then exchanged, and how its client authenticates there. */
 	readonly tokenEndpoint: string;
+	readonly authMethod: ClientCredentials['authMethod'];
 };
 
 function codeExchangeHint(error: string): string | undefined {
@@ -67,8 +68,7 @@ export async function idTokenByBrowserLogin(input: IdTokenLoginInput): Promise<I
 	}
 
 	assertSafeTokenEndpoint(metadata.token_endpoint);
-	const secret = input.clientSecret;
-	const client: ClientCredentials = {clientId: input.clientId, ...(secret === undefined ? {} : {clientSecret: secret}), authMethod: secret === undefined ? 'none' : 'client_secret_post', source: 'pre-registered'};
+	const client = identityProviderClient({clientId: input.clientId, ...(input.clientSecret === undefined ? {} : {clientSecret: input.clientSecret})}, metadata);
 	const callbackServer = await startCallbackServer({port: input.callbackPort});
 	const names = {endpoint: `token endpoint of the identity provider ${input.issuer}`, response: 'identity provider\'s token response', spec: 'OpenID Connect Core 3.1.3.3', hint: codeExchangeHint};
 	const onEvent: BrowserLoginOptions['onEvent'] = event => {
@@ -83,5 +83,5 @@ export async function idTokenByBrowserLogin(input: IdTokenLoginInput): Promise<I
 		// requireIdToken: oauth4webapi has refused an answer without one.
 		return answer.id_token!;
 	});
-	return {idToken, tokenEndpoint: metadata.token_endpoint};
+	return {idToken, tokenEndpoint: metadata.token_endpoint, authMethod: client.authMethod};
 }

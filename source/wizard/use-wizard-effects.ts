@@ -239,7 +239,7 @@ export function useLogin(step: Step, dispatch: Dispatch<Action>, services: Wizar
 				const onEvent = (event: EnterpriseEvent) => send({type: 'enterprise-event', event});
 				const {identityProvider, idToken: given} = current.from.enterprise;
 				// None at hand: the user logs in at the identity provider in the browser (OpenID Connect), its URL printed whole as the MCP login's.
-				const {idToken, tokenEndpoint} = given === undefined
+				const {idToken, tokenEndpoint, authMethod} = given === undefined
 					? await services.core.idTokenByBrowserLogin({
 						http: services.http,
 						issuer: identityProvider.issuer ?? '',
@@ -257,8 +257,8 @@ export function useLogin(step: Step, dispatch: Dispatch<Action>, services: Wizar
 						},
 						onEnterpriseEvent: onEvent,
 					})
-					: {idToken: given, tokenEndpoint: identityProvider.tokenEndpoint};
-				const {tokens} = await services.core.enterpriseTokens({http: services.http, metadata, client: current.client, scopes, resource, signal, identityProvider: {...identityProvider, ...(tokenEndpoint === undefined ? {} : {tokenEndpoint})}, idToken, onEvent});
+					: {idToken: given, tokenEndpoint: identityProvider.tokenEndpoint, authMethod: undefined};
+				const {tokens} = await services.core.enterpriseTokens({http: services.http, metadata, client: current.client, scopes, resource, signal, identityProvider: {...identityProvider, ...(tokenEndpoint === undefined ? {} : {tokenEndpoint}), ...(authMethod === undefined ? {} : {authMethod})}, idToken, onEvent});
 				send({type: 'tokens-received', tokens});
 				return;
 			}
