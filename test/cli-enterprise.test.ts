@@ -66,7 +66,7 @@ beforeAll(async () => {
 	writeFileSync(idTokenFile, `${idToken}\n`, {mode: 0o600});
 	recordSecret('id token', idToken);
 	recordSecret('client secret', clientSecret);
-	recordSecret('identity provider client secret', idpClientSecret);
+	recordSecret('client secret', idpClientSecret);
 });
 
 afterAll(async () => {
