@@ -127,12 +127,34 @@ it('after a refusal, n asks for a new ID token only, the other answers kept', as
 	try {
 		await frameWith(lastFrame, 'Enter exchange the ID token');
 		await press(stdin, keys.enter);
-		const failed = await frameWith(lastFrame, 'n with a new ID token');
+		const failed = await frameWith(lastFrame, 'n new ID token');
 		expect(failed).toContain('invalid_client');
 		await press(stdin, 'n');
 		const again = await frameWith(lastFrame, 'ID token file:');
 		expect(again).toMatch(new RegExp(`IdP client id +${enterprise.idpClientId}`));
 		expect(again).toMatch(new RegExp(`MCP client id +${enterprise.clientId}`));
+	} finally {
+		unmount();
+	}
+}, 60_000);
+
+it('after a refused client secret, c asks for the MCP client again, the identity provider and the ID token kept, and logs in with it', async () => {
+	const enterprise = file.sandbox.enterprise!;
+	const {stdin, lastFrame, unmount} = await answeredForm(wizardServices(ownHome()), {idTokenFile: enterprise.idTokenFile, clientSecret: 'not-the-secret'});
+	try {
+		await frameWith(lastFrame, 'Enter exchange the ID token');
+		await press(stdin, keys.enter);
+		await frameWith(lastFrame, 'c other MCP client');
+		await press(stdin, 'c');
+		const form = await frameWith(lastFrame, 'MCP client id:');
+		expect(form).toMatch(new RegExp(`IdP issuer +${enterprise.idpIssuer}`));
+		expect(form).toMatch(new RegExp(`ID token +.* of ${enterprise.user}, until`));
+		await press(stdin, enterprise.clientId, keys.enter);
+		await frameWith(lastFrame, 'MCP client secret:');
+		await press(stdin, enterprise.clientSecret, keys.enter);
+		await frameWith(lastFrame, 'Enter exchange the ID token');
+		await press(stdin, keys.enter);
+		await frameWith(lastFrame, '✓ Access token received');
 	} finally {
 		unmount();
 	}

@@ -162,14 +162,17 @@ export type EnterpriseExchangeScreenProps = {
 	readonly onRetry: () => void;
 	/** n: a new ID token (the identity provider refused this one, or it expired). */
 	readonly onNewIdToken: () => void;
+	/** c: the same ID token, another MCP client (the authorization server refused its secret, say). */
+	readonly onNewClient: () => void;
 };
 
 /** The two exchanges as they happen, the ID-JAG's claims shown, until the token is there (Enter goes on). */
-export function EnterpriseExchangeScreen({events, phase, onContinue, onRetry, onNewIdToken}: EnterpriseExchangeScreenProps) {
+export function EnterpriseExchangeScreen({events, phase, onContinue, onRetry, onNewIdToken, onNewClient}: EnterpriseExchangeScreenProps) {
 	const keymap: readonly Binding[] = [
 		{key: 'return', shown: 'Enter', label: 'see the token', when: phase.kind === 'done', action: onContinue},
 		{key: 'r', label: 'try again', when: phase.kind === 'failed', action: onRetry},
-		{key: 'n', label: 'with a new ID token', when: phase.kind === 'failed', action: onNewIdToken},
+		{key: 'n', label: 'new ID token', when: phase.kind === 'failed', action: onNewIdToken},
+		{key: 'c', label: 'other MCP client', when: phase.kind === 'failed', action: onNewClient},
 		...useSharedKeys(),
 	];
 	useKeymap(keymap);

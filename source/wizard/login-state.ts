@@ -3,7 +3,7 @@ import {type ClientCredentials, clientMetadataDocumentClient, preRegisteredClien
 import type {ClientMetadataDocumentCheck} from '../core/client-metadata-document.js';
 import type {ReuseDecision} from '../core/client-reuse.js';
 import {type WayChoice, clientCredentials, enterprise} from '../core/client-way.js';
-import {type AssertionClaims, type EnterpriseEvent, type IdentityProviderInput, identityProviderIssuerProblem, supportsJwtBearer} from '../core/enterprise.js';
+import {type AssertionClaims, type EnterpriseEvent, type IdentityProviderInput, assertionClaims, identityProviderIssuerProblem, supportsJwtBearer} from '../core/enterprise.js';
 import {type Attempt, type Discovery, type DiscoveryStage, discoveryError} from '../core/discovery.js';
 import {type DeviceCode, deviceCodeGrant, supportsDeviceLogin} from '../core/device.js';
 import {clientCredentialsScopes, supportsClientCredentials} from '../core/client-credentials.js';
@@ -84,6 +84,8 @@ export type ClientWayStep = {readonly name: 'client-way'; readonly scopes: Scope
 export type EnterpriseAnswers = {
 	readonly idpIssuer?: string;
 	readonly idpClientId?: string;
+	/** The identity provider as a login before had it (shown as the two above), used as it is: it may be a bare token endpoint. */
+	readonly identityProvider?: IdentityProviderInput;
 	readonly idToken?: {readonly token: string; readonly claims: AssertionClaims} | 'browser';
 	readonly clientId?: string;
 };
@@ -196,6 +198,8 @@ export type LoginAction =
 	| {readonly type: 'enterprise-accepted'}
 	/** n on a failed enterprise login: the same identity provider and client, a new ID token. */
 	| {readonly type: 'enterprise-new-id-token'}
+	/** c on a failed enterprise login: the same identity provider and ID token, another MCP client (its secret was refused, say). */
+	| {readonly type: 'enterprise-new-client'}
 	| {readonly type: 'callback-server-failed'; readonly error: ErrorInfo}
 	| {readonly type: 'name-editing-started'}
 	| {readonly type: 'name-editing-cancelled'}
@@ -368,12 +372,25 @@ export function newAttempt(login: LoginStep): LoginStep {
  * issuer): where the resource metadata names another one now, its client is asked for.
  */
 export function enterpriseAgain(scopes: ScopesStep, saved: SavedEnterprise, issuer: string | undefined, error?: string): EnterpriseStep {
-	const idp = {idpIssuer: saved.identityProvider.issuer ?? saved.identityProvider.tokenEndpoint, idpClientId: saved.identityProvider.clientId};
+	const idp = givenIdentityProvider(saved.identityProvider);
 	if (issuer !== saved.issuer) {
 		return {name: 'enterprise', scopes, answers: idp, error: `The authorization server changed from ${saved.issuer} to ${issuer ?? 'none'}: its client's secret is not sent to another one. Give the ID token, then the new server's client.`};
 	}
 
 	return {name: 'enterprise', scopes, saved, answers: {...idp, clientId: saved.client.clientId}, error};
+}
+
+/** The answers of an identity provider given before, shown as typed ones and used as it was given. */
+function givenIdentityProvider(identityProvider: IdentityProviderInput): EnterpriseAnswers {
+	return {idpIssuer: identityProvider.issuer ?? identityProvider.tokenEndpoint, idpClientId: identityProvider.clientId, identityProvider};
+}
+
+/** A failed enterprise login's identity provider and ID token kept, another MCP client asked for. */
+function enterpriseNewClient(login: LoginStep): EnterpriseStep | undefined {
+	const {from} = login;
+	if (from.name !== 'pre-registered' || !from.enterprise || login.phase.kind !== 'failed') return undefined;
+	const {idToken} = from.enterprise;
+	return {name: 'enterprise', scopes: from.scopes, answers: {...givenIdentityProvider(from.enterprise.identityProvider), idToken: idToken === undefined ? 'browser' : {token: idToken, claims: assertionClaims(idToken) ?? {}}}};
 }
 
 /** The enterprise login a login step ran, to run again with a new ID token; undefined for other logins. */
@@ -544,7 +561,7 @@ export function reduceLoginStep(step: Step, action: LoginAction): Step {
 				name: 'pre-registered',
 				scopes: step.scopes,
 				client: preRegisteredClient(metadata, answers.clientId, action.value),
-				enterprise: {identityProvider: {issuer: answers.idpIssuer!, clientId: answers.idpClientId!}, ...(answers.idToken === 'browser' ? {} : {idToken: answers.idToken.token})},
+				enterprise: {identityProvider: answers.identityProvider ?? {issuer: answers.idpIssuer!, clientId: answers.idpClientId!}, ...(answers.idToken === 'browser' ? {} : {idToken: answers.idToken.token})},
 			};
 		}
 
@@ -575,6 +592,10 @@ export function reduceLoginStep(step: Step, action: LoginAction): Step {
 		case 'enterprise-new-id-token': {
 			const saved = step.name === 'login' && step.phase.kind === 'failed' ? enterpriseOf(step) : undefined;
 			return step.name === 'login' && saved ? enterpriseAgain(step.from.scopes, saved, saved.issuer) : step;
+		}
+
+		case 'enterprise-new-client': {
+			return (step.name === 'login' && enterpriseNewClient(step)) || step;
 		}
 
 		case 'enterprise-accepted': {

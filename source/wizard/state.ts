@@ -135,6 +135,7 @@ function reduceStep(step: Step, action: Action): Step {
 		case 'enterprise-event':
 		case 'enterprise-accepted':
 		case 'enterprise-new-id-token':
+		case 'enterprise-new-client':
 		case 'callback-server-failed':
 		case 'name-editing-started':
 		case 'name-editing-cancelled':

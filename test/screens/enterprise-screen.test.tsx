@@ -25,7 +25,7 @@ const events: EnterpriseEvent[] = [
 
 it('shows each exchange as it happens, the ID-JAG masked with its claims and what differs, and goes on with Enter once the token is there', async () => {
 	const onContinue = vi.fn();
-	const running = await render(<EnterpriseExchangeScreen events={events.slice(0, 3)} phase={{kind: 'running'}} onContinue={onContinue} onRetry={vi.fn()} onNewIdToken={vi.fn()} />);
+	const running = await render(<EnterpriseExchangeScreen events={events.slice(0, 3)} phase={{kind: 'running'}} onContinue={onContinue} onRetry={vi.fn()} onNewIdToken={vi.fn()} onNewClient={vi.fn()} />);
 	const first = await frameWith(running.lastFrame, 'Exchanging…');
 	expect(first).toContain('ID token of ada@example.com, from https://idp.example.com');
 	expect(first).toContain('1. Token exchange (RFC 8693) at https://idp.example.com/token\n   as idp-client, audience https://auth.example.com');
@@ -34,7 +34,7 @@ it('shows each exchange as it happens, the ID-JAG masked with its claims and wha
 	expect(first).not.toContain('Enter see the token');
 	running.unmount();
 
-	const done = await render(<EnterpriseExchangeScreen events={events} phase={{kind: 'done'}} onContinue={onContinue} onRetry={vi.fn()} onNewIdToken={vi.fn()} />);
+	const done = await render(<EnterpriseExchangeScreen events={events} phase={{kind: 'done'}} onContinue={onContinue} onRetry={vi.fn()} onNewIdToken={vi.fn()} onNewClient={vi.fn()} />);
 	const frame = await frameWith(done.lastFrame, '✓ Access token received');
 	expect(frame).toContain('ID-JAG eyJhbG…(612 chars) (typ oauth-id-jag+jwt, claims not verified here)');
 	for (const [claim, value] of [['iss', 'https://idp.example.com'], ['aud', issuer], ['resource', mcpUrl], ['client_id', 'mcp-client'], ['sub', 'ada@example.com']]) {
@@ -48,10 +48,11 @@ it('shows each exchange as it happens, the ID-JAG masked with its claims and wha
 	done.unmount();
 });
 
-it('says why the login failed, with r to try again, the claims giving way to the answer', async () => {
+it('says why the login failed, with r to try again, n for a new ID token and c for another client, the claims giving way to the answer', async () => {
 	const onRetry = vi.fn();
 	const onNewIdToken = vi.fn();
-	const {lastFrame, stdin, unmount} = await render(<EnterpriseExchangeScreen events={events} phase={{kind: 'failed', error: {message: 'The token endpoint of the identity provider answered HTTP 400: invalid_grant', hint: 'Log in to the identity provider again for a new ID token.'}}} onContinue={vi.fn()} onRetry={onRetry} onNewIdToken={onNewIdToken} />);
+	const onNewClient = vi.fn();
+	const {lastFrame, stdin, unmount} = await render(<EnterpriseExchangeScreen events={events} phase={{kind: 'failed', error: {message: 'The token endpoint of the identity provider answered HTTP 400: invalid_grant', hint: 'Log in to the identity provider again for a new ID token.'}}} onContinue={vi.fn()} onRetry={onRetry} onNewIdToken={onNewIdToken} onNewClient={onNewClient} />);
 	const frame = await frameWith(lastFrame, 'Login failed');
 	expect(frame).toContain('invalid_grant');
 	expect(frame).toContain('r try again');
@@ -61,10 +62,14 @@ it('says why the login failed, with r to try again, the claims giving way to the
 	expect(frame).not.toContain('as idp-client');
 	expect(frame).toContain('2. JWT bearer grant (RFC 7523) at https://auth.example.com/token');
 	expect(frame).not.toContain('! its client_id');
-	expect(frame).toContain('n with a new ID token');
-	await press(stdin, 'r', 'n');
+	expect(frame).toContain('n new ID token');
+	expect(frame).toContain('c other MCP client');
+	// One line at 80 columns: with the error box, the screen is 23 rows at 80x24 (seen in tmux).
+	expect(frame.split('\n').filter(line => line.includes('r try again'))).toEqual(['r try again · n new ID token · c other MCP client · Esc back · t trace · q quit']);
+	await press(stdin, 'r', 'n', 'c');
 	expect(onRetry).toHaveBeenCalledOnce();
 	expect(onNewIdToken).toHaveBeenCalledOnce();
+	expect(onNewClient).toHaveBeenCalledOnce();
 	unmount();
 });
 
@@ -83,12 +88,12 @@ it('asks one question at a time below the answers so far, a secret typed masked'
 
 it('says it waits for the login at the identity provider in the browser, then exchanges once the ID token is there', async () => {
 	const browser: EnterpriseEvent[] = [events[1]!, {type: 'id-token-login', issuer: 'https://idp.example.com'}];
-	const waiting = await render(<EnterpriseExchangeScreen events={browser} phase={{kind: 'running'}} onContinue={vi.fn()} onRetry={vi.fn()} onNewIdToken={vi.fn()} />);
+	const waiting = await render(<EnterpriseExchangeScreen events={browser} phase={{kind: 'running'}} onContinue={vi.fn()} onRetry={vi.fn()} onNewIdToken={vi.fn()} onNewClient={vi.fn()} />);
 	const frame = await frameWith(waiting.lastFrame, 'Waiting for the login in your browser (its URL is above)…');
 	expect(frame).toContain('Login at https://idp.example.com in your browser, for an ID token');
 	waiting.unmount();
 
-	const exchanging = await render(<EnterpriseExchangeScreen events={[...browser, events[0]!]} phase={{kind: 'running'}} onContinue={vi.fn()} onRetry={vi.fn()} onNewIdToken={vi.fn()} />);
+	const exchanging = await render(<EnterpriseExchangeScreen events={[...browser, events[0]!]} phase={{kind: 'running'}} onContinue={vi.fn()} onRetry={vi.fn()} onNewIdToken={vi.fn()} onNewClient={vi.fn()} />);
 	const next = await frameWith(exchanging.lastFrame, 'Exchanging…');
 	expect(next).toContain('ID token of ada@example.com');
 	exchanging.unmount();

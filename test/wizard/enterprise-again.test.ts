@@ -1,6 +1,6 @@
 import {expect, it} from 'vitest';
 import type {ClientCredentials} from '../../source/core/client.js';
-import {type SavedEnterprise, type ScopesStep, enterpriseAgain} from '../../source/wizard/login-state.js';
+import {type SavedEnterprise, type ScopesStep, enterpriseAgain, reduceLoginStep} from '../../source/wizard/login-state.js';
 
 // An enterprise login again (a on the saved login, n after a refusal): the same identity provider and
 // client with a new ID token, unless the authorization server is another one now.
@@ -13,7 +13,7 @@ it('asks for a new ID token only, with the saved client, from the same authoriza
 		name: 'enterprise',
 		scopes,
 		saved,
-		answers: {idpIssuer: 'https://idp.example.com', idpClientId: 'idp-client', clientId: 'mcp-client'},
+		answers: {idpIssuer: 'https://idp.example.com', idpClientId: 'idp-client', identityProvider: saved.identityProvider, clientId: 'mcp-client'},
 		error: undefined,
 	});
 });
@@ -21,6 +21,17 @@ it('asks for a new ID token only, with the saved client, from the same authoriza
 it('never sends the saved client\'s secret to another authorization server: its client is asked for again, and why', () => {
 	const step = enterpriseAgain(scopes, saved, 'https://evil.example.com');
 	expect(step.saved).toBeUndefined();
-	expect(step.answers).toEqual({idpIssuer: 'https://idp.example.com', idpClientId: 'idp-client'});
+	expect(step.answers).toEqual({idpIssuer: 'https://idp.example.com', idpClientId: 'idp-client', identityProvider: saved.identityProvider});
 	expect(step.error).toBe('The authorization server changed from https://auth.example.com to https://evil.example.com: its client\'s secret is not sent to another one. Give the ID token, then the new server\'s client.');
+});
+
+it('keeps an identity provider given by its token endpoint only as it was given, through a new client\'s answers', () => {
+	const bare: SavedEnterprise = {...saved, identityProvider: {tokenEndpoint: 'https://idp.example.com/oauth2/token', clientId: 'idp-client'}};
+	const metadata = {issuer: 'https://evil.example.com', token_endpoint: 'https://evil.example.com/token', grant_types_supported: ['urn:ietf:params:oauth:grant-type:jwt-bearer']};
+	const withMetadata = {name: 'scopes', metadata: {discovery: {authorizationServer: {issuer: metadata.issuer, metadata}}}} as unknown as ScopesStep;
+	let step = reduceLoginStep(enterpriseAgain(withMetadata, bare, metadata.issuer), {type: 'id-token-read', token: 'a.b.c', claims: {}});
+	step = reduceLoginStep(step, {type: 'enterprise-answered', value: 'new-client'});
+	step = reduceLoginStep(step, {type: 'enterprise-answered', value: 'new-secret'});
+	// Its token endpoint, never taken for an issuer to discover.
+	expect(step).toMatchObject({name: 'pre-registered', client: {clientId: 'new-client'}, enterprise: {identityProvider: bare.identityProvider, idToken: 'a.b.c'}});
 });
