@@ -6,7 +6,7 @@ import {App} from '../source/wizard/app.js';
 import {frameWith, keys, press, render} from './helpers/ink.js';
 import {temporaryHome} from './helpers/run-cli.js';
 import {pickWay, sandboxForFile, throughScopes, wizardServices} from './helpers/wizard.js';
-import type {WizardServices} from '../source/wizard/services.js';
+import type {WizardOptions, WizardServices} from '../source/wizard/services.js';
 import {openSavedServer, prose} from './wizard/helpers.js';
 
 // The wizard's way to an enterprise-managed login (SEP-990) against the sandbox's profile for it: an
@@ -215,17 +215,34 @@ it('without an ID token file, logs in at the identity provider in the browser fo
 	}
 }, 60_000);
 
+/** The wizard started on the browser login at the identity provider, with a browser that opens nothing: the login waits. */
+async function waitingAtIdentityProvider(options: WizardOptions = {}) {
+	const services = {...wizardServices(ownHome(), options), env: {...process.env, BROWSER: 'true'}};
+	const rendered = await answeredForm(services, {idTokenFile: '', clientSecret: file.sandbox.enterprise!.clientSecret});
+	await frameWith(rendered.lastFrame, 'Enter log in at the identity provider');
+	await press(rendered.stdin, keys.enter);
+	return rendered;
+}
+
 it('lets Esc leave the wait for the browser login at the identity provider: nothing is spent yet', async () => {
-	// A browser that opens nothing: the login waits.
-	const services = {...wizardServices(ownHome()), env: {...process.env, BROWSER: 'true'}};
-	const {stdin, lastFrame, unmount} = await answeredForm(services, {idTokenFile: '', clientSecret: file.sandbox.enterprise!.clientSecret});
+	const {stdin, lastFrame, unmount} = await waitingAtIdentityProvider();
 	try {
-		await frameWith(lastFrame, 'Enter log in at the identity provider');
-		await press(stdin, keys.enter);
 		const waiting = await frameWith(lastFrame, 'Waiting for the login in your browser');
 		expect(waiting).toContain('Esc back');
 		await press(stdin, keys.escape);
 		await frameWith(lastFrame, 'Enter log in at the identity provider');
+	} finally {
+		unmount();
+	}
+}, 60_000);
+
+it('says when the browser login at the identity provider ran out of time, and r tries it again', async () => {
+	const {stdin, lastFrame, unmount} = await waitingAtIdentityProvider({timeoutMs: 1500});
+	try {
+		const failed = await frameWith(lastFrame, 'r try again');
+		expect(failed).toContain('No login callback from the browser within');
+		await press(stdin, 'r');
+		await frameWith(lastFrame, 'Waiting for the login in your browser');
 	} finally {
 		unmount();
 	}

@@ -124,7 +124,7 @@ describe('login --enterprise', () => {
 		const reauthorize = await cli(['reauthorize', saved.name]);
 		expect(reauthorize.code).toBe(1);
 		expect(reauthorize.stderr).toContain(`Error (identity-provider): The identity provider ${idp.origin} names no authorization_endpoint in its metadata: it has no browser login`);
-		expect(reauthorize.stderr).toContain('Try: Log in with an ID token you already have instead: login --enterprise … --id-token <file>.');
+		expect(reauthorize.stderr).toContain(`Try: Log in with an ID token you already have instead (--id-token <file>). With a new ID token's file: mcp-auth-wizard login ${mcp.url} --name ${saved.name} --enterprise --idp-issuer ${idp.origin} --idp-client-id idp-client --client-id mcp-client-1 --client-secret - --id-token <file of a new ID token>\n`);
 		expect(issued).toHaveLength(1);
 	}, 90_000);
 

@@ -2,10 +2,10 @@ import {type ClientCredentials, preRegisteredClient} from '../core/client.js';
 import {clientCredentialsScopes, clientCredentialsTokens, supportsClientCredentials} from '../core/client-credentials.js';
 import {describeDocumentCheck} from '../core/client-metadata-document.js';
 import {type Discovery, assertUsable, discover} from '../core/discovery.js';
-import {type AssertionClaims, type EnterpriseEvent, type IdJagSummary, type IdentityProvider, enterpriseTokens, jwtBearerGrant, supportsJwtBearer} from '../core/enterprise.js';
+import {type AssertionClaims, type EnterpriseEvent, type IdJagSummary, type IdentityProvider, jwtBearerGrant, supportsJwtBearer} from '../core/enterprise.js';
 import {checkMcp} from '../core/mcp-check.js';
 import {type LoginEvent, type LoginResult, login} from '../core/login.js';
-import {type IdTokenLogin, idTokenByBrowserLogin} from '../core/identity-provider-login.js';
+import {enterpriseLogin} from '../core/identity-provider-login.js';
 import type {AuthorizationSession} from '../core/authorization-session.js';
 import type {AuthorizationServerMetadata} from '../core/metadata.js';
 import {chooseScopes} from '../core/scopes.js';
@@ -468,41 +468,21 @@ export async function loginWithEnterprise(context: CommandContext, mcpUrl: strin
 
 	const client = saved?.client ?? preRegisteredClient(metadata, flags.clientId!, flags.clientSecret!);
 	const scopes = flags.scopes ?? chooseScopes(discovery).defaults;
-	const {idToken, tokenEndpoint, authMethod} = enterprise.idToken === undefined ? await idTokenAtIdentityProvider(context, flags, enterprise) : {idToken: enterprise.idToken, tokenEndpoint: enterprise.idpTokenEndpoint, authMethod: undefined};
-	const result = await enterpriseTokens({
+	// Without --id-token, the user logs in at the identity provider in the browser for one (OpenID Connect).
+	const pasted = pasteBack(context);
+	const result = await enterpriseLogin({
 		http,
 		metadata,
 		client,
 		scopes,
 		resource: discovery.resource,
 		signal,
-		identityProvider: {issuer: enterprise.idpIssuer, tokenEndpoint, clientId: enterprise.idpClientId, clientSecret: enterprise.idpClientSecret, authMethod},
-		idToken,
+		identityProvider: {issuer: enterprise.idpIssuer, tokenEndpoint: enterprise.idpTokenEndpoint, clientId: enterprise.idpClientId, clientSecret: enterprise.idpClientSecret},
+		idToken: enterprise.idToken,
+		browser: {callbackPort: flags.callbackPort, timeoutMs: flags.timeoutMs, noOpen: !flags.open, env: context.env, onEvent: event => reportProgress(output, event, false), onSession: pasted.onSession},
 		onEvent: event => reportEnterprise(output, event),
-	});
-	return saveAndReport(context, store, mcpUrl, flags, {discovery, client, scopes, tokens: result.tokens, grant: 'jwt-bearer', enterprise: {identityProvider: result.identityProvider, idJag: result.idJag}});
-}
-
-/** login --enterprise without --id-token: the user logs in at the identity provider in the browser (OpenID Connect) for one. */
-async function idTokenAtIdentityProvider(context: CommandContext, flags: LoginFlags, enterprise: EnterpriseFlags): Promise<IdTokenLogin> {
-	const {output} = context;
-	// The CLI's flag checks ask for the issuer when no ID token is given.
-	const issuer = enterprise.idpIssuer!;
-	const pasted = pasteBack(context);
-	return idTokenByBrowserLogin({
-		http: context.http,
-		signal: context.signal,
-		env: context.env,
-		issuer,
-		clientId: enterprise.idpClientId,
-		clientSecret: enterprise.idpClientSecret,
-		callbackPort: flags.callbackPort,
-		timeoutMs: flags.timeoutMs,
-		noOpen: !flags.open,
-		onEvent: event => reportProgress(output, event, false),
-		onEnterpriseEvent: event => reportEnterprise(output, event),
-		onSession: pasted.onSession,
 	}).finally(pasted.stop);
+	return saveAndReport(context, store, mcpUrl, flags, {discovery, client, scopes, tokens: result.tokens, grant: 'jwt-bearer', enterprise: {identityProvider: result.identityProvider, idJag: result.idJag}});
 }
 
 const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);

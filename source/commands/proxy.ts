@@ -1,6 +1,7 @@
 import type {Readable, Writable} from 'node:stream';
 import {InsufficientScopeError, type JSONRPCMessage, type JSONRPCRequest, SSEClientTransport, StreamableHTTPClientTransport, isJSONRPCErrorResponse, isJSONRPCRequest, isJSONRPCResultResponse} from '@modelcontextprotocol/client';
 import {StdioServerTransport} from '@modelcontextprotocol/server/stdio';
+import {hasBrowserLogin} from '../core/enterprise.js';
 import {WizardError} from '../core/errors.js';
 import {type ParamHeader, paramHeaders, paramHeadersOf} from '../core/mcp-param-headers.js';
 import {parseScopes} from '../core/scopes.js';
@@ -30,7 +31,8 @@ function loggingInAgain(server: SavedServer): string {
 	if (server.grant === 'client_credentials') return 'getting a token again (client credentials)';
 	if (server.grant !== 'jwt-bearer') return 'logging in again (the browser)';
 	// A bare token endpoint has no browser login: only a new ID token from elsewhere helps.
-	return server.identityProvider?.issuer === undefined ? 'cannot log in again by itself: an enterprise login needs a new ID token' : `logging in again at the identity provider ${server.identityProvider.issuer} (the browser), for a new ID token`;
+	const idp = server.identityProvider;
+	return idp && hasBrowserLogin(idp) ? `logging in again at the identity provider ${idp.issuer} (the browser), for a new ID token` : 'cannot log in again by itself: an enterprise login needs a new ID token';
 }
 
 /**

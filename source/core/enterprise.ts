@@ -92,6 +92,11 @@ export type EnterpriseResult = {
 	readonly idJag: IdJagSummary;
 };
 
+/** Whether the identity provider can log a user in through the browser: named by its issuer, whose metadata names the endpoint (a bare token endpoint cannot). */
+export function hasBrowserLogin<T extends {readonly issuer?: string}>(idp: T): idp is T & {readonly issuer: string} {
+	return idp.issuer !== undefined;
+}
+
 /** Whether the authorization server says it takes JWT bearer grants (RFC 8414 2: an absent list means code and implicit only). */
 export function supportsJwtBearer(metadata: AuthorizationServerMetadata): boolean {
 	return metadata.grant_types_supported?.includes(jwtBearerGrant) === true;

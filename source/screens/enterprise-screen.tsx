@@ -162,7 +162,7 @@ export type EnterpriseExchangeScreenProps = {
 	readonly onRetry: () => void;
 	/** n: a new ID token (the identity provider refused this one, or it expired). */
 	readonly onNewIdToken: () => void;
-	/** c: the same ID token, another MCP client (the authorization server refused its secret, say). */
+	/** c, after the JWT bearer grant failed: the same ID token, another MCP client (its secret refused, say). */
 	readonly onNewClient: () => void;
 };
 
@@ -172,7 +172,8 @@ export function EnterpriseExchangeScreen({events, phase, onContinue, onRetry, on
 		{key: 'return', shown: 'Enter', label: 'see the token', when: phase.kind === 'done', action: onContinue},
 		{key: 'r', label: 'try again', when: phase.kind === 'failed', action: onRetry},
 		{key: 'n', label: 'new ID token', when: phase.kind === 'failed', action: onNewIdToken},
-		{key: 'c', label: 'other MCP client', when: phase.kind === 'failed', action: onNewClient},
+		// Only once the authorization server had the ID-JAG: before, the MCP client was not the trouble.
+		{key: 'c', label: 'other MCP client', when: phase.kind === 'failed' && events.some(event => event.type === 'jwt-bearer'), action: onNewClient},
 		...useSharedKeys(),
 	];
 	useKeymap(keymap);

@@ -1,3 +1,4 @@
+import {hasBrowserLogin} from '../core/enterprise.js';
 import {formatDuration, shellQuote} from '../core/text.js';
 import {summarizeTokens} from '../core/tokens.js';
 import type {SavedServer} from './types.js';
@@ -17,24 +18,31 @@ export function renewable(server: SavedServer): boolean {
 /**
  * The command that logs in to a saved server again. An enterprise login (jwt-bearer) needs a new ID
  * token (it is never kept, and an ID-JAG cannot be had without one): reauthorize gets one by a login at
- * the identity provider's issuer in the browser; given by its token endpoint only, it has no browser
- * login, and only a new `login --enterprise` with an ID token file helps.
+ * the identity provider's issuer in the browser, with the saved client; else only a new `login
+ * --enterprise` helps.
  */
 export function logInAgainCommand(server: SavedServer): string {
 	const idp = server.identityProvider;
-	if (server.grant !== 'jwt-bearer' || idp?.issuer !== undefined) return `mcp-auth-wizard reauthorize ${server.name}`;
+	if (server.grant !== 'jwt-bearer' || (idp !== undefined && hasBrowserLogin(idp) && server.client)) return `mcp-auth-wizard reauthorize ${server.name}`;
+	return enterpriseLoginCommand(server, idp === undefined || !hasBrowserLogin(idp));
+}
+
+/** The `login --enterprise` command of a saved enterprise login; `withIdTokenFile`: a new ID token's file (else a browser login at the issuer gets one). */
+export function enterpriseLoginCommand(server: SavedServer, withIdTokenFile: boolean): string {
+	const idp = server.identityProvider;
 	const words = [
 		'mcp-auth-wizard', 'login', server.mcpUrl, '--name', server.name, '--enterprise',
-		'--idp-token-endpoint', idp?.tokenEndpoint ?? '',
-		'--idp-client-id', idp?.clientId ?? '', '--client-id', server.client?.clientId ?? '', '--client-secret', '-',
+		...(idp?.issuer === undefined ? ['--idp-token-endpoint', idp?.tokenEndpoint ?? ''] : ['--idp-issuer', idp.issuer]),
+		'--idp-client-id', idp?.clientId ?? '', '--client-id', server.client?.clientId ?? '<id>', '--client-secret', '-',
 	];
-	return `${words.map(word => shellQuote(word)).join(' ')} --id-token <file of a new ID token>`;
+	const command = words.map(word => shellQuote(word)).join(' ');
+	return withIdTokenFile ? `${command} --id-token <file of a new ID token>` : command;
 }
 
 /** What renewing the tokens takes where it is not the usual refresh (or the client's own grant again): an enterprise login. */
 export function renewalNote(server: SavedServer): string | undefined {
 	if (server.grant !== 'jwt-bearer') return undefined;
-	const newIdToken = server.identityProvider?.issuer === undefined ? 'a new ID token from the identity provider' : 'a new ID token, by a login at the identity provider in the browser';
+	const newIdToken = server.identityProvider && hasBrowserLogin(server.identityProvider) ? 'a new ID token, by a login at the identity provider in the browser' : 'a new ID token from the identity provider';
 	if (server.tokens?.refreshToken !== undefined) return `with its refresh token; once that is refused, only ${newIdToken} helps: ${logInAgainCommand(server)}`;
 	return `not by itself: the token came from an ID-JAG, and another one needs ${newIdToken}: ${logInAgainCommand(server)}`;
 }

@@ -3,7 +3,7 @@ import {type ClientCredentials, clientMetadataDocumentClient, preRegisteredClien
 import type {ClientMetadataDocumentCheck} from '../core/client-metadata-document.js';
 import type {ReuseDecision} from '../core/client-reuse.js';
 import {type WayChoice, clientCredentials, enterprise} from '../core/client-way.js';
-import {type AssertionClaims, type EnterpriseEvent, type IdentityProviderInput, assertionClaims, identityProviderIssuerProblem, supportsJwtBearer} from '../core/enterprise.js';
+import {type AssertionClaims, type EnterpriseEvent, type IdentityProviderInput, assertionClaims, hasBrowserLogin, identityProviderIssuerProblem, supportsJwtBearer} from '../core/enterprise.js';
 import {type Attempt, type Discovery, type DiscoveryStage, discoveryError} from '../core/discovery.js';
 import {type DeviceCode, deviceCodeGrant, supportsDeviceLogin} from '../core/device.js';
 import {clientCredentialsScopes, supportsClientCredentials} from '../core/client-credentials.js';
@@ -385,7 +385,7 @@ function givenIdentityProvider(identityProvider: IdentityProviderInput): Enterpr
 	return {idpIssuer: identityProvider.issuer ?? identityProvider.tokenEndpoint, idpClientId: identityProvider.clientId, identityProvider};
 }
 
-/** A failed enterprise login's identity provider and ID token kept, another MCP client asked for. */
+/** A failed enterprise login's identity provider and ID token kept (one from the browser login is got again), another MCP client asked for. */
 function enterpriseNewClient(login: LoginStep): EnterpriseStep | undefined {
 	const {from} = login;
 	if (from.name !== 'pre-registered' || !from.enterprise || login.phase.kind !== 'failed') return undefined;
@@ -567,9 +567,10 @@ export function reduceLoginStep(step: Step, action: LoginAction): Step {
 
 		case 'id-token-by-browser': {
 			if (step.name !== 'enterprise' || enterpriseQuestion(step.answers) !== 'id-token') return step;
+			// Its metadata names the browser login's endpoint: one given by its token endpoint only has none.
+			const given = step.saved?.identityProvider ?? step.answers.identityProvider;
+			if (given && !hasBrowserLogin(given)) return {...step, error: 'This identity provider was given by its token endpoint only, which has no browser login: give the file of a new ID token.'};
 			if (!step.saved) return {...step, answers: {...step.answers, idToken: 'browser'}, error: undefined};
-			// Its metadata names the browser login's endpoint: a saved bare token endpoint has none.
-			if (step.saved.identityProvider.issuer === undefined) return {...step, error: 'This identity provider was given by its token endpoint only, which has no browser login: give the file of a new ID token.'};
 			return {name: 'pre-registered', scopes: step.scopes, client: step.saved.client, enterprise: {identityProvider: step.saved.identityProvider}};
 		}
 

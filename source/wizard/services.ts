@@ -10,12 +10,11 @@ import {authorize} from '../core/login.js';
 import {deviceLogin} from '../core/device.js';
 import {clientCredentialsTokens} from '../core/client-credentials.js';
 import {idTokenFromFile, privateKeyFromFile} from '../core/user-file.js';
-import {enterpriseTokens} from '../core/enterprise.js';
-import {idTokenByBrowserLogin} from '../core/identity-provider-login.js';
+import {enterpriseLogin} from '../core/identity-provider-login.js';
 import type {ServerStore} from '../store/types.js';
 
 /** The core steps the wizard's hooks run; tests may replace one (e.g. refresh, under fake timers). */
-export const coreSteps = {discover, registerClient, startCallbackServer, authorize, deviceLogin, clientCredentialsTokens, privateKeyFromFile, enterpriseTokens, idTokenByBrowserLogin, idTokenFromFile, openBrowser, refreshTokens, checkMcp, callTool};
+export const coreSteps = {discover, registerClient, startCallbackServer, authorize, deviceLogin, clientCredentialsTokens, privateKeyFromFile, enterpriseLogin, idTokenFromFile, openBrowser, refreshTokens, checkMcp, callTool};
 
 export type CoreSteps = typeof coreSteps;
 

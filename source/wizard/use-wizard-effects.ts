@@ -4,7 +4,6 @@ import type {CallbackServer} from '../core/callback-server.js';
 import {CallbackTimeoutError, WizardError} from '../core/errors.js';
 import {verificationAddress} from '../core/device.js';
 import type {Exchange} from '../core/http.js';
-import type {EnterpriseEvent} from '../core/enterprise.js';
 import type {LoginEvent} from '../core/login.js';
 import {clipboardSequence, copyBlock} from '../components/clipboard.js';
 import {buildRegistrationRequest} from '../core/registration.js';
@@ -233,50 +232,51 @@ export function useLogin(step: Step, dispatch: Dispatch<Action>, services: Wizar
 		};
 
 		const {metadata, resource, scopes, mcpUrl} = loginContext(current.from);
+		// What every grant at the token endpoint takes (RFC 8707 `resource` included).
+		const grant = {http: services.http, metadata, client: current.client, scopes, resource, signal};
 		(async () => {
 			if (current.from.name === 'pre-registered' && current.from.enterprise) {
 				// SEP-990: the ID token for an ID-JAG at the identity provider, the ID-JAG for tokens here; each exchange shown as it happens.
-				const onEvent = (event: EnterpriseEvent) => send({type: 'enterprise-event', event});
-				const {identityProvider, idToken: given} = current.from.enterprise;
-				// None at hand: the user logs in at the identity provider in the browser (OpenID Connect), its URL printed whole as the MCP login's.
-				const {idToken, tokenEndpoint, authMethod} = given === undefined
-					? await services.core.idTokenByBrowserLogin({
-						http: services.http,
-						issuer: identityProvider.issuer ?? '',
-						clientId: identityProvider.clientId,
-						clientSecret: identityProvider.clientSecret,
+				// None at hand: the user logs in at the identity provider in the browser (OpenID Connect) on
+				// the wizard's listener, its URL printed whole as the MCP login's.
+				const {identityProvider, idToken} = current.from.enterprise;
+				const callbackServer = idToken === undefined ? await listener.take() : undefined;
+				if (signal.aborted) {
+					await callbackServer?.close();
+					return;
+				}
+
+				const {tokens} = await services.core.enterpriseLogin({
+					...grant,
+					identityProvider,
+					idToken,
+					browser: {
+						callbackServer,
 						timeoutMs: services.options.timeoutMs,
 						noOpen: services.options.noOpen,
 						env: services.env,
-						signal,
 						onSession(started: AuthorizationSession) {
 							session.current = started;
 						},
 						onEvent(event: LoginEvent) {
 							if (event.type === 'authorization-started' && !signal.aborted) print(copyBlock('Identity provider login URL (to open in a browser):', event.url, {link: true}));
 						},
-						onEnterpriseEvent: onEvent,
-					})
-					: {idToken: given, tokenEndpoint: identityProvider.tokenEndpoint, authMethod: undefined};
-				const {tokens} = await services.core.enterpriseTokens({http: services.http, metadata, client: current.client, scopes, resource, signal, identityProvider: {...identityProvider, ...(tokenEndpoint === undefined ? {} : {tokenEndpoint}), ...(authMethod === undefined ? {} : {authMethod})}, idToken, onEvent});
+					},
+					onEvent: event => send({type: 'enterprise-event', event}),
+				});
 				send({type: 'tokens-received', tokens});
 				return;
 			}
 
 			if (grantOf(current) === clientCredentials) {
-				const tokens = await services.core.clientCredentialsTokens({http: services.http, metadata, client: current.client, scopes, resource, signal});
+				const tokens = await services.core.clientCredentialsTokens(grant);
 				send({type: 'tokens-received', tokens});
 				return;
 			}
 
 			if (current.device) {
 				const tokens = await services.core.deviceLogin({
-					http: services.http,
-					metadata,
-					client: current.client,
-					scopes,
-					resource,
-					signal,
+					...grant,
 					timeoutMs: services.options.timeoutMs,
 					onEvent(event) {
 						send(event.type === 'device-code' ? {type: 'device-code-received', code: event.code} : {type: 'device-slowed-down', intervalMs: event.intervalMs});
@@ -322,7 +322,9 @@ export function useLogin(step: Step, dispatch: Dispatch<Action>, services: Wizar
 			});
 			send({type: 'tokens-received', tokens});
 		})().catch((error: unknown) => {
-			send(error instanceof CallbackTimeoutError ? {type: 'login-timed-out'} : {type: 'login-failed', error: toErrorInfo(error)});
+			// An enterprise login's browser wait (at the identity provider) has no waiting phase: its end is a failure, with r.
+			const enterprise = current.from.name === 'pre-registered' && current.from.enterprise !== undefined;
+			send(error instanceof CallbackTimeoutError && !enterprise ? {type: 'login-timed-out'} : {type: 'login-failed', error: toErrorInfo(error)});
 		});
 
 		return () => {

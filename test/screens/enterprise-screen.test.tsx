@@ -98,3 +98,12 @@ it('says it waits for the login at the identity provider in the browser, then ex
 	expect(next).toContain('ID token of ada@example.com');
 	exchanging.unmount();
 });
+
+it('offers another MCP client only once the authorization server had the ID-JAG', async () => {
+	const failed = {kind: 'failed', error: {message: 'The token endpoint of the identity provider answered HTTP 400: invalid_grant', hint: 'Log in again.'}} as const;
+	const {lastFrame, unmount} = await render(<EnterpriseExchangeScreen events={events.slice(0, 3)} phase={failed} onContinue={vi.fn()} onRetry={vi.fn()} onNewIdToken={vi.fn()} onNewClient={vi.fn()} />);
+	const frame = await frameWith(lastFrame, 'Login failed');
+	expect(frame).toContain('n new ID token');
+	expect(frame).not.toContain('other MCP client');
+	unmount();
+});

@@ -35,3 +35,12 @@ it('keeps an identity provider given by its token endpoint only as it was given,
 	// Its token endpoint, never taken for an issuer to discover.
 	expect(step).toMatchObject({name: 'pre-registered', client: {clientId: 'new-client'}, enterprise: {identityProvider: bare.identityProvider, idToken: 'a.b.c'}});
 });
+
+it('refuses a browser login at an identity provider given by its token endpoint only: it has none', () => {
+	const bare: SavedEnterprise = {...saved, identityProvider: {tokenEndpoint: 'https://idp.example.com/oauth2/token', clientId: 'idp-client'}};
+	// The same server (saved), and another one (its answers only): both refuse at once, before the client is asked for.
+	for (const issuer of ['https://auth.example.com', 'https://evil.example.com']) {
+		const step = reduceLoginStep(enterpriseAgain(scopes, bare, issuer), {type: 'id-token-by-browser'});
+		expect(step).toMatchObject({name: 'enterprise', error: 'This identity provider was given by its token endpoint only, which has no browser login: give the file of a new ID token.'});
+	}
+});
