@@ -1,4 +1,5 @@
 import {readFileSync} from 'node:fs';
+import {type AddressInfo, createServer} from 'node:net';
 import {join} from 'node:path';
 import {expect, it, onTestFinished} from 'vitest';
 import {openConfStore} from '../source/store/conf-store.js';
@@ -243,6 +244,24 @@ it('says when the browser login at the identity provider ran out of time, and r 
 		expect(failed).toContain('No login callback from the browser within');
 		await press(stdin, 'r');
 		await frameWith(lastFrame, 'Waiting for the login in your browser');
+	} finally {
+		unmount();
+	}
+}, 60_000);
+
+it('logs in at the identity provider on the port --callback-port names, the wizard\'s own listener', async () => {
+	const probe = createServer();
+	await new Promise<void>(resolve => probe.listen(0, '127.0.0.1', resolve));
+	const port = (probe.address() as AddressInfo).port;
+	await new Promise(resolve => probe.close(resolve));
+	const {stdin, lastFrame, unmount} = await answeredForm(wizardServices(ownHome(), {callbackPort: port}), {idTokenFile: '', clientSecret: file.sandbox.enterprise!.clientSecret});
+	try {
+		await frameWith(lastFrame, 'Enter log in at the identity provider');
+		await press(stdin, keys.enter);
+		await frameWith(lastFrame, '✓ Access token received');
+		// The browser login's code was redeemed for that redirect URI.
+		const code = file.sandbox.requests.tokenExchange.map(request => formOf(request.body)).findLast(form => form['grant_type'] === 'authorization_code');
+		expect(code?.['redirect_uri']).toBe(`http://127.0.0.1:${port}/callback`);
 	} finally {
 		unmount();
 	}

@@ -237,10 +237,12 @@ export function useLogin(step: Step, dispatch: Dispatch<Action>, services: Wizar
 		(async () => {
 			if (current.from.name === 'pre-registered' && current.from.enterprise) {
 				// SEP-990: the ID token for an ID-JAG at the identity provider, the ID-JAG for tokens here; each exchange shown as it happens.
-				// None at hand: the user logs in at the identity provider in the browser (OpenID Connect) on
-				// the wizard's listener, its URL printed whole as the MCP login's.
+				// None at hand: the user logs in at the identity provider in the browser (OpenID Connect), its
+				// URL printed whole as the MCP login's. On the wizard's listener where --callback-port names
+				// its port (the listener holds it); else on a free port of its own (RFC 8252 7.3), never on
+				// the port an earlier attempt had, which another program may have taken since.
 				const {identityProvider, idToken} = current.from.enterprise;
-				const callbackServer = idToken === undefined ? await listener.take() : undefined;
+				const callbackServer = idToken === undefined && services.options.callbackPort !== undefined ? await listener.take() : undefined;
 				if (signal.aborted) {
 					await callbackServer?.close();
 					return;
