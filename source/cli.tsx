@@ -6,6 +6,7 @@ import {scopeTokenProblem} from './core/scopes.js';
 import {isHttpsOrLoopback} from './core/urls.js';
 import type {EnterpriseFlags} from './commands/login.js';
 import {printableLine} from './core/text.js';
+import {maskPastedSecret} from './core/redact.js';
 import {exchangeText, newExchanges} from './core/trace.js';
 import {describeFailure, exitCode, jsonText, terminalText} from './commands/output.js';
 
@@ -294,6 +295,8 @@ const jwtShape = /^[\w-]+\.[\w-]+\.[\w-]*$/;
 /** --id-token: the ID token from its file, or from standard input with `-`; a JWT (OpenID Connect Core 2). Never printed. */
 async function readIdToken(source: string): Promise<string> {
 	let token: string;
+	// The token itself given where its file goes: never echoed (its first characters are the claims).
+	const shown = source === '-' ? 'what standard input held' : printableLine(maskPastedSecret(source), 80);
 	if (source === '-') {
 		token = (await readStandardInput('ID token')).trim();
 		if (token === '') throw new UsageError('--id-token - read no ID token from standard input', 'Pipe it in (… | mcp-auth-wizard login <url> --enterprise … --id-token -), or pass the file that holds it.');
@@ -301,12 +304,12 @@ async function readIdToken(source: string): Promise<string> {
 		try {
 			token = readFileSync(source, 'utf8').trim();
 		} catch (error) {
-			throw new UsageError(`--id-token: cannot read ${printableLine(source, 80)} (${(error as NodeJS.ErrnoException).code ?? String(error)})`, 'Pass the path of a file that holds the ID token, or - to read it from standard input.');
+			throw new UsageError(`--id-token: cannot read ${shown} (${(error as NodeJS.ErrnoException).code ?? String(error)})`, 'Pass the path of a file that holds the ID token, or - to read it from standard input.');
 		}
 	}
 
 	if (!jwtShape.test(token)) {
-		throw new UsageError(`--id-token: ${source === '-' ? 'what standard input held' : printableLine(source, 80)} is not an ID token (a JWT: three base64url parts separated by dots, OpenID Connect Core 2)`, 'Pass the id_token the identity provider issued, alone in the file (it is not shown here).');
+		throw new UsageError(`--id-token: ${shown} is not an ID token (a JWT: three base64url parts separated by dots, OpenID Connect Core 2)`, 'Pass the id_token the identity provider issued, alone in the file (it is not shown here).');
 	}
 
 	return token;

@@ -73,6 +73,8 @@ it('offers the company\'s identity provider where the server takes ID-JAGs, asks
 		await press(stdin, keys.enter);
 
 		const exchanges = await frameWith(lastFrame, '✓ Access token received');
+		// The tokens are not saved before Enter, and the ID-JAG is spent: no way back that would lose them.
+		expect(exchanges).not.toContain('Esc back');
 		expect(exchanges).toContain(`ID token of ${enterprise.user}`);
 		expect(exchanges).toContain(`1. Token exchange (RFC 8693) at ${enterprise.idpTokenEndpoint}\n   as ${enterprise.idpClientId}, audience ${file.sandbox.issuer}`);
 		expect(exchanges).toMatch(/ID-JAG eyJ\w*…\(\d+ chars\) \(typ oauth-id-jag\+jwt/);
@@ -182,7 +184,7 @@ it('without an ID token file, logs in at the identity provider in the browser fo
 			await press(stdin, answer!, keys.enter);
 		}
 
-		const client = await frameWith(lastFrame, 'Enter log in at the identity provider');
+		const client = await frameWith(lastFrame, 'Enter log in at the IdP · w another way · Esc back · t trace · q quit');
 		expect(prose(client)).toContain(`You log in at ${enterprise.idpIssuer} in your browser for an ID token`);
 		// The identity provider's token endpoint takes the browser login's code too.
 		const exchanges = () => file.sandbox.requests.tokenExchange.filter(request => formOf(request.body)['grant_type'] === 'urn:ietf:params:oauth:grant-type:token-exchange');
@@ -207,7 +209,7 @@ it('without an ID token file, logs in at the identity provider in the browser fo
 		await throughScopes({stdin, lastFrame});
 		await frameWith(lastFrame, 'ID token file:');
 		await press(stdin, keys.enter);
-		await frameWith(lastFrame, 'Enter log in at the identity provider');
+		await frameWith(lastFrame, 'Enter log in at the IdP · w another way · Esc back · t trace · q quit');
 		await press(stdin, keys.enter);
 		await frameWith(lastFrame, '✓ Access token received');
 		expect(exchanges()).toHaveLength(exchangesBefore + 2);
@@ -220,7 +222,7 @@ it('without an ID token file, logs in at the identity provider in the browser fo
 async function waitingAtIdentityProvider(options: WizardOptions = {}) {
 	const services = {...wizardServices(ownHome(), options), env: {...process.env, BROWSER: 'true'}};
 	const rendered = await answeredForm(services, {idTokenFile: '', clientSecret: file.sandbox.enterprise!.clientSecret});
-	await frameWith(rendered.lastFrame, 'Enter log in at the identity provider');
+	await frameWith(rendered.lastFrame, 'Enter log in at the IdP · w another way · Esc back · t trace · q quit');
 	await press(rendered.stdin, keys.enter);
 	return rendered;
 }
@@ -231,7 +233,7 @@ it('lets Esc leave the wait for the browser login at the identity provider: noth
 		const waiting = await frameWith(lastFrame, 'Waiting for the login in your browser');
 		expect(waiting).toContain('Esc back');
 		await press(stdin, keys.escape);
-		await frameWith(lastFrame, 'Enter log in at the identity provider');
+		await frameWith(lastFrame, 'Enter log in at the IdP · w another way · Esc back · t trace · q quit');
 	} finally {
 		unmount();
 	}
@@ -256,12 +258,14 @@ it('logs in at the identity provider on the port --callback-port names, the wiza
 	await new Promise(resolve => probe.close(resolve));
 	const {stdin, lastFrame, unmount} = await answeredForm(wizardServices(ownHome(), {callbackPort: port}), {idTokenFile: '', clientSecret: file.sandbox.enterprise!.clientSecret});
 	try {
-		await frameWith(lastFrame, 'Enter log in at the identity provider');
+		await frameWith(lastFrame, 'Enter log in at the IdP · w another way · Esc back · t trace · q quit');
 		await press(stdin, keys.enter);
 		await frameWith(lastFrame, '✓ Access token received');
 		// The browser login's code was redeemed for that redirect URI.
 		const code = file.sandbox.requests.tokenExchange.map(request => formOf(request.body)).findLast(form => form['grant_type'] === 'authorization_code');
 		expect(code?.['redirect_uri']).toBe(`http://127.0.0.1:${port}/callback`);
+		// The identity provider serves no MCP server: no RFC 8707 resource in its code exchange.
+		expect(code).not.toHaveProperty('resource');
 	} finally {
 		unmount();
 	}

@@ -143,7 +143,8 @@ describe('login --enterprise', () => {
 		const reauthorize = await cli(['reauthorize', 'second']);
 		expect(reauthorize.code).toBe(1);
 		expect(reauthorize.stderr).toContain('second is an enterprise login (an ID-JAG from the identity provider), and its ID token was not kept');
-		expect(reauthorize.stderr).toContain('--idp-token-endpoint');
+		expect(reauthorize.stderr).toContain(`Try: Log in again with a new ID token: mcp-auth-wizard login ${mcp.url} --name second --enterprise --idp-token-endpoint ${idp.origin}/token --idp-client-id idp-client --client-id mcp-client-1 --client-secret - --id-token <file of a new ID token>\n`);
+		expect(servers()['second'].identityProvider).toEqual({tokenEndpoint: `${idp.origin}/token`, clientId: 'idp-client'});
 	}, 90_000);
 
 	it('sends the identity provider\'s client secret as its metadata lists (client_secret_basic), never shown', async () => {
@@ -197,6 +198,8 @@ describe('login --enterprise', () => {
 			[['login', mcp.url, ...enterpriseArgs(), '--client-credentials'], {}, '--enterprise does not go with --client-credentials'],
 			[['login', mcp.url, ...enterpriseArgs().map(arg => (arg === idTokenFile ? '-' : arg)), '--client-secret', '-'], {}, '--client-secret - and --id-token - cannot both read standard input'],
 			[['login', mcp.url, ...enterpriseArgs().map(arg => (arg === idTokenFile ? join(home.path, 'missing.jwt') : arg))], {}, '--id-token: cannot read'],
+			// The token itself where its file goes: masked, its claims not echoed.
+			[['login', mcp.url, ...enterpriseArgs().map(arg => (arg === idTokenFile ? idToken : arg))], {}, `--id-token: cannot read ${idToken.slice(0, 6)}…(${idToken.length} chars) (ENOENT)`],
 			[['login', mcp.url, ...enterpriseArgs().map(arg => (arg === idTokenFile ? join(home.path, 'not-a-jwt.txt') : arg))], {}, `--id-token: ${join(home.path, 'not-a-jwt.txt')} is not an ID token (a JWT`],
 		];
 		const runs = await Promise.all(cases.map(async ([args, extra]) => usage(args, extra)));

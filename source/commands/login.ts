@@ -20,7 +20,7 @@ import {renewalNote} from '../store/status.js';
 import type {ServerStore} from '../store/types.js';
 import type {CommandContext} from './context.js';
 import {checkLines, summaryLines} from './format.js';
-import {formatDuration} from '../core/text.js';
+import {formatDuration, printableLine} from '../core/text.js';
 import {type Output, exitCode} from './output.js';
 
 export type LoginFlags = {
@@ -402,7 +402,8 @@ function claimsText(claims: AssertionClaims): string {
 	const parts: string[] = [];
 	for (const name of ['iss', 'sub', 'aud', 'resource', 'client_id', 'scope', 'jti'] as const) {
 		const value = claims[name];
-		if (value !== undefined) parts.push(`${name} ${typeof value === 'string' ? value : value.join(' ')}`);
+		// Server text, one line each: a claim holding a newline must not fake a line of ours.
+		if (value !== undefined) parts.push(`${name} ${printableLine(typeof value === 'string' ? value : value.join(' '), 200)}`);
 	}
 
 	if (claims.exp !== undefined) parts.push(`expires ${new Date(claims.exp * 1000).toISOString()}`);
@@ -435,7 +436,7 @@ function reportEnterprise(output: Output, event: EnterpriseEvent): void {
 		}
 
 		case 'id-jag': {
-			output.note(`ID-JAG ${event.idJag.masked}, typ ${event.idJag.typ ?? '(none)'} (claims read without verifying, for display): ${claimsText(event.idJag.claims)}`);
+			output.note(`ID-JAG ${event.idJag.masked}, typ ${printableLine(event.idJag.typ ?? '(none)', 60)} (claims read without verifying, for display): ${claimsText(event.idJag.claims)}`);
 			for (const warning of event.idJag.warnings) output.note(`  Warning: ${warning}: the authorization server will likely refuse it.`);
 			break;
 		}

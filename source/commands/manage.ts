@@ -2,8 +2,7 @@ import {checkSavedClient} from '../core/client-reuse.js';
 import {registeredRedirectUris} from '../core/registration.js';
 import {discover} from '../core/discovery.js';
 import {UsageError, WizardError} from '../core/errors.js';
-import {hasBrowserLogin} from '../core/enterprise.js';
-import {enterpriseLoginCommand, logInAgainCommand} from '../store/status.js';
+import {enterpriseLoginCommand, logInAgainCommand, reauthorizesEnterprise} from '../store/status.js';
 import type {SavedServer} from '../store/types.js';
 import {type ServerChange, changeDone, changeServer} from '../store/changes.js';
 import {confirmationFor} from '../store/what-is-lost.js';
@@ -22,8 +21,8 @@ export async function runReauthorize(context: CommandContext, nameOrUrl: string 
 	// An enterprise login needs a new ID token, which is never kept: the user logs in at the identity
 	// provider in the browser for one; given by its token endpoint only, it has no browser login.
 	if (saved.grant === 'jwt-bearer' && flags.clientId === undefined) {
+		if (!reauthorizesEnterprise(saved)) throw new WizardError('token', `${saved.name} is an enterprise login (an ID-JAG from the identity provider), and its ID token was not kept`, `Log in again with a new ID token: ${logInAgainCommand(saved)}`);
 		const idp = saved.identityProvider;
-		if (!idp || !hasBrowserLogin(idp) || !saved.client) throw new WizardError('token', `${saved.name} is an enterprise login (an ID-JAG from the identity provider), and its ID token was not kept`, `Log in again with a new ID token: ${logInAgainCommand(saved)}`);
 		return loginWithEnterprise(context, saved.mcpUrl, {...flags, scopes, name: saved.name}, {idpIssuer: idp.issuer, idpClientId: idp.clientId}, {client: saved.client, issuer: saved.issuer}).catch((error: unknown) => {
 			// The identity provider's browser login failed (none there, or its client needs a secret, never kept): the whole command with an ID token file.
 			if (!(error instanceof WizardError) || error.step !== 'identity-provider') throw error;

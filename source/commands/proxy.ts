@@ -1,14 +1,13 @@
 import type {Readable, Writable} from 'node:stream';
 import {InsufficientScopeError, type JSONRPCMessage, type JSONRPCRequest, SSEClientTransport, StreamableHTTPClientTransport, isJSONRPCErrorResponse, isJSONRPCRequest, isJSONRPCResultResponse} from '@modelcontextprotocol/client';
 import {StdioServerTransport} from '@modelcontextprotocol/server/stdio';
-import {hasBrowserLogin} from '../core/enterprise.js';
 import {WizardError} from '../core/errors.js';
 import {type ParamHeader, paramHeaders, paramHeadersOf} from '../core/mcp-param-headers.js';
 import {parseScopes} from '../core/scopes.js';
 import {stepUpScopes} from '../core/tool-call.js';
 import type {SavedServer, ServerStore} from '../store/types.js';
 import {type CommandContext, requireServer} from './context.js';
-import {renewable} from '../store/status.js';
+import {reauthorizesEnterprise, renewable} from '../store/status.js';
 import {requireTokens, usableServer} from './fresh-tokens.js';
 import type {LoginFlags} from './login.js';
 import {runReauthorize} from './manage.js';
@@ -31,8 +30,7 @@ function loggingInAgain(server: SavedServer): string {
 	if (server.grant === 'client_credentials') return 'getting a token again (client credentials)';
 	if (server.grant !== 'jwt-bearer') return 'logging in again (the browser)';
 	// A bare token endpoint has no browser login: only a new ID token from elsewhere helps.
-	const idp = server.identityProvider;
-	return idp && hasBrowserLogin(idp) ? `logging in again at the identity provider ${idp.issuer} (the browser), for a new ID token` : 'cannot log in again by itself: an enterprise login needs a new ID token';
+	return reauthorizesEnterprise(server) ? `logging in again at the identity provider ${server.identityProvider.issuer} (the browser), for a new ID token` : 'cannot log in again by itself: an enterprise login needs a new ID token';
 }
 
 /**

@@ -103,7 +103,10 @@ export function supportsJwtBearer(metadata: AuthorizationServerMetadata): boolea
 }
 
 /** The claims shown, in this order, and the type each must have to be shown. */
-const shownClaims = {iss: 'string', sub: 'string', aud: 'audience', resource: 'string', client_id: 'string', scope: 'string', exp: 'number', iat: 'number', jti: 'string'} as const;
+const shownClaims = {iss: 'string', sub: 'string', aud: 'audience', resource: 'string', client_id: 'string', scope: 'string', exp: 'time', iat: 'time', jti: 'string'} as const;
+
+/** Seconds since the epoch that a Date can hold (ECMAScript's ±8.64e15 ms): another number would throw where it is shown. */
+const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= 8.64e12;
 
 /** The shown claims of a JWT, read WITHOUT verifying it (for display only); undefined when it is not a JWT. */
 export function assertionClaims(jwt: string): AssertionClaims | undefined {
@@ -113,7 +116,7 @@ export function assertionClaims(jwt: string): AssertionClaims | undefined {
 	for (const [name, type] of Object.entries(shownClaims)) {
 		const value = payload[name];
 		// RFC 7519 4.1.3: `aud` is one string or a list of them.
-		const fits = type === 'audience' ? typeof value === 'string' || (Array.isArray(value) && value.every(item => typeof item === 'string')) : typeof value === type;
+		const fits = type === 'audience' ? typeof value === 'string' || (Array.isArray(value) && value.every(item => typeof item === 'string')) : type === 'time' ? isTime(value) : typeof value === type;
 		if (fits) claims[name] = value;
 	}
 
@@ -263,7 +266,7 @@ async function identityProviderEndpoint(input: EnterpriseInput): Promise<{readon
  * is the MCP server's authorization server and whose resource is the MCP server (SEP-990), as the
  * IdP's `client` (see identityProviderClient).
  */
-export async function requestIdJag(input: EnterpriseInput, idp: IdentityProvider, client: ClientCredentials): Promise<{readonly assertion: string; readonly summary: IdJagSummary}> {
+async function requestIdJag(input: EnterpriseInput, idp: IdentityProvider, client: ClientCredentials): Promise<{readonly assertion: string; readonly summary: IdJagSummary}> {
 	const audience = input.metadata.issuer;
 	const scope = scopeParameter(input.scopes);
 	// The IdP is not the MCP server's authorization server: its own issuer (or, given only its token endpoint, that endpoint's origin).
@@ -316,7 +319,7 @@ export async function requestIdJag(input: EnterpriseInput, idp: IdentityProvider
  * the MCP client authenticated (client_secret_basic through our encoder), with `resource` (RFC 8707
  * 2.2) and the scopes.
  */
-export async function redeemIdJag(input: GrantInput & {readonly assertion: string; readonly onEvent?: EnterpriseInput['onEvent']}): Promise<TokenSet> {
+async function redeemIdJag(input: GrantInput & {readonly assertion: string; readonly onEvent?: EnterpriseInput['onEvent']}): Promise<TokenSet> {
 	const as = toAuthorizationServer(input.metadata);
 	const client = toClient(input.client);
 	const scope = scopeParameter(input.scopes);

@@ -10,7 +10,7 @@ import {printableLine} from './text.js';
 import {codeGrantRequest, tokenRequest} from './tokens.js';
 import {isHttpsOrLoopback} from './urls.js';
 
-export type IdTokenLoginInput = {
+type IdTokenLoginInput = {
 	readonly http: HttpClient;
 	/** The identity provider's issuer: its metadata names its authorization and token endpoints. */
 	readonly issuer: string;
@@ -26,7 +26,7 @@ export type IdTokenLoginInput = {
 	readonly onEnterpriseEvent?: (event: EnterpriseEvent) => void;
 } & BrowserLoginOptions;
 
-export type IdTokenLogin = {
+type IdTokenLogin = {
 	/** The user's ID token: a secret, for the token exchange only; never shown, never saved. */
 	readonly idToken: string;
 	/** The identity provider's token endpoint, where the ID token is then exchanged, and how its client authenticates there. */
@@ -34,6 +34,7 @@ export type IdTokenLogin = {
 	readonly authMethod: ClientCredentials['authMethod'];
 };
 
+/** The identity provider's hints for its browser login's code exchange, by error code (RFC 6749 5.2). */
 function codeExchangeHint(error: string): string | undefined {
 	switch (error) {
 		case 'invalid_grant': {
@@ -74,7 +75,7 @@ async function usableForBrowserLogin(input: IdTokenLoginInput): Promise<Authoriz
  * identity provider serves no MCP server. oauth4webapi checks the ID token's claims (iss, aud, exp,
  * OpenID Connect Core 3.1.3.7); its signature is the identity provider's to check when it is exchanged.
  */
-export async function idTokenByBrowserLogin(input: IdTokenLoginInput): Promise<IdTokenLogin> {
+async function idTokenByBrowserLogin(input: IdTokenLoginInput): Promise<IdTokenLogin> {
 	const {http, signal} = input;
 	const metadata = await usableForBrowserLogin(input).catch(async (error: unknown) => {
 		// A listener handed over is ours to close, also when the login ends before it starts.
@@ -108,7 +109,12 @@ export type EnterpriseLoginInput = Omit<EnterpriseInput, 'idToken'> & {
 /** The whole enterprise login (SEP-990), from an ID token at hand or from one a browser login gets first. */
 export async function enterpriseLogin(input: EnterpriseLoginInput): Promise<EnterpriseResult> {
 	const {identityProvider: idp, browser} = input;
-	if (input.idToken !== undefined) return enterpriseTokens({...input, idToken: input.idToken});
+	if (input.idToken !== undefined) {
+		// No browser login: a listener handed over is closed all the same.
+		await browser?.callbackServer?.close();
+		return enterpriseTokens({...input, idToken: input.idToken});
+	}
+
 	if (!hasBrowserLogin(idp)) {
 		await browser?.callbackServer?.close();
 		throw new WizardError('identity-provider', 'No ID token was given, and an identity provider named by its token endpoint only has no browser login to get one', 'Give the file of an ID token, or the identity provider\'s issuer to log in there.');

@@ -209,7 +209,7 @@ export async function authorize(input: AuthorizeInput): Promise<TokenSet> {
 }
 
 /** A browser login's request and where it ends, for any authorization server: the MCP server's, or an identity provider (no `resource`). */
-export type BrowserLoginInput = Omit<AuthorizeInput, 'resource' | 'mcpUrl' | 'http'> & {
+type BrowserLoginInput = Omit<AuthorizeInput, 'resource' | 'mcpUrl' | 'http'> & {
 	readonly resource?: string;
 	/** Named on the browser's success page. */
 	readonly serverLabel: string;

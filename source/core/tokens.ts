@@ -104,7 +104,8 @@ export function toTokenSet(response: oauth.TokenEndpointResponse, previousRefres
 		tokenType: response.token_type,
 		// RFC 6749 6: the server may keep the old refresh token valid and send none.
 		refreshToken: response.refresh_token ?? previousRefreshToken,
-		expiresAt: typeof response.expires_in === 'number' ? new Date(obtainedAt.getTime() + response.expires_in * 1000).toISOString() : undefined,
+		// A lifetime no date can hold (a server's 1e300) is taken as none said, not thrown on.
+		expiresAt: typeof response.expires_in === 'number' && Math.abs(response.expires_in) <= 8.64e12 ? new Date(obtainedAt.getTime() + response.expires_in * 1000).toISOString() : undefined,
 		scope: response.scope,
 		obtainedAt: obtainedAt.toISOString(),
 	};
@@ -190,7 +191,7 @@ export async function tokenRequest<T>(step: FailedStep, url: string | undefined,
 	}
 }
 
-export type CodeExchangeInput = {
+type CodeExchangeInput = {
 	readonly http: HttpClient;
 	readonly metadata: AuthorizationServerMetadata;
 	readonly client: ClientCredentials;

@@ -69,6 +69,12 @@ export function EnterpriseFormScreen({answers, question, error, onAnswer}: Enter
 	);
 }
 
+/** The claims the authorization server checks for this user, in one line (a screen without room for each on its own). */
+function ClaimsLine({claims}: {readonly claims: AssertionClaims}) {
+	const parts = [claims.sub === undefined ? undefined : `sub ${claims.sub}`, claims.client_id === undefined ? undefined : `client_id ${claims.client_id}`, claims.exp === undefined ? undefined : `exp ${dateTime(new Date(claims.exp * 1000).toISOString())}`];
+	return <Text wrap="truncate-end">  {parts.filter(part => part !== undefined).join(' · ')}</Text>;
+}
+
 /** Claims in one line each, in the order they matter (SEP-990: aud, resource and client_id are checked). */
 function Claims({claims}: {readonly claims: AssertionClaims}) {
 	const aud = claims.aud === undefined ? undefined : typeof claims.aud === 'string' ? claims.aud : claims.aud.join(', ');
@@ -91,8 +97,8 @@ function Claims({claims}: {readonly claims: AssertionClaims}) {
 	);
 }
 
-/** One event of the flow, as a line (and the ID-JAG's claims, unless `compact`). */
-function EventRow({event, compact}: {readonly event: EnterpriseEvent; readonly compact: boolean}) {
+/** One event of the flow, as a line (and the ID-JAG's claims, unless `compact`; then, unless `failed`, in one line). */
+function EventRow({event, compact, failed}: {readonly event: EnterpriseEvent; readonly compact: boolean; readonly failed: boolean}) {
 	switch (event.type) {
 		case 'id-token': {
 			return (
@@ -104,8 +110,8 @@ function EventRow({event, compact}: {readonly event: EnterpriseEvent; readonly c
 		}
 
 		case 'id-token-login': {
-			// Done once the ID token is there (the next row says whose).
-			return <Text wrap="truncate-end">Login at {event.issuer} in your browser, for an ID token</Text>;
+			// Done once the ID token is there (the next row says whose); a failure's answer needs the row at 80x24.
+			return compact ? undefined : <Text wrap="truncate-end">Login at {event.issuer} in your browser, for an ID token</Text>;
 		}
 
 		case 'identity-provider': {
@@ -125,12 +131,12 @@ function EventRow({event, compact}: {readonly event: EnterpriseEvent; readonly c
 		case 'id-jag': {
 			return (
 				<Box flexDirection="column">
-					<Text>
+					<Text wrap="truncate-end">
 						<Text color="green">✓</Text> ID-JAG {event.idJag.masked} (typ {event.idJag.typ ?? 'none'}, claims not verified here)
 					</Text>
-					{compact ? undefined : <Claims claims={event.idJag.claims} />}
+					{compact ? failed ? undefined : <ClaimsLine claims={event.idJag.claims} /> : <Claims claims={event.idJag.claims} />}
 					{(compact ? [] : event.idJag.warnings).map(warning => (
-						<Text key={warning} color="yellow">
+						<Text key={warning} color="yellow" wrap="truncate-end">
 							! {warning}
 						</Text>
 					))}
@@ -152,9 +158,17 @@ function EventRow({event, compact}: {readonly event: EnterpriseEvent; readonly c
 /** The browser login at the identity provider has started, and no ID token has come of it yet. */
 const waitsForBrowser = (events: readonly EnterpriseEvent[]) => events.some(event => event.type === 'id-token-login') && !events.some(event => event.type === 'id-token');
 
+/** The rows of the whole screen with every claim: title, the events, the status and the keys (`height` below it: compact). */
+const fullRows = (events: readonly EnterpriseEvent[]) => 19 + events.reduce((rows, event) => rows + (event.type === 'id-jag' ? event.idJag.warnings.length : 0), 0);
+
+/** The rows of the compact screen: title, five event rows (the claims in one), the status and the keys, with their blank rows. */
+const compactRows = 11;
+
 export type EnterpriseExchangeScreenProps = {
 	/** What happened so far, in order. */
 	readonly events: readonly EnterpriseEvent[];
+	/** The rows the screen may take (the demo's banner takes some at 80x24); below its full height, the claims take one line. */
+	readonly height?: number;
 	/** Running, failed (r tries again), or done (Enter shows the token). */
 	readonly phase: {readonly kind: 'running'} | {readonly kind: 'failed'; readonly error: ErrorInfo} | {readonly kind: 'done'};
 	readonly onContinue: () => void;
@@ -167,7 +181,12 @@ export type EnterpriseExchangeScreenProps = {
 };
 
 /** The two exchanges as they happen, the ID-JAG's claims shown, until the token is there (Enter goes on). */
-export function EnterpriseExchangeScreen({events, phase, onContinue, onRetry, onNewIdToken, onNewClient}: EnterpriseExchangeScreenProps) {
+export function EnterpriseExchangeScreen({events, height, phase, onContinue, onRetry, onNewIdToken, onNewClient}: EnterpriseExchangeScreenProps) {
+	const failed = phase.kind === 'failed';
+	// A failure's answer needs the room at 80x24: the claims and who asked give way (the CLI's --json has them).
+	const compact = failed || (height !== undefined && height < fullRows(events));
+	// Fewer rows still (the demo's banner and a notice at 80x24): the title and the blank rows give way too.
+	const tight = !failed && height !== undefined && height < compactRows;
 	const keymap: readonly Binding[] = [
 		{key: 'return', shown: 'Enter', label: 'see the token', when: phase.kind === 'done', action: onContinue},
 		{key: 'r', label: 'try again', when: phase.kind === 'failed', action: onRetry},
@@ -179,14 +198,13 @@ export function EnterpriseExchangeScreen({events, phase, onContinue, onRetry, on
 	useKeymap(keymap);
 	return (
 		<Box flexDirection="column">
-			<Text bold>Enterprise-managed login (SEP-990)</Text>
-			<Box flexDirection="column" marginTop={1}>
-				{/* A failure's answer needs the room at 80x24: the claims and who asked give way (the CLI's --json has them). */}
+			{tight ? undefined : <Text bold>Enterprise-managed login (SEP-990)</Text>}
+			<Box flexDirection="column" marginTop={tight ? 0 : 1}>
 				{events.map(event => (
-					<EventRow key={event.type} event={event} compact={phase.kind === 'failed'} />
+					<EventRow key={event.type} event={event} compact={compact} failed={failed} />
 				))}
 			</Box>
-			<Box marginTop={1}>
+			<Box marginTop={tight ? 0 : 1}>
 				{phase.kind === 'running' ? <Spinner label={waitsForBrowser(events) ? 'Waiting for the login in your browser (its URL is above)…' : 'Exchanging…'} /> : phase.kind === 'failed' ? <ErrorBox title="Login failed" {...phase.error} /> : <Text color="green">✓ Access token received</Text>}
 			</Box>
 			<KeyLine bindings={keymap} />

@@ -183,7 +183,7 @@ export type PreRegisteredScreenProps = {
 
 /** Instead of the registration: the client the user brought, its secret masked (a private key is never shown). */
 export function PreRegisteredScreen({client, actingAsItself, identityProvider, idTokenByBrowser, onContinue, onOtherWay}: PreRegisteredScreenProps) {
-	const next = identityProvider === undefined ? (actingAsItself ? 'get its token' : 'log in with the browser') : idTokenByBrowser ? 'log in at the identity provider' : 'exchange the ID token';
+	const next = identityProvider === undefined ? (actingAsItself ? 'get its token' : 'log in with the browser') : idTokenByBrowser ? 'log in at the IdP' : 'exchange the ID token';
 	const keymap: readonly Binding[] = [{key: 'return', shown: 'Enter', label: next, action: onContinue}, otherWayKey(onOtherWay), ...useSharedKeys()];
 	useKeymap(keymap);
 	const secret = client.privateKey === undefined ? (client.clientSecret === undefined ? 'no secret' : `secret ${maskSecret(client.clientSecret)}`) : 'a private key, never shown';

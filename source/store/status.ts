@@ -22,9 +22,13 @@ export function renewable(server: SavedServer): boolean {
  * --enterprise` helps.
  */
 export function logInAgainCommand(server: SavedServer): string {
-	const idp = server.identityProvider;
-	if (server.grant !== 'jwt-bearer' || (idp !== undefined && hasBrowserLogin(idp) && server.client)) return `mcp-auth-wizard reauthorize ${server.name}`;
-	return enterpriseLoginCommand(server, idp === undefined || !hasBrowserLogin(idp));
+	if (server.grant !== 'jwt-bearer' || reauthorizesEnterprise(server)) return `mcp-auth-wizard reauthorize ${server.name}`;
+	return enterpriseLoginCommand(server, server.identityProvider === undefined || !hasBrowserLogin(server.identityProvider));
+}
+
+/** Whether reauthorize (and the proxy) log an enterprise login in again by themselves: a browser login at its identity provider's issuer, with the saved client. */
+export function reauthorizesEnterprise(server: SavedServer): server is SavedServer & {readonly identityProvider: {readonly issuer: string}; readonly client: NonNullable<SavedServer['client']>} {
+	return server.identityProvider !== undefined && hasBrowserLogin(server.identityProvider) && server.client !== undefined;
 }
 
 /** The `login --enterprise` command of a saved enterprise login; `withIdTokenFile`: a new ID token's file (else a browser login at the issuer gets one). */

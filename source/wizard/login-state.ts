@@ -103,7 +103,7 @@ export function enterpriseQuestion(answers: EnterpriseAnswers): 'idp-issuer' | '
 }
 
 /** What an enterprise login takes to its exchanges: the identity provider and the ID token (undefined: a login at its issuer in the browser gets one). */
-export type EnterpriseLogin = {readonly identityProvider: IdentityProviderInput; readonly idToken?: string};
+type EnterpriseLogin = {readonly identityProvider: IdentityProviderInput; readonly idToken?: string};
 
 /** A re-authorization asks the authorization server whether the saved client still works. */
 export type ClientCheckStep = {readonly name: 'client-check'; readonly scopes: ScopesStep; readonly reauth: Reauthorization};

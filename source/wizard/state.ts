@@ -89,9 +89,10 @@ function previousStep(step: Step, home: boolean): Step | undefined {
 		}
 
 		case 'login': {
-			// Not while the tokens are asked for: an enterprise login's ID-JAG may be spent and its token lost
-			// (before its exchange, while the user logs in at the identity provider, nothing is).
-			if (step.phase.kind === 'exchanging' || (step.enterprise && step.phase.kind !== 'failed' && !step.enterprise.tokens && step.enterprise.events.some(event => event.type === 'token-exchange'))) return undefined;
+			// Not while the tokens are asked for, nor once they are here and not yet saved (Enter saves them): an
+			// enterprise login's ID-JAG is spent (before its exchange, while the user logs in at the identity
+			// provider, nothing is).
+			if (step.phase.kind === 'exchanging' || (step.enterprise && step.phase.kind !== 'failed' && step.enterprise.events.some(event => event.type === 'token-exchange'))) return undefined;
 			return step.from.name === 'reused' ? step.from.scopes : step.from;
 		}
 

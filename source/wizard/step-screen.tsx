@@ -291,7 +291,7 @@ export function StepScreen({state, dispatch, services, height, login, print}: {
 			const retry = () => dispatch({type: 'login-retried'});
 			if (step.enterprise) {
 				const phase = step.enterprise.tokens ? {kind: 'done' as const} : step.phase.kind === 'failed' ? step.phase : {kind: 'running' as const};
-				return <EnterpriseExchangeScreen events={step.enterprise.events} phase={phase} onContinue={() => dispatch({type: 'enterprise-accepted'})} onRetry={retry} onNewIdToken={() => dispatch({type: 'enterprise-new-id-token'})} onNewClient={() => dispatch({type: 'enterprise-new-client'})} />;
+				return <EnterpriseExchangeScreen events={step.enterprise.events} height={height} phase={phase} onContinue={() => dispatch({type: 'enterprise-accepted'})} onRetry={retry} onNewIdToken={() => dispatch({type: 'enterprise-new-id-token'})} onNewClient={() => dispatch({type: 'enterprise-new-client'})} />;
 			}
 
 			if (grantOf(step) === clientCredentials) {

@@ -9,6 +9,7 @@ import {ScrollView} from '../../source/components/scroll-view.js';
 import {TracePanel} from '../../source/components/trace-panel.js';
 import type {Exchange} from '../../source/core/http.js';
 import {advanceClock, frameWith, keys, press, render} from '../helpers/ink.js';
+import {Text as SafeText} from '../../source/components/text.js';
 
 afterEach(() => {
 	vi.useRealTimers();
@@ -186,5 +187,15 @@ describe('clocks', () => {
 		expect(still.lastFrame()).toBe('no expiry given');
 		expect(still.stdout.frames.length).toBe(first);
 		still.unmount();
+	});
+});
+
+describe('Text', () => {
+	it('keeps a server\'s newline out of a line meant as one row (truncated), and escapes control sequences', async () => {
+		const claim = 'alice\nFAKE LINE\u001b[31m';
+		const {lastFrame, unmount} = await render(<SafeText wrap="truncate-end">sub {claim}</SafeText>);
+		const frame = await frameWith(lastFrame, 'sub alice');
+		expect(frame.split('\n')).toEqual(['sub alice FAKE LINE\\x1b[31m']);
+		unmount();
 	});
 });

@@ -1,6 +1,6 @@
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import type {ClientCredentials} from '../../source/core/client.js';
-import {type EnterpriseEvent, type EnterpriseInput, enterpriseTokens} from '../../source/core/enterprise.js';
+import {type EnterpriseEvent, type EnterpriseInput, assertionClaims, enterpriseTokens} from '../../source/core/enterprise.js';
 import {type Discovery, discoveryError} from '../../source/core/discovery.js';
 import {WizardError} from '../../source/core/errors.js';
 import {createHttpClient} from '../../source/core/http.js';
@@ -214,5 +214,14 @@ describe('what a JWT bearer login needs of the authorization server', () => {
 		// Without a token endpoint there is nowhere to send the grant either.
 		const noTokenEndpoint = {...discovery, authorizationServer: {issuer: 'https://as.example.com', metadata: {issuer: 'https://as.example.com'}}};
 		expect(discoveryError(noTokenEndpoint, {codeFlow: false})?.message).toBe('missing-endpoints');
+	});
+});
+
+describe('the claims shown of an ID-JAG (read without verifying)', () => {
+	const jwtOf = (claims: Record<string, unknown>) => `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.c2ln`;
+
+	it('keeps exp and iat only as times a date can hold: a server\'s 1e300 would throw where it is shown', () => {
+		expect(assertionClaims(jwtOf({sub: 'ada', exp: 1e300, iat: Number.MAX_SAFE_INTEGER}))).toEqual({sub: 'ada'});
+		expect(assertionClaims(jwtOf({sub: 'ada', exp: 1_800_000_000}))).toEqual({sub: 'ada', exp: 1_800_000_000});
 	});
 });

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {refreshDueAt, summarizeTokens, type TokenSet} from '../../source/core/tokens.js';
+import {refreshDueAt, summarizeTokens, toTokenSet, type TokenSet} from '../../source/core/tokens.js';
 
 const jwt = (claims: Record<string, unknown>) => ['{"alg":"none"}', JSON.stringify(claims), ''].map(part => Buffer.from(part).toString('base64url')).join('.') + 'sig';
 const now = Date.parse('2026-11-26T10:00:00Z');
@@ -40,5 +40,13 @@ describe('refreshDueAt', () => {
 		for (const expiresAt of ['2026-11-26T09:59:00Z', '2026-11-26T09:59:01Z', '2026-11-26T09:58:00Z']) {
 			expect(refreshDueAt({...base, expiresAt}, true), expiresAt).toBe('2026-11-26T09:59:05.000Z');
 		}
+	});
+});
+
+describe('toTokenSet', () => {
+	it('takes an expires_in no date can hold as no lifetime said, where it would throw', () => {
+		const answer = {access_token: 'a', token_type: 'bearer'} as const;
+		expect(toTokenSet({...answer, expires_in: 1e300} as never).expiresAt).toBeUndefined();
+		expect(Date.parse(toTokenSet({...answer, expires_in: 60} as never).expiresAt!) - Date.now()).toBeGreaterThan(50_000);
 	});
 });

@@ -101,9 +101,24 @@ it('says it waits for the login at the identity provider in the browser, then ex
 
 it('offers another MCP client only once the authorization server had the ID-JAG', async () => {
 	const failed = {kind: 'failed', error: {message: 'The token endpoint of the identity provider answered HTTP 400: invalid_grant', hint: 'Log in again.'}} as const;
-	const {lastFrame, unmount} = await render(<EnterpriseExchangeScreen events={events.slice(0, 3)} phase={failed} onContinue={vi.fn()} onRetry={vi.fn()} onNewIdToken={vi.fn()} onNewClient={vi.fn()} />);
+	// The ID-JAG issued, the JWT bearer grant not yet asked for.
+	const {lastFrame, unmount} = await render(<EnterpriseExchangeScreen events={events.slice(0, 4)} phase={failed} onContinue={vi.fn()} onRetry={vi.fn()} onNewIdToken={vi.fn()} onNewClient={vi.fn()} />);
 	const frame = await frameWith(lastFrame, 'Login failed');
 	expect(frame).toContain('n new ID token');
 	expect(frame).not.toContain('other MCP client');
 	unmount();
+});
+
+it('fits the rows it is given: the claims in one line below its full height, the title and blank rows too when tighter', async () => {
+	const screen = (height: number) => render(<EnterpriseExchangeScreen events={events} height={height} phase={{kind: 'done'}} onContinue={vi.fn()} onRetry={vi.fn()} onNewIdToken={vi.fn()} onNewClient={vi.fn()} />);
+	for (const [height, title] of [[20, true], [12, true], [8, false]] as const) {
+		const {lastFrame, unmount} = await screen(height);
+		const frame = await frameWith(lastFrame, '✓ Access token received');
+		expect(frame.split('\n').length, frame).toBeLessThanOrEqual(height);
+		expect(frame.includes('Enterprise-managed login (SEP-990)')).toBe(title);
+		// Full: 19 rows and one for the warning.
+		if (height < 20) expect(frame).toMatch(/^ {2}sub ada@example\.com · client_id mcp-client · exp \d\d:\d\d:\d\d$/m);
+		else expect(frame).toMatch(/^ {2}client_id +mcp-client$/m);
+		unmount();
+	}
 });
