@@ -1,7 +1,7 @@
 import {createHash} from 'node:crypto';
-import {chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync} from 'node:fs';
+import {chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync} from 'node:fs';
 import {homedir} from 'node:os';
-import {basename, dirname, resolve} from 'node:path';
+import {basename, dirname, join, resolve} from 'node:path';
 import Conf from 'conf';
 import {WizardError} from '../core/errors.js';
 import {sameResource} from '../core/urls.js';
@@ -240,7 +240,15 @@ export function openConfStore(options: {readonly home?: string; readonly platfor
 		// An atomic write replaces the file whatever its mode: a file made read-only is refused here.
 		const mode = existsSync(path) ? statSync(path).mode : 0o600;
 		if ((mode & 0o200) === 0) throw readOnlyFile(path, mode);
-		conf.store = serializeStoreFile(file);
+		try {
+			conf.store = serializeStoreFile(file);
+		} catch (error) {
+			// atomically removes its temporary file after a failed write asynchronously: a process that exits
+			// at once (the CLI after its error) left it behind (seen in CI). Writes hold the store's lock, so
+			// no temporary file here is another writer's.
+			for (const name of readdirSync(dir)) if (name.startsWith(`${basename(path)}.tmp-`)) rmSync(join(dir, name), {force: true});
+			throw error;
+		}
 	};
 
 	let opened: DiskState;
